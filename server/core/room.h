@@ -1,0 +1,234 @@
+/*
+ * The room: the pure state of one meeting's floor. Agenda items, each with its
+ * own list of speakers, the floor and its clock, the speaking policy and the
+ * ledgers the policy needs (rights of reply and observer interventions per
+ * delegation per item).
+ *
+ * Built as decide/apply, so that "persist, then publish" holds by shape:
+ *   1. a command (pl_room_request, pl_room_next, ...) reads a const room and
+ *      either refuses (a pl_err plus a message in out->message) or fills `out`
+ *      with the events that the change consists of; it never mutates;
+ *   2. the shell commits those events to SQLite;
+ *   3. the shell calls pl_room_apply for each event, in order, and publishes.
+ * A restart rebuilds the room by applying the stored events in order, so
+ * apply must depend on nothing but the room and the event.
+ *
+ * Time is always an argument (ms since the Unix epoch, UTC). The core never
+ * reads a clock: pl_room_deadline says when the shell must call pl_room_tick.
+ */
+#ifndef PL_CORE_ROOM_H
+#define PL_CORE_ROOM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/enums.h"
+#include "core/err.h"
+
+#define PL_ID_LEN 24    /* server ids ("m3", "p12", "i2", "e104") and NUL */
+#define PL_NAME_LEN 128 /* names and titles, in bytes, with NUL */
+#define PL_MAX_REPLIES 8
+#define PL_MAX_EVENTS 8 /* events one command can produce */
+#define PL_MESSAGE_LEN 200
+
+typedef struct pl_policy {
+  int32_t statement_s;
+  int32_t group_statement_s;
+  int32_t observer_statement_s;
+  int32_t point_of_order_s;
+  int32_t reply_s[PL_MAX_REPLIES]; /* the n-th right of reply lasts reply_s[n] */
+  uint8_t n_reply;                 /* how many rights of reply per item */
+  pl_observer_items observer_items;
+  int32_t observer_max_per_item;
+  pl_on_expiry on_expiry;
+} pl_policy;
+
+/* Fills `p` with the defaults of contract section 5. */
+void pl_policy_default(pl_policy *p);
+
+typedef struct pl_delegation_ref {
+  char id[PL_ID_LEN];
+  char name[PL_NAME_LEN];
+  pl_delegation_kind kind;
+} pl_delegation_ref;
+
+/* An entry of a list of speakers (contract section 6, ENTRY). */
+typedef struct pl_entry {
+  char id[PL_ID_LEN]; /* "e<n>", unique within the meeting */
+  pl_delegation_ref delegation;
+  char participant[PL_ID_LEN]; /* who asked */
+  char speaker[PL_NAME_LEN];   /* the name to announce */
+  char on_behalf[PL_NAME_LEN]; /* "" when the statement speaks for one State */
+  pl_speech_kind kind;
+  pl_presence presence;
+  int64_t requested_at;
+  int32_t allotted_ms; /* fixed when asked: the policy binds those who ask */
+} pl_entry;
+
+typedef struct pl_floor {
+  bool held; /* false: nobody has the floor; the other fields are zero */
+  pl_entry entry;
+  char item[PL_ID_LEN];
+  pl_floor_phase phase;
+  int64_t called_at;     /* when the floor was given */
+  int64_t started_at;    /* when speaking began; 0 while calling */
+  int64_t running_since; /* when the clock last started; 0 when it is stopped */
+  int64_t elapsed_ms;    /* time spoken before running_since */
+  int32_t allotted_ms;   /* grows with floor.extend */
+  bool paused;
+  pl_pause_reason pause_reason;
+  bool overrun;
+} pl_floor;
+
+/* A finished speech: a row of the record of speeches. */
+typedef struct pl_speech {
+  pl_entry entry;
+  char item[PL_ID_LEN];
+  int64_t started_at; /* 0 when the speaker was called but never spoke */
+  int64_t ended_at;
+  int64_t spoken_ms;
+  int32_t allotted_ms;
+} pl_speech;
+
+typedef struct pl_item_def {
+  char id[PL_ID_LEN];
+  char title[PL_NAME_LEN];
+  pl_item_kind kind;
+} pl_item_def;
+
+typedef enum {
+  PL_EV_QUEUE_ADDED,   /* entry */
+  PL_EV_QUEUE_REMOVED, /* entry, reason */
+  PL_EV_QUEUE_MOVED,   /* entry, position */
+  PL_EV_QUEUE_UPDATED, /* entry (its speaker changed) */
+  PL_EV_QUEUE_CLOSED,
+  PL_EV_QUEUE_OPENED,
+  PL_EV_FLOOR_CHANGED, /* floor (floor.held false: nobody has it) */
+  PL_EV_FLOOR_EXPIRED, /* entry */
+  PL_EV_SPEECH_ENDED,  /* speech */
+  PL_EV_ITEM,          /* item: the item now open */
+} pl_event_type;
+
+/* Wire names of the event types ("queue.added", ...), indexed by type. */
+extern const char *const pl_event_names[];
+extern const size_t pl_event_count;
+
+typedef struct pl_event {
+  pl_event_type type;
+  char item[PL_ID_LEN]; /* the item the event concerns (ITEM: the item opened) */
+  int64_t at;           /* when it happened */
+  pl_entry entry;
+  int32_t position;
+  pl_remove_reason reason;
+  pl_floor floor;
+  pl_speech speech;
+} pl_event;
+
+typedef struct pl_events {
+  pl_event ev[PL_MAX_EVENTS];
+  size_t n;
+  char message[PL_MESSAGE_LEN]; /* on refusal: says what and why, names the field */
+} pl_events;
+
+/* Who is acting, as the shell authenticated them. */
+typedef struct pl_actor {
+  pl_role role;
+  bool presides; /* chair of this meeting, or secretariat */
+  char participant[PL_ID_LEN];
+  pl_delegation_ref delegation;
+  char name[PL_NAME_LEN]; /* the default speaker name */
+  pl_presence presence;   /* as joined to this meeting */
+} pl_actor;
+
+typedef struct pl_request {
+  pl_speech_kind kind;
+  const char *speaker;   /* NULL: the actor's name */
+  const char *on_behalf; /* NULL or "": speaks for the actor's State alone */
+} pl_request;
+
+/* Per item: the list and the ledgers. */
+typedef struct pl_tally {
+  char delegation[PL_ID_LEN];
+  int32_t replies;       /* rights of reply asked and not withdrawn/removed */
+  int32_t interventions; /* observer requests asked and not withdrawn/removed */
+} pl_tally;
+
+typedef struct pl_item {
+  pl_item_def def;
+  bool list_closed;
+  pl_entry *queue; /* owned; n_queue in list order */
+  size_t n_queue, cap_queue;
+  pl_tally *tally; /* owned */
+  size_t n_tally, cap_tally;
+} pl_item;
+
+typedef struct pl_room {
+  pl_policy policy;
+  pl_item *items; /* owned */
+  size_t n_items;
+  size_t current; /* index of the open item */
+  pl_floor floor;
+  uint32_t next_entry; /* the number of the next entry id */
+} pl_room;
+
+/* Sets up a room with `n` (>= 1) items, the first one open. Returns PL_ERR_OK,
+ * or PL_ERR_INTERNAL when out of memory (then nothing needs releasing). */
+pl_err pl_room_init(pl_room *r, const pl_policy *p, const pl_item_def *items, size_t n);
+void pl_room_release(pl_room *r);
+
+/* Applies one event that a command (or tick) produced. Events come from the
+ * core itself or from the store, so a malformed one is a bug: apply ignores
+ * what it cannot place and returns PL_ERR_INTERNAL. */
+pl_err pl_room_apply(pl_room *r, const pl_event *ev);
+
+/* Commands. Each returns PL_ERR_OK and fills `out` (out->n may be 0 for a
+ * no-op), or returns the refusal with out->message set and out->n == 0. */
+pl_err pl_room_request(const pl_room *r, const pl_actor *a, const pl_request *req,
+                       int64_t now, pl_events *out);
+pl_err pl_room_withdraw(const pl_room *r, const pl_actor *a, const char *entry,
+                        int64_t now, pl_events *out);
+pl_err pl_room_update_entry(const pl_room *r, const pl_actor *a, const char *entry,
+                            const char *speaker, int64_t now, pl_events *out);
+pl_err pl_room_ready(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out);
+pl_err pl_room_start(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out);
+pl_err pl_room_next(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out);
+pl_err pl_room_give(const pl_room *r, const pl_actor *a, const char *entry,
+                    int64_t now, pl_events *out);
+pl_err pl_room_pause(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out);
+pl_err pl_room_resume(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out);
+pl_err pl_room_extend(const pl_room *r, const pl_actor *a, int32_t seconds,
+                      int64_t now, pl_events *out);
+pl_err pl_room_end(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out);
+pl_err pl_room_move(const pl_room *r, const pl_actor *a, const char *entry,
+                    int32_t position, int64_t now, pl_events *out);
+pl_err pl_room_remove(const pl_room *r, const pl_actor *a, const char *entry,
+                      int64_t now, pl_events *out);
+pl_err pl_room_close(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out);
+pl_err pl_room_open(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out);
+pl_err pl_room_open_item(const pl_room *r, const pl_actor *a, const char *item,
+                         int64_t now, pl_events *out);
+
+/* The last connection of `participant` dropped: if they hold the floor as a
+ * remote speaker and the clock runs, it pauses with reason "disconnected".
+ * Otherwise out->n == 0. Never refuses. */
+pl_err pl_room_disconnected(const pl_room *r, const char *participant, int64_t now,
+                            pl_events *out);
+
+/* Time passed: at or after the deadline the floor expires (event
+ * floor.expired; under "cut" the speech also ends). out->n == 0 otherwise. */
+pl_err pl_room_tick(const pl_room *r, int64_t now, pl_events *out);
+
+/* When pl_room_tick must next be called, or 0 when no clock runs toward an
+ * expiry (nobody speaking, paused, or already overrun). */
+int64_t pl_room_deadline(const pl_room *r);
+
+/* Time spoken so far on the floor at `now` (0 when nobody has it). */
+int64_t pl_floor_spoken_ms(const pl_floor *f, int64_t now);
+
+/* Lookups for the shell; NULL when absent. */
+const pl_item *pl_room_current_item(const pl_room *r);
+const pl_item *pl_room_find_item(const pl_room *r, const char *item_id);
+const pl_entry *pl_item_find_entry(const pl_item *it, const char *entry_id);
+
+#endif
