@@ -1,0 +1,50 @@
+/*
+ * Private to the room core (room.c, room_queue.c, room_floor.c): the few
+ * helpers that both the deciding side (commands) and the applying side
+ * (pl_room_apply) must share, so that a command predicts exactly what apply
+ * will do. Named pl_room__* (libuv's uv__ convention): not for the shell.
+ */
+#ifndef PL_CORE_ROOM_IMPL_H
+#define PL_CORE_ROOM_IMPL_H
+
+#include "core/room.h"
+
+/* Copies `src` into `dst` (capacity `cap`), truncating, always terminated. */
+void pl_room__copy(char *dst, size_t cap, const char *src);
+
+/* Where a new entry of `kind` goes in `it`'s list: after the last entry of
+ * its own class or of an earlier class (see room.c). */
+size_t pl_room__insert_pos(const pl_item *it, pl_speech_kind kind);
+
+/* Index of entry `id` in `it`'s list, or -1. */
+ptrdiff_t pl_room__entry_index(const pl_item *it, const char *id);
+
+/* The item whose list holds entry `id` (any item, not only the open one),
+ * or NULL; *index gets its position. */
+const pl_item *pl_room__find_queued(const pl_room *r, const char *id, size_t *index);
+
+/* The ledger of `delegation` in `it`, or NULL when it has none yet. */
+const pl_tally *pl_room__tally(const pl_item *it, const char *delegation);
+
+/* True when the floor's clock runs: speaking and not paused. */
+bool pl_room__running(const pl_floor *f);
+
+/* Starts an event of `type` about `item` at `now`; NULL when `out` is full
+ * (a bug: no command makes more than PL_MAX_EVENTS). */
+pl_event *pl_room__emit(pl_events *out, pl_event_type type, const char *item,
+                        int64_t now);
+
+/* Appends speech.ended for the current floor, then floor.changed to nobody. */
+void pl_room__emit_end(const pl_room *r, int64_t now, pl_events *out);
+
+/* Refuses: clears out, formats out->message, returns `err`. */
+pl_err pl_room__refuse(pl_events *out, pl_err err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Clears `out` before a command fills it. */
+void pl_room__begin(pl_events *out);
+
+#endif
