@@ -1,0 +1,389 @@
+/*
+ * loadgen: the fan-out benchmark and its correctness check (issue 6).
+ *
+ * As the secretariat it creates two delegations, a chair, a delegate, a meeting and the
+ * viewers' participants; the delegate takes the floor; then N viewer clients say hello
+ * and join, and the chair makes warm-up + M floor changes (floor.pause / floor.resume
+ * alternately, or floor.request by the delegate + floor.next with --op next). A change
+ * is sent only when every viewer has the previous one, so each change's receipts are
+ * timed alone: latency = receipt at a viewer - the chair's send, one CLOCK_MONOTONIC.
+ *
+ * The server's RSS and CPU come from /proc/PID (--pid): RSS before and after the viewers
+ * connect, utime+stime over the measured changes. --check makes it a test: every viewer
+ * must get every event in order exactly once (consecutive seq), and no time is asserted.
+ *
+ * The bench peer (tools/bench/peer.mjs) and the send() floor (tools/floor.c) answer the
+ * same setup ops with made-up ids, so one code path drives all three servers.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "loadgen.h"
+
+struct loadgen g = { .host = "127.0.0.1", .op = "pause", .ev_name = "floor.changed",
+	.label = "server", .port = 8443, .n = 1000, .m = 20, .warmup = 2, .window = 256,
+	.timeout_s = 300 };
+
+static long proc_rss_kib(void)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+	if (g.pid <= 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/status", g.pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kib = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return kib;
+}
+
+/* utime + stime of the server, in microseconds. */
+static double proc_cpu_us(void)
+{
+	char path[64], buf[2048];
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+	size_t n;
+	if (g.pid <= 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/stat", g.pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The command name may hold spaces: fields are counted from the last ')'. */
+	char *p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double self_cpu_us(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if ((rlim_t)g.n + 16 > rl.rlim_cur) {
+		fprintf(stderr, "loadgen: -n %d needs %d descriptors; the hard limit is %lu\n",
+			g.n, g.n + 16, (unsigned long)rl.rlim_max);
+		exit(2);
+	}
+}
+
+static char *read_token(const char *path)
+{
+	char buf[512];
+	FILE *f = fopen(path, "r");
+	if (!f || !fgets(buf, sizeof buf, f)) {
+		fprintf(stderr, "loadgen: cannot read --token-file %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	fclose(f);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return strdup(buf);
+}
+
+/* The meeting and its people; returns after the delegate holds the floor (pause mode). */
+static void setup(void)
+{
+	struct conn *adm = &g.ctl[0], *chair = &g.ctl[1], *dlg = &g.ctl[2];
+	char *d_state, *d_org, *chair_pid, *chair_tok, *dlg_tok;
+	uint64_t t;
+	int k = g.participants, win = 256, sent = 0, done = 0;
+	uint32_t *ids;
+
+	conn_open(adm, R_ADMIN, -1, g.admin_tok);
+	wait_ctl_ready(adm);
+	d_state = take_str(rpc(adm, json_pack("{s:s, s:s, s:s, s:s, s:s}", "op", "delegation.create",
+		"name", "Benchland", "kind", "state", "tz", "Europe/Zurich",
+		"group", "western_european_other"), "delegation.create"), "delegation", "id");
+	d_org = take_str(rpc(adm, json_pack("{s:s, s:s, s:s, s:s}", "op", "delegation.create",
+		"name", "Bench Secretariat", "kind", "secretariat", "tz", "Europe/Zurich"),
+		"delegation.create"), "delegation", "id");
+	json_t *r = rpc(adm, json_pack("{s:s, s:s, s:s, s:s}", "op", "participant.invite",
+		"delegation", d_org, "name", "Bench Chair", "role", "chair"), "invite chair");
+	chair_tok = take_str(json_incref(r), NULL, "token");
+	chair_pid = take_str(r, "participant", "id");
+	dlg_tok = take_str(rpc(adm, json_pack("{s:s, s:s, s:s, s:s}", "op", "participant.invite",
+		"delegation", d_state, "name", "Bench Delegate", "role", "delegate"),
+		"invite delegate"), NULL, "token");
+	g.meeting = take_str(rpc(adm, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+		"op", "meeting.create", "title", "Fan-out benchmark", "kind", "other",
+		"format", "hybrid", "tz", "Europe/Zurich", "start", "2027-03-09T10:00",
+		"end", "2027-03-09T18:00", "chair", chair_pid), "meeting.create"), "meeting", "id");
+
+	/* Invites are pipelined: a window of requests in flight, one commit each. */
+	t = now_ns();
+	g.tokens = calloc((size_t)k, sizeof *g.tokens);
+	ids = calloc((size_t)k, sizeof *ids);
+	while (done < k) {
+		while (sent < k && sent - done < win) {
+			char name[32];
+			snprintf(name, sizeof name, "Viewer %d", sent);
+			ids[sent++] = send_req(adm, json_pack("{s:s, s:s, s:s, s:s}", "op",
+				"participant.invite", "delegation", d_org, "name", name, "role", "viewer"));
+		}
+		json_t *ir = wait_reply(ids[done]);
+		if (!json_is_true(json_object_get(ir, "ok"))) {
+			fprintf(stderr, "loadgen: viewer invite refused\n");
+			exit(1);
+		}
+		g.tokens[done++] = take_str(ir, NULL, "token");
+	}
+	free(ids);
+	printf("%s: invited %d viewer participants in %.2f s (%.0f/s)\n", g.label, k,
+	       (double)(now_ns() - t) / 1e9, k / ((double)(now_ns() - t) / 1e9));
+
+	conn_open(chair, R_CHAIR, -1, chair_tok);
+	conn_open(dlg, R_DELEGATE, -1, dlg_tok);
+	wait_ctl_ready(chair);
+	wait_ctl_ready(dlg);
+	r = rpc(chair, json_pack("{s:s, s:s, s:s}", "op", "meeting.join", "meeting", g.meeting,
+				 "presence", "room"), "chair meeting.join");
+	g.chair_seq = json_integer_value(json_object_get(json_object_get(r, "state"), "seq"));
+	json_decref(r);
+	json_decref(rpc(dlg, json_pack("{s:s, s:s, s:s}", "op", "meeting.join", "meeting",
+				       g.meeting, "presence", "room"), "delegate meeting.join"));
+	if (strcmp(g.op, "pause") == 0) {
+		json_decref(rpc(dlg, json_pack("{s:s, s:s, s:s}", "op", "floor.request", "meeting",
+			g.meeting, "kind", "statement"), "floor.request"));
+		json_decref(rpc(chair, json_pack("{s:s, s:s}", "op", "floor.next", "meeting",
+			g.meeting), "floor.next"));
+	}
+	free(d_state); free(d_org); free(chair_pid); free(chair_tok); free(dlg_tok);
+}
+
+static void open_viewers(void)
+{
+	int next = 0;
+	g.v = calloc((size_t)g.n, sizeof *g.v);
+	while (g.ready + g.dead < g.n) {
+		/* A bounded number of handshakes in flight keeps the listen backlog from overflowing. */
+		while (next < g.n && g.inflight < g.window) {
+			conn_open(&g.v[next], R_VIEWER, next, g.tokens[next % g.participants]);
+			g.inflight++;
+			next++;
+		}
+		pump(5);
+	}
+}
+
+/* Pumps until every live viewer's seq has caught up with the chair's, or 5 s pass. */
+static void settle(void)
+{
+	uint64_t until = now_ns() + 5000000000u;
+	for (;;) {
+		int behind = 0;
+		for (int i = 0; i < g.n; i++)
+			if (g.v[i].st == S_READY && g.v[i].last_seq < g.chair_seq)
+				behind++;
+		if (!behind || now_ns() > until) {
+			if (behind)
+				fprintf(stderr, "loadgen: %d viewers behind seq %lld\n", behind,
+					(long long)g.chair_seq);
+			return;
+		}
+		pump(2);
+	}
+}
+
+static void one_change(int k)
+{
+	struct conn *chair = &g.ctl[1];
+	const char *op;
+	int64_t before = g.chair_seq;
+	uint64_t until;
+	if (strcmp(g.op, "next") == 0) {
+		json_decref(rpc(&g.ctl[2], json_pack("{s:s, s:s, s:s}", "op", "floor.request",
+			"meeting", g.meeting, "kind", "statement"), "floor.request"));
+		while (g.chair_seq == before)
+			pump(2);
+		settle();
+		before = g.chair_seq;
+		op = "floor.next";
+	} else {
+		op = k % 2 == 0 ? "floor.pause" : "floor.resume";
+	}
+	g.t0[k] = now_ns();
+	json_decref(rpc(chair, json_pack("{s:s, s:s}", "op", op, "meeting", g.meeting), op));
+	until = now_ns() + 10000000000u;
+	while (g.recv_count[k] < (uint32_t)g.ready && now_ns() < until)
+		pump(2);
+	if (g.recv_count[k] < (uint32_t)g.ready)
+		fprintf(stderr, "loadgen: change %d reached %u of %d viewers in 10 s\n", k,
+			g.recv_count[k], g.ready);
+	while (g.chair_seq == before && now_ns() < until)
+		pump(2);
+	settle();
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double pct_ms(const uint64_t *s, size_t n, double p)
+{
+	size_t i = (size_t)(p * (double)(n - 1) + 0.5);
+	return n ? (double)s[i] / 1e6 : -1;
+}
+
+static void usage(FILE *to)
+{
+	fprintf(to, "usage: loadgen [--host IP] --port PORT [-n N] [-m M] [--warmup W]\n"
+		"  [--participants K] [--token-file FILE] [--pid SERVER_PID] [--op pause|next]\n"
+		"  [--event NAME] [--window W] [--timeout S] [--label NAME] [--check]\n");
+}
+
+static void parse_flags(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "host", 1, 0, 'h' }, { "port", 1, 0, 'p' }, { "warmup", 1, 0, 'w' },
+		{ "participants", 1, 0, 'k' }, { "token-file", 1, 0, 't' }, { "pid", 1, 0, 'P' },
+		{ "op", 1, 0, 'o' }, { "event", 1, 0, 'e' }, { "window", 1, 0, 'W' },
+		{ "timeout", 1, 0, 'T' }, { "label", 1, 0, 'l' }, { "check", 0, 0, 'c' },
+		{ "help", 0, 0, 'H' }, { 0, 0, 0, 0 } };
+	int ch;
+	while ((ch = getopt_long(argc, argv, "n:m:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'h': g.host = optarg; break;
+		case 'p': g.port = atoi(optarg); break;
+		case 'n': g.n = atoi(optarg); break;
+		case 'm': g.m = atoi(optarg); break;
+		case 'w': g.warmup = atoi(optarg); break;
+		case 'k': g.participants = atoi(optarg); break;
+		case 't': g.token_file = optarg; break;
+		case 'P': g.pid = atoi(optarg); break;
+		case 'o': g.op = optarg; break;
+		case 'e': g.ev_name = optarg; break;
+		case 'W': g.window = atoi(optarg); break;
+		case 'T': g.timeout_s = atof(optarg); break;
+		case 'l': g.label = optarg; break;
+		case 'c': g.check = true; break;
+		case 'H': usage(stdout); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	if (optind < argc || g.port <= 0 || g.port > 65535 || g.n < 1 || g.m < 1 || g.warmup < 0 ||
+	    g.window < 1 || (strcmp(g.op, "pause") && strcmp(g.op, "next"))) {
+		fprintf(stderr, "loadgen: bad or missing flag (--port, -n, -m, --warmup, --window, --op)\n");
+		usage(stderr);
+		exit(2);
+	}
+	if (g.participants <= 0 || g.participants > g.n)
+		g.participants = g.n;
+}
+
+int main(int argc, char **argv)
+{
+	parse_flags(argc, argv);
+	raise_nofile();
+	srandom((unsigned)now_ns());
+	g.deadline = now_ns() + (uint64_t)(g.timeout_s * 1e9);
+	g.admin_tok = g.token_file ? read_token(g.token_file) : "bench";
+	g.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (g.ep < 0) { perror("epoll_create1"); return 1; }
+	setup();
+
+	long rss0 = proc_rss_kib();
+	uint64_t t = now_ns();
+	open_viewers();
+	double open_s = (double)(now_ns() - t) / 1e9;
+	for (int i = 0; i < 50; i++)
+		pump(10); /* let the server finish what the joins started before reading RSS */
+	long rss1 = proc_rss_kib();
+	int held_open = g.ready;
+	printf("%s: n=%d held %d (%d failed) opened+joined in %.2f s (%.0f/s); "
+	       "server RSS %ld -> %ld KiB\n", g.label, g.n, g.ready, g.dead, open_s,
+	       g.ready / open_s, rss0, rss1);
+
+	g.nchanges = g.warmup + g.m;
+	g.t0 = calloc((size_t)g.nchanges, sizeof *g.t0);
+	g.recv_count = calloc((size_t)g.nchanges, sizeof *g.recv_count);
+	g.rx_ns = calloc((size_t)g.nchanges * (size_t)g.n, sizeof *g.rx_ns);
+	g.measuring = true;
+	settle();
+	double cpu0 = 0, self0 = 0;
+	for (int k = 0; k < g.nchanges; k++) {
+		if (k == g.warmup) {
+			cpu0 = proc_cpu_us();
+			self0 = self_cpu_us();
+		}
+		one_change(k);
+	}
+	double cpu = proc_cpu_us() - cpu0, self = self_cpu_us() - self0;
+
+	/* Statistics over the measured changes: pooled p50/p99, per-change first/last. */
+	size_t np = 0, nm = (size_t)g.m;
+	uint64_t *pool = malloc((size_t)g.m * (size_t)g.n * sizeof *pool);
+	uint64_t *firsts = calloc(nm, sizeof *firsts), *lasts = calloc(nm, sizeof *lasts);
+	for (int k = g.warmup; k < g.nchanges; k++) {
+		uint64_t lo = UINT64_MAX, hi = 0;
+		for (int i = 0; i < g.n; i++) {
+			uint64_t rx = g.rx_ns[(size_t)k * (size_t)g.n + (size_t)i];
+			if (!rx)
+				continue;
+			uint64_t d = rx - g.t0[k];
+			pool[np++] = d;
+			lo = d < lo ? d : lo;
+			hi = d > hi ? d : hi;
+		}
+		firsts[k - g.warmup] = lo == UINT64_MAX ? 0 : lo;
+		lasts[k - g.warmup] = hi;
+	}
+	qsort(pool, np, sizeof *pool, cmp_u64);
+	qsort(firsts, nm, sizeof *firsts, cmp_u64);
+	qsort(lasts, nm, sizeof *lasts, cmp_u64);
+	double bcasts = (double)g.m * (double)g.ready;
+	double kib = rss0 >= 0 && rss1 >= 0 && held_open ? (double)(rss1 - rss0) / held_open : -1;
+	printf("%s: %d measured changes: first %.2f ms, p50 %.2f, p99 %.2f, last %.2f "
+	       "(median of per-change), worst last %.2f; event %zu bytes\n", g.label, g.m,
+	       pct_ms(firsts, nm, 0.5), pct_ms(pool, np, 0.5), pct_ms(pool, np, 0.99),
+	       pct_ms(lasts, nm, 0.5), pct_ms(lasts, nm, 1.0), g.ev_bytes);
+	printf("%s: server %.2f KiB RSS per connection, %.2f us CPU per client per broadcast; "
+	       "generator %.2f us CPU per receipt\n", g.label, kib,
+	       cpu0 >= 0 ? cpu / bcasts : -1, self / bcasts);
+	printf("RESULT label=%s n=%d held=%d open_per_s=%.0f kib_per_conn=%.2f cpu_us_per_client=%.2f "
+	       "first_ms=%.2f p50_ms=%.2f p99_ms=%.2f last_ms=%.2f max_ms=%.2f ev_bytes=%zu "
+	       "gen_us_per_rx=%.2f\n", g.label, g.n, g.ready, g.ready / open_s, kib,
+	       cpu0 >= 0 ? cpu / bcasts : -1, pct_ms(firsts, nm, 0.5), pct_ms(pool, np, 0.5),
+	       pct_ms(pool, np, 0.99), pct_ms(lasts, nm, 0.5), pct_ms(lasts, nm, 1.0), g.ev_bytes,
+	       self / bcasts);
+
+	if (!g.check)
+		return g.ready == g.n && g.errors == 0 ? 0 : 1;
+	/* The check: everyone held, every change to everyone once, seq consecutive and equal. */
+	long bad = g.errors;
+	for (int k = 0; k < g.nchanges; k++)
+		if (g.recv_count[k] != (uint32_t)g.n)
+			bad++;
+	for (int i = 0; i < g.n; i++)
+		if (g.v[i].st != S_READY || g.v[i].got != (uint32_t)g.nchanges ||
+		    g.v[i].last_seq != g.chair_seq)
+			bad++;
+	printf("check: %d clients x %d changes, every event in order exactly once: %s\n", g.n,
+	       g.nchanges, bad ? "FAILED" : "ok");
+	return bad ? 1 : 0;
+}

@@ -1,0 +1,77 @@
+/*
+ * loadgen.h: what the two halves of the load generator share. loadgen_ws.c is the
+ * WebSocket client machinery (connect, upgrade, frames, the epoll pump); loadgen.c is
+ * the benchmark (setup of the meeting, the floor changes, the statistics).
+ */
+#ifndef PLENARY_LOADGEN_H
+#define PLENARY_LOADGEN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum role { R_ADMIN, R_CHAIR, R_DELEGATE, R_VIEWER };
+enum cstate { S_CONNECTING, S_UPGRADING, S_HELLO, S_JOIN, S_READY, S_DEAD };
+
+struct conn {
+	int fd;
+	enum role role;
+	enum cstate st;
+	int vi;                       /* viewer index, -1 for the control clients */
+	const char *tok;              /* borrowed: g.tokens or g.admin_tok */
+	char *rbuf;                   /* owned: an incomplete frame carried between reads */
+	size_t rlen, rcap;
+	char *msg;                    /* owned: a fragmented message being reassembled */
+	size_t mlen;
+	char *wbuf;                   /* owned: output the socket has not taken yet */
+	size_t wlen, wcap;
+	bool out_armed;
+	int64_t last_seq;             /* -1 until a state gives the meeting's seq */
+	uint32_t got;                 /* measured events received so far */
+	uint32_t hello_id, join_id;
+};
+
+struct loadgen {
+	/* flags */
+	const char *host, *token_file, *op, *ev_name, *label;
+	int port, n, m, warmup, participants, window, pid;
+	double timeout_s;
+	bool check;
+	/* run state */
+	int ep;
+	uint64_t deadline;
+	const char *admin_tok, *meeting;
+	struct conn ctl[3];           /* admin, chair, delegate */
+	struct conn *v;               /* owned: N viewers */
+	char **tokens;                /* owned: viewer tokens, g.participants of them */
+	json_t **replies;             /* owned: control replies by request id */
+	uint32_t nreplies, next_id;
+	uint64_t *rx_ns, *t0;         /* owned: [change * n + viewer], [change] */
+	uint32_t *recv_count;         /* owned: per change, viewers that have it */
+	int ready, dead, inflight, nchanges;
+	bool measuring;
+	long errors;
+	int64_t chair_seq;
+	size_t ev_bytes;
+};
+
+extern struct loadgen g;
+
+uint64_t now_ns(void);
+void say_error(struct conn *c, const char *what);
+/* Starts connecting c (the struct is reset); hello and, for viewers, join follow. */
+void conn_open(struct conn *c, enum role role, int vi, const char *tok);
+/* Runs one epoll_wait pass over every client; exits when --timeout passes. */
+void pump(int timeout_ms);
+/* Sends a request on c, stealing req; returns the id its reply will carry. */
+uint32_t send_req(struct conn *c, json_t *req);
+/* Waits (30 s at most, else exit) for the reply to id on a control client; caller owns it. */
+json_t *wait_reply(uint32_t id);
+/* send_req + wait_reply, exiting with the reply printed unless it is ok; caller owns it. */
+json_t *rpc(struct conn *c, json_t *req, const char *what);
+/* Copies r.obj.key (or r.key when obj is NULL) as a string, exiting if absent; frees r. */
+char *take_str(json_t *r, const char *obj, const char *key);
+void wait_ctl_ready(struct conn *c);
+
+#endif
