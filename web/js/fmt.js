@@ -1,0 +1,65 @@
+// Formatting shared by the views: instants in a time zone, durations, and the
+// translated names of the protocol's enums.
+
+import { t, tOr, currentLanguage } from './i18n.js';
+
+/** An instant (ms) as date and time in the IANA zone tz, with the zone's abbreviation. */
+export function formatInstant(ms, tz, opts = {}) {
+  if (!ms) return '';
+  try {
+    return new Intl.DateTimeFormat(currentLanguage(), {
+      timeZone: tz || undefined,
+      dateStyle: opts.timeOnly ? undefined : 'medium',
+      timeStyle: 'short',
+      ...(opts.timeOnly ? { hour: '2-digit', minute: '2-digit', timeStyle: undefined } : {}),
+    }).format(new Date(ms));
+  } catch {
+    return new Date(ms).toISOString();
+  }
+}
+
+/** "10:00–13:00 (Europe/Zurich)" or across days "9 Mar 2027, 10:00 – 10 Mar ..." */
+export function formatRange(startMs, endMs, tz) {
+  if (!startMs) return '';
+  const dayFmt = (ms) => new Intl.DateTimeFormat('en-CA', { timeZone: tz || undefined, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+  let text;
+  try {
+    if (endMs && dayFmt(startMs) === dayFmt(endMs)) {
+      text = `${formatInstant(startMs, tz)} – ${formatInstant(endMs, tz, { timeOnly: true })}`;
+    } else {
+      text = `${formatInstant(startMs, tz)} – ${formatInstant(endMs, tz)}`;
+    }
+  } catch {
+    text = formatInstant(startMs, tz);
+  }
+  return text;
+}
+
+/** Minutes and seconds as words-free "m:ss" */
+export function formatDuration(ms) {
+  const total = Math.round((ms || 0) / 1000);
+  const hrs = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = String(total % 60).padStart(2, '0');
+  return hrs ? `${hrs}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+export const kindName = (k) => tOr(`kind.${k}`, k);
+export const presenceName = (p) => tOr(`presence.${p}`, p);
+export const groupName = (g) => tOr(`group.${g}`, g);
+export const formatName = (f) => tOr(`format.${f}`, f);
+export const pillarName = (p) => tOr(`pillar.${p}`, p);
+export const delegationKindName = (k) => tOr(`dkind.${k}`, k);
+/** A kind of speech or of delegation, whichever the key is. */
+export const anyKindName = (k) => tOr(`kind.${k}`, tOr(`dkind.${k}`, k));
+
+export function speakerLabel(entry) {
+  if (!entry) return '';
+  const del = entry.delegation?.name;
+  return del && del !== entry.speaker ? `${entry.speaker} (${del})` : entry.speaker || del || '';
+}
+
+export function itemLabel(item) {
+  if (!item) return t('item.none');
+  return item.kind === 'stakeholder' ? `${item.title} — ${t('item.stakeholder')}` : item.title;
+}

@@ -1,0 +1,181 @@
+// The meeting view for every role: the floor and its countdown, the list of
+// speakers, "you are next" / "you have the floor" (with a beep, and for a
+// remote speaker the "my microphone is on" handover), the request form for
+// delegates and observers, and the chair console for the chair.
+
+import { h, render, $ } from '../dom.js';
+import { t, onLanguage } from '../i18n.js';
+import { boot, param, announce, errorText } from '../shell.js';
+import { MeetingStore } from '../store.js';
+import { floorPanel, tick, startTicker } from '../views/floor.js';
+import { queueList } from '../views/queue.js';
+import { requestRules, requestPanel } from '../views/request.js';
+import { chairConsole, chairShortcuts } from '../views/chair.js';
+import { itemLabel, speakerLabel } from '../fmt.js';
+import { beep } from '../sound.js';
+
+const ui = { editing: null, drafts: new Map(), request: { kind: 'statement' }, chair: {}, actionError: null };
+
+async function main() {
+  const meetingId = param('meeting');
+  const presence = param('presence') === 'remote' ? 'remote' : 'room';
+  const ctx = await boot({ page: 'meeting' });
+  if (!ctx) return;
+  const { client } = ctx;
+  if (!meetingId) { render($('#main'), h('p', { class: 'error' }, t('error.no_meeting'))); return; }
+  const store = new MeetingStore(client, meetingId);
+  let joinError = null;
+
+  const me = () => client.hello.participant;
+  const myDel = () => client.hello.delegation || {};
+  const isMine = (e) => Boolean(e) && (e.delegation?.id === myDel().id || e.participant === me().id);
+  const isChair = () => {
+    const role = me().role;
+    const chairId = store.state?.meeting?.chair;
+    return role === 'secretariat' || (role === 'chair' && (!chairId || chairId === me().id));
+  };
+
+  async function act(op, args, okMsg) {
+    try {
+      const reply = await client.request(op, { meeting: meetingId, ...args });
+      ui.actionError = null;
+      if (okMsg) announce(okMsg);
+      draw();
+      return reply || true;
+    } catch (err) {
+      ui.actionError = errorText(err);
+      announce(ui.actionError, true);
+      draw();
+      return false;
+    }
+  }
+
+  async function submitRequest(args) {
+    ui.request.busy = true;
+    draw();
+    try {
+      await client.request('floor.request', { meeting: meetingId, ...args });
+      ui.request.error = null;
+      announce(t('announce.requested'));
+    } catch (err) {
+      ui.request.error = errorText(err);
+    }
+    ui.request.busy = false;
+    draw();
+  }
+
+  function youPanel(st) {
+    const f = st.floor;
+    if (f && isMine(f.entry)) {
+      const remoteCalling = f.phase === 'calling' && f.entry.presence === 'remote';
+      return h('section', { class: 'you floor-mine', 'data-testid': 'you-have-floor' },
+        h('p', { class: 'big' }, t('you.have_floor')),
+        remoteCalling ? [
+          h('p', {}, t('you.mic_instructions')),
+          h('button', { type: 'button', class: 'primary big', 'data-testid': 'mic-on',
+            onClick: () => act('floor.ready', {}, t('announce.mic_on')) }, t('you.mic_on')),
+        ] : null);
+    }
+    if (st.queue.length && isMine(st.queue[0])) {
+      return h('section', { class: 'you next', 'data-testid': 'you-are-next' }, h('p', { class: 'big' }, t('you.next')));
+    }
+    return null;
+  }
+
+  function header(st) {
+    const m = st.meeting || {};
+    return h('div', { class: 'meeting-head' },
+      h('h1', {}, m.title || ''),
+      h('p', { class: 'item' }, h('span', { class: 'muted' }, t('meeting.item')), ' ',
+        h('strong', { 'data-testid': 'current-item' }, itemLabel(store.currentItem)), ' ',
+        h('span', { class: ['badge', st.list_closed ? 'danger' : 'ok'], 'data-testid': 'list-badge' },
+          t(st.list_closed ? 'list.closed' : 'list.open'))),
+      h('p', { class: 'links' },
+        h('span', { class: 'badge' }, t(presence === 'remote' ? 'meeting.you_remote' : 'meeting.you_room')),
+        m.video_url ? h('a', { href: m.video_url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'video' }, t('meeting.video')) : null,
+        h('a', { href: `projector.html?meeting=${encodeURIComponent(meetingId)}` }, t('link.projector')),
+        h('a', { href: `stats.html?meeting=${encodeURIComponent(meetingId)}` }, t('link.stats'))));
+  }
+
+  function draw() {
+    const st = store.state;
+    if (!st) {
+      render($('#main'), joinError ? h('p', { class: 'error', role: 'alert' }, joinError) : h('p', { class: 'loading' }, t('loading')));
+      return;
+    }
+    const role = me().role;
+    const chair = isChair();
+    const qctx = {
+      queue: st.queue, isChair: chair, isMine, editing: ui.editing, drafts: ui.drafts, act,
+      setEditing: (id) => {
+        ui.editing = id; draw();
+        if (id) $(`#name-${CSS.escape(id)}`)?.focus();
+      },
+    };
+    const parts = [
+      header(st),
+      youPanel(st),
+      h('p', { class: 'error', role: 'alert', 'data-testid': 'action-error', hidden: !ui.actionError }, ui.actionError || ''),
+      h('div', { class: 'grid' },
+        h('section', { class: 'card', 'aria-labelledby': 'floor-h' },
+          h('h2', { id: 'floor-h' }, t('floor.title')), floorPanel(st.floor)),
+        h('section', { class: 'card', 'aria-labelledby': 'queue-h' },
+          h('h2', { id: 'queue-h' }, t('queue.title'), ' ', h('span', { class: 'count' }, `(${st.queue.length})`)),
+          queueList(qctx)),
+        role === 'delegate' || role === 'observer'
+          ? h('section', { class: 'card' }, requestPanel(requestRules({
+            state: st, policy: store.policy, hello: client.hello, currentItem: store.currentItem, items: st.items,
+          }), ui.request, client.hello, store.currentItem, submitRequest, draw))
+          : null,
+        chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem }) : null),
+    ];
+    render($('#main'), ...parts);
+    tick($('#main'), st.floor);
+  }
+
+  // Floor announcements and the beep: compare with the floor we had before.
+  let prev = null;
+  store.subscribe((s, cause, ev) => {
+    const f = s.state.floor;
+    if (cause === 'floor.changed' || cause === 'state') {
+      const was = prev;
+      if (cause === 'floor.changed') {
+        if (!f) announce(t('announce.floor_free'));
+        else if (!was || was.entry?.id !== f.entry?.id) {
+          announce(t(f.phase === 'calling' ? 'announce.calling' : 'announce.has_floor', { name: speakerLabel(f.entry) }));
+        } else if (was.phase === 'calling' && f.phase === 'speaking') announce(t('announce.has_floor', { name: speakerLabel(f.entry) }));
+        else if (!was.paused && f.paused) announce(t('announce.paused'));
+        else if (was.paused && !f.paused) announce(t('announce.resumed'));
+        else if ((f.allotted_ms || 0) > (was.allotted_ms || 0)) announce(t('announce.extended_to', { name: speakerLabel(f.entry) }));
+      }
+      if (f && isMine(f.entry) && (!was || was.entry?.id !== f.entry?.id)) {
+        beep();
+        announce(t('you.have_floor'), true);
+      }
+      prev = f ? { ...f } : null;
+    } else if (cause === 'floor.expired') announce(t('announce.expired'));
+    else if (cause === 'item') announce(t('announce.item', { item: itemLabel(s.currentItem) }));
+    else if (cause === 'queue.closed') announce(t('list.closed'));
+    else if (cause === 'queue.opened') announce(t('list.open'));
+    else if (cause === 'queue.removed' && isMine(ev.entry) && ev.reason === 'removed') announce(t('announce.removed_by_chair'), true);
+    if (ui.editing && !s.state.queue.some((e) => e.id === ui.editing)) ui.editing = null;
+    draw();
+  });
+
+  client.onReady(async () => {
+    try {
+      await store.join(presence);
+      joinError = null;
+    } catch (err) {
+      joinError = errorText(err);
+      draw();
+    }
+  });
+  client.onStatus((st) => { if (st === 'offline') draw(); });
+  onLanguage(draw);
+  chairShortcuts(() => (store.state && isChair() ? { state: store.state, act } : null));
+  startTicker(() => $('#main'), () => store.state?.floor);
+  draw();
+}
+
+main();

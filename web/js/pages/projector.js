@@ -1,0 +1,50 @@
+// The projector view for the screen in the room: the current speaker and the
+// clock large, the next five, the item and whether the list is open. It sends
+// nothing but hello and meeting.join: read-only by construction.
+
+import { h, render, $ } from '../dom.js';
+import { t, onLanguage } from '../i18n.js';
+import { boot, param, errorText } from '../shell.js';
+import { MeetingStore } from '../store.js';
+import { floorPanel, tick, startTicker } from '../views/floor.js';
+import { queueList } from '../views/queue.js';
+import { itemLabel } from '../fmt.js';
+
+async function main() {
+  const meetingId = param('meeting');
+  const ctx = await boot({ page: 'projector' });
+  if (!ctx) return;
+  const { client } = ctx;
+  if (!meetingId) { render($('#main'), h('p', { class: 'error' }, t('error.no_meeting'))); return; }
+  const store = new MeetingStore(client, meetingId);
+  let joinError = null;
+
+  function draw() {
+    const st = store.state;
+    if (!st) {
+      render($('#main'), h('p', { class: joinError ? 'error' : 'loading' }, joinError || t('loading')));
+      return;
+    }
+    render($('#main'),
+      h('div', { class: 'proj-head' },
+        h('h1', {}, st.meeting?.title || ''),
+        h('p', { class: 'item', 'data-testid': 'current-item' }, itemLabel(store.currentItem)),
+        h('p', { class: ['badge', 'big', st.list_closed ? 'danger' : 'ok'], 'data-testid': 'list-badge' },
+          t(st.list_closed ? 'list.closed' : 'list.open'))),
+      h('section', { class: 'proj-floor', 'aria-label': t('floor.title') }, floorPanel(st.floor)),
+      h('section', { class: 'proj-next', 'aria-labelledby': 'next-h' },
+        h('h2', { id: 'next-h' }, t('projector.next'), st.queue.length > 5 ? ` (${st.queue.length})` : ''),
+        queueList({ queue: st.queue, limit: 5, readOnly: true, isMine: () => false, testid: 'next-five' })));
+    tick($('#main'), st.floor);
+  }
+
+  store.subscribe(draw);
+  client.onReady(async () => {
+    try { await store.join('room'); joinError = null; } catch (err) { joinError = errorText(err); draw(); }
+  });
+  onLanguage(draw);
+  startTicker(() => $('#main'), () => store.state?.floor);
+  draw();
+}
+
+main();

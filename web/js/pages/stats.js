@@ -1,0 +1,68 @@
+// Speaking statistics of a meeting (meeting.stats): time by delegation, by
+// regional group, in the room versus remote, and by kind of intervention.
+
+import { h, render, $ } from '../dom.js';
+import { t, onLanguage } from '../i18n.js';
+import { boot, param, showError } from '../shell.js';
+import { barChart } from '../views/chart.js';
+import { groupName, presenceName, anyKindName } from '../fmt.js';
+
+async function main() {
+  const ctx = await boot({ page: 'stats' });
+  if (!ctx) return;
+  const { client } = ctx;
+  let meetingId = param('meeting');
+  let meetings = [];
+  let stats = null;
+  let error = null;
+
+  async function loadStats() {
+    if (!meetingId) return;
+    try {
+      stats = await client.request('meeting.stats', { meeting: meetingId });
+      error = null;
+    } catch (e) { stats = null; error = e; }
+    draw();
+  }
+
+  function picker() {
+    return h('form', { class: 'inline', onSubmit: (ev) => ev.preventDefault() },
+      h('label', { for: 'stats-meeting' }, t('stats.meeting')),
+      h('select', { id: 'stats-meeting', 'data-key': 'stats-meeting', onChange: (e) => {
+        meetingId = e.target.value;
+        history.replaceState(null, '', `?meeting=${encodeURIComponent(meetingId)}`);
+        loadStats();
+      } },
+      meetingId ? null : h('option', { value: '' }, '—'),
+      meetings.map((m) => h('option', { value: m.id, selected: m.id === meetingId }, m.title))));
+  }
+
+  function draw() {
+    const err = h('p', { class: 'error', role: 'alert', hidden: true });
+    showError(err, error);
+    render($('#main'),
+      h('h1', {}, t('stats.title')),
+      picker(),
+      err,
+      stats ? h('div', { class: 'charts' },
+        barChart({ id: 'delegation', title: t('stats.by_delegation'), rows: stats.by_delegation }),
+        barChart({ id: 'group', title: t('stats.by_group'), rows: stats.by_group, label: (k) => (k ? groupName(k) : t('stats.no_group')) }),
+        barChart({ id: 'presence', title: t('stats.by_presence'), rows: stats.by_presence, label: presenceName }),
+        barChart({ id: 'kind', title: t('stats.by_kind'), rows: stats.by_kind, label: anyKindName }))
+        : meetingId && !error ? h('p', { class: 'loading' }, t('loading')) : null);
+  }
+
+  client.onReady(async () => {
+    try {
+      const reply = await client.request('meeting.list', {});
+      meetings = reply.meetings || [];
+      if (!meetingId && meetings.length) meetingId = meetings[0].id;
+    } catch (e) { error = e; }
+    await loadStats();
+    draw();
+  });
+  onLanguage(draw);
+  draw();
+}
+
+main();

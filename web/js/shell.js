@@ -1,0 +1,112 @@
+// What every page shares: the catalogue, the token, the connection, the
+// header with navigation and language picker, the offline banner and the
+// aria-live regions that announce changes to screen-reader users.
+
+import { h, render, $ } from './dom.js';
+import { initI18n, t, LANGUAGES, currentLanguage, setLanguage, onLanguage } from './i18n.js';
+import { takeToken } from './session.js';
+import { Client } from './ws.js';
+
+let politeTimer = null;
+
+/** Say msg through the aria-live region (assertive for "you have the floor"). */
+export function announce(msg, assertive = false) {
+  const el = $(assertive ? '#live-assertive' : '#live');
+  if (!el) return;
+  el.textContent = '';
+  clearTimeout(politeTimer);
+  // A fresh text node after a tick makes screen readers read it even if equal.
+  politeTimer = setTimeout(() => { el.textContent = msg; }, 50);
+}
+
+function languagePicker() {
+  const select = h('select', { id: 'lang', 'data-testid': 'lang', onChange: (e) => setLanguage(e.target.value) },
+    LANGUAGES.map((l) => h('option', { value: l.code, lang: l.code, selected: l.code === currentLanguage() }, l.name)));
+  return h('div', { class: 'lang' }, h('label', { for: 'lang', text: t('language') }), select);
+}
+
+function header(hello, links) {
+  const who = hello
+    ? h('span', { class: 'who' }, hello.participant.name, ' · ', t(`role.${hello.participant.role}`),
+      hello.delegation ? [' · ', hello.delegation.name] : null)
+    : null;
+  return [
+    h('a', { class: 'brand', href: 'index.html' }, t('app.name')),
+    h('nav', { 'aria-label': t('nav.label') },
+      links.map((l) => h('a', { href: l.href, 'aria-current': l.current ? 'page' : null }, t(l.label)))),
+    who,
+    languagePicker(),
+  ];
+}
+
+function showBanner(status) {
+  const el = $('#banner');
+  if (!el) return;
+  const text = { offline: t('banner.offline'), refused: t('banner.refused') }[status];
+  el.hidden = !text;
+  el.className = status === 'refused' ? 'banner error' : 'banner';
+  el.textContent = text || '';
+}
+
+/**
+ * Boot a page. opts.page names it for the nav; opts.links overrides the nav.
+ * Resolves with {client, hello} once the first hello succeeded, or null when
+ * there is no token (a message explaining how to get in is shown).
+ */
+export async function boot(opts = {}) {
+  await initI18n();
+  const links = opts.links || [
+    { href: 'index.html', label: 'nav.meetings', current: opts.page === 'home' },
+    { href: 'schedule.html', label: 'nav.schedule', current: opts.page === 'schedule' },
+    { href: 'stats.html', label: 'nav.stats', current: opts.page === 'stats' },
+  ];
+  const top = $('#top');
+  let hello = null;
+  const drawHeader = () => { if (top) render(top, header(hello, links)); };
+  drawHeader();
+  onLanguage(() => { drawHeader(); showBanner(client?.status); });
+
+  const token = takeToken();
+  let client = null;
+  if (!token) {
+    render($('#main'), h('section', { class: 'card' },
+      h('h1', { text: t('notoken.title') }), h('p', { text: t('notoken.body') })));
+    return null;
+  }
+  client = new Client(token);
+  client.onStatus(showBanner);
+  const first = new Promise((resolve) => {
+    client.onStatus((st) => { if (st === 'refused') resolve(null); });
+    client.onReady((reply) => resolve(reply));
+  });
+  client.start();
+  const reply = await first;
+  if (!reply) {
+    render($('#main'), h('section', { class: 'card' },
+      h('h1', { text: t('banner.refused') }), h('p', { text: t('notoken.body') })));
+    return null;
+  }
+  hello = reply;
+  client.onReady((r) => { hello = r; drawHeader(); });
+  drawHeader();
+  return { client, hello: reply, token };
+}
+
+export function param(name) {
+  return new URLSearchParams(location.search).get(name);
+}
+
+/** Show an error from a failed request in el (role=alert). */
+export function showError(el, err) {
+  if (!el) return;
+  el.textContent = err ? errorText(err) : '';
+  el.hidden = !err;
+}
+
+export function errorText(err) {
+  const known = { offline: 'error.offline', timeout: 'error.offline' }[err.code];
+  if (known) return t(known);
+  // The server's message names the field or the limit: show it after our words.
+  const lead = t(`error.${err.code}`) || err.code;
+  return err.message && err.message !== err.code ? `${lead}: ${err.message}` : lead;
+}

@@ -1,0 +1,172 @@
+// The state of one joined meeting, kept by applying events in seq order.
+// A gap in seq (or a `resync` event) makes us ask meeting.sync {since}; its
+// reply is either the missing events or a whole new state. Listeners get
+// (store, cause) where cause is the event name, 'state' or 'presence'.
+
+import { noteServerTime } from './clock.js';
+
+const idOf = (x) => (x && typeof x === 'object' ? x.id : x);
+
+export class MeetingStore {
+  constructor(client, meetingId) {
+    this.client = client;
+    this.meetingId = meetingId;
+    this.state = null;
+    this.listeners = new Set();
+    this.syncing = false;
+    this.buffer = [];
+    client.onEvent((ev) => this.onEvent(ev));
+  }
+
+  subscribe(fn) { this.listeners.add(fn); }
+  emit(cause, ev) { for (const fn of this.listeners) fn(this, cause, ev); }
+
+  async join(presence) {
+    const reply = await this.client.request('meeting.join', { meeting: this.meetingId, presence });
+    this.setState(reply.state);
+    return reply.state;
+  }
+
+  setState(state) {
+    this.state = { ...state, queue: state.queue || [], items: state.items || state.meeting?.items || [] };
+    if (!Array.isArray(this.state.attendance)) this.state.attendance = null;
+    noteServerTime(state.server_time);
+    this.buffer = [];
+    this.emit('state');
+  }
+
+  onEvent(ev) {
+    if (ev.meeting !== undefined && ev.meeting !== this.meetingId) return;
+    if (!this.state) return;
+    if (ev.ev === 'presence') { this.applyPresence(ev); return; }
+    if (ev.ev === 'resync') { this.sync(); return; }
+    if (typeof ev.seq !== 'number') { this.apply(ev); return; }
+    if (this.syncing) { this.buffer.push(ev); return; }
+    if (ev.seq <= this.state.seq) return; // already applied
+    if (ev.seq !== this.state.seq + 1) { this.buffer.push(ev); this.sync(); return; }
+    this.apply(ev);
+  }
+
+  async sync() {
+    if (this.syncing || !this.state) return;
+    this.syncing = true;
+    try {
+      const reply = await this.client.request('meeting.sync', { meeting: this.meetingId, since: this.state.seq });
+      if (reply.state) {
+        const buffered = this.buffer;
+        this.setState(reply.state);
+        this.buffer = buffered;
+      } else {
+        for (const ev of reply.events || []) if (ev.seq > this.state.seq) this.apply(ev);
+      }
+    } catch (err) {
+      console.warn('meeting.sync failed', err);
+    } finally {
+      this.syncing = false;
+    }
+    const pending = this.buffer.sort((a, b) => a.seq - b.seq);
+    this.buffer = [];
+    for (const ev of pending) this.onEvent(ev);
+  }
+
+  apply(ev) {
+    const st = this.state;
+    if (typeof ev.seq === 'number') st.seq = ev.seq;
+    const q = st.queue;
+    switch (ev.ev) {
+      case 'queue.added':
+        if (!q.some((e) => e.id === ev.entry.id)) insertByPosition(q, ev.entry, ev.position);
+        break;
+      case 'queue.updated': {
+        const i = q.findIndex((e) => e.id === ev.entry.id);
+        if (i >= 0) q[i] = { ...q[i], ...ev.entry };
+        if (st.floor && st.floor.entry?.id === ev.entry.id) st.floor.entry = { ...st.floor.entry, ...ev.entry };
+        break;
+      }
+      case 'queue.removed': {
+        const id = idOf(ev.entry);
+        st.queue = q.filter((e) => e.id !== id);
+        break;
+      }
+      case 'queue.moved': {
+        const id = idOf(ev.entry);
+        const i = q.findIndex((e) => e.id === id);
+        if (i >= 0) {
+          const [e] = q.splice(i, 1);
+          q.splice(Math.min(ev.position, q.length), 0, typeof ev.entry === 'object' ? { ...e, ...ev.entry } : e);
+        }
+        break;
+      }
+      case 'queue.closed': st.list_closed = true; break;
+      case 'queue.opened': st.list_closed = false; break;
+      case 'floor.changed':
+        st.floor = ev.floor || null;
+        if (st.floor) st.queue = st.queue.filter((e) => e.id !== st.floor.entry?.id);
+        break;
+      case 'floor.expired':
+        if (st.floor) st.floor = { ...st.floor, overrun: true };
+        break;
+      case 'speech.ended': break;
+      case 'item': {
+        const item = ev.item;
+        st.item = idOf(item);
+        if (item && typeof item === 'object') {
+          const i = st.items.findIndex((it) => it.id === item.id);
+          if (i >= 0) st.items[i] = { ...st.items[i], ...item };
+        }
+        if (Array.isArray(ev.queue)) st.queue = ev.queue;
+        if (typeof ev.list_closed === 'boolean') st.list_closed = ev.list_closed;
+        break;
+      }
+      case 'meeting.changed':
+        st.meeting = { ...st.meeting, ...ev.meeting };
+        if (Array.isArray(ev.meeting?.items)) st.items = ev.meeting.items;
+        break;
+      default: break;
+    }
+    this.emit(ev.ev, ev);
+  }
+
+  applyPresence(ev) {
+    const list = this.state.attendance || (this.state.attendance = []);
+    const i = list.findIndex((a) => a.participant === ev.participant);
+    const row = { ...(i >= 0 ? list[i] : {}), ...ev };
+    delete row.ev;
+    if (i >= 0) list[i] = row; else list.push(row);
+    this.emit('presence', ev);
+  }
+
+  // Derived views
+  get currentItem() {
+    const st = this.state;
+    return st?.items.find((it) => it.id === st.item) || null;
+  }
+
+  get nextItem() {
+    const st = this.state;
+    if (!st) return null;
+    const i = st.items.findIndex((it) => it.id === st.item);
+    return st.items[i + 1] || null;
+  }
+
+  get policy() {
+    return this.state?.meeting?.policy || {};
+  }
+}
+
+// queue.added carries no position in the contract: place the entry as the
+// policy orders the list (points of order first, rights of reply last), unless
+// the server adds a position.
+function insertByPosition(q, entry, position) {
+  if (typeof position === 'number' && position >= 0 && position <= q.length) {
+    q.splice(position, 0, entry);
+    return;
+  }
+  let at = q.length;
+  if (entry.kind === 'point_of_order') {
+    at = q.findIndex((e) => e.kind !== 'point_of_order');
+  } else if (entry.kind !== 'right_of_reply') {
+    at = q.findIndex((e) => e.kind === 'right_of_reply');
+  }
+  q.splice(at < 0 ? q.length : at, 0, entry);
+}

@@ -1,0 +1,109 @@
+// The chair console: floor controls with keyboard shortcuts (N next,
+// P pause/resume, E end), extension, the list's open/closed state, the agenda
+// and who is present. Every button sends one op; the state changes only when
+// the server's event comes back, so the console never shows a ruling the
+// server did not accept.
+
+import { h } from '../dom.js';
+import { t, formatNumber } from '../i18n.js';
+import { itemLabel, presenceName } from '../fmt.js';
+
+export function chairConsole(ctx) {
+  const { state, ui } = ctx;
+  const floor = state.floor;
+  const hasFloor = Boolean(floor);
+  const paused = hasFloor && floor.paused;
+  const calling = hasFloor && floor.phase === 'calling';
+  const next = ctx.nextItem;
+  const kbd = (k) => h('kbd', {}, k);
+
+  const controls = h('div', { class: 'controls', role: 'group', 'aria-label': t('chair.floor_controls') },
+    h('button', { type: 'button', class: 'primary', 'data-testid': 'chair-next', 'aria-keyshortcuts': 'N',
+      disabled: state.queue.length === 0, onClick: () => ctx.act('floor.next', {}) }, t('chair.next'), ' ', kbd('N')),
+    calling ? h('button', { type: 'button', 'data-testid': 'chair-start', onClick: () => ctx.act('floor.start', {}) }, t('chair.start')) : null,
+    h('button', { type: 'button', 'data-testid': 'chair-pause', 'aria-keyshortcuts': 'P', disabled: !hasFloor || calling,
+      onClick: () => ctx.act(paused ? 'floor.resume' : 'floor.pause', {}) },
+    t(paused ? 'chair.resume' : 'chair.pause'), ' ', kbd('P')),
+    h('button', { type: 'button', 'data-testid': 'chair-extend', disabled: !hasFloor,
+      onClick: () => ctx.act('floor.extend', { seconds: 60 }, t('announce.extended', { s: 60 })) }, t('chair.extend1')),
+    h('button', { type: 'button', class: 'danger', 'data-testid': 'chair-end', 'aria-keyshortcuts': 'E', disabled: !hasFloor,
+      onClick: () => ctx.act('floor.end', {}) }, t('chair.end'), ' ', kbd('E')));
+
+  const extendForm = h('form', { class: 'inline', onSubmit: (ev) => {
+    ev.preventDefault();
+    const secs = Math.round(Number(ui.extendMin || 0) * 60);
+    if (secs > 0) ctx.act('floor.extend', { seconds: secs }, t('announce.extended', { s: secs }));
+  } },
+  h('label', { for: 'extend-min' }, t('chair.extend_by')),
+  h('input', { type: 'number', id: 'extend-min', 'data-key': 'extend-min', min: '0.5', max: '60', step: '0.5',
+    value: ui.extendMin ?? '2', inputmode: 'decimal', onInput: (e) => { ui.extendMin = e.target.value; } }),
+  h('span', {}, t('chair.minutes')),
+  h('button', { type: 'submit', disabled: !hasFloor, 'data-testid': 'chair-extend-custom' }, t('chair.extend')));
+
+  const list = h('div', { class: 'inline' },
+    h('span', { class: ['badge', state.list_closed ? 'danger' : 'ok'], 'data-testid': 'list-state' },
+      t(state.list_closed ? 'list.closed' : 'list.open')),
+    h('button', { type: 'button', 'data-testid': 'chair-list-toggle',
+      onClick: () => ctx.act(state.list_closed ? 'queue.open' : 'queue.close', {}) },
+    t(state.list_closed ? 'chair.reopen_list' : 'chair.close_list')));
+
+  const agenda = h('div', { class: 'agenda' },
+    h('h3', {}, t('chair.agenda')),
+    h('ol', { class: 'items' }, state.items.map((it) => h('li', { class: it.id === state.item ? 'current' : null,
+      'aria-current': it.id === state.item ? 'step' : null },
+    itemLabel(it),
+    it.id !== state.item ? [' ', h('button', { type: 'button', class: 'small', 'aria-label': t('chair.open_item', { item: it.title }),
+      onClick: () => ctx.act('item.open', { item: it.id }) }, t('chair.open'))] : null))),
+    next ? h('button', { type: 'button', 'data-testid': 'chair-next-item',
+      onClick: () => ctx.act('item.open', { item: next.id }) }, t('chair.open_next', { item: next.title })) : null);
+
+  return h('section', { class: 'card chair', 'aria-labelledby': 'chair-h', 'data-testid': 'chair' },
+    h('h2', { id: 'chair-h' }, t('chair.title')),
+    controls,
+    extendForm,
+    list,
+    h('p', { class: 'shortcuts muted' }, t('chair.shortcuts'), ' ', kbd('N'), ' ', t('chair.next'), ' · ',
+      kbd('P'), ' ', t('chair.pause_resume'), ' · ', kbd('E'), ' ', t('chair.end'), ' · ',
+      kbd('Alt'), '+', kbd('↑'), '/', kbd('↓'), ' ', t('chair.move')),
+    agenda,
+    attendance(state.attendance));
+}
+
+function attendance(list) {
+  if (!Array.isArray(list)) return null;
+  const sorted = list.slice().sort((a, b) => Number(b.online) - Number(a.online) || String(a.name).localeCompare(String(b.name)));
+  const count = (f) => formatNumber(list.filter(f).length);
+  return h('div', { class: 'attendance', 'data-testid': 'attendance' },
+    h('h3', {}, t('att.title')),
+    h('p', { class: 'muted' }, t('att.summary', {
+      room: count((a) => a.presence === 'room' && a.online),
+      remote: count((a) => a.presence === 'remote' && a.online),
+      online: count((a) => a.online), total: formatNumber(list.length),
+    })),
+    h('table', {},
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('att.name')), h('th', { scope: 'col' }, t('att.delegation')),
+        h('th', { scope: 'col' }, t('att.presence')), h('th', { scope: 'col' }, t('att.online')))),
+      h('tbody', {}, sorted.map((a) => h('tr', { class: a.online ? null : 'offline' },
+        h('td', {}, a.name || a.participant),
+        h('td', {}, a.delegation?.name || ''),
+        h('td', {}, presenceName(a.presence)),
+        h('td', {}, h('span', { class: ['dot', a.online ? 'on' : 'off'], 'aria-hidden': 'true' }), ' ',
+          t(a.online ? 'att.yes' : 'att.no')))))));
+}
+
+/** N, P, E when focus is not in a text field. */
+export function chairShortcuts(getCtx) {
+  document.addEventListener('keydown', (ev) => {
+    const ctx = getCtx();
+    if (!ctx || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    const tag = (ev.target.tagName || '').toLowerCase();
+    if (['input', 'textarea', 'select'].includes(tag) || ev.target.isContentEditable) return;
+    const key = ev.key.toLowerCase();
+    const floor = ctx.state.floor;
+    if (key === 'n') { ev.preventDefault(); if (ctx.state.queue.length) ctx.act('floor.next', {}); }
+    else if (key === 'p') {
+      ev.preventDefault();
+      if (floor && floor.phase !== 'calling') ctx.act(floor.paused ? 'floor.resume' : 'floor.pause', {});
+    } else if (key === 'e') { ev.preventDefault(); if (floor) ctx.act('floor.end', {}); }
+  });
+}

@@ -1,0 +1,63 @@
+// The floor panel: who speaks, the countdown, and its state (calling, paused,
+// overrun). The countdown text is refreshed by tick() four times a second from
+// the numbers of the last FLOOR and the server-corrected clock; nothing else
+// is re-rendered on a tick.
+
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+import { remainingMs, spokenMs, formatMs, clockLevel } from '../clock.js';
+import { kindName, presenceName } from '../fmt.js';
+
+export function floorPanel(floor, opts = {}) {
+  if (!floor) {
+    return h('div', { class: 'floor empty', 'data-testid': 'floor' },
+      h('p', { class: 'speaker none' }, t('floor.none')));
+  }
+  const e = floor.entry || {};
+  let phase = null;
+  if (floor.phase === 'calling') phase = t(e.presence === 'remote' ? 'floor.calling_remote' : 'floor.calling');
+  else if (floor.paused) phase = floor.pause_reason === 'disconnected' ? t('floor.paused_disconnected') : t('floor.paused');
+  return h('div', { class: ['floor', floor.phase, floor.paused && 'paused'], 'data-testid': 'floor' },
+    h('p', { class: 'speaker', 'data-testid': 'floor-speaker' }, e.speaker || e.delegation?.name || ''),
+    h('p', { class: 'meta' },
+      e.delegation?.name && e.delegation.name !== e.speaker ? [e.delegation.name, ' · '] : null,
+      kindName(e.kind), ' · ', presenceName(e.presence)),
+    h('div', { class: 'clockwrap' },
+      h('span', { class: 'clock', role: 'timer', 'aria-label': t('floor.time_left'), 'data-testid': 'clock', 'data-clock': '' }, '')),
+    h('p', { class: 'clockinfo', 'data-clockinfo': '' }, ''),
+    h('div', { class: 'bar', 'aria-hidden': 'true' }, h('div', { class: 'fill', 'data-fill': '' })),
+    phase ? h('p', { class: 'phase', 'data-testid': 'floor-phase' }, phase) : null,
+    opts.extra || null);
+}
+
+/** Update every countdown under root from floor. */
+export function tick(root, floor) {
+  if (!floor) return;
+  const left = remainingMs(floor);
+  const level = clockLevel(floor);
+  for (const el of root.querySelectorAll('[data-clock]')) {
+    el.textContent = left < 0 ? `+${formatMs(-left)}` : formatMs(left);
+    el.dataset.level = level;
+    el.classList.toggle('warn', level === 'warn');
+    el.classList.toggle('over', level === 'over');
+  }
+  for (const el of root.querySelectorAll('[data-clockinfo]')) {
+    const spoken = formatMs(spokenMs(floor));
+    const allotted = formatMs(floor.allotted_ms || 0);
+    el.textContent = level === 'over'
+      ? t('floor.overrun', { over: formatMs(-left), spoken, allotted })
+      : t('floor.spoken', { spoken, allotted });
+  }
+  const frac = floor.allotted_ms ? Math.min(1, spokenMs(floor) / floor.allotted_ms) : 0;
+  for (const el of root.querySelectorAll('[data-fill]')) {
+    el.style.setProperty('--frac', String(frac));
+    el.classList.toggle('warn', level === 'warn');
+    el.classList.toggle('over', level === 'over');
+  }
+}
+
+/** Start a ticker; returns a function that stops it. */
+export function startTicker(getRoot, getFloor) {
+  const id = setInterval(() => tick(getRoot(), getFloor()), 250);
+  return () => clearInterval(id);
+}
