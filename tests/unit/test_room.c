@@ -927,6 +927,30 @@ static void test_expiry_warn(void **state) {
   assert_true(f->r.floor.overrun);
 }
 
+static void test_extend_to_exactly_spoken(void **state) {
+  fx *f = *state;
+  ask(f, &f->fr, PL_SPEECH_POINT_OF_ORDER, T0);
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0, &f->out));
+  DO(f, PL_ERR_OK, pl_room_tick(&f->r, T0 + 120000, &f->out));
+  assert_true(f->r.floor.overrun);
+  /* allotted == spoken: the time is up, it stays overrun */
+  DO(f, PL_ERR_OK, pl_room_extend(&f->r, &f->chair, 30, T0 + 150000, &f->out));
+  assert_int_equal(f->r.floor.allotted_ms, 150000);
+  assert_true(f->r.floor.overrun);
+  assert_int_equal(pl_room_deadline(&f->r), 0);
+  DO(f, PL_ERR_OK, pl_room_extend(&f->r, &f->chair, 1, T0 + 150000, &f->out));
+  assert_false(f->r.floor.overrun);
+  assert_int_equal(pl_room_deadline(&f->r), T0 + 151000);
+  /* paused and overrun, extended: not overrun, but no deadline while paused */
+  DO(f, PL_ERR_OK, pl_room_tick(&f->r, T0 + 151000, &f->out));
+  DO(f, PL_ERR_OK, pl_room_pause(&f->r, &f->chair, T0 + 160000, &f->out));
+  DO(f, PL_ERR_OK, pl_room_extend(&f->r, &f->chair, 60, T0 + 170000, &f->out));
+  assert_false(f->r.floor.overrun);
+  assert_int_equal(pl_room_deadline(&f->r), 0);
+  DO(f, PL_ERR_OK, pl_room_resume(&f->r, &f->chair, T0 + 200000, &f->out));
+  assert_int_equal(pl_room_deadline(&f->r), T0 + 200000 + (211000 - 160000));
+}
+
 static void test_expiry_cut(void **state) {
   fx *f = *state;
   pl_room_release(&f->r);
@@ -1142,6 +1166,7 @@ int main(void) {
       T(test_extend),
       T(test_extend_while_calling),
       T(test_expiry_warn),
+      T(test_extend_to_exactly_spoken),
       T(test_expiry_cut),
       T(test_tick_idle),
       T(test_disconnect_pauses_remote),

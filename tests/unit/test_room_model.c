@@ -1,0 +1,948 @@
+/*
+ * Model test of the room core (SQLite's Bitvec test, in spirit): long seeded
+ * random sequences of commands are given both to the real room (decide, then
+ * apply the events) and to a naive reference written here from contract
+ * sections 4-6, and the two are compared after every step: the refusal code,
+ * the kinds of the events, the record of speeches, every item's list (ids,
+ * order and fields), the floor and its clock, the deadline and the ledgers.
+ * Every few steps the whole event log so far is replayed on a fresh room,
+ * which must give the same state (that is how the server restarts).
+ *
+ * The reference is naive on purpose: one flat array of every entry ever
+ * asked, each with a status (waiting, called, withdrawn, removed) and a sort
+ * key; a list is recomputed by filtering and sorting; the ledgers are
+ * recounted from the entries each time they are needed.
+ *
+ * PL_MODEL_SEEDS and PL_MODEL_STEPS in the environment override the size.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/room.h"
+
+#define N_ITEMS 3
+#define MAX_ENTRIES 8192
+#define MAX_LOG 32768
+#define REPLAY_EVERY 25
+
+/* ------------------------------------------------------------- randomness */
+
+static uint64_t rng_state;
+
+static uint32_t rnd(void) {
+  /* xorshift64*: deterministic per seed, independent of the C library. */
+  rng_state ^= rng_state >> 12;
+  rng_state ^= rng_state << 25;
+  rng_state ^= rng_state >> 27;
+  return (uint32_t)((rng_state * 2685821657736338717ULL) >> 32);
+}
+
+static uint32_t below(uint32_t n) { return n ? rnd() % n : 0; }
+static bool chance(uint32_t percent) { return below(100) < percent; }
+
+/* ----------------------------------------------------------------- actors */
+
+typedef struct m_deleg {
+  const char *id, *name;
+  pl_delegation_kind kind;
+} m_deleg;
+
+static const m_deleg delegs[] = {
+    {"d0", "Secretariat", PL_DELEGATION_SECRETARIAT},
+    {"d1", "France", PL_DELEGATION_STATE},
+    {"d2", "Germany", PL_DELEGATION_STATE},
+    {"d3", "Kenya", PL_DELEGATION_STATE},
+    {"d4", "Japan", PL_DELEGATION_STATE},
+    {"d5", "Access Now", PL_DELEGATION_NGO},
+    {"d6", "ITU", PL_DELEGATION_ORGANIZATION},
+    {"d7", "Dr. Expert", PL_DELEGATION_EXPERT},
+};
+#define N_DELEGS (sizeof delegs / sizeof delegs[0])
+
+typedef struct m_actor {
+  const char *pid, *name;
+  pl_role role;
+  bool presides;
+  int deleg;
+  pl_presence presence;
+} m_actor;
+
+static const m_actor actors[] = {
+    {"p1", "Chair", PL_ROLE_CHAIR, true, 0, PL_PRESENCE_ROOM},
+    {"p2", "Officer", PL_ROLE_SECRETARIAT, true, 0, PL_PRESENCE_REMOTE},
+    {"p3", "Viewer", PL_ROLE_VIEWER, false, 1, PL_PRESENCE_ROOM},
+    {"p4", "Amb. Dupont", PL_ROLE_DELEGATE, false, 1, PL_PRESENCE_ROOM},
+    {"p5", "M. Blanc", PL_ROLE_DELEGATE, false, 1, PL_PRESENCE_REMOTE},
+    {"p6", "Amb. Weber", PL_ROLE_DELEGATE, false, 2, PL_PRESENCE_REMOTE},
+    {"p7", "Amb. Otieno", PL_ROLE_DELEGATE, false, 3, PL_PRESENCE_ROOM},
+    {"p8", "Amb. Sato", PL_ROLE_DELEGATE, false, 4, PL_PRESENCE_REMOTE},
+    {"p9", "Ms. Ngo", PL_ROLE_OBSERVER, false, 5, PL_PRESENCE_REMOTE},
+    {"p10", "Mr. Union", PL_ROLE_OBSERVER, false, 6, PL_PRESENCE_ROOM},
+    {"p11", "Dr. Who", PL_ROLE_OBSERVER, false, 7, PL_PRESENCE_REMOTE},
+    {"p12", "Vice-Chair", PL_ROLE_CHAIR, false, 0, PL_PRESENCE_ROOM},
+    {"p13", "Liaison", PL_ROLE_DELEGATE, false, 6, PL_PRESENCE_REMOTE},
+};
+#define N_ACTORS (sizeof actors / sizeof actors[0])
+
+static pl_actor real_actor(int i) {
+  pl_actor a;
+  memset(&a, 0, sizeof a);
+  const m_actor *m = &actors[i];
+  a.role = m->role;
+  a.presides = m->presides;
+  snprintf(a.participant, sizeof a.participant, "%s", m->pid);
+  snprintf(a.name, sizeof a.name, "%s", m->name);
+  snprintf(a.delegation.id, sizeof a.delegation.id, "%s", delegs[m->deleg].id);
+  snprintf(a.delegation.name, sizeof a.delegation.name, "%s", delegs[m->deleg].name);
+  a.delegation.kind = delegs[m->deleg].kind;
+  a.presence = m->presence;
+  return a;
+}
+
+/* ------------------------------------------------------------ the model */
+
+enum { W_WAITING, W_CALLED, W_WITHDRAWN, W_REMOVED };
+
+typedef struct m_entry {
+  int num; /* id "e<num>" */
+  int item;
+  int actor;
+  pl_speech_kind kind;
+  char speaker[PL_NAME_LEN + 8];
+  char on_behalf[PL_NAME_LEN + 8];
+  int status;
+  int64_t requested_at;
+  int32_t allotted_ms;
+  long key; /* list order among the waiting entries of its item */
+} m_entry;
+
+typedef struct m_speech {
+  int entry;
+  int64_t started_at, ended_at, spoken_ms;
+  int32_t allotted_ms;
+} m_speech;
+
+typedef struct model {
+  pl_policy p;
+  pl_item_kind item_kind[N_ITEMS];
+  bool closed[N_ITEMS];
+  int current;
+  m_entry e[MAX_ENTRIES];
+  int n;
+  /* the floor */
+  bool held;
+  int fe; /* index into e */
+  int fitem;
+  bool speaking, paused, overrun;
+  pl_pause_reason reason;
+  int64_t called_at, started_at;
+  int64_t spoken_before; /* closed stretches of speech */
+  int64_t run_from;      /* start of the open stretch, when running */
+  int32_t allotted_ms;
+  /* what the last step produced */
+  pl_event_type types[PL_MAX_EVENTS];
+  size_t n_types;
+  bool has_speech;
+  m_speech speech;
+} model;
+
+static void m_emit(model *m, pl_event_type t) { m->types[m->n_types++] = t; }
+
+static bool m_state(int actor) {
+  return delegs[actors[actor].deleg].kind == PL_DELEGATION_STATE;
+}
+
+static bool m_running(const model *m) { return m->held && m->speaking && !m->paused; }
+
+static int64_t m_spoken(const model *m, int64_t now) {
+  if (!m->held)
+    return 0;
+  int64_t s = m->spoken_before;
+  if (m_running(m) && now > m->run_from)
+    s += now - m->run_from;
+  return s;
+}
+
+static int cls(pl_speech_kind k) {
+  return k == PL_SPEECH_POINT_OF_ORDER ? 0 : k == PL_SPEECH_RIGHT_OF_REPLY ? 2 : 1;
+}
+
+static const m_entry *sort_base;
+static int by_key(const void *a, const void *b) {
+  long x = sort_base[*(const int *)a].key, y = sort_base[*(const int *)b].key;
+  return (x > y) - (x < y);
+}
+
+/* The list of item `it`: indices of its waiting entries sorted by key. */
+static size_t m_list(const model *m, int it, int *out) {
+  size_t n = 0;
+  for (int i = 0; i < m->n; i++)
+    if (m->e[i].item == it && m->e[i].status == W_WAITING)
+      out[n++] = i;
+  sort_base = m->e;
+  qsort(out, n, sizeof *out, by_key);
+  return n;
+}
+
+/* Renumbers the keys of item `it`'s list as `order` gives them. */
+static void m_rekey(model *m, const int *order, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    m->e[order[i]].key = (long)(i + 1) * 10;
+}
+
+static int m_find_waiting(const model *m, const char *id) {
+  if (!id || id[0] != 'e' || id[1] < '1' || id[1] > '9')
+    return -1;
+  char *end;
+  long num = strtol(id + 1, &end, 10);
+  if (*end || num < 1 || num > m->n)
+    return -1;
+  /* entry number k is e[k - 1]: the model numbers them as it stores them */
+  return m->e[num - 1].status == W_WAITING ? (int)(num - 1) : -1;
+}
+
+/* Ledger, recounted: requests of `deleg` in `it` neither withdrawn nor
+ * removed, of the kind of interest. */
+static int m_count(const model *m, int it, int deleg, bool replies_only) {
+  int c = 0;
+  for (int i = 0; i < m->n; i++) {
+    const m_entry *x = &m->e[i];
+    if (x->item != it || actors[x->actor].deleg != deleg)
+      continue;
+    if (x->status == W_WITHDRAWN || x->status == W_REMOVED)
+      continue;
+    if (replies_only && x->kind != PL_SPEECH_RIGHT_OF_REPLY)
+      continue;
+    c++;
+  }
+  return c;
+}
+
+static int32_t ms(int32_t s) { return s * 1000; }
+
+static void m_end_speech(model *m, int64_t now) {
+  m->has_speech = true;
+  m->speech.entry = m->fe;
+  m->speech.started_at = m->speaking ? m->started_at : 0;
+  m->speech.ended_at = now;
+  m->speech.spoken_ms = m_spoken(m, now);
+  m->speech.allotted_ms = m->allotted_ms;
+  m->held = false;
+  m->speaking = m->paused = m->overrun = false;
+  m->reason = PL_PAUSE_NONE;
+}
+
+static void m_give(model *m, int idx, int64_t now) {
+  if (m->held) {
+    m_end_speech(m, now);
+    m_emit(m, PL_EV_SPEECH_ENDED);
+  }
+  m->e[idx].status = W_CALLED;
+  m_emit(m, PL_EV_QUEUE_REMOVED);
+  m->held = true;
+  m->fe = idx;
+  m->fitem = m->e[idx].item;
+  m->speaking = actors[m->e[idx].actor].presence == PL_PRESENCE_ROOM;
+  m->paused = m->overrun = false;
+  m->reason = PL_PAUSE_NONE;
+  m->called_at = now;
+  m->started_at = m->speaking ? now : 0;
+  m->spoken_before = 0;
+  m->run_from = now;
+  m->allotted_ms = m->e[idx].allotted_ms;
+  m_emit(m, PL_EV_FLOOR_CHANGED);
+}
+
+static bool may_speak(int a) {
+  return actors[a].role == PL_ROLE_DELEGATE || actors[a].role == PL_ROLE_OBSERVER;
+}
+
+/* ---- the model's commands: each returns the code the contract demands */
+
+static pl_err m_request(model *m, int a, pl_speech_kind kind, const char *speaker,
+                        const char *on_behalf, int64_t now) {
+  if (!may_speak(a))
+    return PL_ERR_FORBIDDEN;
+  if ((int)kind < 0 || (int)kind > 3)
+    return PL_ERR_BAD_REQUEST;
+  if (speaker && (strlen(speaker) >= PL_NAME_LEN || strlen(speaker) == 0))
+    return PL_ERR_BAD_REQUEST;
+  if (on_behalf && strlen(on_behalf) >= PL_NAME_LEN)
+    return PL_ERR_BAD_REQUEST;
+  bool state = m_state(a);
+  int it = m->current, d = actors[a].deleg;
+  if (!state && (kind == PL_SPEECH_POINT_OF_ORDER || kind == PL_SPEECH_RIGHT_OF_REPLY))
+    return PL_ERR_FORBIDDEN;
+  if (!state && m->p.observer_items == PL_OBSERVER_ITEMS_NONE)
+    return PL_ERR_FORBIDDEN;
+  if (!state && m->p.observer_items == PL_OBSERVER_ITEMS_STAKEHOLDER &&
+      m->item_kind[it] != PL_ITEM_STAKEHOLDER)
+    return PL_ERR_FORBIDDEN;
+  if (m->closed[it] && kind != PL_SPEECH_POINT_OF_ORDER)
+    return PL_ERR_CONFLICT;
+  if (kind == PL_SPEECH_STATEMENT)
+    for (int i = 0; i < m->n; i++)
+      if (m->e[i].item == it && m->e[i].status == W_WAITING &&
+          m->e[i].kind == PL_SPEECH_STATEMENT && actors[m->e[i].actor].deleg == d)
+        return PL_ERR_CONFLICT;
+  if (!state && m_count(m, it, d, false) >= m->p.observer_max_per_item)
+    return PL_ERR_LIMIT;
+  int32_t allotted;
+  if (kind == PL_SPEECH_POINT_OF_ORDER) {
+    allotted = ms(m->p.point_of_order_s);
+  } else if (kind == PL_SPEECH_RIGHT_OF_REPLY) {
+    int used = m_count(m, it, d, true);
+    if (used >= m->p.n_reply)
+      return PL_ERR_LIMIT;
+    allotted = ms(m->p.reply_s[used]);
+  } else if (!state) {
+    allotted = ms(m->p.observer_statement_s);
+  } else if (on_behalf && on_behalf[0]) {
+    allotted = ms(m->p.group_statement_s);
+  } else {
+    allotted = ms(m->p.statement_s);
+  }
+  assert_true(m->n < MAX_ENTRIES);
+  m_entry *x = &m->e[m->n];
+  memset(x, 0, sizeof *x);
+  x->num = m->n + 1;
+  x->item = it;
+  x->actor = a;
+  x->kind = kind;
+  snprintf(x->speaker, sizeof x->speaker, "%s", speaker ? speaker : actors[a].name);
+  snprintf(x->on_behalf, sizeof x->on_behalf, "%s", on_behalf ? on_behalf : "");
+  x->status = W_WAITING;
+  x->requested_at = now;
+  x->allotted_ms = allotted;
+  /* Contract order: after every waiting entry of its own or an earlier
+   * class, i.e. before the first entry, scanning from the end, that ... */
+  int list[MAX_ENTRIES];
+  size_t n = m_list(m, it, list);
+  size_t pos = 0;
+  for (size_t i = 0; i < n; i++)
+    if (cls(m->e[list[i]].kind) <= cls(kind))
+      pos = i + 1;
+  memmove(&list[pos + 1], &list[pos], (n - pos) * sizeof *list);
+  list[pos] = m->n;
+  m->n++;
+  m_rekey(m, list, n + 1);
+  m_emit(m, PL_EV_QUEUE_ADDED);
+  return PL_ERR_OK;
+}
+
+static bool m_owns(int a, const m_entry *x) {
+  return actors[a].presides ||
+         (may_speak(a) && actors[a].deleg == actors[x->actor].deleg);
+}
+
+static pl_err m_withdraw(model *m, int a, const char *id) {
+  int i = m_find_waiting(m, id);
+  if (i < 0)
+    return PL_ERR_NOT_FOUND;
+  if (!m_owns(a, &m->e[i]))
+    return PL_ERR_FORBIDDEN;
+  m->e[i].status = W_WITHDRAWN;
+  m_emit(m, PL_EV_QUEUE_REMOVED);
+  return PL_ERR_OK;
+}
+
+static pl_err m_update(model *m, int a, const char *id, const char *speaker) {
+  int i = m_find_waiting(m, id);
+  if (i < 0)
+    return PL_ERR_NOT_FOUND;
+  if (!m_owns(a, &m->e[i]))
+    return PL_ERR_FORBIDDEN;
+  if (!speaker || !speaker[0] || strlen(speaker) >= PL_NAME_LEN)
+    return PL_ERR_BAD_REQUEST;
+  snprintf(m->e[i].speaker, sizeof m->e[i].speaker, "%s", speaker);
+  m_emit(m, PL_EV_QUEUE_UPDATED);
+  return PL_ERR_OK;
+}
+
+static pl_err m_ready(model *m, int a, bool by_chair, int64_t now) {
+  if (by_chair && !actors[a].presides)
+    return PL_ERR_FORBIDDEN;
+  if (!m->held)
+    return PL_ERR_CONFLICT;
+  if (!by_chair) {
+    const m_actor *fa = &actors[m->e[m->fe].actor];
+    bool same = strcmp(actors[a].pid, fa->pid) == 0 ||
+                (may_speak(a) && actors[a].deleg == fa->deleg);
+    if (!same)
+      return PL_ERR_FORBIDDEN;
+  }
+  if (m->speaking)
+    return PL_ERR_CONFLICT;
+  m->speaking = true;
+  m->started_at = now;
+  m->run_from = now;
+  m->spoken_before = 0;
+  m_emit(m, PL_EV_FLOOR_CHANGED);
+  return PL_ERR_OK;
+}
+
+static pl_err m_next(model *m, int a, const char *id, bool give, int64_t now) {
+  if (!actors[a].presides)
+    return PL_ERR_FORBIDDEN;
+  int list[MAX_ENTRIES];
+  size_t n = m_list(m, m->current, list);
+  int idx;
+  if (give) {
+    idx = m_find_waiting(m, id);
+    if (idx < 0 || m->e[idx].item != m->current)
+      return PL_ERR_NOT_FOUND;
+  } else {
+    if (n == 0)
+      return PL_ERR_CONFLICT;
+    idx = list[0];
+  }
+  m_give(m, idx, now);
+  return PL_ERR_OK;
+}
+
+static pl_err m_clock(model *m, int a, int op, int32_t seconds, int64_t now) {
+  /* op: 0 pause, 1 resume, 2 extend, 3 end */
+  if (!actors[a].presides)
+    return PL_ERR_FORBIDDEN;
+  if (op == 2 && (seconds < 1 || seconds > 3600))
+    return PL_ERR_BAD_REQUEST;
+  if (!m->held)
+    return PL_ERR_CONFLICT;
+  switch (op) {
+  case 0:
+    if (!m->speaking || m->paused)
+      return PL_ERR_CONFLICT;
+    m->spoken_before = m_spoken(m, now);
+    m->paused = true;
+    m->reason = PL_PAUSE_CHAIR;
+    m_emit(m, PL_EV_FLOOR_CHANGED);
+    return PL_ERR_OK;
+  case 1:
+    if (!m->paused)
+      return PL_ERR_CONFLICT;
+    m->paused = false;
+    m->reason = PL_PAUSE_NONE;
+    m->run_from = now;
+    m_emit(m, PL_EV_FLOOR_CHANGED);
+    return PL_ERR_OK;
+  case 2: {
+    int64_t grown = (int64_t)m->allotted_ms + (int64_t)seconds * 1000;
+    m->allotted_ms = grown > INT32_MAX ? INT32_MAX : (int32_t)grown;
+    if (m_spoken(m, now) < m->allotted_ms)
+      m->overrun = false;
+    m_emit(m, PL_EV_FLOOR_CHANGED);
+    return PL_ERR_OK;
+  }
+  default:
+    m_end_speech(m, now);
+    m_emit(m, PL_EV_SPEECH_ENDED);
+    m_emit(m, PL_EV_FLOOR_CHANGED);
+    return PL_ERR_OK;
+  }
+}
+
+static pl_err m_move(model *m, int a, const char *id, int32_t pos, bool remove) {
+  if (!actors[a].presides)
+    return PL_ERR_FORBIDDEN;
+  int i = m_find_waiting(m, id);
+  if (i < 0)
+    return PL_ERR_NOT_FOUND;
+  if (remove) {
+    m->e[i].status = W_REMOVED;
+    m_emit(m, PL_EV_QUEUE_REMOVED);
+    return PL_ERR_OK;
+  }
+  int list[MAX_ENTRIES];
+  size_t n = m_list(m, m->e[i].item, list);
+  size_t from = 0;
+  while (list[from] != i)
+    from++;
+  size_t to = pos < 0 ? 0 : (size_t)pos >= n ? n - 1 : (size_t)pos;
+  if (to == from)
+    return PL_ERR_OK;
+  memmove(&list[from], &list[from + 1], (n - from - 1) * sizeof *list);
+  memmove(&list[to + 1], &list[to], (n - 1 - to) * sizeof *list);
+  list[to] = i;
+  m_rekey(m, list, n);
+  m_emit(m, PL_EV_QUEUE_MOVED);
+  return PL_ERR_OK;
+}
+
+static pl_err m_close(model *m, int a, bool close) {
+  if (!actors[a].presides)
+    return PL_ERR_FORBIDDEN;
+  if (m->closed[m->current] == close)
+    return PL_ERR_CONFLICT;
+  m->closed[m->current] = close;
+  m_emit(m, close ? PL_EV_QUEUE_CLOSED : PL_EV_QUEUE_OPENED);
+  return PL_ERR_OK;
+}
+
+static pl_err m_open_item(model *m, int a, int item, int64_t now) {
+  if (!actors[a].presides)
+    return PL_ERR_FORBIDDEN;
+  if (item < 0 || item >= N_ITEMS)
+    return PL_ERR_NOT_FOUND;
+  if (item == m->current)
+    return PL_ERR_CONFLICT;
+  if (m->held) {
+    m_end_speech(m, now);
+    m_emit(m, PL_EV_SPEECH_ENDED);
+    m_emit(m, PL_EV_FLOOR_CHANGED);
+  }
+  m->current = item;
+  m_emit(m, PL_EV_ITEM);
+  return PL_ERR_OK;
+}
+
+static void m_disconnected(model *m, int a, int64_t now) {
+  if (!m_running(m))
+    return;
+  const m_actor *fa = &actors[m->e[m->fe].actor];
+  if (fa->presence != PL_PRESENCE_REMOTE || strcmp(fa->pid, actors[a].pid) != 0)
+    return;
+  m->spoken_before = m_spoken(m, now);
+  m->paused = true;
+  m->reason = PL_PAUSE_DISCONNECTED;
+  m_emit(m, PL_EV_FLOOR_CHANGED);
+}
+
+static void m_tick(model *m, int64_t now) {
+  if (!m_running(m) || m->overrun || m_spoken(m, now) < m->allotted_ms)
+    return;
+  m->overrun = true;
+  m_emit(m, PL_EV_FLOOR_EXPIRED);
+  if (m->p.on_expiry == PL_ON_EXPIRY_CUT) {
+    m_end_speech(m, now);
+    m_emit(m, PL_EV_SPEECH_ENDED);
+    m_emit(m, PL_EV_FLOOR_CHANGED);
+  }
+}
+
+static int64_t m_deadline(const model *m) {
+  if (!m_running(m) || m->overrun)
+    return 0;
+  return m->run_from + (m->allotted_ms - m->spoken_before);
+}
+
+/* ----------------------------------------------------------- comparison */
+
+static const char *item_id(int i) {
+  static const char *ids[] = {"i1", "i2", "i3"};
+  return ids[i];
+}
+
+static void check_entry(const model *m, const m_entry *x, const pl_entry *e) {
+  char id[32];
+  snprintf(id, sizeof id, "e%d", x->num);
+  assert_string_equal(e->id, id);
+  const m_actor *a = &actors[x->actor];
+  assert_string_equal(e->participant, a->pid);
+  assert_string_equal(e->delegation.id, delegs[a->deleg].id);
+  assert_string_equal(e->delegation.name, delegs[a->deleg].name);
+  assert_int_equal(e->delegation.kind, delegs[a->deleg].kind);
+  assert_string_equal(e->speaker, x->speaker);
+  assert_string_equal(e->on_behalf, x->on_behalf);
+  assert_int_equal(e->kind, x->kind);
+  assert_int_equal(e->presence, a->presence);
+  assert_int_equal(e->requested_at, x->requested_at);
+  assert_int_equal(e->allotted_ms, x->allotted_ms);
+  (void)m;
+}
+
+static void check_room(const model *m, const pl_room *r, int64_t now, bool ledgers) {
+  assert_int_equal(r->current, m->current);
+  assert_int_equal(r->next_entry, (uint32_t)m->n + 1);
+  int list[MAX_ENTRIES];
+  for (int k = 0; k < N_ITEMS; k++) {
+    const pl_item *it = &r->items[k];
+    assert_string_equal(it->def.id, item_id(k));
+    assert_int_equal(it->list_closed, m->closed[k]);
+    size_t n = m_list(m, k, list);
+    if (it->n_queue != n)
+      fail_msg("item %s: %zu entries, model %zu", item_id(k), it->n_queue, n);
+    for (size_t i = 0; i < n; i++)
+      check_entry(m, &m->e[list[i]], &it->queue[i]);
+    if (!ledgers)
+      continue;
+    for (size_t d = 0; d < N_DELEGS; d++) {
+      int replies = m_count(m, k, (int)d, true);
+      int interventions =
+          delegs[d].kind == PL_DELEGATION_STATE ? 0 : m_count(m, k, (int)d, false);
+      int32_t got_r = 0, got_i = 0;
+      for (size_t t = 0; t < it->n_tally; t++)
+        if (strcmp(it->tally[t].delegation, delegs[d].id) == 0) {
+          got_r = it->tally[t].replies;
+          got_i = it->tally[t].interventions;
+        }
+      assert_int_equal(got_r, replies);
+      assert_int_equal(got_i, interventions);
+    }
+  }
+  const pl_floor *f = &r->floor;
+  assert_int_equal(f->held, m->held);
+  assert_int_equal(pl_floor_spoken_ms(f, now), m_spoken(m, now));
+  assert_int_equal(pl_room_deadline(r), m_deadline(m));
+  if (!m->held)
+    return;
+  check_entry(m, &m->e[m->fe], &f->entry);
+  assert_string_equal(f->item, item_id(m->fitem));
+  assert_int_equal(f->phase, m->speaking ? PL_PHASE_SPEAKING : PL_PHASE_CALLING);
+  assert_int_equal(f->paused, m->paused);
+  assert_int_equal(f->pause_reason, m->reason);
+  assert_int_equal(f->overrun, m->overrun);
+  assert_int_equal(f->allotted_ms, m->allotted_ms);
+  assert_int_equal(f->called_at, m->called_at);
+  assert_int_equal(f->started_at, m->started_at);
+}
+
+/* Field by field, for the replay check. */
+static void same_entry(const pl_entry *a, const pl_entry *b) {
+  assert_string_equal(a->id, b->id);
+  assert_string_equal(a->speaker, b->speaker);
+  assert_string_equal(a->participant, b->participant);
+  assert_string_equal(a->delegation.id, b->delegation.id);
+  assert_int_equal(a->kind, b->kind);
+  assert_int_equal(a->allotted_ms, b->allotted_ms);
+  assert_int_equal(a->requested_at, b->requested_at);
+}
+
+static void same_room(const pl_room *a, const pl_room *b) {
+  assert_int_equal(a->current, b->current);
+  assert_int_equal(a->next_entry, b->next_entry);
+  for (size_t k = 0; k < a->n_items; k++) {
+    const pl_item *x = &a->items[k], *y = &b->items[k];
+    assert_int_equal(x->list_closed, y->list_closed);
+    assert_int_equal(x->n_queue, y->n_queue);
+    for (size_t i = 0; i < x->n_queue; i++)
+      same_entry(&x->queue[i], &y->queue[i]);
+    assert_int_equal(x->n_tally, y->n_tally);
+    for (size_t i = 0; i < x->n_tally; i++) {
+      assert_string_equal(x->tally[i].delegation, y->tally[i].delegation);
+      assert_int_equal(x->tally[i].replies, y->tally[i].replies);
+      assert_int_equal(x->tally[i].interventions, y->tally[i].interventions);
+    }
+  }
+  const pl_floor *f = &a->floor, *g = &b->floor;
+  assert_int_equal(f->held, g->held);
+  same_entry(&f->entry, &g->entry);
+  assert_string_equal(f->item, g->item);
+  assert_int_equal(f->phase, g->phase);
+  assert_int_equal(f->called_at, g->called_at);
+  assert_int_equal(f->started_at, g->started_at);
+  assert_int_equal(f->running_since, g->running_since);
+  assert_int_equal(f->elapsed_ms, g->elapsed_ms);
+  assert_int_equal(f->allotted_ms, g->allotted_ms);
+  assert_int_equal(f->paused, g->paused);
+  assert_int_equal(f->pause_reason, g->pause_reason);
+  assert_int_equal(f->overrun, g->overrun);
+}
+
+/* ------------------------------------------------------------- the run */
+
+typedef struct run {
+  model m;
+  pl_room r;
+  pl_item_def items[N_ITEMS];
+  pl_event log[MAX_LOG];
+  size_t n_log;
+  pl_events out;
+  int64_t now;
+  /* coverage, to show that the random walk reaches every rule */
+  long by_code[PL_ERR__COUNT];
+  long by_event[16];
+} run;
+
+static char longname[PL_NAME_LEN + 1];
+static char maxname[PL_NAME_LEN];
+
+static const char *pick_name(void) {
+  static const char *names[] = {"Amb. Rossi", "Ms. Kowalska", "Mr. Li", "Dr. Adeyemi"};
+  switch (below(12)) {
+  case 0:
+    return NULL;
+  case 1:
+    return "";
+  case 2:
+    return longname;
+  case 3:
+    return maxname;
+  default:
+    return names[below(4)];
+  }
+}
+
+/* An entry id to name: mostly one that exists or existed, sometimes junk. */
+static const char *pick_entry(const run *u, char *buf, size_t cap) {
+  uint32_t c = below(20);
+  if (c == 0)
+    return NULL;
+  if (c == 1)
+    return "zz";
+  /* prefer waiting entries of the open item */
+  if (c < 14) {
+    int list[MAX_ENTRIES];
+    size_t n = m_list(&u->m, u->m.current, list);
+    if (n) {
+      snprintf(buf, cap, "e%d", u->m.e[list[below((uint32_t)n)]].num);
+      return buf;
+    }
+  }
+  snprintf(buf, cap, "e%u", 1 + below((uint32_t)u->m.n + 2));
+  return buf;
+}
+
+static int pick_actor(bool chairish) {
+  if (chairish && chance(80))
+    return chance(85) ? 0 : 1;
+  return (int)below(N_ACTORS);
+}
+
+static void random_policy(pl_policy *p) {
+  pl_policy_default(p);
+  p->statement_s = 1 + (int32_t)below(10);
+  p->group_statement_s = 1 + (int32_t)below(12);
+  p->observer_statement_s = 1 + (int32_t)below(6);
+  p->point_of_order_s = 1 + (int32_t)below(4);
+  p->n_reply = (uint8_t)below(4);
+  for (int i = 0; i < PL_MAX_REPLIES; i++)
+    p->reply_s[i] = 1 + (int32_t)below(8);
+  p->observer_items = (pl_observer_items)below(3);
+  p->observer_max_per_item = (int32_t)below(3);
+  p->on_expiry = (pl_on_expiry)below(2);
+}
+
+static void replay_check(run *u) {
+  pl_room again;
+  assert_int_equal(pl_room_init(&again, &u->m.p, u->items, N_ITEMS), PL_ERR_OK);
+  for (size_t i = 0; i < u->n_log; i++)
+    assert_int_equal(pl_room_apply(&again, &u->log[i]), PL_ERR_OK);
+  same_room(&u->r, &again);
+  pl_room_release(&again);
+}
+
+/* One random command, to both sides; then compare. */
+static void step(run *u) {
+  model *m = &u->m;
+  pl_events *out = &u->out;
+  m->n_types = 0;
+  m->has_speech = false;
+  char buf[32];
+
+  /* time moves on; sometimes exactly to the deadline, to hit its edge */
+  int64_t dl = pl_room_deadline(&u->r);
+  if (dl && dl - 1 >= u->now && chance(10))
+    u->now = dl - (chance(50) ? 1 : 0);
+  else if (chance(70))
+    u->now += below(2500);
+
+  int64_t now = u->now;
+  pl_err want, got;
+  uint32_t op = below(100);
+  if (op < 30) {
+    int a = chance(10) ? pick_actor(false) : 3 + (int)below(N_ACTORS - 3);
+    pl_speech_kind kind = (pl_speech_kind)(chance(2) ? 4 : below(4));
+    if (chance(50))
+      kind = chance(70) ? PL_SPEECH_STATEMENT : PL_SPEECH_QUESTION;
+    const char *speaker = chance(70) ? NULL : pick_name();
+    const char *on_behalf = chance(70) ? NULL : pick_name();
+    pl_actor ra = real_actor(a);
+    pl_request req = {.kind = kind, .speaker = speaker, .on_behalf = on_behalf};
+    want = m_request(m, a, kind, speaker, on_behalf, now);
+    got = pl_room_request(&u->r, &ra, &req, now, out);
+  } else if (op < 36) {
+    int a = pick_actor(false);
+    const char *id = pick_entry(u, buf, sizeof buf);
+    pl_actor ra = real_actor(a);
+    want = m_withdraw(m, a, id);
+    got = pl_room_withdraw(&u->r, &ra, id, now, out);
+  } else if (op < 40) {
+    int a = pick_actor(false);
+    const char *id = pick_entry(u, buf, sizeof buf);
+    const char *speaker = pick_name();
+    pl_actor ra = real_actor(a);
+    want = m_update(m, a, id, speaker);
+    got = pl_room_update_entry(&u->r, &ra, id, speaker, now, out);
+  } else if (op < 46) {
+    bool by_chair = chance(40);
+    int a = by_chair ? pick_actor(true) : (int)below(N_ACTORS);
+    if (!by_chair && m->held && chance(60))
+      a = m->e[m->fe].actor; /* usually the one called */
+    pl_actor ra = real_actor(a);
+    want = m_ready(m, a, by_chair, now);
+    got = by_chair ? pl_room_start(&u->r, &ra, now, out)
+                   : pl_room_ready(&u->r, &ra, now, out);
+  } else if (op < 60) {
+    bool give = chance(40);
+    int a = pick_actor(true);
+    const char *id = give ? pick_entry(u, buf, sizeof buf) : NULL;
+    pl_actor ra = real_actor(a);
+    want = m_next(m, a, id, give, now);
+    got = give ? pl_room_give(&u->r, &ra, id, now, out)
+               : pl_room_next(&u->r, &ra, now, out);
+  } else if (op < 74) {
+    int a = pick_actor(true);
+    int which = (int)below(4);
+    int32_t seconds = chance(85) ? 1 + (int32_t)below(20)
+                                 : (int32_t)below(5000) - 10;
+    pl_actor ra = real_actor(a);
+    want = m_clock(m, a, which, seconds, now);
+    switch (which) {
+    case 0: got = pl_room_pause(&u->r, &ra, now, out); break;
+    case 1: got = pl_room_resume(&u->r, &ra, now, out); break;
+    case 2: got = pl_room_extend(&u->r, &ra, seconds, now, out); break;
+    default: got = pl_room_end(&u->r, &ra, now, out); break;
+    }
+  } else if (op < 82) {
+    int a = pick_actor(true);
+    bool remove = chance(35);
+    const char *id = pick_entry(u, buf, sizeof buf);
+    int32_t pos = (int32_t)below(12) - 2;
+    pl_actor ra = real_actor(a);
+    want = m_move(m, a, id, pos, remove);
+    got = remove ? pl_room_remove(&u->r, &ra, id, now, out)
+                 : pl_room_move(&u->r, &ra, id, pos, now, out);
+  } else if (op < 86) {
+    int a = pick_actor(true);
+    bool close = chance(50);
+    pl_actor ra = real_actor(a);
+    want = m_close(m, a, close);
+    got = close ? pl_room_close(&u->r, &ra, now, out) : pl_room_open(&u->r, &ra, now, out);
+  } else if (op < 89) {
+    int a = pick_actor(true);
+    int item = (int)below(N_ITEMS + 1);
+    pl_actor ra = real_actor(a);
+    want = m_open_item(m, a, item, now);
+    got = pl_room_open_item(&u->r, &ra, item < N_ITEMS ? item_id(item) : "i9", now, out);
+  } else if (op < 93) {
+    int a = (int)below(N_ACTORS);
+    if (m->held && chance(70))
+      a = m->e[m->fe].actor;
+    m_disconnected(m, a, now);
+    want = PL_ERR_OK;
+    got = pl_room_disconnected(&u->r, actors[a].pid, now, out);
+  } else {
+    m_tick(m, now);
+    want = PL_ERR_OK;
+    got = pl_room_tick(&u->r, now, out);
+  }
+
+  if (got != want)
+    fail_msg("op %u at step: got %s, model %s (%s)", op, pl_err_code(got),
+             pl_err_code(want), out->message);
+  u->by_code[got]++;
+  if (got != PL_ERR_OK) {
+    assert_int_equal(out->n, 0);
+    assert_true(out->message[0] != '\0');
+  }
+  if (out->n != m->n_types)
+    fail_msg("op %u: %zu events, model %zu", op, out->n, m->n_types);
+  for (size_t i = 0; i < out->n; i++) {
+    const pl_event *ev = &out->ev[i];
+    assert_int_equal(ev->type, m->types[i]);
+    assert_int_equal(ev->at, now);
+    assert_true(pl_room_find_item(&u->r, ev->item) != NULL);
+    u->by_event[ev->type]++;
+    if (ev->type == PL_EV_SPEECH_ENDED) {
+      assert_true(m->has_speech);
+      char id[32];
+      snprintf(id, sizeof id, "e%d", m->e[m->speech.entry].num);
+      assert_string_equal(ev->speech.entry.id, id);
+      assert_int_equal(ev->speech.started_at, m->speech.started_at);
+      assert_int_equal(ev->speech.ended_at, m->speech.ended_at);
+      assert_int_equal(ev->speech.spoken_ms, m->speech.spoken_ms);
+      assert_int_equal(ev->speech.allotted_ms, m->speech.allotted_ms);
+      assert_string_equal(ev->speech.item, item_id(m->e[m->speech.entry].item));
+    }
+    assert_int_equal(pl_room_apply(&u->r, ev), PL_ERR_OK);
+    if (ev->type == PL_EV_QUEUE_ADDED || ev->type == PL_EV_QUEUE_MOVED) {
+      /* the announced position is where the entry is */
+      const pl_item *it = pl_room_find_item(&u->r, ev->item);
+      assert_true(ev->position >= 0 && (size_t)ev->position < it->n_queue);
+      assert_string_equal(it->queue[ev->position].id, ev->entry.id);
+    }
+    assert_true(u->n_log < MAX_LOG);
+    u->log[u->n_log++] = *ev;
+  }
+  check_room(m, &u->r, now, false);
+  /* and a little later, the clocks still agree */
+  check_room(m, &u->r, now + 777, false);
+}
+
+static long env_long(const char *name, long dflt) {
+  const char *s = getenv(name);
+  return s && *s ? strtol(s, NULL, 10) : dflt;
+}
+
+static void test_model(void **state) {
+  (void)state;
+  memset(longname, 'L', PL_NAME_LEN);
+  longname[PL_NAME_LEN] = '\0';
+  memset(maxname, 'M', PL_NAME_LEN - 1);
+  maxname[PL_NAME_LEN - 1] = '\0';
+  long seeds = env_long("PL_MODEL_SEEDS", 200);
+  long steps = env_long("PL_MODEL_STEPS", 2000);
+  run *u = calloc(1, sizeof *u);
+  assert_non_null(u);
+  long codes[PL_ERR__COUNT] = {0}, events[16] = {0};
+  for (long seed = 1; seed <= seeds; seed++) {
+    memset(&u->m, 0, sizeof u->m);
+    u->n_log = 0;
+    rng_state = 0x9E3779B97F4A7C15ULL ^ (uint64_t)seed * 0xD1B54A32D192ED03ULL;
+    random_policy(&u->m.p);
+    for (int k = 0; k < N_ITEMS; k++) {
+      memset(&u->items[k], 0, sizeof u->items[k]);
+      snprintf(u->items[k].id, PL_ID_LEN, "%s", item_id(k));
+      snprintf(u->items[k].title, PL_NAME_LEN, "Item %d", k + 1);
+      u->items[k].kind = (pl_item_kind)below(2);
+      u->m.item_kind[k] = u->items[k].kind;
+    }
+    assert_int_equal(pl_room_init(&u->r, &u->m.p, u->items, N_ITEMS), PL_ERR_OK);
+    u->now = 1700000000000LL + (int64_t)below(1000000);
+    for (long s = 0; s < steps; s++) {
+      step(u);
+      if (s % REPLAY_EVERY == REPLAY_EVERY - 1) {
+        check_room(&u->m, &u->r, u->now, true);
+        replay_check(u);
+      }
+    }
+    check_room(&u->m, &u->r, u->now, true);
+    replay_check(u);
+    pl_room_release(&u->r);
+    for (int i = 0; i < PL_ERR__COUNT; i++)
+      codes[i] += u->by_code[i], u->by_code[i] = 0;
+    for (int i = 0; i < 16; i++)
+      events[i] += u->by_event[i], u->by_event[i] = 0;
+  }
+  free(u);
+  printf("model: %ld seeds x %ld steps; results:", seeds, steps);
+  for (int i = 0; i < PL_ERR__COUNT; i++)
+    if (codes[i])
+      printf(" %s=%ld", pl_err_code((pl_err)i), codes[i]);
+  printf("\nmodel: events:");
+  for (size_t i = 0; i < pl_event_count; i++)
+    printf(" %s=%ld", pl_event_names[i], events[i]);
+  printf("\n");
+  /* The walk must reach every outcome and every event, or it tests little. */
+  for (int e = PL_ERR_OK; e <= PL_ERR_LIMIT; e++)
+    if (e != PL_ERR_BAD_JSON && e != PL_ERR_UNKNOWN_OP && e != PL_ERR_UNAUTHENTICATED &&
+        seeds * steps >= 20000)
+      assert_true(codes[e] > 0);
+  for (size_t i = 0; i < pl_event_count; i++)
+    if (seeds * steps >= 20000)
+      assert_true(events[i] > 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_model),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
