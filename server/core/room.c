@@ -119,21 +119,23 @@ pl_event *pl_room__emit(pl_events *out, pl_event_type type, const char *item,
   return ev;
 }
 
-void pl_room__emit_end(const pl_room *r, int64_t now, pl_events *out) {
+void pl_room__emit_speech(const pl_room *r, int64_t now, pl_events *out) {
   const pl_floor *f = &r->floor;
-  const pl_item *cur = pl_room_current_item(r);
-  const char *item = f->item[0] ? f->item : cur->def.id;
-  pl_event *ev = pl_room__emit(out, PL_EV_SPEECH_ENDED, item, now);
-  if (ev) {
-    ev->speech.entry = f->entry;
-    pl_room__copy(ev->speech.item, sizeof ev->speech.item, f->item);
-    ev->speech.started_at = f->phase == PL_PHASE_SPEAKING ? f->started_at : 0;
-    ev->speech.ended_at = now;
-    ev->speech.spoken_ms = pl_floor_spoken_ms(f, now);
-    ev->speech.allotted_ms = f->allotted_ms;
-  }
+  pl_event *ev = pl_room__emit(out, PL_EV_SPEECH_ENDED, f->item, now);
+  if (!ev)
+    return;
+  ev->speech.entry = f->entry;
+  pl_room__copy(ev->speech.item, sizeof ev->speech.item, f->item);
+  ev->speech.started_at = f->phase == PL_PHASE_SPEAKING ? f->started_at : 0;
+  ev->speech.ended_at = now;
+  ev->speech.spoken_ms = pl_floor_spoken_ms(f, now);
+  ev->speech.allotted_ms = f->allotted_ms;
+}
+
+void pl_room__emit_end(const pl_room *r, int64_t now, pl_events *out) {
+  pl_room__emit_speech(r, now, out);
   /* floor.changed to nobody: the zeroed floor of pl_room__emit. */
-  pl_room__emit(out, PL_EV_FLOOR_CHANGED, item, now);
+  pl_room__emit(out, PL_EV_FLOOR_CHANGED, r->floor.item, now);
 }
 
 void pl_room__begin(pl_events *out) {

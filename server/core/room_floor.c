@@ -55,10 +55,8 @@ static void stop_clock(pl_floor *f, int64_t now) {
 static pl_err give(const pl_room *r, size_t i, int64_t now, pl_events *out) {
   const pl_item *it = pl_room_current_item(r);
   const pl_entry *e = &it->queue[i];
-  if (r->floor.held) {
-    pl_room__emit_end(r, now, out);
-    out->n--; /* keep speech.ended, drop its floor.changed to nobody */
-  }
+  if (r->floor.held)
+    pl_room__emit_speech(r, now, out);
   pl_event *ev = pl_room__emit(out, PL_EV_QUEUE_REMOVED, it->def.id, now);
   ev->entry = *e;
   ev->reason = PL_REMOVED_CALLED;

@@ -34,6 +34,9 @@ bool pl_room__running(const pl_floor *f);
 pl_event *pl_room__emit(pl_events *out, pl_event_type type, const char *item,
                         int64_t now);
 
+/* Appends speech.ended for the current floor (which must be held). */
+void pl_room__emit_speech(const pl_room *r, int64_t now, pl_events *out);
+
 /* Appends speech.ended for the current floor, then floor.changed to nobody. */
 void pl_room__emit_end(const pl_room *r, int64_t now, pl_events *out);
 
