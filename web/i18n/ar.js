@@ -169,7 +169,7 @@ export default {
   'stats.by_group': 'وقت الكلام حسب المجموعة الإقليمية',
   'stats.by_presence': 'وقت الكلام في القاعة وعن بُعد',
   'stats.by_kind': 'وقت الكلام حسب النوع',
-  'stats.count': '{n} كلمة',
+  'stats.count': 'عدد الكلمات: {n}',
   'stats.empty': 'لا توجد كلمات بعد.',
   'stats.table': 'العرض في جدول',
   'stats.key': 'الفئة',

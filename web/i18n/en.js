@@ -170,7 +170,7 @@ export default {
   'stats.by_group': 'Speaking time by regional group',
   'stats.by_presence': 'Speaking time in the room and remote',
   'stats.by_kind': 'Speaking time by kind',
-  'stats.count': '{n} speeches',
+  'stats.count': 'Speeches: {n}',
   'stats.empty': 'No speeches yet.',
   'stats.table': 'Show as a table',
   'stats.key': 'Category',

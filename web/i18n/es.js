@@ -169,7 +169,7 @@ export default {
   'stats.by_group': 'Tiempo de palabra por grupo regional',
   'stats.by_presence': 'Tiempo de palabra en la sala y a distancia',
   'stats.by_kind': 'Tiempo de palabra por tipo',
-  'stats.count': '{n} intervenciones',
+  'stats.count': 'Intervenciones: {n}',
   'stats.empty': 'Todavía no hay intervenciones.',
   'stats.table': 'Mostrar como tabla',
   'stats.key': 'Categoría',

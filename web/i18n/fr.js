@@ -169,7 +169,7 @@ export default {
   'stats.by_group': 'Temps de parole par groupe régional',
   'stats.by_presence': 'Temps de parole en salle et à distance',
   'stats.by_kind': 'Temps de parole par type',
-  'stats.count': '{n} interventions',
+  'stats.count': 'Interventions : {n}',
   'stats.empty': 'Aucune intervention pour l’instant.',
   'stats.table': 'Afficher en tableau',
   'stats.key': 'Catégorie',

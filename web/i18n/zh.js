@@ -169,7 +169,7 @@ export default {
   'stats.by_group': '按区域集团的发言时间',
   'stats.by_presence': '会场与远程的发言时间',
   'stats.by_kind': '按类型的发言时间',
-  'stats.count': '{n} 次发言',
+  'stats.count': '发言次数：{n}',
   'stats.empty': '尚无发言。',
   'stats.table': '以表格显示',
   'stats.key': '类别',

@@ -11,7 +11,7 @@ export function formatInstant(ms, tz, opts = {}) {
       timeZone: tz || undefined,
       dateStyle: opts.timeOnly ? undefined : 'medium',
       timeStyle: 'short',
-      ...(opts.timeOnly ? { hour: '2-digit', minute: '2-digit', timeStyle: undefined } : {}),
+      ...(opts.timeOnly ? { hour: 'numeric', minute: '2-digit', timeStyle: undefined } : {}),
     }).format(new Date(ms));
   } catch {
     return new Date(ms).toISOString();

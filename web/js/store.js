@@ -127,12 +127,19 @@ export class MeetingStore {
     this.emit(ev.ev, ev);
   }
 
+  // presence carries ids only ({participant, delegation, presence, online});
+  // names come from the attendance list of the last state. For someone not in
+  // it, onUnknownPresence lets the page fetch a fresh state.
   applyPresence(ev) {
     const list = this.state.attendance || (this.state.attendance = []);
     const i = list.findIndex((a) => a.participant === ev.participant);
-    const row = { ...(i >= 0 ? list[i] : {}), ...ev };
+    const old = i >= 0 ? list[i] : {};
+    const row = { ...old, ...ev };
     delete row.ev;
+    delete row.meeting;
+    if (typeof ev.delegation !== 'object' && old.delegation && typeof old.delegation === 'object') row.delegation = old.delegation;
     if (i >= 0) list[i] = row; else list.push(row);
+    if ((i < 0 || !row.name) && this.onUnknownPresence) this.onUnknownPresence(ev);
     this.emit('presence', ev);
   }
 

@@ -10,11 +10,11 @@ import { MeetingStore } from '../store.js';
 import { floorPanel, tick, startTicker } from '../views/floor.js';
 import { queueList } from '../views/queue.js';
 import { requestRules, requestPanel } from '../views/request.js';
-import { chairConsole, chairShortcuts } from '../views/chair.js';
+import { chairConsole, chairShortcuts, attendancePanel } from '../views/chair.js';
 import { itemLabel, speakerLabel } from '../fmt.js';
 import { beep } from '../sound.js';
 
-const ui = { editing: null, drafts: new Map(), request: { kind: 'statement' }, chair: {}, actionError: null };
+const ui = { editing: null, drafts: new Map(), request: { chosen: 'statement' }, chair: {}, actionError: null };
 
 async function main() {
   const meetingId = param('meeting');
@@ -25,6 +25,14 @@ async function main() {
   if (!meetingId) { render($('#main'), h('p', { class: 'error' }, t('error.no_meeting'))); return; }
   const store = new MeetingStore(client, meetingId);
   let joinError = null;
+  const delegations = new Map();
+  // Someone joined whom the last state did not list: get a fresh state (with
+  // the attendance list and names) once things settle.
+  let refresh = null;
+  store.onUnknownPresence = () => {
+    clearTimeout(refresh);
+    refresh = setTimeout(() => store.join(presence).catch(() => {}), 700);
+  };
 
   const me = () => client.hello.participant;
   const myDel = () => client.hello.delegation || {};
@@ -127,7 +135,8 @@ async function main() {
             state: st, policy: store.policy, hello: client.hello, currentItem: store.currentItem, items: st.items,
           }), ui.request, client.hello, store.currentItem, submitRequest, draw))
           : null,
-        chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem }) : null),
+        chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations }) : null),
+      chair ? attendancePanel(st.attendance, delegations) : null,
     ];
     render($('#main'), ...parts);
     tick($('#main'), st.floor);
@@ -166,6 +175,11 @@ async function main() {
     try {
       await store.join(presence);
       joinError = null;
+      if (isChair() && delegations.size === 0) {
+        const reply = await client.request('delegation.list', {});
+        for (const d of reply.delegations || []) delegations.set(d.id, d);
+        draw();
+      }
     } catch (err) {
       joinError = errorText(err);
       draw();

@@ -65,30 +65,31 @@ export function chairConsole(ctx) {
     h('p', { class: 'shortcuts muted' }, t('chair.shortcuts'), ' ', kbd('N'), ' ', t('chair.next'), ' · ',
       kbd('P'), ' ', t('chair.pause_resume'), ' · ', kbd('E'), ' ', t('chair.end'), ' · ',
       kbd('Alt'), '+', kbd('↑'), '/', kbd('↓'), ' ', t('chair.move')),
-    agenda,
-    attendance(state.attendance));
+    agenda);
 }
 
-function attendance(list) {
+/** Who is in the room, who is remote, who is online (chair and secretariat). */
+export function attendancePanel(list, delegations = new Map()) {
+  const delName = (d) => (d && typeof d === 'object' ? d.name : delegations.get(d)?.name || '');
   if (!Array.isArray(list)) return null;
   const sorted = list.slice().sort((a, b) => Number(b.online) - Number(a.online) || String(a.name).localeCompare(String(b.name)));
   const count = (f) => formatNumber(list.filter(f).length);
-  return h('div', { class: 'attendance', 'data-testid': 'attendance' },
-    h('h3', {}, t('att.title')),
+  return h('section', { class: 'card attendance', 'data-testid': 'attendance' },
+    h('h2', {}, t('att.title')),
     h('p', { class: 'muted' }, t('att.summary', {
       room: count((a) => a.presence === 'room' && a.online),
       remote: count((a) => a.presence === 'remote' && a.online),
       online: count((a) => a.online), total: formatNumber(list.length),
     })),
-    h('table', {},
+    h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('att.name')), h('th', { scope: 'col' }, t('att.delegation')),
         h('th', { scope: 'col' }, t('att.presence')), h('th', { scope: 'col' }, t('att.online')))),
       h('tbody', {}, sorted.map((a) => h('tr', { class: a.online ? null : 'offline' },
-        h('td', {}, a.name || a.participant),
-        h('td', {}, a.delegation?.name || ''),
+        h('td', {}, a.name || '…'),
+        h('td', {}, delName(a.delegation)),
         h('td', {}, presenceName(a.presence)),
         h('td', {}, h('span', { class: ['dot', a.online ? 'on' : 'off'], 'aria-hidden': 'true' }), ' ',
-          t(a.online ? 'att.yes' : 'att.no')))))));
+          t(a.online ? 'att.yes' : 'att.no'))))))));
 }
 
 /** N, P, E when focus is not in a text field. */

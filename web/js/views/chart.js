@@ -9,22 +9,28 @@ import { formatDuration } from '../fmt.js';
 
 const BAR = 26;
 const GAP = 10;
-const LABEL_W = 190;
-const WIDTH = 640;
+const LABEL_W = 250;
+const VALUE_W = 170;
+const WIDTH = 760;
+const MAX_LABEL = 30;
+
+const shorten = (text) => (text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text);
 
 export function barChart({ id, title, rows, label = (k) => k }) {
   const data = (rows || []).slice().sort((a, b) => (b.spoken_ms || 0) - (a.spoken_ms || 0));
   const rtl = document.documentElement.dir === 'rtl';
   const max = Math.max(1, ...data.map((r) => r.spoken_ms || 0));
-  const plotW = WIDTH - LABEL_W - 120;
+  const plotW = WIDTH - LABEL_W - VALUE_W;
   const height = Math.max(1, data.length) * (BAR + GAP) + GAP;
   const x = (px, w = 0) => (rtl ? WIDTH - px - w : px);
   const bars = data.map((r, i) => {
     const y = GAP + i * (BAR + GAP);
     const w = Math.max(2, Math.round(((r.spoken_ms || 0) / max) * plotW));
     const value = `${formatDuration(r.spoken_ms)} · ${t('stats.count', { n: formatNumber(r.count || 0) })}`;
+    const name = String(label(r.key) ?? '');
     return s('g', { class: 'bar-row' },
-      s('text', { x: x(LABEL_W - 8), y: y + BAR / 2, class: 'label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, label(r.key)),
+      s('title', {}, `${name}: ${value}`),
+      s('text', { x: x(LABEL_W - 8), y: y + BAR / 2, class: 'label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, shorten(name)),
       s('rect', { x: x(LABEL_W, w), y, width: w, height: BAR, rx: 3, class: `fill c${i % 6}` }),
       s('text', { x: x(LABEL_W + w + 8), y: y + BAR / 2, class: 'value', 'text-anchor': 'start', 'dominant-baseline': 'middle' }, value));
   });

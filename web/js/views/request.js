@@ -43,8 +43,12 @@ export function requestRules({ state, policy, hello, currentItem, items }) {
  * submit(args) sends floor.request.
  */
 export function requestPanel(rules, ui, hello, currentItem, submit, redraw) {
+  // ui.chosen is what the user picked (statement by default); when that kind
+  // is not allowed right now, the first allowed one is selected instead, and
+  // the choice comes back once it is allowed again.
   const allowed = rules.kinds.filter((k) => !k.reason && !rules.blocked);
-  if (!allowed.some((k) => k.kind === ui.kind)) ui.kind = allowed[0]?.kind || null;
+  const chosen = ui.chosen || 'statement';
+  ui.kind = allowed.some((k) => k.kind === chosen) ? chosen : allowed[0]?.kind || null;
   const disabledAll = Boolean(rules.blocked);
   const radios = rules.kinds.map(({ kind, reason }) => {
     const id = `kind-${kind}`;
@@ -52,7 +56,7 @@ export function requestPanel(rules, ui, hello, currentItem, submit, redraw) {
     return h('div', { class: ['choice', off && 'off'] },
       h('input', { type: 'radio', name: 'kind', id, value: kind, 'data-key': id, checked: ui.kind === kind,
         disabled: off, 'aria-describedby': reason ? `${id}-why` : null, 'data-testid': `kind-${kind}`,
-        onChange: () => { ui.kind = kind; redraw(); } }),
+        onChange: () => { ui.chosen = kind; redraw(); } }),
       h('label', { for: id }, kindName(kind)),
       reason ? h('span', { class: 'why', id: `${id}-why`, 'data-testid': `why-${kind}` }, reason) : null);
   });

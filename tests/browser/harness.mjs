@@ -1,0 +1,181 @@
+// Test harness for the browser tests: starts the real plenaryd on a free
+// loopback port with a fresh SQLite file, reads the secretariat token it
+// writes beside the database, sets up delegations, participants and a meeting
+// over a real WebSocket with the contract's ops, and launches Debian's
+// chromium through playwright-core.
+//
+// Environment (set by ctest): PLENARYD (server binary), PLENARY_WEB (web
+// dir), PLENARY_BUILD (build dir: screenshots go to $PLENARY_BUILD/screenshots).
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const WEB = resolve(process.env.PLENARY_WEB || join(here, '..', '..', 'web'));
+export const BUILD = resolve(process.env.PLENARY_BUILD || join(here, '..', '..', 'build'));
+export const SHOTS = join(BUILD, 'screenshots');
+const PLENARYD = process.env.PLENARYD || join(BUILD, 'plenaryd');
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
+  '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A free loopback port: bind port 0, read it, close. */
+export function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** Start plenaryd; resolves with {url, port, dir, adminToken, stop(), log()}. */
+export async function startServer() {
+  if (!existsSync(PLENARYD)) throw new Error(`PLENARYD not found: ${PLENARYD}`);
+  const dir = mkdtempSync(join(tmpdir(), 'plenary-browser-'));
+  const port = await freePort();
+  const db = join(dir, 'p.db');
+  let output = '';
+  const child = spawn(PLENARYD, ['--plain', '--listen', `127.0.0.1:${port}`, '--db', db, '--web', WEB],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  let exited = null;
+  child.on('exit', (code, sig) => { exited = { code, sig }; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    if (exited) throw new Error(`plenaryd exited early (${JSON.stringify(exited)}):\n${output}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.status === 200 && (await res.text()).trim() === 'ok') break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`plenaryd not healthy in 15 s:\n${output}`); }
+    await sleep(100);
+  }
+  let adminToken = '';
+  for (let i = 0; i < 50 && !adminToken; i++) {
+    try { adminToken = readFileSync(`${db}.admin-token`, 'utf8').trim(); } catch { await sleep(100); }
+  }
+  if (!adminToken) throw new Error('no admin token file');
+  return {
+    url, port, dir, adminToken,
+    log: () => output,
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+        if (!exited) child.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A protocol client over the `ws` package (Node 20 has no WebSocket client). */
+export class Rpc {
+  static async open(url, token) {
+    const rpc = new Rpc();
+    rpc.ws = new WebSocket(url.replace(/^http/, 'ws') + '/ws', 'plenary.v1');
+    rpc.events = [];
+    rpc.pending = new Map();
+    rpc.next = 1;
+    rpc.ws.on('message', (data) => {
+      const msg = JSON.parse(String(data));
+      if ('re' in msg && rpc.pending.has(msg.re)) {
+        const p = rpc.pending.get(msg.re);
+        rpc.pending.delete(msg.re);
+        if (msg.ok) p.resolve(msg); else p.reject(Object.assign(new Error(`${msg.error.code}: ${msg.error.message}`), { code: msg.error.code }));
+      } else if (msg.ev) rpc.events.push(msg);
+    });
+    await new Promise((res, rej) => { rpc.ws.once('open', res); rpc.ws.once('error', rej); });
+    if (token) rpc.hello = await rpc.call('hello', { token });
+    return rpc;
+  }
+
+  call(op, args = {}) {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.ws.send(JSON.stringify({ op, id, ...args }));
+      setTimeout(() => { if (this.pending.delete(id)) reject(new Error(`timeout: ${op}`)); }, 10000);
+    });
+  }
+
+  close() { this.ws.close(); }
+}
+
+/** The local date (YYYY-MM-DD) in tz, days from now. */
+function localDate(tz, days = 0) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(new Date(Date.now() + days * 86400000));
+}
+
+/**
+ * The cast of the issue's flows: a chair, two States' delegates (one to join
+ * remotely), an observer body, and a hybrid thematic meeting whose second
+ * item is the stakeholder segment. Returns tokens and ids.
+ */
+export async function setupMeeting(server) {
+  const adm = await Rpc.open(server.url, server.adminToken);
+  const del = async (name, kind, tz, group) =>
+    (await adm.call('delegation.create', { name, kind, tz, ...(group ? { group } : {}) })).delegation;
+  const chairDel = await del('Office of the Chair', 'secretariat', 'Europe/Zurich');
+  const brazil = await del('Brazil', 'state', 'America/Sao_Paulo', 'latin_american_caribbean');
+  const japan = await del('Japan', 'state', 'Asia/Tokyo', 'asia_pacific');
+  const itu = await del('International Telecommunication Union', 'organization', 'Europe/Zurich');
+  const invite = async (delegation, name, role) => adm.call('participant.invite', { delegation: delegation.id, name, role });
+  const chair = await invite(chairDel, 'Ambassador Amina Diallo', 'chair');
+  const delegateA = await invite(brazil, 'Ana Souza', 'delegate');
+  const delegateB = await invite(japan, 'Kenji Sato', 'delegate');
+  const observer = await invite(itu, 'Marie Dubois', 'observer');
+  const day = localDate('Europe/Zurich', 1);
+  const meeting = (await adm.call('meeting.create', {
+    title: 'Thematic meeting on capacity building',
+    kind: 'thematic', format: 'hybrid', tz: 'Europe/Zurich',
+    start: `${day}T10:00`, end: `${day}T13:00`,
+    pillar: 'capacity_building', location: 'Conference Room XIX, Palais des Nations',
+    video_url: 'https://video.example.org/poa-capacity-building',
+    chair: chair.participant.id,
+    items: [
+      { title: 'General exchange of views', kind: 'general' },
+      { title: 'Statements by stakeholders', kind: 'stakeholder' },
+    ],
+  })).meeting;
+  adm.close();
+  return {
+    meeting, delegations: { chairDel, brazil, japan, itu },
+    chair, delegateA, delegateB, observer,
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+}
+
+/** A new context (its own storage) with a page; console errors are collected. */
+export async function newPage(browser, opts = {}) {
+  const context = await browser.newContext({ viewport: opts.viewport || { width: 1280, height: 860 }, locale: opts.locale || 'en-US', ...opts.context });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  return page;
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  const file = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
