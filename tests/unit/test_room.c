@@ -181,7 +181,55 @@ static void fx_apply(fx *f, pl_err got, pl_err want) {
   }
 }
 
-#define DO(f, want, call) fx_apply((f), (call), (want))
+/* A fingerprint of the state (FNV-1a over the fields), to check that a
+ * command never mutates the room it decides on. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ b[i]) * 1099511628211ULL;
+  return h;
+}
+
+static uint64_t fp_entry(uint64_t h, const pl_entry *e) {
+  h = fnv(h, e->id, strlen(e->id));
+  h = fnv(h, e->speaker, strlen(e->speaker));
+  h = fnv(h, &e->kind, sizeof e->kind);
+  return fnv(h, &e->allotted_ms, sizeof e->allotted_ms);
+}
+
+static uint64_t fingerprint(const pl_room *r) {
+  uint64_t h = 14695981039346656037ULL;
+  h = fnv(h, &r->current, sizeof r->current);
+  h = fnv(h, &r->next_entry, sizeof r->next_entry);
+  for (size_t k = 0; k < r->n_items; k++) {
+    const pl_item *it = &r->items[k];
+    h = fnv(h, &it->list_closed, sizeof it->list_closed);
+    h = fnv(h, &it->n_queue, sizeof it->n_queue);
+    for (size_t i = 0; i < it->n_queue; i++)
+      h = fp_entry(h, &it->queue[i]);
+    for (size_t i = 0; i < it->n_tally; i++) {
+      h = fnv(h, &it->tally[i].replies, sizeof it->tally[i].replies);
+      h = fnv(h, &it->tally[i].interventions, sizeof it->tally[i].interventions);
+    }
+  }
+  const pl_floor *f = &r->floor;
+  h = fnv(h, &f->held, sizeof f->held);
+  h = fp_entry(h, &f->entry);
+  h = fnv(h, &f->phase, sizeof f->phase);
+  h = fnv(h, &f->running_since, sizeof f->running_since);
+  h = fnv(h, &f->elapsed_ms, sizeof f->elapsed_ms);
+  h = fnv(h, &f->allotted_ms, sizeof f->allotted_ms);
+  h = fnv(h, &f->paused, sizeof f->paused);
+  return fnv(h, &f->overrun, sizeof f->overrun);
+}
+
+#define DO(f, want, call)                                                       \
+  do {                                                                          \
+    uint64_t before_ = fingerprint(&(f)->r);                                    \
+    pl_err got_ = (call);                                                       \
+    assert_true(fingerprint(&(f)->r) == before_); /* deciding is pure */        \
+    fx_apply((f), got_, (want));                                                \
+  } while (0)
 
 static const pl_entry *ask(fx *f, const pl_actor *a, pl_speech_kind kind, int64_t now) {
   pl_request req = {.kind = kind};
