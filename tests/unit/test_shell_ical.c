@@ -1,0 +1,428 @@
+/*
+ * Tests of the calendar shell: feeds rendered by ical.c and read back with
+ * libical using the feed's own VTIMEZONEs (not the system zones), so a wrong
+ * TZID, a floating time or a bad VTIMEZONE shows up as a wrong instant;
+ * injection attempts; import and its errors; the zone tables schedule_tz.c
+ * builds for the scheduling core.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <libical/ical.h>
+
+#include "core/schedule.h"
+#include "ical.h"
+#include "schedule_tz.h"
+
+/* A meeting as the store would hold it; start_at/end_at from libical. */
+static void meeting(pl_meeting_rec *m, const char *id, const char *title, const char *tz,
+                    const char *start, const char *end) {
+  memset(m, 0, sizeof *m);
+  snprintf(m->id, sizeof m->id, "%s", id);
+  snprintf(m->title, sizeof m->title, "%s", title);
+  snprintf(m->tz, sizeof m->tz, "%s", tz);
+  snprintf(m->start, sizeof m->start, "%s", start);
+  snprintf(m->end, sizeof m->end, "%s", end);
+  m->pillar = -1;
+  m->sequence = 2;
+  m->created_at = 1790000000000LL;
+  m->updated_at = 1795000000000LL;
+  char d[11];
+  memcpy(d, start, 10), d[10] = 0;
+  assert_int_equal(pl_sched_local_to_utc(d, start + 11, tz, &m->start_at), 0);
+  memcpy(d, end, 10), d[10] = 0;
+  assert_int_equal(pl_sched_local_to_utc(d, end + 11, tz, &m->end_at), 0);
+}
+
+static int64_t iso_ms(const char *s) { /* "2027-03-16T09:00Z" */
+  int32_t days;
+  char d[11];
+  memcpy(d, s, 10), d[10] = 0;
+  assert_true(pl_sched_parse_date(d, &days));
+  return (int64_t)days * 86400000LL + ((s[11] - '0') * 10 + (s[12] - '0')) * 3600000LL +
+         ((s[14] - '0') * 10 + (s[15] - '0')) * 60000LL;
+}
+
+/* DTSTART/DTEND of the event with UID prefix `id` in a parsed feed, as UTC
+ * ms, resolved through the feed's own VTIMEZONE of the TZID. */
+static void instants(icalcomponent *cal, const char *id, int64_t *start, int64_t *end) {
+  const size_t n = strlen(id);
+  for (icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
+       ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+    const char *uid = icalcomponent_get_uid(ev);
+    if (strncmp(uid, id, n) != 0 || uid[n] != '-')
+      continue;
+    for (int k = 0; k < 2; k++) {
+      icalproperty *p = icalcomponent_get_first_property(
+          ev, k ? ICAL_DTEND_PROPERTY : ICAL_DTSTART_PROPERTY);
+      assert_non_null(p);
+      struct icaltimetype t = icalvalue_get_datetime(icalproperty_get_value(p));
+      icalparameter *tzp = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+      icaltimezone *zone = icaltimezone_get_utc_timezone();
+      if (tzp) {
+        zone = icalcomponent_get_timezone(cal, icalparameter_get_tzid(tzp));
+        assert_non_null(zone); /* the feed carries the VTIMEZONE it names */
+      } else {
+        assert_true(icaltime_is_utc(t)); /* never a floating time */
+      }
+      *(k ? end : start) = (int64_t)icaltime_as_timet_with_zone(t, zone) * 1000;
+    }
+    return;
+  }
+  fail_msg("no event %s", id);
+}
+
+static void test_render_instants(void **state) {
+  (void)state;
+  pl_meeting_rec m[8];
+  /* Before both changes, between the US (14 Mar) and EU (28 Mar) changes,
+   * on each change day, after both; and a UTC meeting. */
+  meeting(&m[0], "m1", "Before", "Europe/Zurich", "2027-03-09T10:00", "2027-03-09T13:00");
+  meeting(&m[1], "m2", "Gap weeks, Zurich", "Europe/Zurich", "2027-03-16T10:00",
+          "2027-03-16T13:00");
+  meeting(&m[2], "m3", "Gap weeks, New York", "America/New_York", "2027-03-16T09:00",
+          "2027-03-16T11:00");
+  meeting(&m[3], "m4", "Tokyo", "Asia/Tokyo", "2027-03-16T18:00", "2027-03-16T20:00");
+  meeting(&m[4], "m5", "US change day", "America/New_York", "2027-03-14T10:00",
+          "2027-03-14T12:00");
+  meeting(&m[5], "m6", "EU change day", "Europe/Zurich", "2027-03-28T10:00",
+          "2027-03-28T12:00");
+  meeting(&m[6], "m7", "After", "America/New_York", "2027-04-06T09:00", "2027-04-06T10:30");
+  meeting(&m[7], "m8", "UTC", "UTC", "2027-03-20T12:00", "2027-03-20T13:00");
+  snprintf(m[1].rrule, sizeof m[1].rrule, "FREQ=WEEKLY;COUNT=4");
+  m[2].status = PL_STATUS_CANCELLED;
+  m[3].pillar = PL_PILLAR_CAPACITY_BUILDING;
+  snprintf(m[0].video_url, sizeof m[0].video_url, "https://video.example.org/j/123?pwd=a;b");
+  static const char *const want[8][2] = {
+      {"2027-03-09T09:00Z", "2027-03-09T12:00Z"}, {"2027-03-16T09:00Z", "2027-03-16T12:00Z"},
+      {"2027-03-16T13:00Z", "2027-03-16T15:00Z"}, {"2027-03-16T09:00Z", "2027-03-16T11:00Z"},
+      {"2027-03-14T14:00Z", "2027-03-14T16:00Z"}, {"2027-03-28T08:00Z", "2027-03-28T10:00Z"},
+      {"2027-04-06T13:00Z", "2027-04-06T14:30Z"}, {"2027-03-20T12:00Z", "2027-03-20T13:00Z"}};
+  for (int i = 0; i < 8; i++) {
+    assert_true(m[i].start_at == iso_ms(want[i][0]));
+    assert_true(m[i].end_at == iso_ms(want[i][1]));
+  }
+  size_t len = 0;
+  char *body = pl_ical_render_feed(m, 8, "Japan", "Asia/Tokyo", "https://plenary.example", &len);
+  assert_non_null(body);
+  assert_int_equal(len, strlen(body));
+  if (getenv("PL_ICAL_DUMP")) { /* for tests/integration/ical_check.* by hand */
+    FILE *f = fopen(getenv("PL_ICAL_DUMP"), "w");
+    if (f) {
+      fwrite(body, 1, len, f);
+      fclose(f);
+    }
+  }
+  /* the shape the contract names */
+  static const char *const needles[] = {
+      "METHOD:PUBLISH",  "X-WR-CALNAME:Japan", "PRODID:",        "VERSION:2.0",
+      "TZID:Europe/Zurich", "TZID:America/New_York", "TZID:Asia/Tokyo",
+      "DTSTART;TZID=Europe/Zurich:20270309T100000", "RRULE:FREQ=WEEKLY;COUNT=4",
+      "STATUS:CANCELLED", "STATUS:CONFIRMED", "SEQUENCE:2", "CATEGORIES:capacity_building",
+      "CONFERENCE;VALUE=URI;FEATURE=VIDEO", "DTSTART:20270320T120000Z", "DTSTAMP:20261"};
+  for (size_t i = 0; i < sizeof needles / sizeof *needles; i++)
+    if (!strstr(body, needles[i]))
+      fail_msg("feed lacks %s", needles[i]);
+  assert_null(strstr(body, "freeassociation"));
+  assert_int_equal(strstr(body, "BEGIN:VTIMEZONE") != NULL, 1);
+  /* one VTIMEZONE per zone (UTC needs none) */
+  int nvtz = 0;
+  for (const char *p = body; (p = strstr(p, "BEGIN:VTIMEZONE")); p++)
+    nvtz++;
+  assert_int_equal(nvtz, 3);
+
+  icalcomponent *cal = icalparser_parse_string(body);
+  assert_non_null(cal);
+  assert_int_equal(icalcomponent_count_errors(cal), 0);
+  for (int i = 0; i < 8; i++) {
+    int64_t s = 0, e = 0;
+    instants(cal, m[i].id, &s, &e);
+    if (s != m[i].start_at || e != m[i].end_at)
+      fail_msg("%s: %lld %lld, want %s %s", m[i].id, (long long)s, (long long)e, want[i][0],
+               want[i][1]);
+  }
+  /* The description gives the viewer's time: 10:00 Zurich on 16 March is
+   * 18:00 in Tokyo. */
+  assert_non_null(strstr(body, "18:00\xe2\x80\x93"));
+  assert_non_null(strstr(body, "for your delegation"));
+  icalcomponent_free(cal);
+  free(body);
+
+  /* Deterministic: same meetings, same bytes; a new SEQUENCE, new ETag. */
+  char *a = pl_ical_render_feed(m, 8, "Japan", "Asia/Tokyo", NULL, &len);
+  char *b = pl_ical_render_feed(m, 8, "Japan", "Asia/Tokyo", NULL, &len);
+  char ta[19], tb[19];
+  pl_ical_etag(a, strlen(a), ta);
+  pl_ical_etag(b, strlen(b), tb);
+  assert_string_equal(a, b);
+  assert_string_equal(ta, tb);
+  m[4].sequence++;
+  free(b);
+  b = pl_ical_render_feed(m, 8, "Japan", "Asia/Tokyo", NULL, &len);
+  pl_ical_etag(b, strlen(b), tb);
+  assert_string_not_equal(ta, tb);
+  free(a);
+  free(b);
+  assert_true(pl_ical_last_modified(m, 8) == 1795000000000LL);
+  /* One meeting; an unknown zone fails the feed rather than lie */
+  body = pl_ical_render_meeting(&m[5], "Europe/Zurich", NULL, &len);
+  assert_non_null(strstr(body, "X-WR-CALNAME:EU change day"));
+  assert_null(strstr(body, "for your delegation"));
+  free(body);
+  snprintf(m[5].tz, sizeof m[5].tz, "Mars/Olympus");
+  assert_null(pl_ical_render_feed(m, 8, "x", NULL, NULL, &len));
+}
+
+static void test_render_injection(void **state) {
+  (void)state;
+  pl_meeting_rec m;
+  meeting(&m, "m1", "Evil\r\nX-INJECT:1\r\nBEGIN:VALARM", "Europe/Zurich", "2027-03-09T10:00",
+          "2027-03-09T13:00");
+  snprintf(m.location, sizeof m.location, "Room, 1; wing \\ B\nX-INJECT:2\x01\x1b");
+  snprintf(m.video_url, sizeof m.video_url, "https://x.example/\r\nX-INJECT:3");
+  size_t len = 0;
+  char *body =
+      pl_ical_render_feed(&m, 1, "Cal\r\nX-INJECT:4", "Europe/Zurich\r\nX-INJECT:5", NULL, &len);
+  assert_non_null(body);
+  /* no line of the output starts a property we did not write */
+  for (const char *line = body; line; line = strchr(line, '\n')) {
+    if (*line == '\n')
+      line++;
+    assert_true(strncmp(line, "X-INJECT", 8) != 0);
+    assert_true(strncmp(line, "BEGIN:VALARM", 12) != 0);
+  }
+  for (const char *p = body; *p; p++) /* only CR LF line ends, no control bytes */
+    if ((unsigned char)*p < 0x20)
+      assert_true((*p == '\r' && p[1] == '\n') || (*p == '\n' && p > body && p[-1] == '\r'));
+  assert_null(strstr(body, "URL:"));        /* the unsafe video link is left out */
+  assert_null(strstr(body, "CONFERENCE"));
+  assert_null(strstr(body, "X-WR-TIMEZONE")); /* not a zone */
+  icalcomponent *cal = icalparser_parse_string(body);
+  icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+  assert_string_equal(icalcomponent_get_summary(ev), "Evil\nX-INJECT:1\nBEGIN:VALARM");
+  /* the control bytes became spaces (which libical trims at the end) */
+  assert_int_equal(strncmp(icalcomponent_get_location(ev), "Room, 1; wing \\ B\nX-INJECT:2", 29), 0);
+  assert_null(icalcomponent_get_first_property(ev, ICAL_X_PROPERTY));
+  assert_null(icalcomponent_get_first_component(ev, ICAL_VALARM_COMPONENT));
+  icalcomponent_free(cal);
+  free(body);
+
+  assert_true(pl_ical_url_is_safe("https://meet.example.org/abc?x=1&y=2"));
+  assert_false(pl_ical_url_is_safe("http://meet.example.org/"));
+  assert_false(pl_ical_url_is_safe("https://"));
+  assert_false(pl_ical_url_is_safe("https:///path"));
+  assert_false(pl_ical_url_is_safe("https://a.example/ b"));
+  assert_false(pl_ical_url_is_safe("https://a.example/\r\nX:1"));
+  assert_false(pl_ical_url_is_safe("https://a.example/\x7f"));
+  assert_false(pl_ical_url_is_safe("javascript:alert(1)"));
+  assert_false(pl_ical_url_is_safe(NULL));
+}
+
+/* ---- import ---- */
+
+#define CAL(body) "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n" body "END:VCALENDAR\r\n"
+#define EV(body) "BEGIN:VEVENT\r\nUID:u1\r\nDTSTAMP:20270101T000000Z\r\n" body "END:VEVENT\r\n"
+
+static int import(const char *ics, pl_meeting_rec **ms, size_t *n, char *err) {
+  return pl_ical_import(ics, strlen(ics), ms, n, err, 200);
+}
+
+static void free_meetings(pl_meeting_rec *ms, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    pl_meeting_rec_release(&ms[i]);
+  free(ms);
+}
+
+static void test_import_ok(void **state) {
+  (void)state;
+  static const char ics[] = CAL(
+      "BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\nBEGIN:STANDARD\r\n"
+      "DTSTART:19701101T020000\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\n"
+      "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n"
+      "DTSTART:19700308T020000\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\n"
+      "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+      EV("SUMMARY:Informal meeting\\, norms\r\nDTSTART;TZID=America/New_York:20270316T090000\r\n"
+         "DTEND;TZID=America/New_York:20270316T110000\r\nLOCATION:Conference Room 4\r\n"
+         "URL:https://video.example.org/j/9\r\nCATEGORIES:Meeting,Capacity building\r\n"
+         "RRULE:FREQ=WEEKLY;COUNT=3\r\n")
+      EV("SUMMARY:UTC one\r\nDTSTART:20270320T120000Z\r\nDURATION:PT90M\r\n")
+      EV("SUMMARY:Prefixed\r\nDTSTART;TZID=/freeassociation.sourceforge.net/Europe/Zurich:"
+         "20270328T100000\r\nDTEND;TZID=Asia/Tokyo:20270328T190000\r\nSTATUS:CANCELLED\r\n"));
+  pl_meeting_rec *ms = NULL;
+  size_t n = 0;
+  char err[200];
+  if (import(ics, &ms, &n, err) != 0)
+    fail_msg("%s", err);
+  assert_int_equal(n, 3);
+  assert_string_equal(ms[0].title, "Informal meeting, norms");
+  assert_string_equal(ms[0].tz, "America/New_York");
+  assert_string_equal(ms[0].start, "2027-03-16T09:00");
+  assert_string_equal(ms[0].end, "2027-03-16T11:00");
+  assert_true(ms[0].start_at == iso_ms("2027-03-16T13:00Z"));
+  assert_string_equal(ms[0].location, "Conference Room 4");
+  assert_string_equal(ms[0].video_url, "https://video.example.org/j/9");
+  assert_int_equal(ms[0].format, PL_FORMAT_HYBRID);
+  assert_int_equal(ms[0].pillar, PL_PILLAR_CAPACITY_BUILDING);
+  assert_int_equal(ms[0].kind, PL_MEETING_OTHER);
+  assert_string_equal(ms[0].rrule, "FREQ=WEEKLY;COUNT=3");
+  assert_int_equal(ms[0].n_items, 1);
+  assert_int_equal(ms[0].items[0].kind, PL_ITEM_GENERAL);
+  assert_string_equal(ms[1].tz, "UTC");
+  assert_string_equal(ms[1].end, "2027-03-20T13:30");
+  assert_int_equal(ms[1].format, PL_FORMAT_IN_PERSON);
+  assert_int_equal(ms[1].pillar, -1);
+  assert_string_equal(ms[2].tz, "Europe/Zurich");
+  assert_string_equal(ms[2].end, "2027-03-28T12:00"); /* 19:00 Tokyo = 10:00Z */
+  assert_true(ms[2].start_at == iso_ms("2027-03-28T08:00Z"));
+  assert_int_equal(ms[2].status, PL_STATUS_CANCELLED);
+  /* and what we render, we import back the same */
+  size_t len;
+  char *body = pl_ical_render_feed(ms, n, "x", NULL, NULL, &len);
+  pl_meeting_rec *back = NULL;
+  size_t nb = 0;
+  if (pl_ical_import(body, len, &back, &nb, err, sizeof err) != 0)
+    fail_msg("%s", err);
+  assert_int_equal(nb, 3);
+  for (size_t i = 0; i < 3; i++) {
+    assert_string_equal(back[i].start, ms[i].start);
+    assert_string_equal(back[i].end, ms[i].end);
+    assert_string_equal(back[i].tz, ms[i].tz);
+    assert_string_equal(back[i].title, ms[i].title);
+    assert_true(back[i].start_at == ms[i].start_at);
+  }
+  free(body);
+  free_meetings(back, nb);
+  free_meetings(ms, n);
+}
+
+static void test_import_errors(void **state) {
+  (void)state;
+  static const struct {
+    const char *ics, *want;
+  } cases[] = {
+      {"garbage", "VCALENDAR"},
+      {"", "VCALENDAR"},
+      {CAL(""), "no VEVENT"},
+      {CAL(EV("SUMMARY:x\r\nDTEND:20270309T110000Z\r\n")), "DTSTART is missing"},
+      {CAL(EV("DTSTART:20270309T250000Z\r\nDTEND:20270309T260000Z\r\n")), "DTSTART (line 7)"},
+      {CAL(EV("DTSTART:20270230T100000Z\r\nDTEND:20270230T110000Z\r\n")), "not a real date"},
+      {CAL(EV("DTSTART:20270309T100000Z\r\nDTEND:20270309T090000Z\r\n")), "DTEND (line 8)"},
+      {CAL(EV("DTSTART:20270309T100000Z\r\n")), "DTEND (or DURATION) is missing"},
+      {CAL(EV("DTSTART;TZID=Mars/Olympus:20270309T100000\r\nDTEND:20270309T110000Z\r\n")),
+       "unknown time zone \"Mars/Olympus\""},
+      {CAL(EV("DTSTART;TZID=../../etc/passwd:20270309T100000\r\nDURATION:PT1H\r\n")),
+       "unknown time zone"},
+      {CAL(EV("DTSTART:20270309T100000\r\nDURATION:PT1H\r\n")), "floating"},
+      {CAL(EV("DTSTART;VALUE=DATE:20270309\r\nDURATION:P1D\r\n")), "all-day"},
+      {CAL(EV("DTSTART:2027030\r\nDURATION:PT1H\r\n")), "event 1"},
+      {CAL(EV("DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\nURL:http://x.example/\r\n")),
+       "URL (line 9)"},
+      {CAL(EV("DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=SOMETIMES\r\n")),
+       "event 1"},
+      {CAL(EV("DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\nEXDATE:20270316T100000Z\r\n")),
+       "EXDATE"},
+      {CAL(EV("DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\n")
+               EV("DTSTART:20270309T100000Z\r\nDTEND:20270309T100000Z\r\n")),
+       "event 2, DTEND"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    pl_meeting_rec *ms = (pl_meeting_rec *)1;
+    size_t n = 7;
+    char err[200] = "";
+    if (import(cases[i].ics, &ms, &n, err) != -1 || ms != NULL || n != 0 ||
+        !strstr(err, cases[i].want))
+      fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, cases[i].want);
+  }
+}
+
+/* The zone tables of schedule_tz.c match libical's instants. */
+static void test_schedule_tables(void **state) {
+  (void)state;
+  int32_t from, to;
+  assert_true(pl_sched_parse_date("2027-03-01", &from));
+  assert_true(pl_sched_parse_date("2027-11-30", &to));
+  pl_sched_zones *zs = pl_sched_zones_new(from, to);
+  const pl_sched_zone *ny = pl_sched_zones_get(zs, "America/New_York");
+  const pl_sched_zone *zh = pl_sched_zones_get(zs, "Europe/Zurich");
+  assert_non_null(ny);
+  assert_true(pl_sched_zones_get(zs, "America/New_York") == ny); /* shared */
+  assert_null(pl_sched_zones_get(zs, "Mars/Olympus"));
+  assert_int_equal(ny->n, 3);
+  assert_true(ny->spans[1].from_ms == iso_ms("2027-03-14T07:00Z"));
+  assert_true(ny->spans[2].from_ms == iso_ms("2027-11-07T06:00Z"));
+  assert_int_equal(zh->n, 3);
+  assert_true(zh->spans[1].from_ms == iso_ms("2027-03-28T01:00Z"));
+  int64_t t;
+  assert_int_equal(pl_sched_local_to_utc("2027-03-16", "09:00", "America/New_York", &t), 0);
+  assert_true(t == iso_ms("2027-03-16T13:00Z"));
+  assert_int_equal(pl_sched_local_to_utc("2027-03-16", "24:00", "UTC", &t), 0);
+  assert_true(t == iso_ms("2027-03-17T00:00Z"));
+  assert_int_equal(pl_sched_local_to_utc("2027-02-30", "09:00", "UTC", &t), -1);
+  char buf[20];
+  pl_sched_format_local(pl_sched_local_ms(ny, iso_ms("2027-03-16T13:00Z")), buf, sizeof buf);
+  assert_string_equal(buf, "2027-03-16T09:00");
+  /* a whole suggest through real zones: Zurich, New York, Tokyo in the gap
+   * weeks; the best 2-hour slot burdens someone, and the ranking holds */
+  const pl_sched_zone *zones[] = {zh, ny, pl_sched_zones_get(zs, "Asia/Tokyo")};
+  pl_sched_request r = {.tz = zh, .duration_s = 7200, .zones = zones, .n_delegations = 3,
+                        .window_start_s = 8 * 3600, .window_end_s = 20 * 3600};
+  assert_true(pl_sched_parse_date("2027-03-15", &r.date_from));
+  r.date_to = r.date_from + 4;
+  pl_sched_slot out[5];
+  size_t n = 0;
+  char msg[100];
+  const clock_t c0 = clock();
+  assert_int_equal(pl_sched_suggest(&r, out, 5, &n, msg, sizeof msg), PL_ERR_OK);
+  assert_int_equal(n, 5);
+  for (size_t i = 1; i < n; i++)
+    assert_true(out[i - 1].burden_s <= out[i].burden_s);
+  assert_true(clock() - c0 < CLOCKS_PER_SEC);
+  pl_sched_zones_free(zs);
+}
+
+/* The benchmark of issue 4 as a smoke check: 1,000 meetings render. */
+static void test_render_thousand(void **state) {
+  (void)state;
+  static const char *const tzs[] = {"Europe/Zurich", "America/New_York", "Asia/Tokyo",
+                                    "Africa/Nairobi", "America/Sao_Paulo"};
+  pl_meeting_rec *m = calloc(1000, sizeof *m);
+  for (int i = 0; i < 1000; i++) {
+    char s[40], e[40], id[16]; /* sized for any int: -Wformat-truncation */
+    snprintf(s, sizeof s, "2027-%02d-%02dT10:00", 1 + i % 12, 1 + i % 28);
+    snprintf(e, sizeof e, "2027-%02d-%02dT13:00", 1 + i % 12, 1 + i % 28);
+    snprintf(id, sizeof id, "m%d", i);
+    meeting(&m[i], id, "Thematic meeting on capacity building", tzs[i % 5], s, e);
+  }
+  size_t len;
+  char *body = pl_ical_render_feed(m, 1000, "All", "Asia/Tokyo", "https://p.example", &len);
+  assert_non_null(body); /* the first render also loads the zones */
+  free(body);
+  const clock_t c0 = clock();
+  for (int k = 0; k < 5; k++) {
+    body = pl_ical_render_feed(m, 1000, "All", "Asia/Tokyo", "https://p.example", &len);
+    assert_non_null(body);
+    free(body);
+  }
+  const double ms = (double)(clock() - c0) * 1000.0 / CLOCKS_PER_SEC / 5;
+  print_message("1000 meetings: %zu bytes in %.1f ms per feed\n", len, ms);
+  free(m);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_render_instants),
+      cmocka_unit_test(test_render_injection),
+      cmocka_unit_test(test_import_ok),
+      cmocka_unit_test(test_import_errors),
+      cmocka_unit_test(test_schedule_tables),
+      cmocka_unit_test(test_render_thousand),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
