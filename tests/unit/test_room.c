@@ -1128,6 +1128,59 @@ static void test_open_item(void **state) {
   assert_string_equal(order(f), "e2");
 }
 
+static void test_chair_of_another_meeting(void **state) {
+  fx *f = *state;
+  pl_actor other = f->chair;
+  other.presides = false; /* a chair, but not of this meeting */
+  ask(f, &f->fr, PL_SPEECH_STATEMENT, T0);
+  DO(f, PL_ERR_FORBIDDEN, pl_room_next(&f->r, &other, T0, &f->out));
+  DO(f, PL_ERR_FORBIDDEN, pl_room_give(&f->r, &other, "e1", T0, &f->out));
+  DO(f, PL_ERR_FORBIDDEN, pl_room_remove(&f->r, &other, "e1", T0, &f->out));
+  DO(f, PL_ERR_FORBIDDEN, pl_room_withdraw(&f->r, &other, "e1", T0, &f->out));
+  DO(f, PL_ERR_FORBIDDEN, pl_room_close(&f->r, &other, T0, &f->out));
+  DO(f, PL_ERR_FORBIDDEN, pl_room_open_item(&f->r, &other, "i2", T0, &f->out));
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0, &f->out));
+  DO(f, PL_ERR_FORBIDDEN, pl_room_start(&f->r, &other, T0, &f->out));
+  DO(f, PL_ERR_FORBIDDEN, pl_room_pause(&f->r, &other, T0, &f->out));
+  DO(f, PL_ERR_FORBIDDEN, pl_room_resume(&f->r, &other, T0, &f->out));
+  DO(f, PL_ERR_FORBIDDEN, pl_room_extend(&f->r, &other, 10, T0, &f->out));
+  DO(f, PL_ERR_FORBIDDEN, pl_room_end(&f->r, &other, T0, &f->out));
+  /* authority is checked before the arguments */
+  DO(f, PL_ERR_FORBIDDEN, pl_room_extend(&f->r, &other, 0, T0, &f->out));
+  DO(f, PL_ERR_FORBIDDEN, pl_room_move(&f->r, &other, "nope", 0, T0, &f->out));
+}
+
+static void test_lists_of_other_items(void **state) {
+  fx *f = *state;
+  ask(f, &f->fr, PL_SPEECH_STATEMENT, T0); /* e1 in i1 */
+  ask(f, &f->de, PL_SPEECH_STATEMENT, T0); /* e2 in i1 */
+  open_item(f, "i3", T0);
+  /* the chair may order and prune the next item's list ahead of time */
+  DO(f, PL_ERR_OK, pl_room_move(&f->r, &f->chair, "e2", 0, T0, &f->out));
+  assert_string_equal(f->out.ev[0].item, "i1");
+  DO(f, PL_ERR_OK, pl_room_update_entry(&f->r, &f->de, "e2", "Dr. Braun", T0, &f->out));
+  assert_string_equal(f->out.ev[0].item, "i1");
+  DO(f, PL_ERR_OK, pl_room_remove(&f->r, &f->chair, "e1", T0, &f->out));
+  assert_string_equal(f->out.ev[0].item, "i1");
+  const pl_item *i1 = pl_room_find_item(&f->r, "i1");
+  assert_int_equal(i1->n_queue, 1);
+  assert_string_equal(i1->queue[0].speaker, "Dr. Braun");
+  assert_string_equal(order(f), "");
+}
+
+static void test_clock_stepping_back(void **state) {
+  fx *f = *state;
+  ask(f, &f->fr, PL_SPEECH_STATEMENT, T0);
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0 + 10000, &f->out));
+  /* the shell's clock stepped back: time spoken does not go negative */
+  assert_int_equal(pl_floor_spoken_ms(&f->r.floor, T0), 0);
+  DO(f, PL_ERR_OK, pl_room_pause(&f->r, &f->chair, T0 + 5000, &f->out));
+  assert_int_equal(f->r.floor.elapsed_ms, 0);
+  DO(f, PL_ERR_OK, pl_room_resume(&f->r, &f->chair, T0 + 6000, &f->out));
+  DO(f, PL_ERR_OK, pl_room_end(&f->r, &f->chair, T0 + 9000, &f->out));
+  assert_int_equal(f->out.ev[0].speech.spoken_ms, 3000);
+}
+
 /* ----------------------------------------------------------------- apply */
 
 static void test_apply_rejects_garbage(void **state) {
@@ -1221,6 +1274,9 @@ int main(void) {
       T(test_disconnect_in_room_speaker),
       T(test_disconnect_after_overrun),
       T(test_open_item),
+      T(test_chair_of_another_meeting),
+      T(test_lists_of_other_items),
+      T(test_clock_stepping_back),
       T(test_apply_rejects_garbage),
       T(test_replay_long_session),
 #undef T
