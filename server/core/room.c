@@ -152,6 +152,12 @@ pl_err pl_room__refuse(pl_events *out, pl_err err, const char *fmt, ...) {
   return err;
 }
 
+pl_err pl_room__need_presides(const pl_actor *a, const char *what, pl_events *out) {
+  if (a->presides)
+    return PL_ERR_OK;
+  return pl_room__refuse(out, PL_ERR_FORBIDDEN, "only the chair may %s", what);
+}
+
 /* ------------------------------------------------------------ lifecycle */
 
 pl_err pl_room_init(pl_room *r, const pl_policy *p, const pl_item_def *items, size_t n) {

@@ -21,12 +21,6 @@
 #include "core/room.h"
 #include "core/room_impl.h"
 
-static pl_err need_presides(const pl_actor *a, const char *what, pl_events *out) {
-  if (a->presides)
-    return PL_ERR_OK;
-  return pl_room__refuse(out, PL_ERR_FORBIDDEN, "only the chair may %s", what);
-}
-
 static pl_err need_floor(const pl_room *r, pl_events *out) {
   if (r->floor.held)
     return PL_ERR_OK;
@@ -81,7 +75,7 @@ static pl_err give(const pl_room *r, size_t i, int64_t now, pl_events *out) {
 
 pl_err pl_room_next(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = need_presides(a, "give the floor", out);
+  pl_err err = pl_room__need_presides(a, "give the floor", out);
   if (err)
     return err;
   if (pl_room_current_item(r)->n_queue == 0)
@@ -92,7 +86,7 @@ pl_err pl_room_next(const pl_room *r, const pl_actor *a, int64_t now, pl_events 
 pl_err pl_room_give(const pl_room *r, const pl_actor *a, const char *entry,
                     int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = need_presides(a, "give the floor", out);
+  pl_err err = pl_room__need_presides(a, "give the floor", out);
   if (err)
     return err;
   const pl_item *it = pl_room_current_item(r);
@@ -141,7 +135,7 @@ pl_err pl_room_ready(const pl_room *r, const pl_actor *a, int64_t now, pl_events
 
 pl_err pl_room_start(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = need_presides(a, "start the speaker's clock", out);
+  pl_err err = pl_room__need_presides(a, "start the speaker's clock", out);
   if (err || (err = need_floor(r, out)))
     return err;
   return start_speaking(r, now, out);
@@ -151,7 +145,7 @@ pl_err pl_room_start(const pl_room *r, const pl_actor *a, int64_t now, pl_events
 
 pl_err pl_room_pause(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = need_presides(a, "pause the floor", out);
+  pl_err err = pl_room__need_presides(a, "pause the floor", out);
   if (err || (err = need_floor(r, out)))
     return err;
   if (r->floor.phase != PL_PHASE_SPEAKING)
@@ -168,7 +162,7 @@ pl_err pl_room_pause(const pl_room *r, const pl_actor *a, int64_t now, pl_events
 
 pl_err pl_room_resume(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = need_presides(a, "resume the floor", out);
+  pl_err err = pl_room__need_presides(a, "resume the floor", out);
   if (err || (err = need_floor(r, out)))
     return err;
   if (!r->floor.paused)
@@ -183,7 +177,7 @@ pl_err pl_room_resume(const pl_room *r, const pl_actor *a, int64_t now, pl_event
 pl_err pl_room_extend(const pl_room *r, const pl_actor *a, int32_t seconds,
                       int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = need_presides(a, "extend the speaking time", out);
+  pl_err err = pl_room__need_presides(a, "extend the speaking time", out);
   if (err)
     return err;
   if (seconds < 1 || seconds > 3600)
@@ -203,7 +197,7 @@ pl_err pl_room_extend(const pl_room *r, const pl_actor *a, int32_t seconds,
 
 pl_err pl_room_end(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = need_presides(a, "end the speech", out);
+  pl_err err = pl_room__need_presides(a, "end the speech", out);
   if (err || (err = need_floor(r, out)))
     return err;
   pl_room__emit_end(r, now, out);

@@ -47,6 +47,10 @@ pl_err pl_room__refuse(pl_events *out, pl_err err, const char *fmt, ...)
 #endif
     ;
 
+/* PL_ERR_OK when `a` presides this meeting (its chair, or the secretariat);
+ * otherwise refuses with FORBIDDEN, "only the chair may <what>". */
+pl_err pl_room__need_presides(const pl_actor *a, const char *what, pl_events *out);
+
 /* Clears `out` before a command fills it. */
 void pl_room__begin(pl_events *out);
 

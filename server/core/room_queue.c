@@ -54,12 +54,6 @@ static bool owns_or_presides(const pl_actor *a, const pl_entry *e) {
          (may_speak(a) && strcmp(a->delegation.id, e->delegation.id) == 0);
 }
 
-static pl_err need_presides(const pl_actor *a, const char *what, pl_events *out) {
-  if (a->presides)
-    return PL_ERR_OK;
-  return pl_room__refuse(out, PL_ERR_FORBIDDEN, "only the chair may %s", what);
-}
-
 /* A name to announce: given, it must be non-empty and fit PL_NAME_LEN. UTF-8
  * validity is the shell's business (it decodes the JSON). */
 static pl_err check_name(const char *field, const char *s, bool may_be_empty,
@@ -250,7 +244,7 @@ pl_err pl_room_update_entry(const pl_room *r, const pl_actor *a, const char *ent
 pl_err pl_room_move(const pl_room *r, const pl_actor *a, const char *entry,
                     int32_t position, int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = need_presides(a, "reorder the list of speakers", out);
+  pl_err err = pl_room__need_presides(a, "reorder the list of speakers", out);
   if (err)
     return err;
   const pl_item *it;
@@ -273,7 +267,7 @@ pl_err pl_room_move(const pl_room *r, const pl_actor *a, const char *entry,
 pl_err pl_room_remove(const pl_room *r, const pl_actor *a, const char *entry,
                       int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = need_presides(a, "remove an entry from the list of speakers", out);
+  pl_err err = pl_room__need_presides(a, "remove an entry from the list of speakers", out);
   if (err)
     return err;
   const pl_item *it;
@@ -290,7 +284,7 @@ pl_err pl_room_remove(const pl_room *r, const pl_actor *a, const char *entry,
  * ignored, so a chair's client that is out of date learns so at once. */
 pl_err pl_room_close(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = need_presides(a, "close the list of speakers", out);
+  pl_err err = pl_room__need_presides(a, "close the list of speakers", out);
   if (err)
     return err;
   const pl_item *it = pl_room_current_item(r);
@@ -302,7 +296,7 @@ pl_err pl_room_close(const pl_room *r, const pl_actor *a, int64_t now, pl_events
 
 pl_err pl_room_open(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = need_presides(a, "open the list of speakers", out);
+  pl_err err = pl_room__need_presides(a, "open the list of speakers", out);
   if (err)
     return err;
   const pl_item *it = pl_room_current_item(r);
@@ -317,7 +311,7 @@ pl_err pl_room_open(const pl_room *r, const pl_actor *a, int64_t now, pl_events 
 pl_err pl_room_open_item(const pl_room *r, const pl_actor *a, const char *item,
                          int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = need_presides(a, "open an agenda item", out);
+  pl_err err = pl_room__need_presides(a, "open an agenda item", out);
   if (err)
     return err;
   const pl_item *it = pl_room_find_item(r, item);
