@@ -1,0 +1,167 @@
+#!/usr/bin/python3
+"""Reads a Plenary calendar feed with Python's icalendar (Debian's
+python3-icalendar) and checks what a calendar program relies on.
+
+    ical_check.py FEED.ics [--expect UID[#K]=START[/END]]... [--quiet]
+
+Prints one line per event occurrence checked: UID, start and end in UTC
+(ISO, "Z"), summary. Exit status 0 when every check holds, 1 with a message
+on stderr otherwise. Checks, always:
+  - the file parses, has VERSION, PRODID, METHOD;
+  - every DTSTART/DTEND is UTC or names a TZID whose VTIMEZONE is in the file
+    (a floating time would be read in each client's own zone);
+  - no property or component outside what the feed writes (an injected
+    "X-INJECT:1" or "BEGIN:VALARM" in a title would show up here);
+and for each --expect: the event whose UID starts with "UID-" (or equals
+UID) has its K-th occurrence (0 = DTSTART; RRULE expanded) at START (and
+ends at END), e.g. --expect m2#3=2027-03-30T08:00Z/2027-03-30T11:00Z.
+
+icalendar 4 resolves a TZID by its IANA name (pytz); where the VTIMEZONE
+itself can be turned into a tzinfo (Timezone.to_tz) the script also checks
+that the file's own rules give the same instant.
+"""
+import datetime
+import sys
+
+import icalendar
+from dateutil import rrule as du_rrule
+
+UTC = datetime.timezone.utc
+EVENT_PROPS = {
+    "UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "DTSTART", "DTEND", "RRULE",
+    "SEQUENCE", "STATUS", "SUMMARY", "LOCATION", "DESCRIPTION", "CATEGORIES",
+    "URL", "CONFERENCE",
+}
+CAL_PROPS = {"PRODID", "VERSION", "CALSCALE", "METHOD", "X-WR-CALNAME", "X-WR-TIMEZONE"}
+COMPONENTS = {"VCALENDAR", "VTIMEZONE", "STANDARD", "DAYLIGHT", "VEVENT"}
+
+
+def fail(msg):
+    sys.stderr.write("ical_check.py: %s\n" % msg)
+    sys.exit(1)
+
+
+def iso(dt):
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def parse_iso(s):
+    return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
+
+
+def own_rules(vtimezones, tzid, naive):
+    """The instant of local `naive` by the file's VTIMEZONE, or None when
+    icalendar cannot build a tzinfo from it."""
+    try:
+        tz = vtimezones[tzid].to_tz()
+    except Exception:  # icalendar 4.0 rejects UNTIL in UTC in some rules
+        return None
+    return tz.localize(naive)
+
+
+def occurrences(ev, n):
+    """The first n (start, end) of an event, aware datetimes."""
+    start = ev.decoded("DTSTART")
+    end = ev.decoded("DTEND")
+    if "RRULE" not in ev:
+        return [(start, end)]
+    tz = start.tzinfo
+    length = end - start
+    rule = ev["RRULE"].to_ical().decode()
+    if "UNTIL" in ev["RRULE"]:
+        # expand on the naive local clock; UNTIL read on the same clock
+        until = ev["RRULE"]["UNTIL"][0]
+        if isinstance(until, datetime.datetime) and until.tzinfo:
+            until = until.astimezone(tz).replace(tzinfo=None)
+        parts = [p for p in rule.split(";") if not p.startswith("UNTIL=")]
+        rule = ";".join(parts) + ";UNTIL=" + until.strftime("%Y%m%dT%H%M%S")
+    naive = du_rrule.rrulestr(rule, dtstart=start.replace(tzinfo=None))
+    out = []
+    for local in naive:
+        if len(out) == n:
+            break
+        aware = tz.localize(local) if hasattr(tz, "localize") else local.replace(tzinfo=tz)
+        out.append((aware, aware + length))
+    return out
+
+
+def main(argv):
+    if len(argv) < 2:
+        fail("usage: ical_check.py FEED.ics [--expect UID[#K]=START[/END]]... [--quiet]")
+    path, expects, quiet = argv[1], [], False
+    args = argv[2:]
+    while args:
+        a = args.pop(0)
+        if a == "--expect" and args:
+            expects.append(args.pop(0))
+        elif a == "--quiet":
+            quiet = True
+        else:
+            fail("unknown argument %r" % a)
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        cal = icalendar.Calendar.from_ical(data)
+    except Exception as e:
+        fail("does not parse: %s" % e)
+    for p in ("VERSION", "PRODID", "METHOD"):
+        if p not in cal:
+            fail("VCALENDAR lacks %s" % p)
+    for comp in cal.walk():
+        if comp.name not in COMPONENTS:
+            fail("unexpected component %s" % comp.name)
+    for name in cal.keys():
+        if name not in CAL_PROPS:
+            fail("unexpected calendar property %s" % name)
+    vtimezones = {str(tz["TZID"]): tz for tz in cal.walk("VTIMEZONE")}
+    events = {}
+    for ev in cal.walk("VEVENT"):
+        uid = str(ev["UID"])
+        for name in ev.keys():
+            if name not in EVENT_PROPS:
+                fail("%s: unexpected property %s" % (uid, name))
+        for p in ("DTSTART", "DTEND"):
+            prop = ev.get(p)
+            if prop is None:
+                fail("%s: no %s" % (uid, p))
+            tzid = prop.params.get("TZID")
+            dt = prop.dt
+            if not isinstance(dt, datetime.datetime) or dt.tzinfo is None:
+                fail("%s: %s is floating or a date" % (uid, p))
+            if tzid is None:
+                if dt.utcoffset() != datetime.timedelta(0):
+                    fail("%s: %s has no TZID and is not UTC" % (uid, p))
+                continue
+            if tzid not in vtimezones:
+                fail("%s: %s names TZID %s without its VTIMEZONE" % (uid, p, tzid))
+            own = own_rules(vtimezones, tzid, dt.replace(tzinfo=None))
+            if own is not None and own.astimezone(UTC) != dt.astimezone(UTC):
+                fail("%s: %s is %s by the file's VTIMEZONE but %s by the zone name"
+                     % (uid, p, iso(own), iso(dt)))
+        events[uid] = ev
+        if not quiet:
+            s, e = occurrences(ev, 1)[0]
+            print("%s\t%s\t%s\t%s" % (uid, iso(s), iso(e), ev.get("SUMMARY", "")))
+    for spec in expects:
+        key, _, when = spec.partition("=")
+        uid, _, k = key.partition("#")
+        k = int(k or 0)
+        match = [u for u in events if u == uid or u.startswith(uid + "-")]
+        if len(match) != 1:
+            fail("--expect %s: %d events with that UID" % (spec, len(match)))
+        occ = occurrences(events[match[0]], k + 1)
+        if len(occ) <= k:
+            fail("--expect %s: only %d occurrences" % (spec, len(occ)))
+        s, e = occ[k]
+        want_s, _, want_e = when.partition("/")
+        if s.astimezone(UTC) != parse_iso(want_s):
+            fail("--expect %s: starts %s" % (spec, iso(s)))
+        if want_e and e.astimezone(UTC) != parse_iso(want_e):
+            fail("--expect %s: ends %s" % (spec, iso(e)))
+        if not quiet:
+            print("ok %s" % spec)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
