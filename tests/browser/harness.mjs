@@ -39,30 +39,47 @@ export function freePort() {
   });
 }
 
-/** Start plenaryd; resolves with {url, port, dir, adminToken, stop(), log()}. */
+/** Start plenaryd; resolves with {url, port, dir, adminToken, stop(), restart(), kill(), log()}. */
 export async function startServer() {
   if (!existsSync(PLENARYD)) throw new Error(`PLENARYD not found: ${PLENARYD}`);
   const dir = mkdtempSync(join(tmpdir(), 'plenary-browser-'));
   const port = await freePort();
   const db = join(dir, 'p.db');
-  let output = '';
-  const child = spawn(PLENARYD, ['--plain', '--listen', `127.0.0.1:${port}`, '--db', db, '--web', WEB],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
-  let exited = null;
-  child.on('exit', (code, sig) => { exited = { code, sig }; });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    if (exited) throw new Error(`plenaryd exited early (${JSON.stringify(exited)}):\n${output}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.status === 200 && (await res.text()).trim() === 'ok') break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`plenaryd not healthy in 15 s:\n${output}`); }
-    await sleep(100);
+  let output = '';
+  let child = null;
+  let exited = null;
+
+  async function spawnIt() {
+    exited = null;
+    child = spawn(PLENARYD, ['--plain', '--listen', `127.0.0.1:${port}`, '--db', db, '--web', WEB],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    const me = child;
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    child.on('exit', (code, sig) => { if (me === child) exited = { code, sig }; });
+    const deadline = Date.now() + 15000;
+    for (;;) {
+      if (exited) throw new Error(`plenaryd exited early (${JSON.stringify(exited)}):\n${output}`);
+      try {
+        const res = await fetch(`${url}/healthz`);
+        if (res.status === 200 && (await res.text()).trim() === 'ok') return;
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`plenaryd not healthy in 15 s:\n${output}`); }
+      await sleep(100);
+    }
   }
+
+  async function stopIt() {
+    if (child && !exited) {
+      child.kill('SIGTERM');
+      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+      if (!exited) child.kill('SIGKILL');
+      for (let i = 0; i < 20 && !exited; i++) await sleep(50);
+    }
+  }
+
+  await spawnIt();
   let adminToken = '';
   for (let i = 0; i < 50 && !adminToken; i++) {
     try { adminToken = readFileSync(`${db}.admin-token`, 'utf8').trim(); } catch { await sleep(100); }
@@ -71,12 +88,12 @@ export async function startServer() {
   return {
     url, port, dir, adminToken,
     log: () => output,
+    /** Stop it, keeping the database (to test reconnection and restarts). */
+    halt: stopIt,
+    /** Start it again on the same port and database. */
+    resume: spawnIt,
     async stop() {
-      if (!exited) {
-        child.kill('SIGTERM');
-        for (let i = 0; i < 50 && !exited; i++) await sleep(100);
-        if (!exited) child.kill('SIGKILL');
-      }
+      await stopIt();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -126,7 +143,7 @@ function localDate(tz, days = 0) {
  * remotely), an observer body, and a hybrid thematic meeting whose second
  * item is the stakeholder segment. Returns tokens and ids.
  */
-export async function setupMeeting(server) {
+export async function setupMeeting(server, opts = {}) {
   const adm = await Rpc.open(server.url, server.adminToken);
   const del = async (name, kind, tz, group) =>
     (await adm.call('delegation.create', { name, kind, tz, ...(group ? { group } : {}) })).delegation;
@@ -141,7 +158,8 @@ export async function setupMeeting(server) {
   const observer = await invite(itu, 'Marie Dubois', 'observer');
   const day = localDate('Europe/Zurich', 1);
   const meeting = (await adm.call('meeting.create', {
-    title: 'Thematic meeting on capacity building',
+    title: opts.title || 'Thematic meeting on capacity building',
+    ...(opts.policy ? { policy: opts.policy } : {}),
     kind: 'thematic', format: 'hybrid', tz: 'Europe/Zurich',
     start: `${day}T10:00`, end: `${day}T13:00`,
     pillar: 'capacity_building', location: 'Conference Room XIX, Palais des Nations',

@@ -44,6 +44,7 @@ export default {
   'floor.none': 'لا أحد يتكلم الآن.',
   'floor.time_left': 'الوقت المتبقي',
   'floor.spoken': '{spoken} من {allotted}',
+  'floor.last_seconds': 'آخر 30 ثانية — {spoken} من {allotted}',
   'floor.overrun': 'تجاوز الوقت بمقدار {over} ({spoken} من {allotted})',
   'floor.calling': 'دُعي إلى الكلام',
   'floor.calling_remote': 'دُعي إلى الكلام — بانتظار ميكروفون المتكلم عن بُعد',

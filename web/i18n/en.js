@@ -45,6 +45,7 @@ export default {
   'floor.none': 'Nobody has the floor.',
   'floor.time_left': 'Time left',
   'floor.spoken': 'Spoken {spoken} of {allotted}',
+  'floor.last_seconds': 'Last 30 seconds — spoken {spoken} of {allotted}',
   'floor.overrun': 'Over time by {over} (spoken {spoken} of {allotted})',
   'floor.calling': 'Called to speak',
   'floor.calling_remote': 'Called — waiting for the remote speaker\'s microphone',

@@ -44,6 +44,7 @@ export default {
   'floor.none': 'Nadie tiene la palabra.',
   'floor.time_left': 'Tiempo restante',
   'floor.spoken': '{spoken} de {allotted}',
+  'floor.last_seconds': 'Últimos 30 segundos — {spoken} de {allotted}',
   'floor.overrun': 'Excedido en {over} ({spoken} de {allotted})',
   'floor.calling': 'Llamado a intervenir',
   'floor.calling_remote': 'Llamado — a la espera del micrófono del orador a distancia',

@@ -44,6 +44,7 @@ export default {
   'floor.none': 'Personne n’a la parole.',
   'floor.time_left': 'Temps restant',
   'floor.spoken': '{spoken} sur {allotted}',
+  'floor.last_seconds': 'Dernières 30 secondes — {spoken} sur {allotted}',
   'floor.overrun': 'Dépassement de {over} ({spoken} sur {allotted})',
   'floor.calling': 'Appelé à prendre la parole',
   'floor.calling_remote': 'Appelé — en attente du micro de l’orateur à distance',

@@ -44,6 +44,7 @@ export default {
   'floor.none': 'Слово никому не предоставлено.',
   'floor.time_left': 'Осталось времени',
   'floor.spoken': '{spoken} из {allotted}',
+  'floor.last_seconds': 'Последние 30 секунд — {spoken} из {allotted}',
   'floor.overrun': 'Превышение на {over} ({spoken} из {allotted})',
   'floor.calling': 'Вызван для выступления',
   'floor.calling_remote': 'Вызван — ожидание микрофона дистанционного оратора',

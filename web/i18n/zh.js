@@ -44,6 +44,7 @@ export default {
   'floor.none': '目前无人发言。',
   'floor.time_left': '剩余时间',
   'floor.spoken': '已发言 {spoken}，共 {allotted}',
+  'floor.last_seconds': '最后 30 秒——已发言 {spoken}，共 {allotted}',
   'floor.overrun': '超时 {over}（已发言 {spoken}，共 {allotted}）',
   'floor.calling': '已请其发言',
   'floor.calling_remote': '已请其发言——等待远程发言者打开麦克风',

@@ -44,9 +44,9 @@ export function tick(root, floor) {
   for (const el of root.querySelectorAll('[data-clockinfo]')) {
     const spoken = formatMs(spokenMs(floor));
     const allotted = formatMs(floor.allotted_ms || 0);
-    el.textContent = level === 'over'
-      ? t('floor.overrun', { over: formatMs(-left), spoken, allotted })
-      : t('floor.spoken', { spoken, allotted });
+    // The level is said in words too, not by colour alone.
+    const key = { over: 'floor.overrun', warn: 'floor.last_seconds', ok: 'floor.spoken' }[level];
+    el.textContent = t(key, { over: formatMs(Math.max(0, -left)), spoken, allotted });
   }
   const frac = floor.allotted_ms ? Math.min(1, spokenMs(floor) / floor.allotted_ms) : 0;
   for (const el of root.querySelectorAll('[data-fill]')) {
