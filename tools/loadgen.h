@@ -62,6 +62,8 @@ uint64_t now_ns(void);
 void say_error(struct conn *c, const char *what);
 /* Starts connecting c (the struct is reset); hello and, for viewers, join follow. */
 void conn_open(struct conn *c, enum role role, int vi, const char *tok);
+/* Closes a control client without counting it as a failure. */
+void conn_close(struct conn *c);
 /* Runs one epoll_wait pass over every client; exits when --timeout passes. */
 void pump(int timeout_ms);
 /* Sends a request on c, stealing req; returns the id its reply will carry. */

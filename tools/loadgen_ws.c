@@ -71,6 +71,16 @@ static void conn_fail(struct conn *c, const char *why)
 	c->rlen = c->rcap = c->mlen = c->wlen = c->wcap = 0;
 }
 
+void conn_close(struct conn *c)
+{
+	if (c->st == S_DEAD)
+		return;
+	close(c->fd);
+	c->st = S_DEAD;
+	free(c->rbuf); free(c->msg); free(c->wbuf);
+	c->rbuf = c->msg = c->wbuf = NULL;
+}
+
 static void arm_out(struct conn *c, bool on)
 {
 	struct epoll_event ev = { .events = EPOLLIN | (on ? EPOLLOUT : 0u), .data.ptr = c };
