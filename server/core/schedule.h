@@ -27,7 +27,7 @@
 #define PL_SCHED_MAX_DURATION_S 86400    /* a meeting of at most one day */
 #define PL_SCHED_MAX_DELEGATIONS 1024
 #define PL_SCHED_MAX_SERIES 64
-#define PL_SCHED_SEARCH_BUDGET 200000000ULL /* plan search work (bound checks x zones) */
+#define PL_SCHED_SEARCH_BUDGET 120000000ULL /* plan search work (bound checks x zones) */
 
 /* From from_ms on (until the next span), the zone is offset_s east of UTC. */
 typedef struct pl_sched_span {
