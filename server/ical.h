@@ -23,7 +23,8 @@
  * also gives the time there. `base_url` (may be NULL or "") makes the
  * meeting's URL when it has no video link: base_url + "/#/meetings/" + id.
  * Returns a malloc'd NUL-terminated body (caller frees), its length in
- * *len_out; NULL for an unknown zone in a meeting or out of memory.
+ * *len_out; NULL for an unknown zone or a malformed start/end in a meeting,
+ * or out of memory.
  * Meetings whose video_url fails pl_ical_url_is_safe get no URL/CONFERENCE. */
 char *pl_ical_render_feed(const pl_meeting_rec *meetings, size_t n, const char *calname,
                           const char *viewer_tz, const char *base_url,

@@ -214,6 +214,27 @@ static void test_render_injection(void **state) {
   icalcomponent_free(cal);
   free(body);
 
+  /* Folding: a long title of 1-, 2- and 3-octet characters comes back
+   * whole; no line passes 75 octets or starts inside a UTF-8 sequence. */
+  char title[PL_TITLE_LEN] = "";
+  while (strlen(title) + 8 < sizeof title)
+    strcat(title, "a\xc3\xa9\xe6\x97\xa5,"); /* "aé日," */
+  snprintf(m.title, sizeof m.title, "%s", title);
+  body = pl_ical_render_feed(&m, 1, "Cal", NULL, NULL, &len);
+  for (const char *line = body; *line;) {
+    const char *eol = strstr(line, "\r\n");
+    assert_non_null(eol);
+    assert_true(eol - line <= 75);
+    if (line[0] == ' ')
+      assert_true(((unsigned char)line[1] & 0xC0) != 0x80);
+    line = eol + 2;
+  }
+  cal = icalparser_parse_string(body);
+  ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+  assert_string_equal(icalcomponent_get_summary(ev), title);
+  icalcomponent_free(cal);
+  free(body);
+
   assert_true(pl_ical_url_is_safe("https://meet.example.org/abc?x=1&y=2"));
   assert_false(pl_ical_url_is_safe("http://meet.example.org/"));
   assert_false(pl_ical_url_is_safe("https://"));
