@@ -123,6 +123,7 @@ static int read_when(const ctx *c, size_t ev, icalproperty *p, const char *prop,
     return fail(c, ev, prop, "a floating time: give a TZID or a UTC time");
   }
   t->zone = zone;
+  t->second = 0; /* meetings are kept to the minute, as their local strings */
   *at_ms = (int64_t)icaltime_as_timet_with_zone(*t, zone) * 1000;
   return 0;
 }
@@ -186,6 +187,7 @@ static int read_event(const ctx *c, size_t ev, icalcomponent *ve, pl_meeting_rec
     if (icaldurationtype_is_bad_duration(d))
       return fail(c, ev, "DURATION", "not a duration");
     m->end_at = m->start_at + (int64_t)icaldurationtype_as_int(d) * 1000;
+    m->end_at -= m->end_at % 60000; /* to the minute, as the local string */
   } else {
     return fail(c, ev, NULL, "DTEND (or DURATION) is missing");
   }
@@ -274,6 +276,23 @@ static icalproperty *first_error(icalcomponent *comp, size_t *ev, size_t *n_ev) 
   return NULL;
 }
 
+/* libical's X-LIC-ERROR texts say "... in DTSTART property. ...": the
+ * property's name, so that the message can give its line. */
+static bool error_property(const char *msg, char *prop, size_t cap) {
+  const char *end = msg ? strstr(msg, " property") : NULL;
+  if (!end)
+    return false;
+  const char *b = end;
+  while (b > msg && (isupper((unsigned char)b[-1]) || b[-1] == '-'))
+    b--;
+  const size_t n = (size_t)(end - b);
+  if (n == 0 || n >= cap || b == msg || b[-1] != ' ')
+    return false;
+  memcpy(prop, b, n);
+  prop[n] = 0;
+  return true;
+}
+
 int pl_ical_import(const char *ics, size_t len, pl_meeting_rec **out, size_t *n_out, char *err,
                    size_t errlen) {
   *out = NULL;
@@ -301,7 +320,10 @@ int pl_ical_import(const char *ics, size_t len, pl_meeting_rec **out, size_t *n_
   icalproperty *xe = first_error(root, &ev_err, &n_ev);
   if (xe) {
     char *v = icalproperty_get_value_as_string_r(xe); /* malloc'd: free */
-    if (ev_err != (size_t)-1)
+    char prop[32];
+    if (ev_err != (size_t)-1 && error_property(v, prop, sizeof prop))
+      fail(&c, ev_err, prop, v);
+    else if (ev_err != (size_t)-1)
       snprintf(err, errlen, "event %zu: %s", ev_err + 1, v ? v : "parse error");
     else
       snprintf(err, errlen, "ics: %s", v ? v : "parse error");

@@ -342,11 +342,11 @@ static void test_import_errors(void **state) {
        "unknown time zone"},
       {CAL(EV("DTSTART:20270309T100000\r\nDURATION:PT1H\r\n")), "floating"},
       {CAL(EV("DTSTART;VALUE=DATE:20270309\r\nDURATION:P1D\r\n")), "all-day"},
-      {CAL(EV("DTSTART:2027030\r\nDURATION:PT1H\r\n")), "event 1"},
+      {CAL(EV("DTSTART:2027030\r\nDURATION:PT1H\r\n")), "event 1, DTSTART (line 7): Can't parse"},
       {CAL(EV("DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\nURL:http://x.example/\r\n")),
        "URL (line 9)"},
       {CAL(EV("DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\nRRULE:FREQ=SOMETIMES\r\n")),
-       "event 1"},
+       "event 1, RRULE (line 9)"},
       {CAL(EV("DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\nEXDATE:20270316T100000Z\r\n")),
        "EXDATE"},
       {CAL(EV("DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\n")
@@ -360,6 +360,79 @@ static void test_import_errors(void **state) {
     if (import(cases[i].ics, &ms, &n, err) != -1 || ms != NULL || n != 0 ||
         !strstr(err, cases[i].want))
       fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, cases[i].want);
+    if (getenv("PL_ICAL_VERBOSE"))
+      print_message("case %zu: %s\n", i, err);
+  }
+}
+
+/* Mutations of a valid calendar: import must answer every one with either
+ * meetings that hold together or an error and nothing (run under ASan in
+ * the sanitizer build). PL_ICAL_MUTATIONS raises the count. */
+static void test_import_mutations(void **state) {
+  (void)state;
+  static const char seed[] = CAL(
+      EV("SUMMARY:A\\, b\r\nDTSTART;TZID=Europe/Zurich:20270309T100000\r\n"
+         "DTEND;TZID=Europe/Zurich:20270309T130000\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
+         "URL:https://v.example/j/1\r\nCATEGORIES:norms\r\n")
+      EV("DTSTART:20270320T120000Z\r\nDURATION:PT90M\r\nLOCATION:Room 1\r\n"));
+  static const char *const tokens[] = {"\r\n", ":", ";", "TZID=", "Z", "25", "\\", ",",
+                                       "BEGIN:VEVENT\r\n", "END:VEVENT\r\n", "\r\n ",
+                                       "VALUE=DATE:", "\xc3", "Asia/Tokyo", "END:VCALENDAR"};
+  const char *env = getenv("PL_ICAL_MUTATIONS");
+  const long rounds = env ? atol(env) : 3000;
+  uint64_t x = 0x9E3779B97F4A7C15ULL;
+  char buf[2 * sizeof seed + 64];
+  for (long k = 0; k < rounds; k++) {
+    size_t n = sizeof seed - 1;
+    memcpy(buf, seed, n);
+    for (int edits = 1 + (int)(k % 4); edits > 0; edits--) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      const size_t at = (size_t)(x >> 8) % (n + 1);
+      const char *t = tokens[(x >> 40) % (sizeof tokens / sizeof *tokens)];
+      const size_t tl = strlen(t);
+      switch (x % 4) {
+      case 0: /* flip a byte */
+        if (at < n)
+          buf[at] = (char)(buf[at] ^ (1 << ((x >> 20) % 8)));
+        break;
+      case 1: /* cut a run */
+        if (at < n) {
+          const size_t len = 1 + (x >> 30) % 12 < n - at ? 1 + (x >> 30) % 12 : n - at;
+          memmove(buf + at, buf + at + len, n - at - len);
+          n -= len;
+        }
+        break;
+      default: /* insert a token */
+        if (n + tl < sizeof buf) {
+          memmove(buf + at + tl, buf + at, n - at);
+          memcpy(buf + at, t, tl);
+          n += tl;
+        }
+      }
+    }
+    pl_meeting_rec *ms = NULL;
+    size_t nm = 0;
+    char err[200] = "";
+    const int rc = pl_ical_import(buf, n, &ms, &nm, err, sizeof err);
+    if (rc != 0) {
+      assert_int_equal(rc, -1);
+      assert_true(ms == NULL && nm == 0 && err[0]);
+      continue;
+    }
+    for (size_t i = 0; i < nm; i++) {
+      int32_t d;
+      char date[11];
+      assert_true(ms[i].start_at < ms[i].end_at);
+      assert_int_equal(strlen(ms[i].start), 16);
+      memcpy(date, ms[i].start, 10), date[10] = 0;
+      assert_true(pl_sched_parse_date(date, &d));
+      assert_true(strlen(ms[i].title) < sizeof ms[i].title);
+    }
+    size_t len;
+    char *body = pl_ical_render_feed(ms, nm, "m", "Asia/Tokyo", NULL, &len);
+    assert_non_null(body); /* what imports, renders */
+    free(body);
+    free_meetings(ms, nm);
   }
 }
 
@@ -442,6 +515,7 @@ int main(void) {
       cmocka_unit_test(test_render_injection),
       cmocka_unit_test(test_import_ok),
       cmocka_unit_test(test_import_errors),
+      cmocka_unit_test(test_import_mutations),
       cmocka_unit_test(test_schedule_tables),
       cmocka_unit_test(test_render_thousand),
   };
