@@ -152,3 +152,19 @@ void pl_sched_format_local(int64_t local_ms, char *buf, size_t len) {
   snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d", (int)y, (int)m, (int)d, (int)(s / 3600),
            (int)(s / 60 % 60));
 }
+
+size_t pl_sched_outside_list(const pl_sched_request *req, const pl_sched_slot *slot,
+                             pl_sched_outside *out) {
+  size_t n = 0;
+  for (size_t d = 0; d < req->n_delegations; d++) {
+    const int64_t b = pl_sched_burden(req, d, slot->start_ms);
+    if (b == 0)
+      continue;
+    out[n].delegation = d;
+    out[n].burden_s = b;
+    pl_sched_format_local(pl_sched_local_ms(req->zones[d], slot->start_ms), out[n].local_start,
+                          sizeof out[n].local_start);
+    n++;
+  }
+  return n;
+}

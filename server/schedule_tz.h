@@ -13,6 +13,8 @@
 
 #include "core/schedule.h"
 
+#define PL_SCHED_LOCAL_LEN 17
+
 /* The tables of one request; owns them. */
 typedef struct pl_sched_zones pl_sched_zones;
 
@@ -39,5 +41,18 @@ int pl_sched_local_to_utc(const char *date, const char *hhmm, const char *tz,
 /* Writes local ms (core/schedule.h) as "YYYY-MM-DDTHH:MM" into buf
  * (at least 17 bytes). */
 void pl_sched_format_local(int64_t local_ms, char *buf, size_t len);
+
+/* One entry of a slot's `outside` list (contract section 7). */
+typedef struct pl_sched_outside {
+  size_t delegation;  /* index into the request's delegations */
+  int64_t burden_s;   /* its time outside the window (wire: minutes) */
+  char local_start[PL_SCHED_LOCAL_LEN]; /* "YYYY-MM-DDTHH:MM" in its zone */
+} pl_sched_outside;
+
+/* Fills out[0..return) (caller's array of req->n_delegations) with the
+ * delegations that spend some of `slot` outside their window, in request
+ * order. */
+size_t pl_sched_outside_list(const pl_sched_request *req, const pl_sched_slot *slot,
+                             pl_sched_outside *out /* OUT */);
 
 #endif

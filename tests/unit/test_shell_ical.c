@@ -478,6 +478,15 @@ static void test_schedule_tables(void **state) {
   for (size_t i = 1; i < n; i++)
     assert_true(out[i - 1].burden_s <= out[i].burden_s);
   assert_true(clock() - c0 < CLOCKS_PER_SEC);
+  pl_sched_outside o[3];
+  const size_t no = pl_sched_outside_list(&r, &out[0], o);
+  assert_int_equal(no, out[0].n_outside);
+  int64_t sum = 0;
+  for (size_t i = 0; i < no; i++) {
+    sum += o[i].burden_s;
+    assert_int_equal(strlen(o[i].local_start), 16);
+  }
+  assert_int_equal(sum, out[0].burden_s);
   pl_sched_zones_free(zs);
 }
 
