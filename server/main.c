@@ -1,0 +1,154 @@
+/*
+ * plenaryd: command line (contract section 1). Flags are parsed and checked
+ * here, so that a bad flag or an unreadable certificate is a one-line error
+ * and exit status 2 before anything starts; then the server runs.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "transport.h"
+
+#define MAX_ORIGINS 16
+
+static const char usage[] =
+    "usage: plenaryd [--listen ADDR:PORT] [--db FILE] [--web DIR]\n"
+    "                [--cert FILE --key FILE | --plain] [--origin URL]...\n"
+    "                [--demo] [--log-level error|warn|notice|info|debug]\n";
+
+static int bad(const char *flag, const char *why) {
+  fprintf(stderr, "plenaryd: %s: %s\n%s", flag, why, usage);
+  return 2;
+}
+
+/* "ADDR:PORT", "[v6]:PORT" or ":PORT". */
+static int parse_listen(char *arg, pl_config *cfg) {
+  char *colon = strrchr(arg, ':');
+  if (!colon)
+    return -1;
+  *colon = '\0';
+  char *end;
+  long port = strtol(colon + 1, &end, 10);
+  if (*end || colon[1] == '\0' || port < 0 || port > 65535)
+    return -1;
+  cfg->port = (int)port;
+  if (arg[0] == '[') {
+    size_t n = strlen(arg);
+    if (n < 3 || arg[n - 1] != ']')
+      return -1;
+    arg[n - 1] = '\0';
+    arg++;
+  }
+  cfg->listen_addr = *arg ? arg : "0.0.0.0";
+  return 0;
+}
+
+static int parse_level(const char *s) {
+  static const struct { const char *name; int mask; } levels[] = {
+      {"error", LLL_ERR},
+      {"warn", LLL_ERR | LLL_WARN},
+      /* lws logs cookies at NOTICE (LIBRARY-NOTES 4.6); we set no cookies. */
+      {"notice", LLL_ERR | LLL_WARN | LLL_USER | LLL_NOTICE},
+      {"info", LLL_ERR | LLL_WARN | LLL_USER | LLL_NOTICE | LLL_INFO},
+      {"debug", LLL_ERR | LLL_WARN | LLL_USER | LLL_NOTICE | LLL_INFO | LLL_DEBUG},
+  };
+  for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+    if (strcmp(levels[i].name, s) == 0)
+      return levels[i].mask;
+  return -1;
+}
+
+/* A path relative to the working directory if it exists there, else the
+ * one in the source tree (running from the build folder). */
+static const char *default_path(const char *local, const char *source) {
+  return access(local, F_OK) == 0 ? local : source;
+}
+
+static int check_readable(const char *flag, const char *path) {
+  if (access(path, R_OK) == 0)
+    return 0;
+  char why[512];
+  snprintf(why, sizeof why, "cannot read %s: %s (generate a development pair with "
+                            "tools/serve, give --cert/--key, or run --plain behind a TLS proxy)",
+           path, strerror(errno));
+  fprintf(stderr, "plenaryd: %s: %s\n", flag, why);
+  return 2;
+}
+
+int main(int argc, char **argv) {
+  static const char *origins[MAX_ORIGINS + 1];
+  static char listen_buf[128] = "127.0.0.1:8443";
+  size_t n_origins = 0;
+  pl_config cfg = {
+      .db = "./var/plenary.db",
+      .web = NULL,
+      .origins = origins,
+      .log_level = LLL_ERR | LLL_WARN | LLL_USER,
+  };
+  const char *cert = NULL, *key = NULL;
+  parse_listen(listen_buf, &cfg);
+  static const struct option opts[] = {
+      {"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
+      {"web", required_argument, NULL, 'w'},    {"cert", required_argument, NULL, 'c'},
+      {"key", required_argument, NULL, 'k'},    {"plain", no_argument, NULL, 'p'},
+      {"origin", required_argument, NULL, 'o'}, {"demo", no_argument, NULL, 'D'},
+      {"log-level", required_argument, NULL, 'L'},
+      {"port-file", required_argument, NULL, 'P'},
+      {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+  };
+  opterr = 0;
+  int c;
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    switch (c) {
+    case 'l':
+      if (strlen(optarg) >= sizeof listen_buf)
+        return bad("--listen", "too long");
+      strcpy(listen_buf, optarg);
+      if (parse_listen(listen_buf, &cfg))
+        return bad("--listen", "expected ADDR:PORT, e.g. 127.0.0.1:8443");
+      break;
+    case 'd': cfg.db = optarg; break;
+    case 'w': cfg.web = optarg; break;
+    case 'c': cert = optarg; break;
+    case 'k': key = optarg; break;
+    case 'p': cfg.plain = true; break;
+    case 'o':
+      if (n_origins == MAX_ORIGINS)
+        return bad("--origin", "at most 16 origins");
+      origins[n_origins++] = optarg;
+      break;
+    case 'D': cfg.demo = true; break;
+    case 'L':
+      if ((cfg.log_level = parse_level(optarg)) < 0)
+        return bad("--log-level", "expected error, warn, notice, info or debug");
+      break;
+    case 'P': cfg.port_file = optarg; break;
+    case 'h': fputs(usage, stdout); return 0;
+    default: {
+      const char *flag = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+      return bad(flag, optopt ? "needs a value" : "unknown flag");
+    }
+    }
+  }
+  if (optind < argc)
+    return bad(argv[optind], "unexpected argument");
+  if (cfg.plain && (cert || key))
+    return bad("--plain", "cannot be combined with --cert/--key");
+  if (!cert != !key)
+    return bad(cert ? "--cert" : "--key", "--cert and --key go together");
+  if (!cfg.web)
+    cfg.web = default_path("web", PLENARY_SOURCE_WEB);
+  if (access(cfg.web, R_OK | X_OK))
+    return bad("--web", "the folder cannot be read");
+  if (!cfg.plain) {
+    cfg.cert = cert ? cert : default_path("certs/dev.crt", PLENARY_SOURCE_CERTS "/dev.crt");
+    cfg.key = key ? key : default_path("certs/dev.key", PLENARY_SOURCE_CERTS "/dev.key");
+    int rc = check_readable("--cert", cfg.cert);
+    if (rc || (rc = check_readable("--key", cfg.key)))
+      return rc;
+  }
+  return pl_server_run(&cfg);
+}

@@ -1,0 +1,163 @@
+/*
+ * The shell's shared types: the server, a WebSocket session, a meeting held
+ * in memory ("live"), and the message a session is sent. One thread (the lws
+ * service loop) touches all of them, so there is no locking anywhere.
+ *
+ *   transport (ws.c, http.c) -> ops (ops*.c) -> core (room) + store -> live.c
+ *   live.c commits events, applies them and fans one encoded message out.
+ */
+#ifndef PL_PLENARY_H
+#define PL_PLENARY_H
+
+#include <ev.h>
+#include <jansson.h>
+#include <libwebsockets.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/room.h"
+#include "metrics.h"
+#include "model.h"
+#include "store.h"
+
+#define PL_MAX_FRAME (64 * 1024) /* contract section 3 */
+#define PL_OUTQ_MAX 1024         /* pending messages before a session resyncs */
+#define PL_MAX_JOINS 8           /* meetings one connection may join at once */
+#define PL_HELLO_TIMEOUT_S 10
+
+/* An encoded message, shared by reference among the sessions that get it:
+ * an event is encoded and framed once, whatever the audience. */
+typedef struct pl_msg {
+  uint32_t refs;
+  uint32_t len;   /* payload bytes, after the LWS_PRE headroom */
+  bool is_event;  /* events may be dropped for a resync; replies may not */
+  int64_t queued_us; /* lws_now_usecs() at publish, for the fan-out histogram */
+  unsigned char buf[]; /* LWS_PRE bytes of headroom, then the payload */
+} pl_msg;
+
+/* Encodes `o` once into a new message (refs = 1). NULL when out of memory. */
+pl_msg *pl_msg_new(json_t *o, bool is_event);
+pl_msg *pl_msg_new_raw(const char *text, size_t len, bool is_event);
+static inline pl_msg *pl_msg_ref(pl_msg *m) { m->refs++; return m; }
+void pl_msg_unref(pl_msg *m);
+static inline const char *pl_msg_text(const pl_msg *m) {
+  return (const char *)m->buf + LWS_PRE;
+}
+
+typedef struct pl_live pl_live;
+
+typedef struct pl_join {
+  pl_live *live;
+  size_t slot;          /* index in live->subs */
+  pl_presence presence;
+} pl_join;
+
+/* Per-connection state: lws allocates it zeroed (the pss) and frees it after
+ * LWS_CALLBACK_CLOSED, where every reference to it is dropped. */
+typedef struct pl_session {
+  struct lws *wsi;
+  bool authed;
+  pl_participant_rec who;
+  pl_delegation_rec delegation;
+  /* reassembly of a fragmented frame; owned */
+  char *rx;
+  size_t rx_len;
+  bool rx_too_big;
+  /* outbound ring of message references; owned, capacity a power of two */
+  pl_msg **outq;
+  uint32_t out_cap, out_head, out_tail;
+  ev_timer hello_timer; /* closes the session that says no hello */
+  pl_join joins[PL_MAX_JOINS];
+  int n_joins;
+  /* request rate: a token bucket (ops.c) */
+  double rate_tokens;
+  int64_t rate_at;
+  /* set when the session must close: sent as the close reason */
+  int close_status;
+  const char *close_reason;
+} pl_session;
+
+/* Who is connected to a live meeting, for the chair's attendance. */
+typedef struct pl_attendee {
+  char participant[PL_ID_LEN];
+  char name[PL_NAME_LEN];
+  pl_delegation_ref delegation;
+  pl_presence presence;
+  int conns; /* joined sessions; online while > 0 */
+} pl_attendee;
+
+struct pl_live {
+  pl_meeting_rec rec;
+  pl_room room;
+  uint64_t seq; /* the last event's seq */
+  uint64_t room_events; /* how many of them are room events (not meeting.changed) */
+  pl_session **subs; /* owned array of borrowed sessions */
+  size_t n_subs, cap_subs;
+  pl_attendee *att; /* owned */
+  size_t n_att, cap_att;
+  ev_timer expiry; /* the floor's expiry; see server.c for why not lws_sul */
+  int64_t armed_deadline;
+};
+
+typedef struct pl_server {
+  struct lws_context *ctx;
+  struct lws_vhost *vh;
+  struct ev_loop *loop; /* ours; lws runs on it as a foreign loop */
+  pl_store *store;
+  pl_live **live; /* owned; index = numeric meeting id, NULL where none */
+  size_t n_live;
+  const char *const *origins; /* borrowed from argv; NULL-terminated */
+  const char *web_dir;
+  pl_metrics metrics;
+  bool stopping;
+} pl_server;
+
+extern pl_server *pl_srv; /* the one server; set by pl_server_run */
+
+/* Wall-clock now in ms since the epoch (instants on the wire). */
+int64_t pl_now_ms(void);
+
+/* --- sessions (session.c) ---------------------------------------------- */
+/* Queues a reference to `m` and asks for a writeable callback. An event that
+ * overflows the queue drops the session's pending events of that meeting and
+ * queues a resync instead; a reply that overflows closes the session. */
+void pl_session_send(pl_session *s, pl_msg *m, const char *meeting, uint64_t seq);
+void pl_session_send_json(pl_session *s, json_t *o); /* steals o */
+/* Writes the next queued message; returns -1 when the connection must close. */
+int pl_session_writeable(pl_session *s);
+void pl_session_release(pl_session *s);
+/* Asks lws to close the session with `status` after what is queued. */
+void pl_session_close(pl_session *s, int status, const char *reason);
+
+/* --- live meetings (live.c) -------------------------------------------- */
+int pl_live_load_all(pl_server *srv);
+void pl_live_free_all(pl_server *srv);
+/* Before the lws context goes: the timers live in its lists. */
+void pl_live_cancel_timers(pl_server *srv);
+pl_live *pl_live_get(pl_server *srv, const char *meeting_id);
+/* Adds a newly created meeting (takes ownership of rec's items). */
+pl_live *pl_live_add(pl_server *srv, pl_meeting_rec *rec);
+/* Commits the events to the store, applies them and publishes them.
+ * Returns 0, or -1 (nothing applied, nothing published) on a store error. */
+int pl_live_commit(pl_server *srv, pl_live *m, const pl_events *evs, int64_t now);
+/* Stores `next` as the meeting's record and publishes meeting.changed, in one
+ * transaction. On success m->rec becomes *next (its items are taken) and 0 is
+ * returned; on failure -1 and nothing changed (the caller releases next). */
+int pl_live_update_meeting(pl_server *srv, pl_live *m, pl_meeting_rec *next, int64_t now);
+void pl_live_arm(pl_server *srv, pl_live *m);
+int pl_live_join(pl_live *m, pl_session *s, pl_presence presence);
+void pl_live_leave(pl_live *m, pl_session *s);
+/* The `state` object of contract section 6, as `s` may see it. */
+json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now);
+bool pl_session_presides(const pl_session *s, const pl_live *m);
+
+/* Creates a participant with a fresh token and feed key (ops_admin.c);
+ * p->id is set. Returns 0 or -1. */
+int pl_participant_create(pl_participant_rec *p, char *token, size_t token_len, char *feed,
+                          size_t feed_len);
+
+/* --- ops (ops.c) ------------------------------------------------------- */
+/* Handles one text frame: decodes, dispatches, replies. Never fails. */
+void pl_ops_handle(pl_session *s, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,265 @@
+"""Integration harness: the real plenaryd on a free loopback port with a fresh
+SQLite file, driven over real WebSockets (Debian's python3-websockets).
+
+Python's websockets was chosen over a C client on the lws client API because
+these tests are about the protocol's behaviour, not speed: asyncio makes
+several concurrent clients (chair, delegates, observer, a slow reader) short
+to write, and close codes and reasons are exposed as they arrive. The C load
+generator in tools/ covers the many-clients case.
+"""
+
+import asyncio
+import json
+import os
+import signal
+import ssl
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+
+import websockets
+
+PLENARYD = os.environ.get("PLENARYD", "build/plenaryd")
+WEB = os.environ.get("PLENARY_WEB", "web")
+
+
+class Server:
+    """One plenaryd process over one database folder. The folder outlives
+    restarts, so a test can kill the process and start it again on the same
+    database."""
+
+    def __init__(self, *extra, tls=None, folder=None):
+        self.dir = folder or tempfile.mkdtemp(prefix="plenary-it-")
+        self.db = os.path.join(self.dir, "p.db")
+        self.extra = list(extra)
+        self.tls = tls  # (cert, key) or None for --plain
+        self.proc = None
+        self.port = None
+
+    def start(self, timeout=10):
+        port_file = os.path.join(self.dir, "port")
+        if os.path.exists(port_file):
+            os.unlink(port_file)
+        args = [PLENARYD, "--listen", "127.0.0.1:0", "--db", self.db, "--web", WEB,
+                "--port-file", port_file] + self.extra
+        args += ["--cert", self.tls[0], "--key", self.tls[1]] if self.tls else ["--plain"]
+        self.log = open(os.path.join(self.dir, "server.log"), "ab")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("plenaryd exited with %d:\n%s" % (self.proc.returncode,
+                                                                     self.read_log()))
+            try:
+                with open(port_file) as f:
+                    self.port = int(f.read().strip())
+                if self.http_get("/healthz")[0] == 200:
+                    return self
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("plenaryd did not come up:\n" + self.read_log())
+
+    def read_log(self):
+        with open(os.path.join(self.dir, "server.log"), "rb") as f:
+            return f.read().decode(errors="replace")
+
+    @property
+    def admin_token(self):
+        with open(self.db + ".admin-token") as f:
+            return f.read().strip()
+
+    @property
+    def scheme(self):
+        return "https" if self.tls else "http"
+
+    def url(self, path):
+        return "%s://127.0.0.1:%d%s" % (self.scheme, self.port, path)
+
+    def ssl_context(self):
+        if not self.tls:
+            return None
+        ctx = ssl.create_default_context(cafile=self.tls[0])
+        ctx.check_hostname = False
+        return ctx
+
+    def http_get(self, path, headers=None):
+        req = urllib.request.Request(self.url(path), headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=5, context=self.ssl_context()) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout)
+        code = self.proc.returncode if self.proc else None
+        if self.log:
+            self.log.close()
+            self.log = None
+        return code
+
+    def kill9(self):
+        return self.stop(signal.SIGKILL)
+
+
+class Client:
+    """A WebSocket client that matches replies to requests by id and keeps
+    events, in arrival order, for the test to take."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.next_id = 1
+        self.events = []
+        self.replies = {}
+        self.arrived = asyncio.Event()
+        self.reader = asyncio.ensure_future(self._read())
+
+    @classmethod
+    async def connect(cls, server, token=None, **kw):
+        ws = await websockets.connect(server.url("/ws").replace("http", "ws", 1),
+                                      subprotocols=["plenary.v1"], ssl=server.ssl_context(),
+                                      max_size=None, **kw)
+        c = cls(ws)
+        if token:
+            r = await c.call("hello", token=token)
+            assert r["ok"], r
+            c.hello = r
+        return c
+
+    async def _read(self):
+        try:
+            async for text in self.ws:
+                msg = json.loads(text)
+                if "re" in msg:
+                    self.replies[msg["re"]] = msg
+                else:
+                    self.events.append(msg)
+                self.arrived.set()
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            self.arrived.set()
+
+    async def wait_for(self, pred, timeout=5):
+        deadline = time.monotonic() + timeout
+        while True:
+            found = pred()
+            if found:
+                return found
+            left = deadline - time.monotonic()
+            if left <= 0 or self.reader.done():
+                raise AssertionError("timed out waiting")
+            self.arrived.clear()
+            try:
+                await asyncio.wait_for(self.arrived.wait(), left)
+            except asyncio.TimeoutError:
+                pass
+
+    async def send_raw(self, data):
+        await self.ws.send(data)
+
+    async def call(self, op, **args):
+        rid = self.next_id
+        self.next_id += 1
+        await self.ws.send(json.dumps(dict(op=op, id=rid, **args)))
+        return await self.wait_for(lambda: self.replies.pop(rid, None))
+
+    async def ok(self, op, **args):
+        r = await self.call(op, **args)
+        assert r.get("ok") is True, "%s %s -> %s" % (op, args, r)
+        return r
+
+    async def err(self, op, code, **args):
+        r = await self.call(op, **args)
+        assert r.get("ok") is False, "%s %s -> %s" % (op, args, r)
+        assert r["error"]["code"] == code, "%s: wanted %s, got %s" % (op, code, r)
+        assert r["error"]["message"], r
+        return r
+
+    async def event(self, name, timeout=5, **match):
+        """Takes the first event of that name (and matching fields) kept so far."""
+        def find():
+            for i, e in enumerate(self.events):
+                if e.get("ev") == name and all(e.get(k) == v for k, v in match.items()):
+                    return self.events.pop(i)
+            return None
+        return await self.wait_for(find, timeout)
+
+    def drain(self):
+        taken, self.events = self.events, []
+        return taken
+
+    async def closed(self, timeout=15):
+        try:
+            await asyncio.wait_for(self.reader, timeout)
+        except asyncio.TimeoutError:
+            raise AssertionError("the connection was not closed")
+        return self.ws.close_code, self.ws.close_reason
+
+    async def close(self):
+        await self.ws.close()
+        await self.reader
+
+
+async def setup_programme(server, policy=None, items=None, tz="Europe/Zurich"):
+    """A meeting with a chair, three State delegates (Japan remote), an
+    observer and a viewer. Returns (admin, meeting, tokens by role name)."""
+    admin = await Client.connect(server, server.admin_token)
+    sec_delegation = admin.hello["delegation"]["id"]
+    d = {}
+    for name, kind, group, zone in [
+            ("Kenya", "state", "african", "Africa/Nairobi"),
+            ("Japan", "state", "asia_pacific", "Asia/Tokyo"),
+            ("Brazil", "state", "latin_american_caribbean", "America/Sao_Paulo"),
+            ("African Union", "organization", None, "Africa/Addis_Ababa"),
+            ("Public", "ngo", None, "UTC")]:
+        args = dict(name=name, kind=kind, tz=zone)
+        if group:
+            args["group"] = group
+        d[name] = (await admin.ok("delegation.create", **args))["delegation"]["id"]
+    tokens, ids = {}, {}
+    for who, deleg, role in [("chair", sec_delegation, "chair"),
+                             ("kenya", d["Kenya"], "delegate"),
+                             ("japan", d["Japan"], "delegate"),
+                             ("brazil", d["Brazil"], "delegate"),
+                             ("au", d["African Union"], "observer"),
+                             ("viewer", d["Public"], "viewer")]:
+        r = await admin.ok("participant.invite", delegation=deleg, name=who.title(),
+                           role=role)
+        tokens[who] = r["token"]
+        ids[who] = r["participant"]["id"]
+        tokens[who + "_feed"] = r["feed"]
+    args = dict(title="Thematic meeting", kind="thematic", format="hybrid", tz=tz,
+                start="2027-03-09T10:00", end="2027-03-09T13:00", chair=ids["chair"],
+                items=items or [{"title": "General"},
+                                {"title": "Stakeholders", "kind": "stakeholder"}])
+    if policy:
+        args["policy"] = policy
+    meeting = (await admin.ok("meeting.create", **args))["meeting"]
+    tokens["ids"] = ids
+    tokens["delegations"] = d
+    return admin, meeting, tokens
+
+
+class ServerTest(unittest.IsolatedAsyncioTestCase):
+    """Each test gets its own server and database."""
+
+    server_args = ()
+
+    def setUp(self):
+        self.server = Server(*self.server_args).start()
+
+    def tearDown(self):
+        code = self.server.stop()
+        if code not in (0, -9, None):
+            print(self.server.read_log())
+        self.assertIn(code, (0, -9, None), "plenaryd did not exit cleanly")
+
+
+def main():
+    unittest.main(verbosity=2)
