@@ -2,11 +2,12 @@
 // Reads a Plenary calendar feed with Mozilla's ical.js (the parser of
 // Thunderbird) and checks what a calendar program relies on.
 //
-//   node ical_check.mjs FEED.ics [--expect UID[#K]=START[/END]]... [--quiet]
+//   node ical_check.mjs FEED.ics [--expect UID[#K]=START[/END]]... [--quiet | --json]
 //
 // Same interface and output as ical_check.py: one line per event (UID,
-// start and end in UTC, summary), exit 1 with a message on stderr when a
-// check fails. Unlike icalendar, ical.js resolves a TZID only through the
+// start and end in UTC, summary), or with --json one JSON array of {uid,
+// start, end, summary, location, description, url, status, sequence}; exit
+// 1 with a message on stderr when a check fails. Unlike icalendar, ical.js resolves a TZID only through the
 // VTIMEZONE in the file (registered below), so the instants printed here
 // are those the feed's own zone rules give: a wrong or missing VTIMEZONE
 // shows up as a wrong instant or a floating time.
@@ -41,9 +42,11 @@ function main(argv) {
   const path = argv[0];
   const expects = [];
   let quiet = false;
+  let asJson = false;
   for (let i = 1; i < argv.length; i++) {
     if (argv[i] === '--expect' && i + 1 < argv.length) expects.push(argv[++i]);
     else if (argv[i] === '--quiet') quiet = true;
+    else if (argv[i] === '--json') quiet = asJson = true;
     else fail(`unknown argument ${argv[i]}`);
   }
   let cal;
@@ -90,9 +93,19 @@ function main(argv) {
       }
     }
     events.set(uid, ev);
-    if (!quiet) console.log(`${uid}\t${iso(ev.startDate)}\t${iso(ev.endDate)}\t${ev.summary ?? ''}`);
+    const summary = (ev.summary ?? '').replace(/\n/g, '\\n').replace(/\t/g, ' ');
+    if (!quiet) console.log(`${uid}\t${iso(ev.startDate)}\t${iso(ev.endDate)}\t${summary}`);
   }
 
+  if (asJson) {
+    const text = (vev, p) => { const v = vev.getFirstPropertyValue(p); return v == null ? null : String(v); };
+    console.log(JSON.stringify([...events.values()].map((ev) => ({
+      uid: ev.uid, start: iso(ev.startDate), end: iso(ev.endDate),
+      summary: text(ev.component, 'summary'), location: text(ev.component, 'location'),
+      description: text(ev.component, 'description'), url: text(ev.component, 'url'),
+      status: text(ev.component, 'status'), sequence: ev.sequence ?? null,
+    }))));
+  }
   for (const spec of expects) {
     const [key, when] = spec.split('=');
     const [uid, kstr] = key.split('#');

@@ -2,10 +2,12 @@
 """Reads a Plenary calendar feed with Python's icalendar (Debian's
 python3-icalendar) and checks what a calendar program relies on.
 
-    ical_check.py FEED.ics [--expect UID[#K]=START[/END]]... [--quiet]
+    ical_check.py FEED.ics [--expect UID[#K]=START[/END]]... [--quiet | --json]
 
-Prints one line per event occurrence checked: UID, start and end in UTC
-(ISO, "Z"), summary. Exit status 0 when every check holds, 1 with a message
+Prints one line per event: UID, start and end in UTC (ISO, "Z"), summary
+(newlines as \\n); with --json instead one JSON array of objects {uid,
+start, end, summary, location, description, url, status, sequence}, the
+text values as the parser decoded them, for tests to compare. Exit status 0 when every check holds, 1 with a message
 on stderr otherwise. Checks, always:
   - the file parses, has VERSION, PRODID, METHOD;
   - every DTSTART/DTEND is UTC or names a TZID whose VTIMEZONE is in the file
@@ -21,6 +23,7 @@ itself can be turned into a tzinfo (Timezone.to_tz) the script also checks
 that the file's own rules give the same instant.
 """
 import datetime
+import json
 import sys
 
 import icalendar
@@ -88,7 +91,7 @@ def occurrences(ev, n):
 def main(argv):
     if len(argv) < 2:
         fail("usage: ical_check.py FEED.ics [--expect UID[#K]=START[/END]]... [--quiet]")
-    path, expects, quiet = argv[1], [], False
+    path, expects, quiet, as_json = argv[1], [], False, False
     args = argv[2:]
     while args:
         a = args.pop(0)
@@ -96,6 +99,8 @@ def main(argv):
             expects.append(args.pop(0))
         elif a == "--quiet":
             quiet = True
+        elif a == "--json":
+            quiet = as_json = True
         else:
             fail("unknown argument %r" % a)
     with open(path, "rb") as f:
@@ -141,7 +146,17 @@ def main(argv):
         events[uid] = ev
         if not quiet:
             s, e = occurrences(ev, 1)[0]
-            print("%s\t%s\t%s\t%s" % (uid, iso(s), iso(e), ev.get("SUMMARY", "")))
+            summary = str(ev.get("SUMMARY", "")).replace("\n", "\\n").replace("\t", " ")
+            print("%s\t%s\t%s\t%s" % (uid, iso(s), iso(e), summary))
+    if as_json:
+        out = []
+        for uid, ev in events.items():
+            s, e = occurrences(ev, 1)[0]
+            out.append({"uid": uid, "start": iso(s), "end": iso(e),
+                        **{k: str(ev[k.upper()]) if k.upper() in ev else None
+                           for k in ("summary", "location", "description", "url", "status")},
+                        "sequence": int(ev["SEQUENCE"]) if "SEQUENCE" in ev else None})
+        print(json.dumps(out, ensure_ascii=False))
     for spec in expects:
         key, _, when = spec.partition("=")
         uid, _, k = key.partition("#")
