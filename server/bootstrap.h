@@ -16,5 +16,8 @@ int pl_demo_print_links(const pl_config *cfg, int port);
 /* Creates a meeting from a filled record (ops_meeting.c); rec's items are
  * taken on success. Returns PL_ERR_OK or an error with msg set. */
 pl_err pl_meeting_create_rec(pl_meeting_rec *rec, int64_t now, char *msg, size_t msglen);
+/* Inserts a meeting inside the caller's transaction: assigns rec->id, sets
+ * created_at/updated_at and stores its body. It does not go live. 0 or -1. */
+int pl_meeting_store_new(pl_meeting_rec *rec, int64_t now);
 
 #endif

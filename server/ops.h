@@ -48,6 +48,10 @@ pl_err pl_op_meeting_join(pl_op_ctx *c, json_t *args);
 pl_err pl_op_meeting_leave(pl_op_ctx *c, json_t *args);
 pl_err pl_op_meeting_sync(pl_op_ctx *c, json_t *args);
 pl_err pl_op_meeting_stats(pl_op_ctx *c, json_t *args);
+/* ops_calendar.c */
+pl_err pl_op_schedule_suggest(pl_op_ctx *c, json_t *args);
+pl_err pl_op_meeting_import(pl_op_ctx *c, json_t *args);
+pl_err pl_op_programme_plan(pl_op_ctx *c, json_t *args);
 /* ops_floor.c: every op that goes through the room */
 pl_err pl_op_room(pl_op_ctx *c, json_t *args, const char *op);
 

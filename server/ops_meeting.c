@@ -30,18 +30,22 @@ static pl_err check_chair(pl_op_ctx *c, const char *chair) {
   return PL_ERR_OK;
 }
 
-pl_err pl_meeting_create_rec(pl_meeting_rec *rec, int64_t now, char *msg, size_t msglen) {
+int pl_meeting_store_new(pl_meeting_rec *rec, int64_t now) {
   rec->created_at = rec->updated_at = now;
-  if (pl_store_begin(pl_srv->store))
-    goto out_fail;
   if (pl_store_meeting_insert(pl_srv->store, rec))
-    goto out_rollback;
+    return -1;
   json_t *mj = pl_json_meeting(rec);
   char *body = mj ? json_dumps(mj, JSON_COMPACT) : NULL;
   json_decref(mj);
   int rc = body ? pl_store_meeting_update(pl_srv->store, rec, body) : -1;
   free(body);
-  if (rc || pl_store_commit(pl_srv->store))
+  return rc;
+}
+
+pl_err pl_meeting_create_rec(pl_meeting_rec *rec, int64_t now, char *msg, size_t msglen) {
+  if (pl_store_begin(pl_srv->store))
+    goto out_fail;
+  if (pl_meeting_store_new(rec, now) || pl_store_commit(pl_srv->store))
     goto out_rollback;
   if (!pl_live_add(pl_srv, rec)) {
     snprintf(msg, msglen, "out of memory");
