@@ -70,9 +70,10 @@ static int route(struct lws *wsi, void *user, const char *path) {
                 : 1;
   }
   if (strncmp(path, "/calendar/", 10) == 0 || strncmp(path, "/meetings/", 10) == 0) {
-    char feed[64] = "";
-    lws_get_urlarg_by_name(wsi, "feed=", feed, sizeof feed);
-    return pl_calendar_http(wsi, user, path, feed);
+    /* lws copies "feed=VALUE" into the buffer and returns the value in it */
+    char arg[96];
+    const char *feed = lws_get_urlarg_by_name(wsi, "feed=", arg, sizeof arg);
+    return pl_calendar_http(wsi, user, path, feed ? feed : "");
   }
   return respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
 }

@@ -1,0 +1,265 @@
+"""Issue 4 against the real server: feeds fetched over HTTP and read by two
+third-party parsers (Mozilla's ical.js, Python's icalendar), the weeks
+between the US and EU daylight-saving changes, escaping, ETag/304, updates
+and cancellations, import, programme.plan, and schedule.suggest checked
+against a brute force written here with Python's zoneinfo."""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Client, ServerTest, main  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+UTC = datetime.timezone.utc
+
+
+def ms(iso):
+    return int(datetime.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+class Calendar(ServerTest):
+    async def asyncSetUp(self):
+        self.admin = await Client.connect(self.server, self.server.admin_token)
+        self.tokyo = (await self.admin.ok("delegation.create", name="Japan", kind="state",
+                                          tz="Asia/Tokyo", group="asia_pacific"))["delegation"]
+        inv = await self.admin.ok("participant.invite", delegation=self.tokyo["id"],
+                                  name="Sato", role="delegate")
+        self.feed = inv["feed"]
+
+    async def meeting(self, **kw):
+        args = dict(title="Meeting", kind="thematic", format="hybrid", tz="Europe/Zurich",
+                    start="2027-03-16T10:00", end="2027-03-16T13:00")
+        args.update(kw)
+        return (await self.admin.ok("meeting.create", **args))["meeting"]
+
+    def fetch(self, path=None, headers=None):
+        status, hdrs, body = self.server.http_get(path or "/calendar/%s.ics" % self.feed,
+                                                  headers)
+        return status, hdrs, body
+
+    def parse(self, body, *expects, parser="both"):
+        """Runs the third-party checkers on the feed; returns their --json
+        events (ical.js's). Each --expect is asserted by both parsers."""
+        f = tempfile.NamedTemporaryFile(suffix=".ics", delete=False)
+        f.write(body)
+        f.close()
+        args = []
+        for e in expects:
+            args += ["--expect", e]
+        out = None
+        for cmd in (["/usr/bin/python3", os.path.join(HERE, "ical_check.py")],
+                    ["node", os.path.join(HERE, "ical_check.mjs")]):
+            p = subprocess.run(cmd + [f.name, "--json"] + args, capture_output=True,
+                               text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, "%s: %s\n%s" % (cmd[-1], p.stderr,
+                                                               body.decode()[:3000]))
+            out = json.loads(p.stdout)
+        return out
+
+    async def test_feed_instants_across_the_dst_gap(self):
+        zurich = await self.meeting(title="Geneva weekly", start="2027-03-09T10:00",
+                                    end="2027-03-09T13:00", rrule="FREQ=WEEKLY;COUNT=4",
+                                    pillar="norms", location="Palais des Nations",
+                                    video_url="https://meet.example.org/room-1")
+        ny = await self.meeting(title="New York", tz="America/New_York",
+                                start="2027-03-16T10:00", end="2027-03-16T12:00")
+        change_day = await self.meeting(title="EU change day", start="2027-03-28T10:00",
+                                         end="2027-03-28T11:00")
+        # 10:00 in Geneva is 09:00Z before 28 March and 08:00Z after; New York
+        # is already on EDT (UTC-4) on 16 March, three weeks before Europe.
+        self.assertEqual(ny["start_at"], ms("2027-03-16T14:00Z"))
+        self.assertEqual(change_day["start_at"], ms("2027-03-28T08:00Z"))
+        status, headers, body = self.fetch()
+        self.assertEqual(status, 200)
+        self.assertIn("text/calendar", headers["content-type"])
+        text = body.decode()
+        self.assertIn("DTSTART;TZID=Europe/Zurich:20270309T100000", text)
+        self.assertIn("BEGIN:VTIMEZONE", text)
+        self.assertIn("TZID:America/New_York", text)
+        self.assertIn("METHOD:PUBLISH", text)
+        self.assertIn("CATEGORIES:norms", text.replace("\r\n ", ""))
+        self.assertIn("CONFERENCE;", text)
+        events = self.parse(
+            body,
+            "%s#0=2027-03-09T09:00Z/2027-03-09T12:00Z" % zurich["id"],
+            "%s#1=2027-03-16T09:00Z" % zurich["id"],
+            "%s#2=2027-03-23T09:00Z" % zurich["id"],
+            "%s#3=2027-03-30T08:00Z/2027-03-30T11:00Z" % zurich["id"],
+            "%s=2027-03-16T14:00Z/2027-03-16T16:00Z" % ny["id"],
+            "%s=2027-03-28T08:00Z/2027-03-28T09:00Z" % change_day["id"])
+        geneva = [e for e in events if e["summary"] == "Geneva weekly"][0]
+        # the description gives the time in the delegation's own zone (Tokyo: 18:00)
+        self.assertIn("Asia/Tokyo", geneva["description"])
+        self.assertIn("18:00", geneva["description"])
+        self.assertEqual(geneva["location"], "Palais des Nations")
+
+    async def test_text_is_escaped_and_injection_refused(self):
+        for field in ("title", "location"):
+            args = dict(title="T", kind="thematic", format="virtual", tz="UTC",
+                        start="2027-01-05T10:00", end="2027-01-05T11:00")
+            args[field] = "Evil\r\nX-INJECT:1\r\nBEGIN:VALARM"
+            r = await self.admin.err("meeting.create", "bad_request", **args)
+            self.assertIn(field, r["error"]["message"])
+        await self.admin.err("meeting.create", "bad_request", title="T", kind="thematic",
+                              format="virtual", tz="UTC", start="2027-01-05T10:00",
+                              end="2027-01-05T11:00",
+                              video_url="https://x.example.org/\r\nX-INJECT:1")
+        tricky = 'Norms, CBMs; "law" \\ cyber: 网络安全 — é'
+        m = await self.meeting(title=tricky, location="Room; A, B\\C")
+        events = self.parse(self.fetch()[2])
+        ev = [e for e in events if e["uid"].startswith(m["id"])][0]
+        self.assertEqual(ev["summary"], tricky)
+        self.assertEqual(ev["location"], "Room; A, B\\C")
+
+    async def test_updates_cancellations_etag(self):
+        m = await self.meeting(title="Moving meeting")
+        status, headers, body = self.fetch()
+        etag = headers["etag"]
+        self.assertIn("last-modified", {k.lower() for k in headers})
+        self.assertEqual(self.fetch(headers={"If-None-Match": etag})[0], 304)
+        moved = (await self.admin.ok("meeting.update", meeting=m["id"],
+                                     start="2027-03-17T10:00", end="2027-03-17T12:00"))["meeting"]
+        self.assertEqual(moved["sequence"], m["sequence"] + 1)
+        status, headers2, body2 = self.fetch(headers={"If-None-Match": etag})
+        self.assertEqual(status, 200)
+        self.assertNotEqual(headers2["etag"], etag)
+        ev = [e for e in self.parse(body2, "%s=2027-03-17T09:00Z/2027-03-17T11:00Z" % m["id"])
+              if e["uid"].startswith(m["id"])][0]
+        self.assertEqual(ev["sequence"], 1)
+        uid = ev["uid"]
+        cancelled = (await self.admin.ok("meeting.cancel", meeting=m["id"]))["meeting"]
+        self.assertEqual(cancelled["status"], "cancelled")
+        await self.admin.err("meeting.cancel", "conflict", meeting=m["id"])
+        ev = [e for e in self.parse(self.fetch()[2]) if e["uid"] == uid][0]
+        self.assertEqual(ev["status"], "CANCELLED")
+        self.assertEqual(ev["sequence"], 2)
+        # one meeting's calendar, and unknown keys
+        status, _, one = self.fetch("/meetings/%s.ics?feed=%s" % (m["id"], self.feed))
+        self.assertEqual(status, 200)
+        self.assertEqual(len(self.parse(one)), 1)
+        self.assertEqual(self.fetch("/meetings/%s.ics?feed=nope" % m["id"])[0], 404)
+        self.assertEqual(self.fetch("/calendar/nope.ics")[0], 404)
+
+    async def test_import(self):
+        ics = "\r\n".join([
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN",
+            "BEGIN:VEVENT", "UID:a@test", "DTSTAMP:20270101T000000Z",
+            "DTSTART;TZID=America/New_York:20270316T100000",
+            "DTEND;TZID=America/New_York:20270316T120000",
+            "SUMMARY:Imported briefing", "LOCATION:Conference Room 4",
+            "END:VEVENT",
+            "BEGIN:VEVENT", "UID:b@test", "DTSTAMP:20270101T000000Z",
+            "DTSTART:20270401T130000Z", "DTEND:20270401T140000Z",
+            "SUMMARY:Online consultation", "URL:https://meet.example.org/c",
+            "END:VEVENT", "END:VCALENDAR", ""])
+        r = await self.admin.ok("meeting.import", ics=ics)
+        self.assertEqual(len(r["meetings"]), 2)
+        a, b = r["meetings"]
+        self.assertEqual((a["tz"], a["start"]), ("America/New_York", "2027-03-16T10:00"))
+        self.assertEqual(a["start_at"], ms("2027-03-16T14:00Z"))
+        self.assertEqual(b["start_at"], ms("2027-04-01T13:00Z"))
+        self.assertEqual(b["video_url"], "https://meet.example.org/c")
+        before = len((await self.admin.ok("meeting.list"))["meetings"])
+        for bad in [ics.replace("20270316T100000", "20270316T250000"),
+                    ics.replace("America/New_York", "Mars/Olympus"),
+                    ics.replace("20270316T100000", "20270230T100000"),
+                    "this is not a calendar",
+                    ics.replace("END:VCALENDAR", "")]:
+            r = await self.admin.err("meeting.import", "bad_request", ics=bad)
+        after = len((await self.admin.ok("meeting.list"))["meetings"])
+        self.assertEqual(before, after)
+
+    async def test_programme_plan(self):
+        r = await self.admin.ok("programme.plan", first_year=2028, years=5,
+                                tz="America/New_York", location="UN Headquarters")
+        kinds = [m["kind"] for m in r["meetings"]]
+        # a review conference in the first year and four years on, two sessions a day
+        self.assertEqual(kinds.count("review_conference"), 4)
+        self.assertEqual(kinds.count("annual_meeting"), 6)
+        for m in r["meetings"]:
+            self.assertIn(m["start"][11:], ("10:00", "15:00"))
+            self.assertEqual(m["tz"], "America/New_York")
+            count = 10 if m["kind"] == "review_conference" else 5
+            self.assertIn("COUNT=%d" % count, m["rrule"])
+            self.assertEqual(datetime.date.fromisoformat(m["start"][:10]).weekday(), 0)
+        self.parse(self.fetch()[2])
+        await self.admin.err("programme.plan", "bad_request", first_year=2028, years=0,
+                             tz="UTC")
+
+
+def brute_force(zones, tz, date_from, date_to, duration_s, window, count):
+    """Every 15-minute start on working days, the minutes each delegation
+    spends outside its local window, ranked by (burden, outside, start)."""
+    w0 = int(window[0][:2]) * 60 + int(window[0][3:])
+    w1 = int(window[1][:2]) * 60 + int(window[1][3:])
+    home = ZoneInfo(tz)
+    slots = []
+    day = datetime.date.fromisoformat(date_from)
+    while day <= datetime.date.fromisoformat(date_to):
+        if day.weekday() < 5:
+            local = datetime.datetime.combine(day, datetime.time(0), home)
+            start = local.astimezone(UTC)
+            nxt = datetime.datetime.combine(day + datetime.timedelta(days=1),
+                                            datetime.time(0), home).astimezone(UTC)
+            while start < nxt:
+                total, outside = 0, 0
+                for z in zones:
+                    minutes_out = 0
+                    for k in range(duration_s // 60):
+                        t = (start + datetime.timedelta(minutes=k)).astimezone(ZoneInfo(z))
+                        m = t.hour * 60 + t.minute
+                        if not (w0 <= m < w1):
+                            minutes_out += 1
+                    total += minutes_out
+                    outside += minutes_out > 0
+                slots.append((total, outside, int(start.timestamp() * 1000)))
+                start += datetime.timedelta(minutes=15)
+        day += datetime.timedelta(days=1)
+    slots.sort()
+    return slots[:count]
+
+
+class Scheduling(ServerTest):
+    async def test_suggest_matches_brute_force(self):
+        admin = await Client.connect(self.server, self.server.admin_token)
+        zones = ["Europe/Zurich", "America/New_York", "Asia/Tokyo", "Pacific/Fiji"]
+        ids = []
+        for i, z in enumerate(zones):
+            d = await admin.ok("delegation.create", name="S%d" % i, kind="state", tz=z,
+                               group="african")
+            ids.append(d["delegation"]["id"])
+        # the week of the US change (14 March 2027) and a window of 08:00-20:00
+        args = dict(tz="Europe/Zurich", date_from="2027-03-12", date_to="2027-03-16",
+                    duration_s=7200, delegations=ids, window=["08:00", "20:00"], count=8)
+        r = await admin.ok("schedule.suggest", **args)
+        want = brute_force(zones, "Europe/Zurich", "2027-03-12", "2027-03-16", 7200,
+                           ["08:00", "20:00"], 8)
+        got = [(s["burden"], len(s["outside"]), s["start"]) for s in r["slots"]]
+        self.assertEqual(got, want)
+        for s in r["slots"]:
+            self.assertEqual(s["end"] - s["start"], 7200 * 1000)
+            for o in s["outside"]:
+                self.assertIn(o["delegation"], ids)
+        # a series shares the burden: the plan's worst delegation carries no
+        # more than the same slot taken three times would give it
+        plan = await admin.ok("schedule.suggest", series=3, **args)
+        self.assertEqual(len(plan["slots"]), 3)
+        days = {datetime.datetime.fromtimestamp(s["start"] / 1000, ZoneInfo("Europe/Zurich"))
+                .date() for s in plan["slots"]}
+        self.assertEqual(len(days), 3)
+        by = {b["delegation"]: b["burden"] for b in plan["burden_by_delegation"]}
+        self.assertEqual(sum(by.values()), sum(s["burden"] for s in plan["slots"]))
+        await admin.err("schedule.suggest", "bad_request", tz="Mars/Base", date_from="2027-03-12",
+                        date_to="2027-03-16", duration_s=3600)
+        await admin.err("schedule.suggest", "bad_request", tz="UTC", date_from="2027-03-32",
+                        date_to="2027-03-16", duration_s=3600)
+
+
+if __name__ == "__main__":
+    main()
