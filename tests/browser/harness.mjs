@@ -88,6 +88,8 @@ export async function startServer() {
   return {
     url, port, dir, adminToken,
     log: () => output,
+    /** {code, sig} when the server has exited by itself, else null. */
+    exited: () => exited,
     /** Stop it, keeping the database (to test reconnection and restarts). */
     halt: stopIt,
     /** Start it again on the same port and database. */

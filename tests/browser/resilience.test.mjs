@@ -34,6 +34,7 @@ describe('countdown colours and reconnection', () => {
   after(async () => {
     if (page?.errors?.length) console.log(`console errors:\n  ${page.errors.join('\n  ')}`);
     await browser?.close();
+    if (server?.exited()) console.log(`plenaryd exited by itself ${JSON.stringify(server.exited())}; its log:\n${server.log().slice(-4000)}`);
     await server?.stop();
   });
 

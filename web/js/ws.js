@@ -68,7 +68,9 @@ export class Client {
       this.hello = reply;
       this.delay = MIN_DELAY;
       this.setStatus('online');
-      for (const hook of this.readyHooks) {
+      // A snapshot: hooks added while these run (pages registering after the
+      // first hello) are called by onReady itself, not twice.
+      for (const hook of [...this.readyHooks]) {
         try { await hook(reply); } catch (err) { console.error(err); }
       }
     } catch (err) {
