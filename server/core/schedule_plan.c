@@ -34,8 +34,10 @@
  * proven = false (the shell should say so). Measured: 3 zones or 10 zones
  * over weeks prove in milliseconds; 193 delegations in 30 zones over a year
  * find the optimal max at the root (bound = plan) but not the proof of the
- * least sum. The unit test compares the optimum with a brute force over
- * every choice of days and slots.
+ * least sum; 8 zones, 12 meetings over 90 days stop unproven after 0.6 s
+ * with the plan that an unbudgeted run proves optimal after 18 s. The unit
+ * test compares the optimum with a brute force over every choice of days
+ * and slots.
  */
 #include <stdio.h>
 #include <stdlib.h>
