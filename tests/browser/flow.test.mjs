@@ -180,6 +180,13 @@ describe('browser client', () => {
     await rows.nth(1).focus();
     await chair.keyboard.press('Alt+ArrowUp');
     await until(async () => (await chair.locator('[data-testid="queue"] li .name').first().textContent()) === 'Ana Souza', 'Ana first');
+    const names = async () => chair.locator('[data-testid="queue"] li .name').allTextContents();
+    // Drag and drop: Ana onto Marie's place, then back with Alt+Down.
+    await rows.nth(0).dragTo(rows.nth(1));
+    await until(async () => (await names())[0] === 'Marie Dubois', 'Marie first after the drag');
+    await chair.locator('[data-testid="queue"] li').nth(0).focus();
+    await chair.keyboard.press('Alt+ArrowDown');
+    await until(async () => (await names())[0] === 'Ana Souza', 'Ana first again');
     // Opening an item may end the speech of the previous one (the floor
     // belongs to an item): give the floor again from the new list.
     await chair.locator('body').click({ position: { x: 5, y: 5 } });
@@ -233,6 +240,10 @@ describe('browser client', () => {
     assert.match(mine, /05:00|06:00|5:00|6:00/, `São Paulo time of a 10:00 Geneva meeting: ${mine}`);
     if (await page.locator('[data-testid="webcal"]').count()) {
       assert.match(await page.locator('[data-testid="webcal"]').getAttribute('href'), /^webcal:\/\/127\.0\.0\.1:\d+\/calendar\/.+\.ics$/);
+      const ics = await page.request.get(new URL(await page.locator('[data-testid="ics"]').getAttribute('href'), server.url).href);
+      assert.equal(ics.status(), 200);
+      assert.match(ics.headers()['content-type'], /text\/calendar/);
+      assert.match(await ics.text(), /BEGIN:VCALENDAR/);
     }
     await page.locator('[data-testid="qr-toggle"]').click();
     await page.locator('.qrbox').waitFor();

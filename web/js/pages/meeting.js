@@ -64,6 +64,7 @@ async function main() {
     try {
       await client.request('floor.request', { meeting: meetingId, ...args });
       ui.request.error = null;
+      ui.request.speaker = undefined; // back to the participant's own name
       announce(t('announce.requested'));
     } catch (err) {
       ui.request.error = errorText(err);

@@ -15,6 +15,9 @@ async function main() {
   let meetings = [];
   let stats = null;
   let error = null;
+  // by_delegation may be keyed by delegation id: names come from delegation.list.
+  const delegations = new Map();
+  const delegationName = (k) => delegations.get(k)?.name || k;
 
   async function loadStats() {
     if (!meetingId) return;
@@ -45,7 +48,7 @@ async function main() {
       picker(),
       err,
       stats ? h('div', { class: 'charts' },
-        barChart({ id: 'delegation', title: t('stats.by_delegation'), rows: stats.by_delegation }),
+        barChart({ id: 'delegation', title: t('stats.by_delegation'), rows: stats.by_delegation, label: delegationName }),
         barChart({ id: 'group', title: t('stats.by_group'), rows: stats.by_group, label: (k) => (k ? groupName(k) : t('stats.no_group')) }),
         barChart({ id: 'presence', title: t('stats.by_presence'), rows: stats.by_presence, label: presenceName }),
         barChart({ id: 'kind', title: t('stats.by_kind'), rows: stats.by_kind, label: anyKindName }))
@@ -57,6 +60,8 @@ async function main() {
       const reply = await client.request('meeting.list', {});
       meetings = reply.meetings || [];
       if (!meetingId && meetings.length) meetingId = meetings[0].id;
+      const dl = await client.request('delegation.list', {});
+      for (const d of dl.delegations || []) delegations.set(d.id, d);
     } catch (e) { error = e; }
     await loadStats();
     draw();
