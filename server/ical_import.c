@@ -353,6 +353,11 @@ int pl_ical_import(const char *ics, size_t len, pl_meeting_rec **out, size_t *n_
   rc = 0;
   err[0] = 0;
 out:
+  /* Messages quote the input (libical's texts, zone names): keep them
+   * printable ASCII so that any JSON encoder takes them. */
+  for (char *p = err; rc != 0 && *p; p++)
+    if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+      *p = '?';
   for (size_t i = 0; i < n; i++)
     pl_meeting_rec_release(&ms[i]);
   free(ms);

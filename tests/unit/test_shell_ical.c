@@ -417,6 +417,8 @@ static void test_import_mutations(void **state) {
     if (rc != 0) {
       assert_int_equal(rc, -1);
       assert_true(ms == NULL && nm == 0 && err[0]);
+      for (const char *q = err; *q; q++)
+        assert_true(*q >= 0x20 && *q < 0x7f);
       continue;
     }
     for (size_t i = 0; i < nm; i++) {
