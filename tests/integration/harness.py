@@ -115,6 +115,7 @@ class Client:
         self.ws = ws
         self.next_id = 1
         self.events = []
+        self.seen = []  # every event, in arrival order, never taken away
         self.replies = {}
         self.arrived = asyncio.Event()
         self.reader = asyncio.ensure_future(self._read())
@@ -139,6 +140,7 @@ class Client:
                     self.replies[msg["re"]] = msg
                 else:
                     self.events.append(msg)
+                    self.seen.append(msg)
                 self.arrived.set()
         except websockets.ConnectionClosed:
             pass
@@ -244,6 +246,37 @@ async def setup_programme(server, policy=None, items=None, tz="Europe/Zurich"):
     tokens["ids"] = ids
     tokens["delegations"] = d
     return admin, meeting, tokens
+
+
+async def join_programme(server, meeting, tokens, who=None, presence=None):
+    """Connects and joins the programme's people to `meeting` (Japan remote,
+    everyone else in the room unless `presence` says otherwise). Returns
+    {who: Client}; each client's `state` is its meeting.join reply's state."""
+    presence = dict({"japan": "remote"}, **(presence or {}))
+    clients = {}
+    for name in who or ["chair", "kenya", "japan", "brazil", "au", "viewer"]:
+        c = await Client.connect(server, tokens[name])
+        r = await c.ok("meeting.join", meeting=meeting["id"],
+                       presence=presence.get(name, "room"))
+        c.state = r["state"]
+        clients[name] = c
+    return clients
+
+
+def seq_events(client, meeting=None):
+    """The events with a seq that `client` has seen, for one meeting."""
+    return [e for e in client.seen
+            if "seq" in e and e.get("ev") != "resync"
+            and (meeting is None or e.get("meeting") == meeting)]
+
+
+def assert_consecutive(client, after, meeting=None):
+    """Every event with a seq the client has seen since it joined at seq
+    `after` comes in order, with no gap and no repeat."""
+    seqs = [e["seq"] for e in seq_events(client, meeting)]
+    want = list(range(after + 1, after + 1 + len(seqs)))
+    assert seqs == want, "seq not consecutive after %d: %s" % (after, seqs)
+    return seqs
 
 
 class ServerTest(unittest.IsolatedAsyncioTestCase):

@@ -1,0 +1,742 @@
+"""Contract sections 4 to 6 against the real server (issue 3): every op of the
+list of speakers and the floor, every refusal of the speaking policy with its
+exact code, the order of the list, the hybrid handover, the disconnect pause,
+expiry under warn and cut, presence and attendance, the record of speeches,
+and consecutive seq for every client."""
+
+import asyncio
+import csv
+import io
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import (Client, ServerTest, assert_consecutive, join_programme,  # noqa: E402
+                     main, seq_events, setup_programme)
+
+SEQ_CHECKED = ["chair", "kenya", "japan", "brazil", "au", "viewer"]
+
+
+class FloorTest(ServerTest):
+    policy = None
+
+    async def asyncSetUp(self):
+        self.admin, self.meeting, self.tokens = await setup_programme(self.server,
+                                                                      policy=self.policy)
+        self.mid = self.meeting["id"]
+        self.general, self.stake = [i["id"] for i in self.meeting["items"]]
+        self.c = await join_programme(self.server, self.meeting, self.tokens)
+
+    def check_seq(self):
+        """Every client saw every event once, in order, from its join on."""
+        for name, c in self.c.items():
+            if not c.reader.done():
+                assert_consecutive(c, c.state["seq"], self.mid)
+
+    async def ask(self, who, kind="statement", **kw):
+        r = await self.c[who].ok("floor.request", meeting=self.mid, kind=kind, **kw)
+        return r["entry"]
+
+    async def state(self, who="chair"):
+        return (await self.c[who].ok("meeting.join", meeting=self.mid,
+                                     presence="remote" if who == "japan" else "room"))["state"]
+
+    async def everyone_has(self, seq):
+        """Waits until every connected client has seen the event `seq`."""
+        for c in self.c.values():
+            if not c.reader.done():
+                await c.wait_for(lambda: any(e.get("seq") == seq for e in c.seen), 10)
+
+
+class ListOfSpeakers(FloorTest):
+    async def test_order_allotments_and_ledgers(self):
+        ke = await self.ask("kenya", "statement")
+        jp = await self.ask("japan", "question")
+        br_ror = await self.ask("brazil", "right_of_reply")
+        ke_poo = await self.ask("kenya", "point_of_order")
+        br_poo = await self.ask("brazil", "point_of_order")
+        br = await self.ask("brazil", "statement", speaker="Ambassador Silva",
+                            on_behalf="Latin American and Caribbean Group")
+        # points of order first in the order asked; statements and questions
+        # in the order asked; rights of reply last
+        q = (await self.state())["queue"]
+        self.assertEqual([e["id"] for e in q],
+                         [ke_poo["id"], br_poo["id"], ke["id"], jp["id"], br["id"],
+                          br_ror["id"]])
+        self.assertEqual([e["kind"] for e in q],
+                         ["point_of_order", "point_of_order", "statement", "question",
+                          "statement", "right_of_reply"])
+        # the entry as the contract has it
+        self.assertEqual(ke["delegation"], {"id": self.tokens["delegations"]["Kenya"],
+                                            "name": "Kenya", "kind": "state"})
+        self.assertEqual(ke["participant"], self.tokens["ids"]["kenya"])
+        self.assertEqual(ke["speaker"], "Kenya")
+        self.assertEqual(ke["presence"], "room")
+        self.assertEqual(jp["presence"], "remote")
+        self.assertIsInstance(ke["requested_at"], int)
+        # allotments: statement 300, question 300, reply 300 then 180, point
+        # of order 120, group statement 420
+        self.assertEqual(ke["allotted_ms"], 300000)
+        self.assertEqual(jp["allotted_ms"], 300000)
+        self.assertEqual(br_ror["allotted_ms"], 300000)
+        self.assertEqual(ke_poo["allotted_ms"], 120000)
+        self.assertEqual(br["allotted_ms"], 420000)
+        self.assertEqual(br["on_behalf"], "Latin American and Caribbean Group")
+        self.assertEqual(br["speaker"], "Ambassador Silva")
+        br_ror2 = await self.ask("brazil", "right_of_reply")
+        self.assertEqual(br_ror2["allotted_ms"], 180000)
+        r = await self.c["brazil"].err("floor.request", "limit", meeting=self.mid,
+                                       kind="right_of_reply")
+        self.assertIn("2", r["error"]["message"])
+        # one waiting statement per delegation per item
+        await self.c["kenya"].err("floor.request", "conflict", meeting=self.mid,
+                                  kind="statement")
+        await self.c["brazil"].err("floor.request", "conflict", meeting=self.mid,
+                                   kind="statement")
+        # a viewer listens; the chair gives the floor rather than asking
+        await self.c["viewer"].err("floor.request", "forbidden", meeting=self.mid,
+                                   kind="statement")
+        await self.c["chair"].err("floor.request", "forbidden", meeting=self.mid,
+                                  kind="statement")
+        await self.c["kenya"].err("floor.request", "bad_request", meeting=self.mid,
+                                  kind="speech")
+        # every client saw the same queue.added events, in the same order
+        added = [e["entry"]["id"] for e in seq_events(self.c["viewer"])
+                 if e["ev"] == "queue.added"]
+        self.assertEqual(added, [ke["id"], jp["id"], br_ror["id"], ke_poo["id"],
+                                 br_poo["id"], br["id"], br_ror2["id"]])
+        ev = [e for e in seq_events(self.c["au"]) if e["ev"] == "queue.added"][0]
+        self.assertEqual(ev["entry"], ke)
+        self.assertEqual(ev["item"], self.general)
+        self.assertIsInstance(ev["at"], int)
+        self.check_seq()
+
+    async def test_withdraw_update_move_remove(self):
+        ke = await self.ask("kenya")
+        jp = await self.ask("japan")
+        br = await self.ask("brazil")
+        # entry.update: the delegation or the chair may rename its speaker
+        r = await self.c["kenya"].ok("entry.update", meeting=self.mid, entry=ke["id"],
+                                     speaker="Ms Wanjiru")
+        self.assertEqual(r["entry"]["speaker"], "Ms Wanjiru")
+        self.assertEqual(r["entry"]["id"], ke["id"])
+        ev = await self.c["brazil"].event("queue.updated")
+        self.assertEqual(ev["entry"]["speaker"], "Ms Wanjiru")
+        self.assertEqual(ev["entry"]["allotted_ms"], ke["allotted_ms"])
+        await self.c["japan"].err("entry.update", "forbidden", meeting=self.mid,
+                                  entry=ke["id"], speaker="Mr Tanaka")
+        await self.c["viewer"].err("entry.update", "forbidden", meeting=self.mid,
+                                   entry=ke["id"], speaker="X")
+        await self.c["chair"].ok("entry.update", meeting=self.mid, entry=jp["id"],
+                                 speaker="Mr Tanaka")
+        await self.c["kenya"].err("entry.update", "not_found", meeting=self.mid,
+                                  entry="e999", speaker="X")
+        await self.c["kenya"].err("entry.update", "bad_request", meeting=self.mid,
+                                  entry=ke["id"], speaker="")
+        q = (await self.state("kenya"))["queue"]
+        self.assertEqual([e["speaker"] for e in q], ["Ms Wanjiru", "Mr Tanaka", "Brazil"])
+        # queue.move
+        await self.c["kenya"].err("queue.move", "forbidden", meeting=self.mid,
+                                  entry=br["id"], position=0)
+        await self.c["chair"].ok("queue.move", meeting=self.mid, entry=br["id"], position=0)
+        ev = await self.c["japan"].event("queue.moved")
+        self.assertEqual((ev["entry"]["id"], ev["position"]), (br["id"], 0))
+        q = (await self.state())["queue"]
+        self.assertEqual([e["id"] for e in q], [br["id"], ke["id"], jp["id"]])
+        await self.c["chair"].err("queue.move", "not_found", meeting=self.mid, entry="e999",
+                                  position=0)
+        # floor.withdraw by the delegation; not by another one
+        await self.c["japan"].err("floor.withdraw", "forbidden", meeting=self.mid,
+                                  entry=ke["id"])
+        await self.c["viewer"].err("floor.withdraw", "forbidden", meeting=self.mid,
+                                   entry=ke["id"])
+        await self.c["kenya"].ok("floor.withdraw", meeting=self.mid, entry=ke["id"])
+        ev = await self.c["viewer"].event("queue.removed")
+        self.assertEqual((ev["entry"]["id"], ev["reason"]), (ke["id"], "withdrawn"))
+        await self.c["kenya"].err("floor.withdraw", "not_found", meeting=self.mid,
+                                  entry=ke["id"])
+        # having withdrawn, Kenya may ask again (one *waiting* statement)
+        ke2 = await self.ask("kenya")
+        # the chair may withdraw anyone's entry
+        await self.c["chair"].ok("floor.withdraw", meeting=self.mid, entry=ke2["id"])
+        ev = await self.c["viewer"].event("queue.removed")
+        self.assertEqual((ev["entry"]["id"], ev["reason"]), (ke2["id"], "withdrawn"))
+        # queue.remove: the chair only
+        await self.c["brazil"].err("queue.remove", "forbidden", meeting=self.mid,
+                                   entry=br["id"])
+        await self.c["chair"].ok("queue.remove", meeting=self.mid, entry=br["id"])
+        ev = await self.c["viewer"].event("queue.removed")
+        self.assertEqual((ev["entry"]["id"], ev["reason"]), (br["id"], "removed"))
+        q = (await self.state())["queue"]
+        self.assertEqual([e["id"] for e in q], [jp["id"]])
+        self.check_seq()
+
+    async def test_close_and_open_the_list(self):
+        await self.c["kenya"].err("queue.close", "forbidden", meeting=self.mid)
+        await self.c["chair"].ok("queue.close", meeting=self.mid)
+        ev = await self.c["kenya"].event("queue.closed")
+        self.assertEqual(ev["item"], self.general)
+        st = await self.state("kenya")
+        self.assertTrue(st["list_closed"])
+        r = await self.c["kenya"].err("floor.request", "conflict", meeting=self.mid,
+                                      kind="statement")
+        self.assertIn("closed", r["error"]["message"])
+        await self.c["japan"].err("floor.request", "conflict", meeting=self.mid,
+                                  kind="question")
+        await self.c["chair"].err("queue.close", "conflict", meeting=self.mid)
+        # a point of order raises a breach of the rules: heard even then
+        poo = await self.ask("brazil", "point_of_order")
+        self.assertEqual([e["id"] for e in (await self.state())["queue"]], [poo["id"]])
+        await self.c["brazil"].err("queue.open", "forbidden", meeting=self.mid)
+        await self.c["chair"].ok("queue.open", meeting=self.mid)
+        await self.c["kenya"].event("queue.opened")
+        self.assertFalse((await self.state("kenya"))["list_closed"])
+        await self.c["chair"].err("queue.open", "conflict", meeting=self.mid)
+        await self.ask("kenya")
+        self.check_seq()
+
+    async def test_must_join_first(self):
+        outsider = await Client.connect(self.server, self.tokens["kenya"])
+        await outsider.err("floor.request", "conflict", meeting=self.mid, kind="statement")
+        await outsider.err("floor.request", "not_found", meeting="m999", kind="statement")
+        await outsider.err("meeting.sync", "conflict", meeting=self.mid, since=0)
+        # but once joined, a second connection of Kenya acts for Kenya
+        await outsider.ok("meeting.join", meeting=self.mid, presence="room")
+        e = (await outsider.ok("floor.request", meeting=self.mid, kind="statement"))["entry"]
+        await self.c["kenya"].ok("floor.withdraw", meeting=self.mid, entry=e["id"])
+        await outsider.ok("meeting.leave", meeting=self.mid)
+        await outsider.err("floor.request", "conflict", meeting=self.mid, kind="statement")
+        self.check_seq()
+
+
+class AgendaAndObservers(FloorTest):
+    async def test_observer_rules_and_items(self):
+        au = self.c["au"]
+        # the general item: observers may not ask
+        r = await au.err("floor.request", "forbidden", meeting=self.mid, kind="statement")
+        self.assertIn("stakeholder", r["error"]["message"])
+        ke = await self.ask("kenya")
+        # item.open: the chair only; unknown item; already open
+        await self.c["kenya"].err("item.open", "forbidden", meeting=self.mid,
+                                  item=self.stake)
+        await self.c["chair"].err("item.open", "not_found", meeting=self.mid, item="i999")
+        await self.c["chair"].err("item.open", "conflict", meeting=self.mid,
+                                  item=self.general)
+        await self.c["chair"].ok("item.open", meeting=self.mid, item=self.stake)
+        ev = await self.c["au"].event("item")
+        self.assertEqual(ev["item"], {"id": self.stake, "title": "Stakeholders",
+                                      "kind": "stakeholder"})
+        self.assertEqual((ev["queue"], ev["list_closed"]), ([], False))
+        st = await self.state("au")
+        self.assertEqual((st["item"], st["queue"]), (self.stake, []))
+        # observers: no point of order, no right of reply
+        r = await au.err("floor.request", "forbidden", meeting=self.mid,
+                         kind="point_of_order")
+        self.assertIn("point of order", r["error"]["message"])
+        await au.err("floor.request", "forbidden", meeting=self.mid, kind="right_of_reply")
+        e = (await au.ok("floor.request", meeting=self.mid, kind="statement"))["entry"]
+        self.assertEqual(e["allotted_ms"], 180000)
+        self.assertEqual(e["delegation"]["kind"], "organization")
+        # at most one intervention per item: the limit, saying the limit
+        r = await au.err("floor.request", "limit", meeting=self.mid, kind="question")
+        self.assertIn("1", r["error"]["message"])
+        # it still holds after speaking
+        await self.c["chair"].ok("floor.next", meeting=self.mid)
+        await self.c["chair"].ok("floor.end", meeting=self.mid)
+        await au.err("floor.request", "limit", meeting=self.mid, kind="statement")
+        # each item keeps its own list: back to the general item, Kenya waits
+        await self.c["chair"].ok("item.open", meeting=self.mid, item=self.general)
+        ev = await self.c["viewer"].event("item", item={"id": self.general,
+                                                        "title": "General",
+                                                        "kind": "general"})
+        self.assertEqual([x["id"] for x in ev["queue"]], [ke["id"]])
+        st = await self.state()
+        self.assertEqual(st["item"], self.general)
+        self.assertEqual([x["id"] for x in st["queue"]], [ke["id"]])
+        await au.err("floor.request", "forbidden", meeting=self.mid, kind="statement")
+        self.check_seq()
+
+    async def test_opening_an_item_ends_the_speech(self):
+        await self.ask("kenya")
+        await self.c["chair"].ok("floor.next", meeting=self.mid)
+        await self.c["chair"].ok("item.open", meeting=self.mid, item=self.stake)
+        ended = await self.c["viewer"].event("speech.ended")
+        self.assertEqual(ended["speech"]["delegation"]["name"], "Kenya")
+        self.assertIsNone((await self.state())["floor"])
+        self.check_seq()
+
+
+class ObserversAnywhere(FloorTest):
+    policy = {"observer_items": "any", "observer_max_per_item": 2}
+
+    async def test_policy_lifts_the_rules(self):
+        au = self.c["au"]
+        await au.ok("floor.request", meeting=self.mid, kind="statement")
+        await au.ok("floor.request", meeting=self.mid, kind="question")
+        r = await au.err("floor.request", "limit", meeting=self.mid, kind="question")
+        self.assertIn("2", r["error"]["message"])
+        self.check_seq()
+
+
+class ObserversNowhere(FloorTest):
+    policy = {"observer_items": "none", "reply_s": [60]}
+
+    async def test_policy_forbids_and_one_reply(self):
+        await self.c["chair"].ok("item.open", meeting=self.mid, item=self.stake)
+        await self.c["au"].err("floor.request", "forbidden", meeting=self.mid,
+                               kind="statement")
+        e = await self.ask("kenya", "right_of_reply")
+        self.assertEqual(e["allotted_ms"], 60000)
+        r = await self.c["kenya"].err("floor.request", "limit", meeting=self.mid,
+                                      kind="right_of_reply")
+        self.assertIn("1", r["error"]["message"])
+        self.check_seq()
+
+
+class Floor(FloorTest):
+    async def test_nobody_has_the_floor(self):
+        chair = self.c["chair"]
+        await chair.err("floor.next", "conflict", meeting=self.mid)
+        for op in ["floor.end", "floor.pause", "floor.resume", "floor.start"]:
+            await chair.err(op, "conflict", meeting=self.mid)
+        r = await chair.err("floor.extend", "conflict", meeting=self.mid, seconds=30)
+        self.assertIn("floor", r["error"]["message"])
+        await self.c["kenya"].err("floor.ready", "conflict", meeting=self.mid)
+        await chair.err("floor.give", "not_found", meeting=self.mid, entry="e999")
+        self.assertEqual(seq_events(self.c["viewer"]), [])
+
+    async def test_only_the_chair_runs_the_floor(self):
+        ke = await self.ask("kenya")
+        for who in ["kenya", "japan", "au", "viewer"]:
+            c = self.c[who]
+            await c.err("floor.next", "forbidden", meeting=self.mid)
+            await c.err("floor.give", "forbidden", meeting=self.mid, entry=ke["id"])
+            await c.err("queue.move", "forbidden", meeting=self.mid, entry=ke["id"],
+                        position=0)
+            await c.err("queue.remove", "forbidden", meeting=self.mid, entry=ke["id"])
+            await c.err("queue.close", "forbidden", meeting=self.mid)
+            await c.err("item.open", "forbidden", meeting=self.mid, item=self.stake)
+        await self.c["chair"].ok("floor.next", meeting=self.mid)
+        for who in ["kenya", "japan", "au", "viewer"]:
+            c = self.c[who]
+            for op in ["floor.pause", "floor.end", "floor.start"]:
+                await c.err(op, "forbidden", meeting=self.mid)
+            await c.err("floor.extend", "forbidden", meeting=self.mid, seconds=10)
+        await self.c["chair"].ok("floor.pause", meeting=self.mid)
+        await self.c["kenya"].err("floor.resume", "forbidden", meeting=self.mid)
+        # the secretariat presides too
+        await self.admin.ok("meeting.join", meeting=self.mid, presence="room")
+        await self.admin.ok("floor.resume", meeting=self.mid)
+        await self.admin.ok("floor.end", meeting=self.mid)
+        self.check_seq()
+
+    async def test_a_full_cycle(self):
+        chair, viewer = self.c["chair"], self.c["viewer"]
+        ke = await self.ask("kenya")
+        jp = await self.ask("japan")
+        br = await self.ask("brazil")
+        # next: Kenya, in the room, speaks at once
+        r = await chair.ok("floor.next", meeting=self.mid)
+        self.assertEqual(r["entry"]["id"], ke["id"])
+        rem = await viewer.event("queue.removed")
+        self.assertEqual((rem["entry"]["id"], rem["reason"]), (ke["id"], "called"))
+        fc = await viewer.event("floor.changed")
+        self.assertLess(rem["seq"], fc["seq"])
+        f = fc["floor"]
+        self.assertEqual(f["entry"]["id"], ke["id"])
+        self.assertEqual(f["phase"], "speaking")
+        self.assertIsInstance(f["started_at"], int)
+        self.assertEqual((f["allotted_ms"], f["elapsed_ms"]), (300000, 0))
+        self.assertEqual((f["paused"], f["pause_reason"], f["overrun"]), (False, None, False))
+        self.assertIsInstance(fc["server_time"], int)
+        # pause, resume, extend
+        await chair.ok("floor.pause", meeting=self.mid)
+        f = (await viewer.event("floor.changed"))["floor"]
+        self.assertEqual((f["paused"], f["pause_reason"]), (True, "chair"))
+        self.assertIsNone(f["running_since"])
+        await chair.err("floor.pause", "conflict", meeting=self.mid)
+        await chair.ok("floor.resume", meeting=self.mid)
+        f = (await viewer.event("floor.changed"))["floor"]
+        self.assertEqual((f["paused"], f["pause_reason"]), (False, None))
+        self.assertIsInstance(f["running_since"], int)
+        await chair.err("floor.resume", "conflict", meeting=self.mid)
+        await chair.ok("floor.extend", meeting=self.mid, seconds=30)
+        f = (await viewer.event("floor.changed"))["floor"]
+        self.assertEqual(f["allotted_ms"], 330000)
+        await chair.err("floor.extend", "bad_request", meeting=self.mid, seconds=0)
+        st = await self.state("brazil")
+        self.assertEqual(st["floor"]["entry"]["id"], ke["id"])
+        self.assertEqual(st["floor"]["allotted_ms"], 330000)
+        self.assertEqual([e["id"] for e in st["queue"]], [jp["id"], br["id"]])
+        # end: the finished speech
+        r = await chair.ok("floor.end", meeting=self.mid)
+        sp = r["speech"]
+        self.assertEqual(sp["entry"], ke["id"])
+        self.assertEqual(sp["delegation"]["name"], "Kenya")
+        self.assertEqual((sp["kind"], sp["presence"], sp["speaker"]),
+                         ("statement", "room", "Kenya"))
+        self.assertEqual(sp["allotted_ms"], 330000)
+        self.assertGreaterEqual(sp["ended_at"], sp["started_at"])
+        self.assertGreaterEqual(sp["spoken_ms"], 0)
+        ended = await viewer.event("speech.ended")
+        self.assertEqual(ended["speech"], sp)
+        fc = await viewer.event("floor.changed")
+        self.assertIsNone(fc["floor"])
+        await chair.err("floor.end", "conflict", meeting=self.mid)
+        # next: Japan is remote, so first calling
+        r = await chair.ok("floor.next", meeting=self.mid)
+        self.assertEqual(r["entry"]["id"], jp["id"])
+        rem = await viewer.event("queue.removed")
+        self.assertEqual((rem["entry"]["id"], rem["reason"]), (jp["id"], "called"))
+        f = (await viewer.event("floor.changed"))["floor"]
+        self.assertEqual((f["phase"], f["started_at"]), ("calling", None))
+        self.assertEqual(f["entry"]["presence"], "remote")
+        # no clock to pause while calling; only Japan may say ready
+        await chair.err("floor.pause", "conflict", meeting=self.mid)
+        await self.c["brazil"].err("floor.ready", "forbidden", meeting=self.mid)
+        await chair.err("floor.ready", "forbidden", meeting=self.mid)
+        self.assertEqual((await self.state())["floor"]["phase"], "calling")
+        await self.c["japan"].ok("floor.ready", meeting=self.mid)
+        f = (await viewer.event("floor.changed"))["floor"]
+        self.assertEqual(f["phase"], "speaking")
+        self.assertIsInstance(f["started_at"], int)
+        await self.c["japan"].err("floor.ready", "conflict", meeting=self.mid)
+        await chair.err("floor.start", "conflict", meeting=self.mid)
+        # give: Japan's speech ends and goes on the record, Brazil speaks
+        await chair.ok("floor.give", meeting=self.mid, entry=br["id"])
+        ended = await viewer.event("speech.ended")
+        self.assertEqual(ended["speech"]["entry"], jp["id"])
+        self.assertEqual(ended["speech"]["presence"], "remote")
+        rem = await viewer.event("queue.removed")
+        self.assertEqual((rem["entry"]["id"], rem["reason"]), (br["id"], "called"))
+        f = (await viewer.event("floor.changed"))["floor"]
+        self.assertEqual((f["entry"]["id"], f["phase"]), (br["id"], "speaking"))
+        self.assertLess(ended["seq"], rem["seq"])
+        # the list is empty now
+        await chair.err("floor.next", "conflict", meeting=self.mid)
+        await chair.err("floor.give", "not_found", meeting=self.mid, entry=jp["id"])
+        st = await self.state()
+        self.assertEqual((st["queue"], st["floor"]["entry"]["id"]), ([], br["id"]))
+        # the chair is bound by no order: give the floor to the last entry
+        a = await self.ask("kenya")
+        b = await self.ask("japan", "question")
+        await chair.ok("floor.give", meeting=self.mid, entry=b["id"])
+        # floor.start: the chair starts a called remote speaker's clock
+        st = await self.state()
+        self.assertEqual((st["floor"]["entry"]["id"], st["floor"]["phase"]),
+                         (b["id"], "calling"))
+        await chair.ok("floor.start", meeting=self.mid)
+        st = await self.state()
+        self.assertEqual(st["floor"]["phase"], "speaking")
+        self.assertEqual([e["id"] for e in st["queue"]], [a["id"]])
+        await chair.ok("floor.end", meeting=self.mid)
+        self.check_seq()
+
+    async def test_ready_from_another_connection_of_the_delegation(self):
+        jp = await self.ask("japan")
+        other = await Client.connect(self.server, self.tokens["japan"])
+        await other.ok("meeting.join", meeting=self.mid, presence="remote")
+        await self.c["chair"].ok("floor.give", meeting=self.mid, entry=jp["id"])
+        await other.ok("floor.ready", meeting=self.mid)
+        self.assertEqual((await self.state())["floor"]["phase"], "speaking")
+        self.check_seq()
+
+
+class Handover(FloorTest):
+    async def test_disconnect_pauses_a_remote_speaker(self):
+        chair = self.c["chair"]
+        jp = await self.ask("japan")
+        # a second line for Japan: losing one of two is not losing the line
+        spare = await Client.connect(self.server, self.tokens["japan"])
+        await spare.ok("meeting.join", meeting=self.mid, presence="remote")
+        await chair.ok("floor.next", meeting=self.mid)
+        await self.c["japan"].ok("floor.ready", meeting=self.mid)
+        await self.c["viewer"].wait_for(lambda: [
+            e for e in seq_events(self.c["viewer"]) if e["ev"] == "floor.changed"
+            and e["floor"]["phase"] == "speaking"])
+        f = [e for e in seq_events(self.c["viewer"]) if e["ev"] == "floor.changed"][-1]
+        self.assertEqual(f["floor"]["phase"], "speaking")
+        last = f["seq"]
+        await spare.close()
+        # one of Japan's two lines dropped: the floor runs on
+        await self.c["brazil"].ok("floor.request", meeting=self.mid, kind="statement")
+        await self.c["viewer"].wait_for(
+            lambda: any(e["ev"] == "queue.added" for e in seq_events(self.c["viewer"])))
+        st = await self.state()
+        self.assertFalse(st["floor"]["paused"])
+        # the last line drops while Japan speaks: the floor pauses
+        japan = self.c.pop("japan")
+        await japan.close()
+        ev = await chair.event("floor.changed", timeout=10)
+        while ev["seq"] <= last:
+            ev = await chair.event("floor.changed", timeout=10)
+        f = ev["floor"]
+        self.assertEqual(f["entry"]["id"], jp["id"])
+        self.assertEqual((f["paused"], f["pause_reason"]), (True, "disconnected"))
+        self.assertIsNone(f["running_since"])
+        self.assertEqual(f["phase"], "speaking")
+        # presence: Japan is offline, told to the chair only
+        p = await chair.wait_for(lambda: [e for e in chair.seen if e["ev"] == "presence"
+                                          and e["participant"] == self.tokens["ids"]["japan"]
+                                          and e["online"] is False])
+        self.assertEqual(p[-1]["presence"], "remote")
+        st = await self.state()
+        self.assertEqual(st["floor"]["pause_reason"], "disconnected")
+        att = {a["participant"]: a for a in st["attendance"]}
+        self.assertFalse(att[self.tokens["ids"]["japan"]]["online"])
+        # the chair resumes; the elapsed time was kept
+        await chair.ok("floor.resume", meeting=self.mid)
+        st = await self.state()
+        self.assertEqual((st["floor"]["paused"], st["floor"]["pause_reason"]), (False, None))
+        self.assertEqual(st["floor"]["elapsed_ms"], f["elapsed_ms"])
+        # pause by disconnect, then end is also fine
+        await chair.ok("floor.end", meeting=self.mid)
+        self.check_seq()
+
+    async def test_calling_speaker_and_room_speaker_do_not_pause(self):
+        chair = self.c["chair"]
+        await self.ask("japan")
+        await chair.ok("floor.next", meeting=self.mid)
+        japan = self.c.pop("japan")
+        await japan.close()
+        # still calling: no clock to stop, nothing changes
+        await chair.wait_for(lambda: [e for e in chair.seen if e["ev"] == "presence"
+                                      and e["online"] is False])
+        st = await self.state()
+        self.assertEqual((st["floor"]["phase"], st["floor"]["paused"]), ("calling", False))
+        await chair.ok("floor.start", meeting=self.mid)
+        await chair.ok("floor.end", meeting=self.mid)
+        # a speaker in the room who disconnects does not pause the floor
+        await self.ask("kenya")
+        await chair.ok("floor.next", meeting=self.mid)
+        kenya = self.c.pop("kenya")
+        await kenya.close()
+        await chair.wait_for(lambda: len([e for e in chair.seen if e["ev"] == "presence"
+                                          and e["online"] is False]) >= 2)
+        st = await self.state()
+        self.assertEqual((st["floor"]["phase"], st["floor"]["paused"]), ("speaking", False))
+        self.check_seq()
+
+
+class Presence(FloorTest):
+    async def asyncSetUp(self):
+        self.admin, self.meeting, self.tokens = await setup_programme(self.server)
+        self.mid = self.meeting["id"]
+        self.c = {}
+
+    async def test_presence_to_presiding_sessions_only(self):
+        ids = self.tokens["ids"]
+        self.c = await join_programme(self.server, self.meeting, self.tokens,
+                                      who=["chair", "viewer"])
+        chair, viewer = self.c["chair"], self.c["viewer"]
+        await self.admin.ok("meeting.join", meeting=self.mid, presence="room")
+        self.c.update(await join_programme(self.server, self.meeting, self.tokens,
+                                           who=["kenya", "japan"]))
+
+        def presence_of(c, who, **kw):
+            return [e for e in c.seen if e["ev"] == "presence" and e["participant"] == ids[who]
+                    and all(e.get(k) == v for k, v in kw.items())]
+        for c in (chair, self.admin):
+            p = (await c.wait_for(lambda: presence_of(c, "japan")))[0]
+            self.assertEqual(p["presence"], "remote")
+            self.assertIs(p["online"], True)
+            self.assertEqual(p["name"], "Japan")
+            self.assertEqual(p["delegation"]["name"], "Japan")
+            self.assertEqual(p["meeting"], self.mid)
+            self.assertNotIn("seq", p)
+            p = (await c.wait_for(lambda: presence_of(c, "kenya")))[0]
+            self.assertEqual((p["presence"], p["online"]), ("room", True))
+        # the chair's state carries the attendance; a delegate's does not
+        st = (await chair.ok("meeting.join", meeting=self.mid, presence="room"))["state"]
+        att = {a["participant"]: a for a in st["attendance"]}
+        self.assertEqual(att[ids["japan"]]["presence"], "remote")
+        self.assertIs(att[ids["japan"]]["online"], True)
+        self.assertEqual(att[ids["kenya"]]["presence"], "room")
+        self.assertIn(ids["viewer"], att)
+        self.assertNotIn("attendance", self.c["kenya"].state)
+        self.assertNotIn("attendance", viewer.state)
+        # Kenya moves to remote, then leaves
+        await self.c["kenya"].ok("meeting.join", meeting=self.mid, presence="remote")
+        await chair.wait_for(lambda: presence_of(chair, "kenya", presence="remote"))
+        await self.c["kenya"].ok("meeting.leave", meeting=self.mid)
+        await chair.wait_for(lambda: presence_of(chair, "kenya", online=False))
+        await self.admin.wait_for(lambda: presence_of(self.admin, "kenya", online=False))
+        st = (await chair.ok("meeting.join", meeting=self.mid, presence="room"))["state"]
+        att = {a["participant"]: a for a in st["attendance"]}
+        self.assertIs(att[ids["kenya"]]["online"], False)
+        # an event everyone hears, after which nobody but the presiding has
+        # had a presence event
+        await chair.ok("queue.close", meeting=self.mid)
+        for c in (viewer, self.c["japan"]):
+            await c.event("queue.closed")
+            self.assertEqual([e for e in c.seen if e["ev"] == "presence"], [])
+        self.assertEqual([e for e in self.c["kenya"].seen if e["ev"] == "presence"], [])
+        self.check_seq()
+
+
+class ExpiryWarn(FloorTest):
+    policy = {"statement_s": 1, "on_expiry": "warn"}
+
+    async def test_warn_marks_overrun_and_lets_it_run(self):
+        chair, viewer = self.c["chair"], self.c["viewer"]
+        ke = await self.ask("kenya")
+        self.assertEqual(ke["allotted_ms"], 1000)
+        await chair.ok("floor.next", meeting=self.mid)
+        started = (await viewer.event("floor.changed"))["floor"]["started_at"]
+        ex = await viewer.event("floor.expired", timeout=10)
+        self.assertEqual(ex["entry"]["id"], ke["id"])
+        self.assertGreaterEqual(ex["at"], started + 1000)
+        st = await self.state()
+        f = st["floor"]
+        self.assertEqual((f["entry"]["id"], f["phase"], f["overrun"]), (ke["id"], "speaking",
+                                                                          True))
+        # it keeps speaking: nothing else happens on its own
+        await asyncio.sleep(0.5)
+        self.assertEqual([e["ev"] for e in seq_events(viewer) if e["seq"] > ex["seq"]], [])
+        # extended past the time spoken, a new deadline runs and expires again
+        await chair.ok("floor.extend", meeting=self.mid, seconds=3)
+        f = (await viewer.event("floor.changed"))["floor"]
+        self.assertFalse(f["overrun"])
+        self.assertEqual(f["allotted_ms"], 4000)
+        ex2 = await viewer.event("floor.expired", timeout=10)
+        self.assertGreaterEqual(ex2["at"], started + 4000)
+        self.assertTrue((await self.state())["floor"]["overrun"])
+        sp = (await chair.ok("floor.end", meeting=self.mid))["speech"]
+        self.assertGreaterEqual(sp["spoken_ms"], 4000)
+        self.assertEqual(sp["allotted_ms"], 4000)
+        self.check_seq()
+
+
+class ExpiryCut(FloorTest):
+    policy = {"statement_s": 2, "on_expiry": "cut"}
+
+    async def test_cut_ends_the_speech(self):
+        chair, viewer = self.c["chair"], self.c["viewer"]
+        ke = await self.ask("kenya")
+        jp = await self.ask("japan")
+        await chair.ok("floor.next", meeting=self.mid)
+        started = (await viewer.event("floor.changed"))["floor"]["started_at"]
+        ex = await viewer.event("floor.expired", timeout=10)
+        ended = await viewer.event("speech.ended", timeout=5)
+        fc = await viewer.event("floor.changed", timeout=5)
+        self.assertEqual(ex["entry"]["id"], ke["id"])
+        self.assertEqual((ex["seq"] + 1, ex["seq"] + 2), (ended["seq"], fc["seq"]))
+        self.assertGreaterEqual(ex["at"], started + 2000)
+        self.assertEqual(ended["speech"]["entry"], ke["id"])
+        self.assertGreaterEqual(ended["speech"]["spoken_ms"], 2000)
+        self.assertIsNone(fc["floor"])
+        st = await self.state()
+        self.assertIsNone(st["floor"])
+        self.assertEqual([e["id"] for e in st["queue"]], [jp["id"]])
+        # a remote speaker's clock starts only when ready: calling never expires
+        await chair.ok("floor.next", meeting=self.mid)
+        await asyncio.sleep(2.5)
+        self.assertEqual((await self.state())["floor"]["phase"], "calling")
+        await self.c["japan"].ok("floor.ready", meeting=self.mid)
+        # a pause stops the clock; resumed, it cuts
+        await chair.ok("floor.pause", meeting=self.mid)
+        await asyncio.sleep(2.5)
+        st = await self.state()
+        self.assertTrue(st["floor"]["paused"])
+        self.assertFalse(st["floor"]["overrun"])
+        await chair.ok("floor.resume", meeting=self.mid)
+        ended = await viewer.event("speech.ended", timeout=10)
+        self.assertEqual(ended["speech"]["entry"], jp["id"])
+        self.assertGreaterEqual(ended["speech"]["spoken_ms"], 2000)
+        self.check_seq()
+
+
+class Record(FloorTest):
+    async def test_stats_and_csv(self):
+        chair, viewer = self.c["chair"], self.c["viewer"]
+        speeches = []
+        await self.ask("kenya")
+        await self.ask("japan", "question", speaker="Mr Tanaka")
+        await self.ask("brazil", on_behalf="Latin American and Caribbean Group",
+                       speaker="=cmd|' /C calc'!A0")
+        await chair.ok("floor.next", meeting=self.mid)
+        await asyncio.sleep(0.1)
+        speeches.append((await chair.ok("floor.end", meeting=self.mid))["speech"])
+        await chair.ok("floor.next", meeting=self.mid)
+        await self.c["japan"].ok("floor.ready", meeting=self.mid)
+        await asyncio.sleep(0.1)
+        await chair.ok("floor.next", meeting=self.mid)  # Japan's speech ends here
+        await asyncio.sleep(0.1)
+        speeches.append(None)
+        speeches.append((await chair.ok("floor.end", meeting=self.mid))["speech"])
+        await chair.ok("item.open", meeting=self.mid, item=self.stake)
+        await self.c["au"].ok("floor.request", meeting=self.mid, kind="statement")
+        await self.ask("kenya")
+        await chair.ok("floor.next", meeting=self.mid)
+        await chair.ok("floor.next", meeting=self.mid)
+        speeches.append(None)
+        speeches.append((await chair.ok("floor.end", meeting=self.mid))["speech"])
+        await viewer.wait_for(lambda: len([e for e in seq_events(viewer)
+                                           if e["ev"] == "speech.ended"]) == 5)
+        recorded = [e["speech"] for e in seq_events(viewer) if e["ev"] == "speech.ended"]
+        for got, want in zip(recorded, speeches):
+            if want:
+                self.assertEqual(got, want)
+        self.assertEqual([s["delegation"]["name"] for s in recorded],
+                         ["Kenya", "Japan", "Brazil", "African Union", "Kenya"])
+        self.assertTrue(all(s["spoken_ms"] >= 100 for s in recorded[:3]), recorded)
+
+        def total(pred):
+            return sum(s["spoken_ms"] for s in recorded if pred(s))
+        st = await self.c["kenya"].ok("meeting.stats", meeting=self.mid)
+        self.assertEqual(st["meeting"], self.mid)
+
+        def rows(key):
+            return {r["key"]: r for r in st[key]}
+        d = self.tokens["delegations"]
+        byd = rows("by_delegation")
+        self.assertEqual(set(byd), {d["Kenya"], d["Japan"], d["Brazil"], d["African Union"]})
+        self.assertEqual(byd[d["Kenya"]]["count"], 2)
+        self.assertEqual(byd[d["Kenya"]]["name"], "Kenya")
+        self.assertEqual(byd[d["Kenya"]]["spoken_ms"],
+                         total(lambda s: s["delegation"]["name"] == "Kenya"))
+        self.assertEqual(byd[d["Japan"]]["spoken_ms"],
+                         total(lambda s: s["delegation"]["name"] == "Japan"))
+        byg = rows("by_group")
+        self.assertEqual(byg["african"]["count"], 2)
+        self.assertEqual(byg["asia_pacific"]["count"], 1)
+        self.assertEqual(byg["latin_american_caribbean"]["count"], 1)
+        self.assertEqual(sum(r["count"] for r in st["by_group"]), 5)
+        self.assertEqual(sum(r["spoken_ms"] for r in st["by_group"]), total(lambda s: True))
+        byk = rows("by_kind")
+        self.assertEqual((byk["statement"]["count"], byk["question"]["count"]), (4, 1))
+        self.assertEqual(byk["question"]["spoken_ms"], recorded[1]["spoken_ms"])
+        byp = rows("by_presence")
+        self.assertEqual((byp["room"]["count"], byp["remote"]["count"]), (4, 1))
+        self.assertEqual(byp["remote"]["spoken_ms"], recorded[1]["spoken_ms"])
+        await self.c["kenya"].err("meeting.stats", "not_found", meeting="m999")
+        # record.csv: a row per speech, in order
+        status, headers, body = self.server.http_get(
+            "/meetings/%s/record.csv?feed=%s" % (self.mid, self.tokens["kenya_feed"]))
+        self.assertEqual(status, 200)
+        self.assertIn("text/csv", headers["content-type"])
+        table = list(csv.DictReader(io.StringIO(body.decode())))
+        self.assertEqual(len(table), 5)
+        for row, s in zip(table, recorded):
+            self.assertEqual(row["entry"], s["entry"])
+            self.assertEqual(row["item"], s["item"])
+            self.assertEqual(row["delegation_name"], s["delegation"]["name"])
+            self.assertEqual(row["kind"], s["kind"])
+            self.assertEqual(row["presence"], s["presence"])
+            self.assertEqual(int(row["spoken_ms"]), s["spoken_ms"])
+            self.assertEqual(int(row["allotted_ms"]), s["allotted_ms"])
+            self.assertEqual(int(row["ended_at"]), s["ended_at"])
+        self.assertEqual(table[1]["speaker"], "Mr Tanaka")
+        self.assertEqual(table[2]["on_behalf"], "Latin American and Caribbean Group")
+        self.assertEqual(table[2]["group"], "latin_american_caribbean")
+        self.assertTrue(table[2]["speaker"].startswith("'="), table[2]["speaker"])
+        self.assertEqual(table[3]["item"], self.stake)
+        self.assertEqual(self.server.http_get(
+            "/meetings/%s/record.csv?feed=nosuchfeed" % self.mid)[0], 404)
+        self.assertEqual(self.server.http_get(
+            "/meetings/m999/record.csv?feed=%s" % self.tokens["kenya_feed"])[0], 404)
+        self.check_seq()
+
+
+if __name__ == "__main__":
+    main()
