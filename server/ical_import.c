@@ -64,11 +64,35 @@ static int fail(const ctx *c, size_t ev, const char *prop, const char *why) {
   return -1;
 }
 
+/* True when s is well-formed UTF-8 (no overlongs, surrogates or values
+ * past U+10FFFF): titles go out in JSON, whose encoders refuse the rest. */
+static bool utf8_ok(const unsigned char *s) {
+  while (*s) {
+    const unsigned char c = *s;
+    size_t k = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+               : c >= 0xF0 && c <= 0xF4 ? 3 : 9;
+    if (k == 9)
+      return false;
+    const uint32_t lead = k == 0 ? c : c & (0x3F >> k);
+    uint32_t cp = lead;
+    for (size_t i = 1; i <= k; i++) {
+      if ((s[i] & 0xC0) != 0x80)
+        return false;
+      cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return false;
+    s += k + 1;
+  }
+  return true;
+}
+
 /* Copies TEXT into dst (cap bytes), control bytes turned into spaces; -1
- * when it does not fit. */
+ * when it does not fit or is not UTF-8. */
 static int copy_text(char *dst, size_t cap, const char *s) {
   const size_t n = strlen(s);
-  if (n >= cap)
+  if (n >= cap || !utf8_ok((const unsigned char *)s))
     return -1;
   for (size_t i = 0; i <= n; i++)
     dst[i] = (i < n && ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)) ? ' ' : s[i];
@@ -204,11 +228,11 @@ static int read_event(const ctx *c, size_t ev, icalcomponent *ve, pl_meeting_rec
                           ? icalproperty_get_summary(p)
                           : "Imported meeting";
   if (copy_text(m->title, sizeof m->title, title))
-    return fail(c, ev, "SUMMARY", "longer than 255 bytes");
+    return fail(c, ev, "SUMMARY", "longer than 255 bytes, or not UTF-8");
   p = icalcomponent_get_first_property(ve, ICAL_LOCATION_PROPERTY);
   if (p && icalproperty_get_location(p) &&
       copy_text(m->location, sizeof m->location, icalproperty_get_location(p)))
-    return fail(c, ev, "LOCATION", "longer than 255 bytes");
+    return fail(c, ev, "LOCATION", "longer than 255 bytes, or not UTF-8");
 
   p = icalcomponent_get_first_property(ve, ICAL_URL_PROPERTY);
   const char *prop = "URL";

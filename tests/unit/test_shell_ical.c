@@ -321,6 +321,13 @@ static void test_import_ok(void **state) {
   free(body);
   free_meetings(back, nb);
   free_meetings(ms, n);
+  /* UTF-8 of 2, 3 and 4 octets is kept */
+  static const char utf[] = CAL(EV("SUMMARY:R\xc3\xa9union \xe6\x97\xa5 \xf0\x9f\x98\x80\r\n"
+                                  "DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\n"));
+  if (import(utf, &ms, &n, err) != 0)
+    fail_msg("%s", err);
+  assert_string_equal(ms[0].title, "R\xc3\xa9union \xe6\x97\xa5 \xf0\x9f\x98\x80");
+  free_meetings(ms, n);
 }
 
 static void test_import_errors(void **state) {
@@ -349,6 +356,10 @@ static void test_import_errors(void **state) {
        "event 1, RRULE (line 9)"},
       {CAL(EV("DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\nEXDATE:20270316T100000Z\r\n")),
        "EXDATE"},
+      {CAL(EV("DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\nSUMMARY:a\xc3(\r\n")),
+       "SUMMARY (line 9): longer than 255 bytes, or not UTF-8"},
+      {CAL(EV("DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\nLOCATION:\xed\xa0\x80\r\n")),
+       "LOCATION (line 9)"},
       {CAL(EV("DTSTART:20270309T100000Z\r\nDURATION:PT1H\r\n")
                EV("DTSTART:20270309T100000Z\r\nDTEND:20270309T100000Z\r\n")),
        "event 2, DTEND"},
