@@ -449,6 +449,13 @@ static void test_import_mutations(void **state) {
   }
 }
 
+static int libical_offset(icaltimezone *zone, int64_t utc_s) {
+  struct icaltimetype tt =
+      icaltime_from_timet_with_zone((time_t)utc_s, 0, icaltimezone_get_utc_timezone());
+  int dst;
+  return icaltimezone_get_utc_offset_of_utc_time(zone, &tt, &dst);
+}
+
 /* The zone tables of schedule_tz.c match libical's instants. */
 static void test_schedule_tables(void **state) {
   (void)state;
@@ -500,6 +507,33 @@ static void test_schedule_tables(void **state) {
     assert_int_equal(strlen(o[i].local_start), 16);
   }
   assert_int_equal(sum, out[0].burden_s);
+  /* Every table agrees with libical at random instants and around each of
+   * its changes, in zones with odd rules: 30-minute DST (Lord Howe), 45-
+   * minute offsets (Kathmandu, Chatham), changes at local midnight
+   * (Santiago, Havana), Ramadan suspensions (Casablanca). */
+  static const char *const odd[] = {"Australia/Lord_Howe", "Asia/Kathmandu", "Pacific/Chatham",
+                                    "America/Santiago",    "America/Havana", "Africa/Casablanca",
+                                    "Pacific/Apia",        "Asia/Tehran",    "Europe/Dublin",
+                                    "America/St_Johns",    "Antarctica/Troll"};
+  uint64_t x = 12345;
+  for (size_t k = 0; k < sizeof odd / sizeof *odd; k++) {
+    const pl_sched_zone *z = pl_sched_zones_get(zs, odd[k]);
+    icaltimezone *lz = icaltimezone_get_builtin_timezone(odd[k]);
+    assert_non_null(z);
+    assert_non_null(lz);
+    for (int i = 0; i < 300; i++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      const int64_t u = ((int64_t)from - 2) * 86400 + (int64_t)(x % ((uint64_t)(to - from + 5) * 86400));
+      assert_int_equal(pl_sched_offset(z, u * 1000), libical_offset(lz, u));
+    }
+    for (size_t i = 1; i < z->n; i++) {
+      assert_int_not_equal(z->spans[i].offset_s, z->spans[i - 1].offset_s);
+      for (int64_t d = -1; d <= 0; d++) {
+        const int64_t u = z->spans[i].from_ms / 1000 + d;
+        assert_int_equal(pl_sched_offset(z, u * 1000), libical_offset(lz, u));
+      }
+    }
+  }
   pl_sched_zones_free(zs);
 }
 
