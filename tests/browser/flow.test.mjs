@@ -189,8 +189,7 @@ describe('browser client', () => {
     await until(async () => (await names())[0] === 'Ana Souza', 'Ana first again');
     // Opening an item may end the speech of the previous one (the floor
     // belongs to an item): give the floor again from the new list.
-    await chair.locator('body').click({ position: { x: 5, y: 5 } });
-    await chair.keyboard.press('n');
+    await chair.locator('[data-testid="queue"] li').nth(0).locator('[data-testid="give"]').click();
     await pages.a.locator('[data-testid="you-have-floor"]').waitFor();
   });
 
@@ -256,6 +255,22 @@ describe('browser client', () => {
     await page.locator('[data-testid="chart-delegation"] svg').waitFor();
     assert.ok(await page.locator('[data-testid="chart-delegation"] rect').count() >= 2);
     await screenshot(page, '10-statistics');
+  });
+
+  it('shows a viewer the meeting with nothing to press', async () => {
+    const page = pages.viewer = await newPage(browser);
+    await page.goto(`${server.url}/meeting.html?meeting=${encodeURIComponent(cast.meeting.id)}&presence=remote#token=${encodeURIComponent(cast.viewer.token)}`);
+    await page.locator('[data-testid="floor"]').waitFor();
+    assert.equal(await page.locator('[data-testid="request-form"]').count(), 0);
+    assert.equal(await page.locator('[data-testid="chair"]').count(), 0);
+  });
+
+  it('says so when the invitation is not valid', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/#token=not-a-real-token`);
+    await page.getByText('This invitation link is not valid', { exact: false }).first().waitFor();
+    assert.ok(!page.url().includes('not-a-real-token'));
+    await page.context().close();
   });
 
   it('works on a phone-sized screen', async () => {

@@ -158,6 +158,7 @@ export async function setupMeeting(server, opts = {}) {
   const delegateA = await invite(brazil, 'Ana Souza', 'delegate');
   const delegateB = await invite(japan, 'Kenji Sato', 'delegate');
   const observer = await invite(itu, 'Marie Dubois', 'observer');
+  const viewer = await invite(chairDel, 'Press Gallery', 'viewer');
   const day = localDate('Europe/Zurich', 1);
   const meeting = (await adm.call('meeting.create', {
     title: opts.title || 'Thematic meeting on capacity building',
@@ -175,7 +176,7 @@ export async function setupMeeting(server, opts = {}) {
   adm.close();
   return {
     meeting, delegations: { chairDel, brazil, japan, itu },
-    chair, delegateA, delegateB, observer,
+    chair, delegateA, delegateB, observer, viewer,
   };
 }
 

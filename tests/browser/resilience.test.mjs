@@ -42,6 +42,11 @@ describe('countdown colours and reconnection', () => {
     await page.goto(`${server.url}/meeting.html?meeting=${encodeURIComponent(cast.meeting.id)}&presence=room#token=${encodeURIComponent(cast.delegateA.token)}`);
     await page.locator('[data-testid="request"]').click();
     await page.locator('[data-testid="you-are-next"]').waitFor();
+    await page.locator('[data-testid="withdraw"]').click();
+    await page.locator('[data-testid="you-are-next"]').waitFor({ state: 'detached' });
+    await page.getByText('The list of speakers is empty.').waitFor();
+    await page.locator('[data-testid="request"]').click();
+    await page.locator('[data-testid="you-are-next"]').waitFor();
     const chair = await Rpc.open(server.url, cast.chair.token);
     await chair.call('meeting.join', { meeting: cast.meeting.id, presence: 'room' });
     await chair.call('floor.next', { meeting: cast.meeting.id });

@@ -36,7 +36,7 @@ export function tick(root, floor) {
   const left = remainingMs(floor);
   const level = clockLevel(floor);
   for (const el of root.querySelectorAll('[data-clock]')) {
-    el.textContent = left < 0 ? `+${formatMs(-left)}` : formatMs(left);
+    el.textContent = level === 'over' ? `+${formatMs(Math.max(0, -left))}` : formatMs(Math.max(0, left));
     el.dataset.level = level;
     el.classList.toggle('warn', level === 'warn');
     el.classList.toggle('over', level === 'over');
