@@ -192,9 +192,10 @@ int pl_bootstrap(const pl_config *cfg) {
     pl_store_rollback(pl_srv->store);
     return -1;
   }
+  char line[PL_TOKEN_LEN + 1];
   snprintf(path, sizeof path, "%s.admin-token", cfg->db);
-  strcat(token, "\n");
-  if (write_secret(path, token)) {
+  snprintf(line, sizeof line, "%s\n", token);
+  if (write_secret(path, line)) {
     fprintf(stderr, "plenaryd: cannot write %s\n", path);
     return -1;
   }

@@ -37,12 +37,14 @@ json_t *pl_json_entry(const pl_entry *e) {
                    (json_int_t)e->requested_at, "allotted_ms", (json_int_t)e->allotted_ms);
 }
 
-static int entry_from_json(json_t *o, pl_entry *e) {
+/* The fields an entry and a speech share; the entry's id is under `id_key`
+ * ("id" in an ENTRY, "entry" in a speech). */
+static int entry_fields_from_json(json_t *o, const char *id_key, pl_entry *e) {
   json_t *d = json_object_get(o, "delegation");
   if (!json_is_object(o) || !json_is_object(d))
     return -1;
   memset(e, 0, sizeof *e);
-  pl_json_copy_str(o, "id", e->id, sizeof e->id);
+  pl_json_copy_str(o, id_key, e->id, sizeof e->id);
   pl_json_copy_str(d, "id", e->delegation.id, sizeof e->delegation.id);
   pl_json_copy_str(d, "name", e->delegation.name, sizeof e->delegation.name);
   int dk = GET_ENUM(d, "kind", pl_delegation_kind);
@@ -59,6 +61,10 @@ static int entry_from_json(json_t *o, pl_entry *e) {
   e->requested_at = get_int(o, "requested_at");
   e->allotted_ms = (int32_t)get_int(o, "allotted_ms");
   return 0;
+}
+
+static int entry_from_json(json_t *o, pl_entry *e) {
+  return entry_fields_from_json(o, "id", e);
 }
 
 json_t *pl_json_floor(const pl_floor *f) {
@@ -119,31 +125,13 @@ json_t *pl_json_speech(const pl_speech *s) {
 
 static int speech_from_json(json_t *o, pl_speech *s) {
   memset(s, 0, sizeof *s);
-  json_t *d = json_object_get(o, "delegation");
-  if (!json_is_object(o) || !json_is_object(d))
+  if (entry_fields_from_json(o, "entry", &s->entry))
     return -1;
-  pl_entry *e = &s->entry;
-  pl_json_copy_str(o, "entry", e->id, sizeof e->id);
   pl_json_copy_str(o, "item", s->item, sizeof s->item);
-  pl_json_copy_str(d, "id", e->delegation.id, sizeof e->delegation.id);
-  pl_json_copy_str(d, "name", e->delegation.name, sizeof e->delegation.name);
-  int dk = GET_ENUM(d, "kind", pl_delegation_kind);
-  int k = GET_ENUM(o, "kind", pl_speech_kind);
-  int p = GET_ENUM(o, "presence", pl_presence);
-  if (dk < 0 || k < 0 || p < 0)
-    return -1;
-  e->delegation.kind = (pl_delegation_kind)dk;
-  e->kind = (pl_speech_kind)k;
-  e->presence = (pl_presence)p;
-  pl_json_copy_str(o, "participant", e->participant, sizeof e->participant);
-  pl_json_copy_str(o, "speaker", e->speaker, sizeof e->speaker);
-  pl_json_copy_str(o, "on_behalf", e->on_behalf, sizeof e->on_behalf);
-  e->requested_at = get_int(o, "requested_at");
   s->started_at = get_int(o, "started_at");
   s->ended_at = get_int(o, "ended_at");
   s->spoken_ms = get_int(o, "spoken_ms");
-  s->allotted_ms = (int32_t)get_int(o, "allotted_ms");
-  e->allotted_ms = s->allotted_ms;
+  s->allotted_ms = s->entry.allotted_ms;
   return 0;
 }
 

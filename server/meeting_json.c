@@ -162,7 +162,7 @@ static int items_from_json(pl_meeting_rec *m, json_t *a, char *msg, size_t msgle
   }
   for (size_t i = 0; i < n; i++) {
     const char *title = NULL, *kind = NULL, *id = NULL;
-    char inner[160], field[32];
+    char inner[160], field[48];
     snprintf(field, sizeof field, "items[%zu].title", i);
     if (pl_unpack(json_array_get(a, i), inner, sizeof inner, "{s:s, s?s, s?s}", "title",
                   &title, "kind", &kind, "id", &id)) {
