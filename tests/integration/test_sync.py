@@ -1,0 +1,283 @@
+"""meeting.sync and slow clients against the real server (issue 3): a client
+that missed events gets exactly those; a client that stops reading neither
+blocks nor slows the others, does not grow the server's memory, and is told
+to resync (or is closed) when it reads again."""
+
+import asyncio
+import base64
+import json
+import os
+import socket
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import (Client, ServerTest, assert_consecutive, join_programme,  # noqa: E402
+                     main, seq_events, setup_programme)
+
+
+class RawWS:
+    """A WebSocket client written by hand over a blocking TCP socket with a
+    tiny receive buffer, so that the test decides when (if ever) it reads."""
+
+    def __init__(self, port, rcvbuf=4096):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.settimeout(10)
+        self.sock.connect(("127.0.0.1", port))
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall((
+            "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n"
+            "Sec-WebSocket-Protocol: plenary.v1\r\n\r\n" % (port, key)).encode())
+        self.buf = b""
+        while b"\r\n\r\n" not in self.buf:
+            chunk = self.sock.recv(4096)
+            assert chunk, "closed during the handshake"
+            self.buf += chunk
+        head, self.buf = self.buf.split(b"\r\n\r\n", 1)
+        assert head.startswith(b"HTTP/1.1 101"), head
+        self.next_id = 1
+        self.closed = None
+
+    def send(self, obj):
+        data = json.dumps(obj).encode()
+        mask = os.urandom(4)
+        n = len(data)
+        if n < 126:
+            head = struct.pack("!BB", 0x81, 0x80 | n)
+        else:
+            head = struct.pack("!BBH", 0x81, 0x80 | 126, n)
+        body = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+        self.sock.sendall(head + mask + body)
+
+    def _need(self, n):
+        while len(self.buf) < n:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError
+            self.buf += chunk
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def recv(self):
+        """The next text message as an object; None once the server closed."""
+        if self.closed is not None:
+            return None
+        try:
+            b0, b1 = self._need(2)
+            n = b1 & 0x7F
+            if n == 126:
+                n = struct.unpack("!H", self._need(2))[0]
+            elif n == 127:
+                n = struct.unpack("!Q", self._need(8))[0]
+            payload = self._need(n)
+        except (EOFError, ConnectionError):
+            self.closed = -1
+            return None
+        op = b0 & 0x0F
+        if op == 8:
+            self.closed = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
+            return None
+        if op == 1:
+            return json.loads(payload)
+        return self.recv()  # ping/pong: not a message for the test
+
+    def call(self, op, **args):
+        """Sends a request and reads until its reply; returns (reply, events
+        read on the way)."""
+        rid = self.next_id
+        self.next_id += 1
+        self.send(dict(op=op, id=rid, **args))
+        events = []
+        while True:
+            m = self.recv()
+            assert m is not None, "closed (%s) before the reply to %s" % (self.closed, op)
+            if m.get("re") == rid:
+                return m, events
+            events.append(m)
+
+
+def rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Sync(ServerTest):
+    async def asyncSetUp(self):
+        # the debug mode of the test loop reports callbacks over 0.1 s, and
+        # decoding a big burst of events takes longer: not a finding
+        asyncio.get_running_loop().slow_callback_duration = 10
+
+    async def test_sync_returns_exactly_the_missed_events(self):
+        admin, meeting, tokens = await setup_programme(self.server)
+        mid = meeting["id"]
+        c = await join_programme(self.server, meeting, tokens,
+                                 who=["chair", "kenya", "japan", "viewer"])
+        chair = c["chair"]
+        await c["kenya"].ok("floor.request", meeting=mid, kind="statement")
+        await chair.ok("floor.next", meeting=mid)
+        # the viewer drops out of the meeting, and later asks what it missed
+        await c["viewer"].wait_for(lambda: len(seq_events(c["viewer"])) == 3)
+        last = seq_events(c["viewer"])[-1]["seq"]
+        await c["viewer"].ok("meeting.leave", meeting=mid)
+        await c["japan"].ok("floor.request", meeting=mid, kind="question")
+        await chair.ok("floor.pause", meeting=mid)
+        await chair.ok("floor.extend", meeting=mid, seconds=60)
+        await chair.ok("queue.close", meeting=mid)
+        await chair.ok("floor.next", meeting=mid)
+        await chair.ok("item.open", meeting=mid, item=meeting["items"][1]["id"])
+        await chair.wait_for(lambda: any(e["ev"] == "item" for e in chair.seen))
+        self.assertEqual(len(seq_events(c["viewer"])), 3)
+        st = (await c["viewer"].ok("meeting.join", meeting=mid, presence="room"))["state"]
+        now = st["seq"]
+        self.assertGreater(now, last)
+        r = await c["viewer"].ok("meeting.sync", meeting=mid, since=last)
+        self.assertEqual(r["seq"], now)
+        want = [e for e in seq_events(chair) if e["seq"] > last]
+        self.assertEqual([e["seq"] for e in r["events"]], list(range(last + 1, now + 1)))
+        # the very events the others heard, byte for byte as decoded
+        self.assertEqual(r["events"], want)
+        self.assertEqual([e["ev"] for e in r["events"]],
+                         ["queue.added", "floor.changed", "floor.changed", "queue.closed",
+                          "speech.ended", "queue.removed", "floor.changed", "speech.ended",
+                          "floor.changed", "item"])
+        # nothing missed, nothing to return; from 0, the whole log
+        r = await c["viewer"].ok("meeting.sync", meeting=mid, since=now)
+        self.assertEqual((r["events"], r["seq"]), ([], now))
+        r = await c["kenya"].ok("meeting.sync", meeting=mid, since=0)
+        self.assertEqual([e["seq"] for e in r["events"]], list(range(1, now + 1)))
+        self.assertEqual(r["events"], seq_events(chair))
+        self.assertNotIn("presence", [e["ev"] for e in r["events"]])
+        await c["kenya"].err("meeting.sync", "bad_request", meeting=mid, since=now + 1)
+        await c["kenya"].err("meeting.sync", "bad_request", meeting=mid, since=-1)
+        await c["kenya"].err("meeting.sync", "bad_request", meeting=mid, since="1")
+        await c["kenya"].err("meeting.sync", "not_found", meeting="m999", since=0)
+        # the join state agrees with the events: Japan calling, item 2 open
+        self.assertEqual(st["item"], meeting["items"][1]["id"])
+        self.assertIsNone(st["floor"])
+        for name in ["chair", "kenya", "japan"]:
+            assert_consecutive(c[name], c[name].state["seq"], mid)
+
+    async def test_a_slow_client_is_resynced_and_slows_nobody(self):
+        admin, meeting, tokens = await setup_programme(self.server)
+        mid = meeting["id"]
+        c = await join_programme(self.server, meeting, tokens, who=["kenya", "viewer"])
+        # the slow client: says hello, joins, then reads nothing
+        slow = RawWS(self.server.port)
+        r, _ = slow.call("hello", token=tokens["japan"])
+        self.assertTrue(r["ok"], r)
+        r, _ = slow.call("meeting.join", meeting=mid, presence="remote")
+        self.assertTrue(r["ok"], r)
+        joined_at = r["state"]["seq"]
+        # A long list of long entries makes each `item` event that shows it
+        # big (the list travels with it): a few of them fill the kernel's
+        # socket buffers, whatever their size, and then the server's own
+        # queue for the slow client fills with small floor.extend events.
+        askers = [c["kenya"]]
+        for who in ["brazil"]:
+            askers += list((await join_programme(self.server, meeting, tokens,
+                                                 who=[who])).values())
+        c["brazil"] = askers[1]
+        long_name = "Ambassador " + "x" * 100
+        behalf = "On behalf of " + "y" * 100
+
+        async def ask_many(cl, n):
+            for _ in range(n):
+                await cl.ok("floor.request", meeting=mid, kind="question",
+                            speaker=long_name, on_behalf=behalf)
+        await asyncio.gather(*[ask_many(cl, 50) for cl in askers])
+        for cl in askers:  # fewer readers to feed: a faster test
+            await cl.ok("meeting.leave", meeting=mid)
+        chairs = [await Client.connect(self.server, tokens["chair"]) for _ in range(6)]
+        for ch in chairs:
+            ch.state = (await ch.ok("meeting.join", meeting=mid, presence="room"))["state"]
+        rss_before = rss_kb(self.server.proc.pid)
+        general, stake = [i["id"] for i in meeting["items"]]
+        for k in range(160):
+            ch = chairs[k % len(chairs)]
+            await ch.ok("item.open", meeting=mid, item=stake if k % 2 == 0 else general)
+            if k % 40 == 39:
+                await asyncio.sleep(0.3)  # the rate limit
+        await chairs[0].ok("floor.next", meeting=mid)
+        per_chair = 220
+
+        async def flood(ch):
+            done = 0
+            while done < per_chair:
+                r = await ch.call("floor.extend", meeting=mid, seconds=1)
+                if r["ok"]:
+                    done += 1
+                else:
+                    self.assertEqual(r["error"]["code"], "rate_limited", r)
+                    await asyncio.sleep(0.05)
+
+        async def responsive():
+            """Meanwhile a newcomer is served as usual."""
+            await asyncio.sleep(1)
+            n = await Client.connect(self.server, tokens["au"])
+            await n.ok("meeting.join", meeting=mid, presence="room")
+            await n.ok("meeting.stats", meeting=mid)
+            r = await n.ok("meeting.sync", meeting=mid, since=0)
+            return n, r
+        results = await asyncio.wait_for(
+            asyncio.gather(responsive(), *[flood(ch) for ch in chairs]), 45)
+        self.assertTrue(results[0][1]["events"])
+        total = len(chairs) * per_chair + 160
+        final = (await c["viewer"].ok("meeting.sync", meeting=mid, since=0))["seq"]
+        self.assertGreaterEqual(final, joined_at + total)
+        # every reading client got every event, in order, once
+        for reader in [c["viewer"]] + chairs:
+            await reader.wait_for(lambda: any(e.get("seq") == final for e in reader.seen), 20)
+            assert_consecutive(reader, reader.state["seq"], mid)
+        rss_after = rss_kb(self.server.proc.pid)
+        self.assertLess(rss_after - rss_before, 64 * 1024,
+                        "RSS grew from %d to %d kB" % (rss_before, rss_after))
+        status, _, body = self.server.http_get("/metrics")
+        resyncs_total = [line for line in body.decode().splitlines()
+                         if line.startswith("plenary_resyncs_total")]
+        # the slow client reads at last: a resync, or it was closed
+        seen, resyncs = [], []
+        slow.sock.settimeout(3)
+
+        def read_all():
+            while True:
+                try:
+                    m = slow.recv()
+                except socket.timeout:
+                    return
+                if m is None:
+                    return
+                if m.get("ev") == "resync":
+                    resyncs.append((m, seen[-1]["seq"] if seen else joined_at))
+                elif "seq" in m:
+                    seen.append(m)
+                if seen and seen[-1]["seq"] == final:
+                    return
+        await asyncio.to_thread(read_all)
+        self.assertTrue(resyncs or slow.closed is not None,
+                        "read %d events, no resync, not closed (%s)" % (len(seen),
+                                                                        resyncs_total))
+        if slow.closed is None:
+            first, last_seen = resyncs[0]
+            self.assertEqual(first["meeting"], mid)
+            self.assertGreater(first["seq"], last_seen)
+            self.assertLessEqual(first["seq"], final)
+            # what it did receive is in order; it lost some, then syncs from
+            # the last it saw and has everything
+            seqs = [e["seq"] for e in seen]
+            self.assertEqual(seqs, sorted(set(seqs)))
+            self.assertLess(len(seqs), final - joined_at)
+            r, _ = slow.call("meeting.sync", meeting=mid, since=last_seen)
+            self.assertTrue(r["ok"], r)
+            got = {e["seq"] for e in seen if e["seq"] <= last_seen}
+            got |= {e["seq"] for e in r["events"]}
+            self.assertEqual(got, set(range(joined_at + 1, r["seq"] + 1)))
+        slow.sock.close()
+
+
+if __name__ == "__main__":
+    main()
