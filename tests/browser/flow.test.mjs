@@ -133,8 +133,12 @@ describe('browser client', () => {
 
   it('pauses and resumes from the console', async () => {
     const chair = pages.chair;
-    await chair.locator('[data-testid="chair-pause"]').click();
+    // By keyboard: the button keeps the focus across the re-render.
+    await chair.locator('[data-testid="chair-pause"]').focus();
+    await chair.keyboard.press('Enter');
     await pages.a.locator('[data-testid="floor-phase"]').waitFor();
+    await until(async () => /Resume/.test(await chair.locator('[data-testid="chair-pause"]').textContent()), 'Resume on the console');
+    assert.equal(await chair.evaluate(() => document.activeElement?.dataset.key), 'chair-pause');
     const p1 = await clockSeconds(pages.a);
     await sleep(1300);
     assert.equal(await clockSeconds(pages.a), p1, 'the clock stands still while paused');

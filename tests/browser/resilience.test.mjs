@@ -53,10 +53,11 @@ describe('countdown colours and reconnection', () => {
     chair.close();
     const clock = page.locator('[data-testid="clock"]');
     await until(async () => (await clock.getAttribute('class'))?.includes('warn'), 'the warning colour');
+    await screenshot(page, '12-warning');
     await until(async () => (await clock.getAttribute('class'))?.includes('over'), 'the overrun colour', 12000);
     assert.match(await clock.textContent(), /^\+0:0\d$/);
     assert.match(await page.locator('[data-clockinfo]').textContent(), /Over time by/);
-    await screenshot(page, '12-overrun');
+    await screenshot(page, '13-overrun');
   });
 
   it('says it is offline when the server goes, and comes back with the same floor', async () => {
@@ -64,7 +65,7 @@ describe('countdown colours and reconnection', () => {
     const banner = page.locator('#banner');
     await until(async () => await banner.isVisible(), 'the offline banner');
     assert.match(await banner.textContent(), /Connection lost/);
-    await screenshot(page, '13-offline');
+    await screenshot(page, '14-offline');
     await server.resume();
     await until(async () => !(await banner.isVisible()), 'the banner to go after reconnecting', 40000);
     await until(async () => (await page.locator('[data-testid="floor-speaker"]').textContent().catch(() => '')) === 'Ana Souza',

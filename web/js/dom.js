@@ -49,6 +49,7 @@ export function render(el, ...children) {
   append(el, children);
   if (key) {
     const again = el.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    if (!again && el.hasAttribute('tabindex')) el.focus({ preventScroll: true }); // the control went away
     if (again) {
       again.focus();
       if (caret !== null && typeof again.setSelectionRange === 'function') {

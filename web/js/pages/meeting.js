@@ -81,7 +81,7 @@ async function main() {
         h('p', { class: 'big' }, t('you.have_floor')),
         remoteCalling ? [
           h('p', {}, t('you.mic_instructions')),
-          h('button', { type: 'button', class: 'primary big', 'data-testid': 'mic-on',
+          h('button', { type: 'button', class: 'primary big', 'data-testid': 'mic-on', 'data-key': 'mic-on',
             onClick: () => act('floor.ready', {}, t('announce.mic_on')) }, t('you.mic_on')),
         ] : null);
     }

@@ -18,15 +18,15 @@ export function chairConsole(ctx) {
   const kbd = (k) => h('kbd', {}, k);
 
   const controls = h('div', { class: 'controls', role: 'group', 'aria-label': t('chair.floor_controls') },
-    h('button', { type: 'button', class: 'primary', 'data-testid': 'chair-next', 'aria-keyshortcuts': 'N',
+    h('button', { type: 'button', class: 'primary', 'data-testid': 'chair-next', 'data-key': 'chair-next', 'aria-keyshortcuts': 'N',
       disabled: state.queue.length === 0, onClick: () => ctx.act('floor.next', {}) }, t('chair.next'), ' ', kbd('N')),
-    calling ? h('button', { type: 'button', 'data-testid': 'chair-start', onClick: () => ctx.act('floor.start', {}) }, t('chair.start')) : null,
-    h('button', { type: 'button', 'data-testid': 'chair-pause', 'aria-keyshortcuts': 'P', disabled: !hasFloor || calling,
+    calling ? h('button', { type: 'button', 'data-testid': 'chair-start', 'data-key': 'chair-start', onClick: () => ctx.act('floor.start', {}) }, t('chair.start')) : null,
+    h('button', { type: 'button', 'data-testid': 'chair-pause', 'data-key': 'chair-pause', 'aria-keyshortcuts': 'P', disabled: !hasFloor || calling,
       onClick: () => ctx.act(paused ? 'floor.resume' : 'floor.pause', {}) },
     t(paused ? 'chair.resume' : 'chair.pause'), ' ', kbd('P')),
-    h('button', { type: 'button', 'data-testid': 'chair-extend', disabled: !hasFloor,
+    h('button', { type: 'button', 'data-testid': 'chair-extend', 'data-key': 'chair-extend', disabled: !hasFloor,
       onClick: () => ctx.act('floor.extend', { seconds: 60 }, t('announce.extended', { s: 60 })) }, t('chair.extend1')),
-    h('button', { type: 'button', class: 'danger', 'data-testid': 'chair-end', 'aria-keyshortcuts': 'E', disabled: !hasFloor,
+    h('button', { type: 'button', class: 'danger', 'data-testid': 'chair-end', 'data-key': 'chair-end', 'aria-keyshortcuts': 'E', disabled: !hasFloor,
       onClick: () => ctx.act('floor.end', {}) }, t('chair.end'), ' ', kbd('E')));
 
   const extendForm = h('form', { class: 'inline', onSubmit: (ev) => {
@@ -38,12 +38,12 @@ export function chairConsole(ctx) {
   h('input', { type: 'number', id: 'extend-min', 'data-key': 'extend-min', min: '0.5', max: '60', step: '0.5',
     value: ui.extendMin ?? '2', inputmode: 'decimal', onInput: (e) => { ui.extendMin = e.target.value; } }),
   h('span', {}, t('chair.minutes')),
-  h('button', { type: 'submit', disabled: !hasFloor, 'data-testid': 'chair-extend-custom' }, t('chair.extend')));
+  h('button', { type: 'submit', disabled: !hasFloor, 'data-testid': 'chair-extend-custom', 'data-key': 'chair-extend-custom' }, t('chair.extend')));
 
   const list = h('div', { class: 'inline' },
     h('span', { class: ['badge', state.list_closed ? 'danger' : 'ok'], 'data-testid': 'list-state' },
       t(state.list_closed ? 'list.closed' : 'list.open')),
-    h('button', { type: 'button', 'data-testid': 'chair-list-toggle',
+    h('button', { type: 'button', 'data-testid': 'chair-list-toggle', 'data-key': 'chair-list-toggle',
       onClick: () => ctx.act(state.list_closed ? 'queue.open' : 'queue.close', {}) },
     t(state.list_closed ? 'chair.reopen_list' : 'chair.close_list')));
 
@@ -52,9 +52,9 @@ export function chairConsole(ctx) {
     h('ol', { class: 'items' }, state.items.map((it) => h('li', { class: it.id === state.item ? 'current' : null,
       'aria-current': it.id === state.item ? 'step' : null },
     itemLabel(it),
-    it.id !== state.item ? [' ', h('button', { type: 'button', class: 'small', 'aria-label': t('chair.open_item', { item: it.title }),
+    it.id !== state.item ? [' ', h('button', { type: 'button', class: 'small', 'aria-label': t('chair.open_item', { item: it.title }), 'data-key': `open-${it.id}`,
       onClick: () => ctx.act('item.open', { item: it.id }) }, t('chair.open'))] : null))),
-    next ? h('button', { type: 'button', 'data-testid': 'chair-next-item',
+    next ? h('button', { type: 'button', 'data-testid': 'chair-next-item', 'data-key': 'chair-next-item',
       onClick: () => ctx.act('item.open', { item: next.id }) }, t('chair.open_next', { item: next.title })) : null);
 
   return h('section', { class: 'card chair', 'aria-labelledby': 'chair-h', 'data-testid': 'chair' },
