@@ -233,6 +233,19 @@ describe('browser client', () => {
     await a.locator('[data-testid="lang"]').selectOption('en');
   });
 
+  it('renders the chair console in all six languages', async () => {
+    const chair = pages.chair;
+    const expected = { en: 'Chair console', fr: 'Console de la présidence', es: 'Consola de la Presidencia',
+      ru: 'Пульт председателя', zh: '主席控制台', ar: 'لوحة الرئيس' };
+    for (const [lang, title] of Object.entries(expected)) {
+      await chair.locator('[data-testid="lang"]').selectOption(lang);
+      await until(async () => (await chair.locator('#chair-h').textContent()) === title, `${lang} console title`);
+      assert.equal(await chair.evaluate(() => document.documentElement.dir), lang === 'ar' ? 'rtl' : 'ltr');
+      await screenshot(chair, `15-chair-${lang}`);
+    }
+    await chair.locator('[data-testid="lang"]').selectOption('en');
+  });
+
   it('shows the schedule in two zones with the feed links and a QR code', async () => {
     const page = pages.a;
     await page.goto(`${server.url}/schedule.html`);

@@ -190,7 +190,10 @@ export async function newPage(browser, opts = {}) {
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') page.errors.push(m.text());
+    if (m.type() === 'warning' && m.text().startsWith('missing string')) page.errors.push(m.text());
+  });
   return page;
 }
 
