@@ -88,3 +88,31 @@ test('floor, item, update and close events change the state as the contract says
   assert.deepEqual(s.state.queue, []);
   assert.equal(s.state.list_closed, false);
 });
+
+test('a sync that cannot fill the gap ends in a re-join, not a loop', async () => {
+  let joins = 0;
+  const c = scriptedClient({
+    'meeting.join': () => { joins++; return { state: state(joins === 1 ? 1 : 50) }; },
+    'meeting.sync': () => ({ events: [] }),
+  });
+  const s = new MeetingStore(c, 'm1');
+  await s.join('room');
+  c.emit({ ev: 'queue.added', meeting: 'm1', seq: 9, entry: entry('a') });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(joins, 2);
+  assert.equal(s.state.seq, 50);
+  assert.ok(c.calls.filter((x) => x.op === 'meeting.sync').length <= 3);
+});
+
+test('an offline sync does not spin', async () => {
+  const c = scriptedClient({
+    'meeting.join': () => ({ state: state(1) }),
+    'meeting.sync': () => { throw Object.assign(new Error('not connected'), { code: 'offline' }); },
+  });
+  const s = new MeetingStore(c, 'm1');
+  await s.join('room');
+  c.emit({ ev: 'queue.added', meeting: 'm1', seq: 5, entry: entry('a') });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(c.calls.filter((x) => x.op === 'meeting.sync').length, 1);
+  assert.equal(s.state.seq, 1);
+});

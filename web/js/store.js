@@ -22,6 +22,7 @@ export class MeetingStore {
   emit(cause, ev) { for (const fn of this.listeners) fn(this, cause, ev); }
 
   async join(presence) {
+    this.presence = presence;
     const reply = await this.client.request('meeting.join', { meeting: this.meetingId, presence });
     this.setState(reply.state);
     return reply.state;
@@ -44,11 +45,21 @@ export class MeetingStore {
     if (this.syncing) { this.buffer.push(ev); return; }
     if (ev.seq <= this.state.seq) return; // already applied
     if (ev.seq !== this.state.seq + 1) { this.buffer.push(ev); this.sync(); return; }
+    this.syncTries = 0;
     this.apply(ev);
   }
 
   async sync() {
     if (this.syncing || !this.state) return;
+    // A sync that does not close the gap is not tried forever: after three in
+    // a row, a re-join brings a whole state.
+    this.syncTries = (this.syncTries || 0) + 1;
+    if (this.syncTries > 3 && this.presence) {
+      this.syncTries = 0;
+      this.buffer = [];
+      this.join(this.presence).catch(() => {});
+      return;
+    }
     this.syncing = true;
     try {
       const reply = await this.client.request('meeting.sync', { meeting: this.meetingId, since: this.state.seq });
@@ -60,10 +71,17 @@ export class MeetingStore {
         for (const ev of reply.events || []) if (ev.seq > this.state.seq) this.apply(ev);
       }
     } catch (err) {
-      console.warn('meeting.sync failed', err);
-    } finally {
+      // Offline: the reconnection re-joins and brings a whole state, so drop
+      // what we buffered (re-applying it now would only ask again, forever).
+      // Online but refused: re-join to get a whole state now.
       this.syncing = false;
+      this.buffer = [];
+      if (err.code !== 'offline' && err.code !== 'timeout' && this.presence) {
+        this.join(this.presence).catch(() => {});
+      }
+      return;
     }
+    this.syncing = false;
     const pending = this.buffer.sort((a, b) => a.seq - b.seq);
     this.buffer = [];
     for (const ev of pending) this.onEvent(ev);
