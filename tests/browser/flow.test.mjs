@@ -165,6 +165,16 @@ describe('browser client', () => {
     await pages.a.locator('[data-testid="you-have-floor"]').waitFor({ state: 'detached' });
   });
 
+  it('pauses the floor when the remote speaker\'s line drops; the chair resumes', async () => {
+    await pages.b.context().close();
+    const chair = pages.chair;
+    const phase = chair.locator('[data-testid="floor-phase"]');
+    await until(async () => /connection dropped/.test(await phase.textContent().catch(() => '')), 'paused: disconnected', 15000);
+    await screenshot(chair, '06b-chair-speaker-dropped');
+    await chair.locator('[data-testid="chair-pause"]').click();
+    await phase.waitFor({ state: 'detached' });
+  });
+
   it('opens the stakeholder segment; the observer may now ask', async () => {
     await pages.chair.locator('[data-testid="chair-next-item"]').click();
     const obs = pages.obs;
