@@ -95,11 +95,14 @@ describe('browser client', () => {
     await pages.a.locator('[data-testid="request"]').click();
     await pages.a.locator('[data-testid="queue"] li').first().waitFor();
     await pages.b.locator('[data-testid="req-speaker"]').fill('Yuki Tanaka');
+    await pages.b.locator('#req-behalf').selectOption('asia_pacific');
     await pages.b.locator('[data-testid="request"]').click();
     await until(async () => (await pages.chair.locator('[data-testid="queue"] li').count()) === 2, 'two entries on the chair\'s list');
     const names = await pages.chair.locator('[data-testid="queue"] li .name').allTextContents();
     assert.deepEqual(names, ['Ana Souza', 'Yuki Tanaka']);
     await pages.a.locator('[data-testid="you-are-next"]').waitFor();
+    assert.match(await pages.b.locator('[data-testid="your-position"]').textContent(), /list: 2 \(1 before you\)/);
+    assert.match(await pages.chair.locator('[data-testid="queue"] li').nth(1).textContent(), /on behalf of Asia-Pacific States/);
     // A delegation sees its own entry marked, with withdraw and change-speaker.
     await pages.b.locator('[data-testid="queue"] li.mine [data-testid="withdraw"]').waitFor();
     await screenshot(pages.a, '03-delegate-next');

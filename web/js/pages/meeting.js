@@ -65,6 +65,7 @@ async function main() {
       await client.request('floor.request', { meeting: meetingId, ...args });
       ui.request.error = null;
       ui.request.speaker = undefined; // back to the participant's own name
+      ui.request.onBehalf = undefined;
       announce(t('announce.requested'));
     } catch (err) {
       ui.request.error = errorText(err);
@@ -87,6 +88,10 @@ async function main() {
     }
     if (st.queue.length && isMine(st.queue[0])) {
       return h('section', { class: 'you next', 'data-testid': 'you-are-next' }, h('p', { class: 'big' }, t('you.next')));
+    }
+    const pos = st.queue.findIndex(isMine);
+    if (pos > 0) {
+      return h('p', { class: 'you later', 'data-testid': 'your-position' }, t('you.position', { pos: pos + 1, ahead: pos }));
     }
     return null;
   }

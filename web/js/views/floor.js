@@ -6,7 +6,7 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { remainingMs, spokenMs, formatMs, clockLevel } from '../clock.js';
-import { kindName, presenceName } from '../fmt.js';
+import { kindName, presenceName, groupName } from '../fmt.js';
 
 export function floorPanel(floor, opts = {}) {
   if (!floor) {
@@ -21,7 +21,8 @@ export function floorPanel(floor, opts = {}) {
     h('p', { class: 'speaker', 'data-testid': 'floor-speaker' }, e.speaker || e.delegation?.name || ''),
     h('p', { class: 'meta' },
       e.delegation?.name && e.delegation.name !== e.speaker ? [e.delegation.name, ' · '] : null,
-      kindName(e.kind), ' · ', presenceName(e.presence)),
+      kindName(e.kind), ' · ', presenceName(e.presence),
+      e.on_behalf ? [' · ', t('entry.on_behalf', { group: groupName(e.on_behalf) })] : null),
     h('div', { class: 'clockwrap' },
       h('span', { class: 'clock', role: 'timer', 'aria-label': t('floor.time_left'), 'data-testid': 'clock', 'data-clock': '' }, '')),
     h('p', { class: 'clockinfo', 'data-clockinfo': '' }, ''),
