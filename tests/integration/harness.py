@@ -263,11 +263,19 @@ async def join_programme(server, meeting, tokens, who=None, presence=None):
     return clients
 
 
+def meeting_of(event):
+    """The meeting id an event is about: `meeting.changed` carries the whole
+    meeting object under `meeting` (contract section 6), every other event
+    its id (the envelope of section 3)."""
+    m = event.get("meeting")
+    return m.get("id") if isinstance(m, dict) else m
+
+
 def seq_events(client, meeting=None):
     """The events with a seq that `client` has seen, for one meeting."""
     return [e for e in client.seen
             if "seq" in e and e.get("ev") != "resync"
-            and (meeting is None or e.get("meeting") == meeting)]
+            and (meeting is None or meeting_of(e) == meeting)]
 
 
 def assert_consecutive(client, after, meeting=None):

@@ -229,6 +229,8 @@ class AgendaAndObservers(FloorTest):
         self.assertEqual((ev["queue"], ev["list_closed"]), ([], False))
         st = await self.state("au")
         self.assertEqual((st["item"], st["queue"]), (self.stake, []))
+        # the floor is given from the open item's list only
+        await self.c["chair"].err("floor.give", "not_found", meeting=self.mid, entry=ke["id"])
         # observers: no point of order, no right of reply
         r = await au.err("floor.request", "forbidden", meeting=self.mid,
                          kind="point_of_order")
@@ -518,6 +520,42 @@ class Handover(FloorTest):
         self.check_seq()
 
 
+class Meeting(FloorTest):
+    async def test_another_chair_does_not_preside(self):
+        r = await self.admin.ok("participant.invite", name="Other chair", role="chair",
+                                delegation=self.admin.hello["delegation"]["id"])
+        other = await Client.connect(self.server, r["token"])
+        st = (await other.ok("meeting.join", meeting=self.mid, presence="room"))["state"]
+        self.assertNotIn("attendance", st)
+        ke = await self.ask("kenya")
+        await other.err("floor.next", "forbidden", meeting=self.mid)
+        await other.err("queue.remove", "forbidden", meeting=self.mid, entry=ke["id"])
+        await other.err("floor.withdraw", "forbidden", meeting=self.mid, entry=ke["id"])
+        await other.err("item.open", "forbidden", meeting=self.mid, item=self.stake)
+        await other.err("floor.request", "forbidden", meeting=self.mid, kind="statement")
+        await self.c["kenya"].ok("meeting.join", meeting=self.mid, presence="remote")
+        await self.c["chair"].wait_for(lambda: [e for e in self.c["chair"].seen
+                                                if e["ev"] == "presence"
+                                                and e["presence"] == "remote"])
+        self.assertEqual([e for e in other.seen if e["ev"] == "presence"], [])
+        self.check_seq()
+
+    async def test_meeting_changes_share_the_seq_and_cancel_stops_the_floor(self):
+        await self.ask("kenya")
+        await self.admin.ok("meeting.update", meeting=self.mid, title="Renamed meeting")
+        ev = await self.c["viewer"].event("meeting.changed")
+        self.assertEqual(ev["meeting"]["title"], "Renamed meeting")
+        self.assertEqual(ev["meeting"]["id"], self.mid)
+        self.assertEqual(ev["meeting"]["sequence"], 1)
+        await self.c["chair"].ok("floor.next", meeting=self.mid)
+        await self.admin.ok("meeting.cancel", meeting=self.mid)
+        await self.c["viewer"].event("meeting.changed")
+        await self.c["chair"].err("floor.end", "conflict", meeting=self.mid)
+        await self.c["japan"].err("floor.request", "conflict", meeting=self.mid,
+                                  kind="statement")
+        self.check_seq()
+
+
 class Presence(FloorTest):
     async def asyncSetUp(self):
         self.admin, self.meeting, self.tokens = await setup_programme(self.server)
@@ -701,6 +739,7 @@ class Record(FloorTest):
         self.assertEqual(byg["african"]["count"], 2)
         self.assertEqual(byg["asia_pacific"]["count"], 1)
         self.assertEqual(byg["latin_american_caribbean"]["count"], 1)
+        self.assertEqual(byg["organization"]["count"], 1)
         self.assertEqual(sum(r["count"] for r in st["by_group"]), 5)
         self.assertEqual(sum(r["spoken_ms"] for r in st["by_group"]), total(lambda s: True))
         byk = rows("by_kind")

@@ -135,7 +135,10 @@ class Moments(Recovery):
     async def test_list_closed(self):
         ke = await self.ask("kenya")
         await self.c["chair"].ok("queue.close", meeting=self.mid)
+        await self.admin.ok("meeting.update", meeting=self.mid, location="Room XVII")
         st = await self.crash_and_compare()
+        self.assertEqual((st["meeting"]["location"], st["meeting"]["sequence"]),
+                         ("Room XVII", 1))
         self.assertTrue(st["list_closed"])
         self.assertEqual([e["id"] for e in st["queue"]], [ke["id"]])
         self.assertIsNone(st["floor"])

@@ -8,11 +8,12 @@ import base64
 import json
 import os
 import socket
+import sqlite3
 import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (Client, ServerTest, assert_consecutive, join_programme,  # noqa: E402
+from harness import (Client, Server, ServerTest, assert_consecutive, join_programme,  # noqa: E402
                      main, seq_events, setup_programme)
 
 
@@ -161,6 +162,57 @@ class Sync(ServerTest):
         self.assertIsNone(st["floor"])
         for name in ["chair", "kenya", "japan"]:
             assert_consecutive(c[name], c[name].state["seq"], mid)
+
+    async def test_a_long_gap_gets_a_state(self):
+        """More than 10,000 missed events: a fresh state instead. The log is
+        grown offline (copies of the server's own queue.closed/opened rows
+        with new seqs), which also makes the restart replay a long log."""
+        admin, meeting, tokens = await setup_programme(self.server)
+        mid = meeting["id"]
+        c = await join_programme(self.server, meeting, tokens, who=["chair", "kenya"])
+        await c["kenya"].ok("floor.request", meeting=mid, kind="statement")
+        await c["chair"].ok("queue.close", meeting=mid)
+        await c["chair"].ok("queue.open", meeting=mid)
+        self.server.stop()
+        db = sqlite3.connect(self.server.db)
+        mnum = int(mid[1:])
+        rows = db.execute("SELECT seq, at, body FROM events WHERE meeting = ? ORDER BY seq",
+                          (mnum,)).fetchall()
+        self.assertEqual([json.loads(b)["ev"] for _, _, b in rows],
+                         ["queue.added", "queue.closed", "queue.opened"])
+        closed, opened = rows[1][2], rows[2][2]
+        extra = 10011  # odd: the list ends closed
+        new = []
+        for k in range(extra):
+            seq = 4 + k
+            body = json.loads(closed if k % 2 == 0 else opened)
+            body["seq"] = seq
+            new.append((mnum, seq, rows[2][1], json.dumps(body, separators=(",", ":"))))
+        db.executemany("INSERT INTO events (meeting, seq, at, body) VALUES (?, ?, ?, ?)", new)
+        db.commit()
+        db.close()
+        last = 3 + extra
+        self.server = Server(folder=self.server.dir).start()
+        k = await Client.connect(self.server, tokens["kenya"])
+        st = (await k.ok("meeting.join", meeting=mid, presence="room"))["state"]
+        self.assertEqual(st["seq"], last)
+        self.assertTrue(st["list_closed"])
+        self.assertEqual(len(st["queue"]), 1)
+        r = await k.ok("meeting.sync", meeting=mid, since=0)
+        self.assertNotIn("events", r)
+        self.assertEqual(r["state"]["seq"], last)
+        self.assertTrue(r["state"]["list_closed"])
+        self.assertEqual(r["state"]["queue"], st["queue"])
+        r = await k.ok("meeting.sync", meeting=mid, since=last - 10000)
+        self.assertEqual([e["seq"] for e in r["events"]], list(range(last - 9999, last + 1)))
+        r = await k.ok("meeting.sync", meeting=mid, since=last - 10001)
+        self.assertIn("state", r)
+        # and the log goes on from there
+        ch = await Client.connect(self.server, tokens["chair"])
+        await ch.ok("meeting.join", meeting=mid, presence="room")
+        await ch.ok("queue.open", meeting=mid)
+        ev = await k.event("queue.opened")
+        self.assertEqual(ev["seq"], last + 1)
 
     async def test_a_slow_client_is_resynced_and_slows_nobody(self):
         admin, meeting, tokens = await setup_programme(self.server)
