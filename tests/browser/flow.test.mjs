@@ -284,6 +284,14 @@ describe('browser client', () => {
     await page.goto(`${server.url}/stats.html?meeting=${encodeURIComponent(cast.meeting.id)}`);
     await page.locator('[data-testid="chart-delegation"] svg').waitFor();
     assert.ok(await page.locator('[data-testid="chart-delegation"] rect').count() >= 2);
+    assert.match(await page.locator('[data-testid="chart-delegation"] svg').textContent(), /Brazil/);
+    assert.match(await page.locator('[data-testid="stats-total"]').textContent(), /\d+ speeches/);
+    const csv = page.locator('[data-testid="record-csv"]');
+    if (await csv.count()) {
+      const res = await page.request.get(new URL(await csv.getAttribute('href'), server.url).href);
+      assert.equal(res.status(), 200, 'record.csv');
+      assert.ok((await res.text()).split('\n').length >= 2, 'a header row and speeches');
+    }
     await screenshot(page, '10-statistics');
   });
 

@@ -178,6 +178,8 @@ export default {
   'stats.key': 'الفئة',
   'stats.time': 'وقت الكلام',
   'stats.speeches': 'الكلمات',
+  'stats.total': 'عدد الكلمات: {n}، بمجموع {time}.',
+  'stats.record': 'تنزيل سجل الكلمات (CSV)',
   'stats.no_group': 'دون مجموعة إقليمية',
   'error.no_meeting': 'لم يُحدَّد اجتماع في العنوان.',
   'error.offline': 'غير متصل؛ أعد المحاولة بعد لحظة.',

@@ -179,6 +179,8 @@ export default {
   'stats.key': 'Category',
   'stats.time': 'Time spoken',
   'stats.speeches': 'Speeches',
+  'stats.total': '{n} speeches, {time} in all.',
+  'stats.record': 'Download the record of speeches (CSV)',
   'stats.no_group': 'No regional group',
   'error.no_meeting': 'No meeting was given in the address.',
   'error.offline': 'Not connected; try again in a moment.',

@@ -178,6 +178,8 @@ export default {
   'stats.key': 'Categoría',
   'stats.time': 'Tiempo de palabra',
   'stats.speeches': 'Intervenciones',
+  'stats.total': '{n} intervenciones, {time} en total.',
+  'stats.record': 'Descargar el registro de intervenciones (CSV)',
   'stats.no_group': 'Sin grupo regional',
   'error.no_meeting': 'La dirección no indica ninguna reunión.',
   'error.offline': 'Sin conexión; vuelva a intentarlo en un momento.',

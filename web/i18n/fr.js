@@ -178,6 +178,8 @@ export default {
   'stats.key': 'Catégorie',
   'stats.time': 'Temps de parole',
   'stats.speeches': 'Interventions',
+  'stats.total': '{n} interventions, {time} au total.',
+  'stats.record': 'Télécharger le relevé des interventions (CSV)',
   'stats.no_group': 'Sans groupe régional',
   'error.no_meeting': 'Aucune réunion n’est indiquée dans l’adresse.',
   'error.offline': 'Non connecté ; réessayez dans un instant.',

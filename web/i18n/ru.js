@@ -178,6 +178,8 @@ export default {
   'stats.key': 'Категория',
   'stats.time': 'Время выступлений',
   'stats.speeches': 'Выступления',
+  'stats.total': 'Выступлений: {n}, всего {time}.',
+  'stats.record': 'Скачать запись выступлений (CSV)',
   'stats.no_group': 'Без региональной группы',
   'error.no_meeting': 'В адресе не указано заседание.',
   'error.offline': 'Нет соединения; повторите попытку чуть позже.',

@@ -178,6 +178,8 @@ export default {
   'stats.key': '类别',
   'stats.time': '发言时间',
   'stats.speeches': '发言次数',
+  'stats.total': '共 {n} 次发言，合计 {time}。',
+  'stats.record': '下载发言记录（CSV）',
   'stats.no_group': '无区域集团',
   'error.no_meeting': '地址中未指明会议。',
   'error.offline': '未连接，请稍后重试。',

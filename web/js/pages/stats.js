@@ -5,7 +5,8 @@ import { h, render, $ } from '../dom.js';
 import { t, onLanguage } from '../i18n.js';
 import { boot, param, showError } from '../shell.js';
 import { barChart } from '../views/chart.js';
-import { groupName, presenceName, anyKindName } from '../fmt.js';
+import { groupName, presenceName, anyKindName, formatDuration } from '../fmt.js';
+import { formatNumber } from '../i18n.js';
 
 async function main() {
   const ctx = await boot({ page: 'stats' });
@@ -40,6 +41,19 @@ async function main() {
       meetings.map((m) => h('option', { value: m.id, selected: m.id === meetingId }, m.title))));
   }
 
+  // Totals from the by_presence rows (every speech is in the room or remote),
+  // and the record of speeches as CSV when the participant has a feed key.
+  function summary() {
+    const rows = stats.by_presence || [];
+    const count = rows.reduce((n, r) => n + (r.count || 0), 0);
+    const ms = rows.reduce((n, r) => n + (r.spoken_ms || 0), 0);
+    const feed = client.hello.feed;
+    return h('p', { class: 'lead', 'data-testid': 'stats-total' },
+      t('stats.total', { n: formatNumber(count), time: formatDuration(ms) }),
+      feed && meetingId ? [' ', h('a', { href: `/meetings/${encodeURIComponent(meetingId)}/record.csv?feed=${encodeURIComponent(feed)}`,
+        download: `record-${meetingId}.csv`, 'data-testid': 'record-csv' }, t('stats.record'))] : null);
+  }
+
   function draw() {
     const err = h('p', { class: 'error', role: 'alert', hidden: true });
     showError(err, error);
@@ -47,6 +61,7 @@ async function main() {
       h('h1', {}, t('stats.title')),
       picker(),
       err,
+      stats ? summary() : null,
       stats ? h('div', { class: 'charts' },
         barChart({ id: 'delegation', title: t('stats.by_delegation'), rows: stats.by_delegation, label: delegationName }),
         barChart({ id: 'group', title: t('stats.by_group'), rows: stats.by_group, label: (k) => (k ? groupName(k) : t('stats.no_group')) }),
