@@ -236,6 +236,9 @@ class AgendaAndObservers(FloorTest):
                          kind="point_of_order")
         self.assertIn("point of order", r["error"]["message"])
         await au.err("floor.request", "forbidden", meeting=self.mid, kind="right_of_reply")
+        # a withdrawn request is not an intervention
+        w = (await au.ok("floor.request", meeting=self.mid, kind="question"))["entry"]
+        await au.ok("floor.withdraw", meeting=self.mid, entry=w["id"])
         e = (await au.ok("floor.request", meeting=self.mid, kind="statement"))["entry"]
         self.assertEqual(e["allotted_ms"], 180000)
         self.assertEqual(e["delegation"]["kind"], "organization")
@@ -434,6 +437,19 @@ class Floor(FloorTest):
         await chair.ok("floor.end", meeting=self.mid)
         self.check_seq()
 
+    async def test_called_but_never_spoke(self):
+        jp = await self.ask("japan")
+        await self.c["chair"].ok("floor.next", meeting=self.mid)
+        sp = (await self.c["chair"].ok("floor.end", meeting=self.mid))["speech"]
+        self.assertEqual(sp["entry"], jp["id"])
+        self.assertIsNone(sp["started_at"])
+        self.assertEqual(sp["spoken_ms"], 0)
+        status, _, body = self.server.http_get("/meetings/%s/record.csv?feed=%s"
+                                               % (self.mid, self.tokens["japan_feed"]))
+        rows = list(csv.DictReader(io.StringIO(body.decode())))
+        self.assertEqual([(r["entry"], r["spoken_ms"]) for r in rows], [(jp["id"], "0")])
+        self.check_seq()
+
     async def test_ready_from_another_connection_of_the_delegation(self):
         jp = await self.ask("japan")
         other = await Client.connect(self.server, self.tokens["japan"])
@@ -556,6 +572,32 @@ class Meeting(FloorTest):
         self.check_seq()
 
 
+class TwoMeetings(FloorTest):
+    async def test_each_meeting_has_its_own_seq_and_listeners(self):
+        args = dict(title="Second", kind="other", format="virtual", tz="UTC",
+                    start="2027-03-10T10:00", end="2027-03-10T12:00",
+                    chair=self.tokens["ids"]["chair"])
+        m2 = (await self.admin.ok("meeting.create", **args))["meeting"]["id"]
+        both = self.c["kenya"]
+        st2 = (await both.ok("meeting.join", meeting=m2, presence="remote"))["state"]
+        self.assertEqual((st2["seq"], st2["queue"], st2["floor"]), (0, [], None))
+        await self.c["chair"].ok("meeting.join", meeting=m2, presence="room")
+        await self.ask("kenya")
+        e2 = (await both.ok("floor.request", meeting=m2, kind="statement"))["entry"]
+        self.assertEqual(e2["presence"], "remote")  # as joined to that meeting
+        await self.ask("japan")
+        await both.ok("floor.request", meeting=m2, kind="point_of_order")
+        await self.c["chair"].ok("floor.next", meeting=m2)
+        await both.wait_for(lambda: len(seq_events(both, m2)) == 4)
+        self.assertEqual([e["seq"] for e in seq_events(both, m2)], [1, 2, 3, 4])
+        self.assertEqual([e["seq"] for e in seq_events(both, self.mid)], [1, 2])
+        # those joined to the first meeting only heard nothing of the second
+        await self.c["viewer"].wait_for(lambda: len(seq_events(self.c["viewer"])) == 2)
+        self.assertEqual({e["meeting"] for e in seq_events(self.c["viewer"])}, {self.mid})
+        await self.c["japan"].err("floor.request", "conflict", meeting=m2, kind="statement")
+        self.check_seq()
+
+
 class Presence(FloorTest):
     async def asyncSetUp(self):
         self.admin, self.meeting, self.tokens = await setup_programme(self.server)
@@ -642,6 +684,29 @@ class ExpiryWarn(FloorTest):
         sp = (await chair.ok("floor.end", meeting=self.mid))["speech"]
         self.assertGreaterEqual(sp["spoken_ms"], 4000)
         self.assertEqual(sp["allotted_ms"], 4000)
+        self.check_seq()
+
+
+    async def test_overrun_remote_speaker_disconnect_pauses(self):
+        chair = self.c["chair"]
+        await self.ask("japan")
+        await chair.ok("floor.next", meeting=self.mid)
+        await self.c["japan"].ok("floor.ready", meeting=self.mid)
+        await chair.event("floor.expired", timeout=10)
+        await asyncio.sleep(1.2)
+        # extended by less than the overrun: still overrun, no new expiry
+        await chair.ok("floor.extend", meeting=self.mid, seconds=1)
+        f = (await self.state())["floor"]
+        self.assertTrue(f["overrun"])
+        self.assertEqual(f["allotted_ms"], 2000)
+        japan = self.c.pop("japan")
+        await japan.close()
+        ev = await chair.wait_for(lambda: [e for e in seq_events(chair)
+                                           if e["ev"] == "floor.changed"
+                                           and e["floor"]["paused"]])
+        self.assertEqual(ev[0]["floor"]["pause_reason"], "disconnected")
+        self.assertTrue(ev[0]["floor"]["overrun"])
+        self.assertEqual([e for e in seq_events(chair) if e["ev"] == "floor.expired"][1:], [])
         self.check_seq()
 
 
