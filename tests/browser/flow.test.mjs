@@ -276,7 +276,21 @@ describe('browser client', () => {
     }
     await page.locator('[data-testid="qr-toggle"]').click();
     await page.locator('.qrbox').waitFor();
+    assert.match(await page.locator('.qrbox code').textContent(), /\/#token=/);
+    const vendored = (await page.request.get(`${server.url}/vendor/qrcode.js`)).status() === 200;
+    assert.equal(await page.locator('svg.qr').count(), vendored ? 1 : 0, `QR drawn iff web/vendor is there (${vendored})`);
     await screenshot(page, '09-schedule');
+  });
+
+  it('shows the plain link when the QR encoder is missing', async () => {
+    const page = await newPage(browser);
+    await page.route('**/vendor/qrcode.js', (route) => route.fulfill({ status: 404, body: 'no' }));
+    await page.goto(`${server.url}/schedule.html#token=${encodeURIComponent(cast.delegateA.token)}`);
+    await page.locator('[data-testid="qr-toggle"]').click();
+    await page.locator('.qrbox code').waitFor();
+    assert.equal(await page.locator('svg.qr').count(), 0);
+    assert.match(await page.locator('.qrbox').textContent(), /not available/);
+    await page.context().close();
   });
 
   it('draws the statistics as SVG bar charts', async () => {
