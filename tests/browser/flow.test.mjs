@@ -332,6 +332,12 @@ describe('browser client', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `no horizontal scrolling (overflow ${overflow}px)`);
     await screenshot(page, '11-phone');
+    const chair = await newPage(browser, { viewport: { width: 390, height: 844 }, context: { isMobile: true, hasTouch: true } });
+    await chair.goto(`${server.url}/meeting.html?meeting=${encodeURIComponent(cast.meeting.id)}&presence=room#token=${encodeURIComponent(cast.chair.token)}`);
+    await chair.locator('[data-testid="chair"]').waitFor();
+    assert.ok(await chair.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 1, 'chair console fits a phone');
+    await screenshot(chair, '11b-phone-chair');
+    await chair.context().close();
   });
 
   it('left no script errors in any page', () => {
