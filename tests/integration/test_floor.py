@@ -8,6 +8,7 @@ import asyncio
 import csv
 import io
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -87,7 +88,7 @@ class ListOfSpeakers(FloorTest):
         self.assertEqual(br_ror2["allotted_ms"], 180000)
         r = await self.c["brazil"].err("floor.request", "limit", meeting=self.mid,
                                        kind="right_of_reply")
-        self.assertIn("2", r["error"]["message"])
+        self.assertRegex(r["error"]["message"], r"\b2\b")
         # one waiting statement per delegation per item
         await self.c["kenya"].err("floor.request", "conflict", meeting=self.mid,
                                   kind="statement")
@@ -244,7 +245,7 @@ class AgendaAndObservers(FloorTest):
         self.assertEqual(e["delegation"]["kind"], "organization")
         # at most one intervention per item: the limit, saying the limit
         r = await au.err("floor.request", "limit", meeting=self.mid, kind="question")
-        self.assertIn("1", r["error"]["message"])
+        self.assertRegex(r["error"]["message"], r"\b1\b")
         # it still holds after speaking
         await self.c["chair"].ok("floor.next", meeting=self.mid)
         await self.c["chair"].ok("floor.end", meeting=self.mid)
@@ -279,7 +280,7 @@ class ObserversAnywhere(FloorTest):
         await au.ok("floor.request", meeting=self.mid, kind="statement")
         await au.ok("floor.request", meeting=self.mid, kind="question")
         r = await au.err("floor.request", "limit", meeting=self.mid, kind="question")
-        self.assertIn("2", r["error"]["message"])
+        self.assertRegex(r["error"]["message"], r"\b2\b")
         self.check_seq()
 
 
@@ -294,7 +295,7 @@ class ObserversNowhere(FloorTest):
         self.assertEqual(e["allotted_ms"], 60000)
         r = await self.c["kenya"].err("floor.request", "limit", meeting=self.mid,
                                       kind="right_of_reply")
-        self.assertIn("1", r["error"]["message"])
+        self.assertRegex(r["error"]["message"], r"\b1\b")
         self.check_seq()
 
 
@@ -840,6 +841,50 @@ class Record(FloorTest):
         self.assertEqual(self.server.http_get(
             "/meetings/m999/record.csv?feed=%s" % self.tokens["kenya_feed"])[0], 404)
         self.check_seq()
+
+
+class Demo(ServerTest):
+    server_args = ("--demo",)
+
+    async def test_invite_links_let_a_newcomer_request_and_give_the_floor(self):
+        links = {}
+        for _ in range(100):
+            links = {label.strip(): token for label, token in re.findall(
+                r"^  (.+?) +https?://\S+/#token=(\S+)$", self.server.read_log(), re.M)}
+            if len(links) >= 6:
+                break
+            await asyncio.sleep(0.05)
+        self.assertEqual(set(links), {"chair", "delegate (Kenya, in the room)",
+                                      "delegate (Japan, remote)", "observer (African Union)",
+                                      "viewer", "secretariat"}, links)
+        links["delegate"] = links["delegate (Kenya, in the room)"]
+        links["japan"] = links["delegate (Japan, remote)"]
+        chair = await Client.connect(self.server, links["chair"])
+        meetings = (await chair.ok("meeting.list"))["meetings"]
+        hybrid = [m for m in meetings if m["kind"] == "thematic"][0]
+        st = (await chair.ok("meeting.join", meeting=hybrid["id"], presence="room"))["state"]
+        self.assertIn("attendance", st)
+        delegate = await Client.connect(self.server, links["delegate"])
+        await delegate.ok("meeting.join", meeting=hybrid["id"], presence="room")
+        e = (await delegate.ok("floor.request", meeting=hybrid["id"], kind="statement"))["entry"]
+        r = await chair.ok("floor.next", meeting=hybrid["id"])
+        self.assertEqual(r["entry"]["id"], e["id"])
+        f = (await delegate.event("floor.changed"))["floor"]
+        self.assertEqual((f["entry"]["id"], f["phase"]), (e["id"], "speaking"))
+        await chair.ok("floor.end", meeting=hybrid["id"])
+        # the remote delegate: called, then ready
+        japan = await Client.connect(self.server, links["japan"])
+        await japan.ok("meeting.join", meeting=hybrid["id"], presence="remote")
+        e = (await japan.ok("floor.request", meeting=hybrid["id"], kind="question"))["entry"]
+        await chair.ok("floor.give", meeting=hybrid["id"], entry=e["id"])
+        f = (await japan.event("floor.changed"))["floor"]
+        self.assertEqual(f["phase"], "calling")
+        await japan.ok("floor.ready", meeting=hybrid["id"])
+        f = (await japan.event("floor.changed"))["floor"]
+        self.assertEqual(f["phase"], "speaking")
+        viewer = await Client.connect(self.server, links["viewer"])
+        await viewer.ok("meeting.join", meeting=hybrid["id"], presence="remote")
+        await viewer.err("floor.request", "forbidden", meeting=hybrid["id"], kind="statement")
 
 
 if __name__ == "__main__":
