@@ -37,7 +37,9 @@ export function tick(root, floor) {
   const left = remainingMs(floor);
   const level = clockLevel(floor);
   for (const el of root.querySelectorAll('[data-clock]')) {
-    el.textContent = level === 'over' ? `+${formatMs(Math.max(0, -left))}` : formatMs(Math.max(0, left));
+    // Time left is rounded up (a countdown reads 0:00 only when time is up),
+    // so left + spoken adds up to the allotment on screen.
+    el.textContent = level === 'over' ? `+${formatMs(Math.max(0, -left))}` : formatMs(Math.ceil(Math.max(0, left) / 1000) * 1000);
     el.dataset.level = level;
     el.classList.toggle('warn', level === 'warn');
     el.classList.toggle('over', level === 'over');
