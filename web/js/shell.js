@@ -7,16 +7,18 @@ import { initI18n, t, LANGUAGES, currentLanguage, setLanguage, onLanguage } from
 import { takeToken } from './session.js';
 import { Client } from './ws.js';
 
-let politeTimer = null;
+const liveTimers = {};
 
 /** Say msg through the aria-live region (assertive for "you have the floor"). */
 export function announce(msg, assertive = false) {
   const el = $(assertive ? '#live-assertive' : '#live');
   if (!el) return;
   el.textContent = '';
-  clearTimeout(politeTimer);
-  // A fresh text node after a tick makes screen readers read it even if equal.
-  politeTimer = setTimeout(() => { el.textContent = msg; }, 50);
+  // A fresh text after a tick makes screen readers read it even if it equals
+  // the last one. Each region has its own timer, so "you have the floor"
+  // (assertive) does not swallow "X has the floor" (polite).
+  clearTimeout(liveTimers[el.id]);
+  liveTimers[el.id] = setTimeout(() => { el.textContent = msg; }, 50);
 }
 
 function languagePicker() {

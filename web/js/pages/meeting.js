@@ -36,7 +36,9 @@ async function main() {
 
   const me = () => client.hello.participant;
   const myDel = () => client.hello.delegation || {};
-  const isMine = (e) => Boolean(e) && (e.delegation?.id === myDel().id || e.participant === me().id);
+  // A delegation holds its places on the list: any of its participants may
+  // withdraw or rename them, and all of them see "you have the floor".
+  const isMine = (e) => Boolean(e) && ((myDel().id && e.delegation?.id === myDel().id) || e.participant === me().id);
   const isChair = () => {
     const role = me().role;
     const chairId = store.state?.meeting?.chair;
