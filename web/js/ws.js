@@ -78,6 +78,8 @@ export class Client {
         this.stopped = true;
         this.setStatus('refused');
         this.ws?.close();
+      } else {
+        this.ws?.close(); // no hello, no session: start again (with backoff)
       }
     }
   }
