@@ -21,11 +21,13 @@ function row(ctx, e, i) {
   const chair = ctx.isChair && !ctx.readOnly;
   const name = e.speaker || e.delegation?.name || '';
   const move = (to) => ctx.act('queue.move', { entry: e.id, position: to }, t('announce.moved', { name, pos: to + 1 }));
+  // Accessible names start with the visible text (WCAG 2.5.3, label in name)
+  // and add whose entry it is.
   const actions = [];
   if (!ctx.readOnly) {
     if (chair) {
       actions.push(
-        h('button', { type: 'button', class: 'small primary', 'aria-label': t('queue.give_to', { name }), 'data-testid': 'give', 'data-key': `give-${e.id}`,
+        h('button', { type: 'button', class: 'small primary', 'aria-label': `${t('queue.give')}: ${name}`, 'data-testid': 'give', 'data-key': `give-${e.id}`,
           onClick: () => ctx.act('floor.give', { entry: e.id }) }, t('queue.give')),
         h('button', { type: 'button', class: 'small icon', 'aria-label': t('queue.up', { name }), disabled: i === 0,
           onClick: () => move(i - 1), 'data-key': `up-${e.id}` }, '▲'),
@@ -33,14 +35,14 @@ function row(ctx, e, i) {
           onClick: () => move(i + 1), 'data-key': `down-${e.id}` }, '▼'));
     }
     if (mine || chair) {
-      actions.push(h('button', { type: 'button', class: 'small', 'data-testid': 'rename', 'data-key': `rename-${e.id}`, 'aria-label': t('queue.rename_for', { name }),
+      actions.push(h('button', { type: 'button', class: 'small', 'data-testid': 'rename', 'data-key': `rename-${e.id}`, 'aria-label': `${t('queue.rename')}: ${name}`,
         onClick: () => ctx.setEditing(e.id) }, t('queue.rename')));
     }
     if (mine) {
       actions.push(h('button', { type: 'button', class: 'small danger', 'data-testid': 'withdraw', 'data-key': `withdraw-${e.id}`,
         onClick: () => ctx.act('floor.withdraw', { entry: e.id }, t('announce.withdrawn')) }, t('queue.withdraw')));
     } else if (chair) {
-      actions.push(h('button', { type: 'button', class: 'small danger', 'aria-label': t('queue.remove_for', { name }), 'data-testid': 'remove', 'data-key': `remove-${e.id}`,
+      actions.push(h('button', { type: 'button', class: 'small danger', 'aria-label': `${t('queue.remove')}: ${name}`, 'data-testid': 'remove', 'data-key': `remove-${e.id}`,
         onClick: () => ctx.act('queue.remove', { entry: e.id }) }, t('queue.remove')));
     }
   }
