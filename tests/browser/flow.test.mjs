@@ -231,6 +231,12 @@ describe('browser client', () => {
     await pages.chair.locator('[data-testid="chair-list-toggle"]').click();
     await until(async () => /closed/.test(await pages.proj.locator('[data-testid="list-badge"]').textContent()), 'closed on the projector');
     await until(async () => /closed/.test(await pages.obs.locator('[data-testid="request-blocked"]').textContent().catch(() => '')), 'the observer told the list is closed');
+    // A State may still raise a point of order on a closed list.
+    const a = pages.a;
+    await a.locator('[data-testid="request-notice"]').waitFor();
+    assert.ok(await a.locator('[data-testid="kind-statement"]').isDisabled());
+    assert.ok(!(await a.locator('[data-testid="kind-point_of_order"]').isDisabled()));
+    assert.ok(await a.locator('[data-testid="kind-point_of_order"]').isChecked());
   });
 
   it('lays Arabic out right to left and remembers the choice', async () => {

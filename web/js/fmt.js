@@ -46,7 +46,8 @@ export function formatDuration(ms) {
 
 export const kindName = (k) => tOr(`kind.${k}`, k);
 export const presenceName = (p) => tOr(`presence.${p}`, p);
-export const groupName = (g) => tOr(`group.${g}`, g);
+/** A regional group, or for observers (plenaryd keys them so) the delegation kind. */
+export const groupName = (g) => tOr(`group.${g}`, tOr(`dkind.${g}`, g));
 export const formatName = (f) => tOr(`format.${f}`, f);
 export const pillarName = (p) => tOr(`pillar.${p}`, p);
 export const delegationKindName = (k) => tOr(`dkind.${k}`, k);

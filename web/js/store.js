@@ -179,19 +179,21 @@ export class MeetingStore {
   }
 }
 
-// queue.added carries no position in the contract: place the entry as the
-// policy orders the list (points of order first, rights of reply last), unless
-// the server adds a position.
+// queue.added carries no position: place the entry as plenaryd does (its
+// docs/PROTOCOL.md, G), after the last waiting entry of its own class or an
+// earlier one (points of order, then statements and questions, then rights of
+// reply), so the chair's moves are kept. A position from the server wins.
+const CLASS = { point_of_order: 0, statement: 1, question: 1, right_of_reply: 2 };
+const classOf = (e) => CLASS[e.kind] ?? 1;
+
 function insertByPosition(q, entry, position) {
   if (typeof position === 'number' && position >= 0 && position <= q.length) {
     q.splice(position, 0, entry);
     return;
   }
-  let at = q.length;
-  if (entry.kind === 'point_of_order') {
-    at = q.findIndex((e) => e.kind !== 'point_of_order');
-  } else if (entry.kind !== 'right_of_reply') {
-    at = q.findIndex((e) => e.kind === 'right_of_reply');
+  let at = 0;
+  for (let i = q.length - 1; i >= 0; i--) {
+    if (classOf(q[i]) <= classOf(entry)) { at = i + 1; break; }
   }
-  q.splice(at < 0 ? q.length : at, 0, entry);
+  q.splice(at, 0, entry);
 }

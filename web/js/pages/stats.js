@@ -63,8 +63,8 @@ async function main() {
       err,
       stats ? summary() : null,
       stats ? h('div', { class: 'charts' },
-        barChart({ id: 'delegation', title: t('stats.by_delegation'), rows: stats.by_delegation, label: delegationName }),
-        barChart({ id: 'group', title: t('stats.by_group'), rows: stats.by_group, label: (k) => (k ? groupName(k) : t('stats.no_group')) }),
+        barChart({ id: 'delegation', title: t('stats.by_delegation'), rows: (stats.by_delegation || []).map((r) => ({ ...r, label: r.name })), label: delegationName }),
+        barChart({ id: 'group', title: t('stats.by_group'), rows: stats.by_group, label: (k) => (k ? groupName(k) : t('stats.no_group')) }), // observers: their kind
         barChart({ id: 'presence', title: t('stats.by_presence'), rows: stats.by_presence, label: presenceName }),
         barChart({ id: 'kind', title: t('stats.by_kind'), rows: stats.by_kind, label: anyKindName }))
         : meetingId && !error ? h('p', { class: 'loading' }, t('loading')) : null);

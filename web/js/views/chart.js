@@ -27,7 +27,7 @@ export function barChart({ id, title, rows, label = (k) => k }) {
     const y = GAP + i * (BAR + GAP);
     const w = Math.max(2, Math.round(((r.spoken_ms || 0) / max) * plotW));
     const value = `${formatDuration(r.spoken_ms)} · ${t('stats.count', { n: formatNumber(r.count || 0) })}`;
-    const name = String(label(r.key) ?? '');
+    const name = String(r.label || label(r.key) || '');
     return s('g', { class: 'bar-row' },
       s('title', {}, `${name}: ${value}`),
       s('text', { x: x(LABEL_W - 8), y: y + BAR / 2, class: 'label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, shorten(name)),
@@ -42,5 +42,5 @@ export function barChart({ id, title, rows, label = (k) => k }) {
     data.length ? h('details', {}, h('summary', {}, t('stats.table')),
       h('table', {},
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('stats.key')), h('th', { scope: 'col' }, t('stats.time')), h('th', { scope: 'col' }, t('stats.speeches')))),
-        h('tbody', {}, data.map((r) => h('tr', {}, h('td', {}, label(r.key)), h('td', {}, formatDuration(r.spoken_ms)), h('td', {}, formatNumber(r.count || 0))))))) : null);
+        h('tbody', {}, data.map((r) => h('tr', {}, h('td', {}, r.label || label(r.key)), h('td', {}, formatDuration(r.spoken_ms)), h('td', {}, formatNumber(r.count || 0))))))) : null);
 }

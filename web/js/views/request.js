@@ -17,7 +17,10 @@ export function requestRules({ state, policy, hello, currentItem, items }) {
   const isState = role === 'delegate' && (myDel.kind === 'state' || !myDel.kind);
   const mineWaiting = state.queue.filter((e) => e.delegation?.id === myDel.id);
   let blocked = null;
-  if (state.list_closed) blocked = t('reason.list_closed');
+  // A closed list still takes a point of order from a State (it is not a
+  // request to speak on the item), so a closed list blocks the other kinds only.
+  const closed = state.list_closed;
+  if (closed && !isState) blocked = t('reason.list_closed');
   if (!blocked && role === 'observer') {
     const rule = policy.observer_items || 'stakeholder';
     if (rule === 'none') blocked = t('reason.observers_none');
@@ -32,10 +35,11 @@ export function requestRules({ state, policy, hello, currentItem, items }) {
   const kinds = KINDS.map((kind) => {
     let reason = null;
     if ((kind === 'point_of_order' || kind === 'right_of_reply') && !isState) reason = t('reason.states_only');
+    else if (closed && kind !== 'point_of_order') reason = t('reason.list_closed');
     else if (kind === 'statement' && mineWaiting.some((e) => e.kind === 'statement')) reason = t('reason.already_listed');
     return { kind, reason };
   });
-  return { blocked, kinds, isState };
+  return { blocked, kinds, isState, notice: closed && !blocked ? t('reason.list_closed') : null };
 }
 
 /**
@@ -85,6 +89,7 @@ export function requestPanel(rules, ui, hello, currentItem, submit, redraw) {
   h('h2', {}, t('request.title')),
   h('p', { class: 'muted' }, t('request.item', { item: itemLabel(currentItem) })),
   rules.blocked ? h('p', { class: 'notice', 'data-testid': 'request-blocked' }, rules.blocked) : null,
+  rules.notice ? h('p', { class: 'notice', 'data-testid': 'request-notice' }, rules.notice) : null,
   h('fieldset', {}, h('legend', {}, t('request.kind')), radios),
   h('div', { class: 'field' }, h('label', { for: 'req-speaker' }, t('request.speaker')), speaker),
   behalf,
