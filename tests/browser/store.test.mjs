@@ -116,3 +116,14 @@ test('an offline sync does not spin', async () => {
   assert.equal(c.calls.filter((x) => x.op === 'meeting.sync').length, 1);
   assert.equal(s.state.seq, 1);
 });
+
+test('a new entry goes after the last of its class or an earlier one, keeping the chair\'s moves', async () => {
+  const moved = [entry('s1'), entry('p1', 'point_of_order'), entry('r1', 'right_of_reply')];
+  const c = scriptedClient({ 'meeting.join': () => ({ state: state(1, moved) }) });
+  const s = new MeetingStore(c, 'm1');
+  await s.join('room');
+  c.emit({ ev: 'queue.added', meeting: 'm1', seq: 2, entry: entry('p2', 'point_of_order') });
+  c.emit({ ev: 'queue.added', meeting: 'm1', seq: 3, entry: entry('q1', 'question') });
+  c.emit({ ev: 'queue.added', meeting: 'm1', seq: 4, entry: entry('r2', 'right_of_reply') });
+  assert.deepEqual(s.state.queue.map((e) => e.id), ['s1', 'p1', 'p2', 'q1', 'r1', 'r2']);
+});
