@@ -411,6 +411,7 @@ static void parse_flags(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	parse_flags(argc, argv);
+	setvbuf(stdout, NULL, _IOLBF, 0); /* progress lines reach a pipe or a file as they happen */
 	raise_nofile();
 	srandom((unsigned)now_ns());
 	g.deadline = now_ns() + (uint64_t)(g.timeout_s * 1e9);
