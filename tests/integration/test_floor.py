@@ -15,7 +15,10 @@ sys.path.insert(0, os.path.dirname(__file__))
 from harness import (Client, ServerTest, assert_consecutive, join_programme,  # noqa: E402
                      main, seq_events, setup_programme)
 
-SEQ_CHECKED = ["chair", "kenya", "japan", "brazil", "au", "viewer"]
+
+
+def durable_state(state):
+    return {k: v for k, v in state.items() if k not in ("server_time", "attendance")}
 
 
 class FloorTest(ServerTest):
@@ -194,6 +197,42 @@ class ListOfSpeakers(FloorTest):
         self.assertFalse((await self.state("kenya"))["list_closed"])
         await self.c["chair"].err("queue.open", "conflict", meeting=self.mid)
         await self.ask("kenya")
+        self.check_seq()
+
+    async def test_bad_requests_change_nothing(self):
+        ke = await self.ask("kenya")
+        await self.c["chair"].ok("floor.next", meeting=self.mid)
+        before = await self.state()
+        seen = len(seq_events(self.c["viewer"]))
+        k, ch = self.c["kenya"], self.c["chair"]
+        for c, op, args, field in [
+                (k, "floor.request", dict(kind="statement", colour="red"), "colour"),
+                (k, "floor.request", dict(kind=5), "kind"),
+                (k, "floor.request", dict(), "kind"),
+                (k, "floor.request", dict(kind="statement", speaker=""), "speaker"),
+                (k, "floor.request", dict(kind="statement", speaker="a\nb"), "speaker"),
+                (k, "floor.request", dict(kind="statement", speaker="x" * 200), "speaker"),
+                (k, "floor.request", dict(kind="statement", on_behalf=7), "on_behalf"),
+                (k, "entry.update", dict(entry=ke["id"]), "speaker"),
+                (ch, "floor.extend", dict(seconds="30"), "seconds"),
+                (ch, "floor.extend", dict(seconds=1.5), "seconds"),
+                (ch, "floor.extend", dict(seconds=3601), "seconds"),
+                (ch, "queue.move", dict(entry=ke["id"], position="first"), "position"),
+                (ch, "queue.move", dict(entry=ke["id"], position=-1), "position"),
+                (ch, "item.open", dict(), "item"),
+                (ch, "floor.give", dict(entry=5), "entry"),
+                (ch, "floor.pause", dict(why="tea"), "why")]:
+            r = await c.err(op, "bad_request", meeting=self.mid, **args)
+            self.assertIn(field, r["error"]["message"], (op, args, r))
+        r = await ch.err("floor.end", "bad_request")
+        self.assertIn("meeting", r["error"]["message"])
+        await ch.err("floor.end", "bad_request", meeting=5)
+        self.assertEqual(durable_state(await self.state()), durable_state(before))
+        self.assertEqual(len(seq_events(self.c["viewer"])), seen)
+        # once called, the entry is no longer the delegation's to rename
+        await k.err("entry.update", "not_found", meeting=self.mid, entry=ke["id"],
+                    speaker="Someone else")
+        await k.err("floor.withdraw", "not_found", meeting=self.mid, entry=ke["id"])
         self.check_seq()
 
     async def test_must_join_first(self):
