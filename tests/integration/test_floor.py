@@ -684,6 +684,26 @@ class Presence(FloorTest):
         st = (await chair.ok("meeting.join", meeting=self.mid, presence="room"))["state"]
         att = {a["participant"]: a for a in st["attendance"]}
         self.assertIs(att[ids["kenya"]]["online"], False)
+        # two lines for Brazil: offline only when the last one drops, and
+        # online again when one comes back
+        b1 = await Client.connect(self.server, self.tokens["brazil"])
+        await b1.ok("meeting.join", meeting=self.mid, presence="room")
+        b2 = await Client.connect(self.server, self.tokens["brazil"])
+        await b2.ok("meeting.join", meeting=self.mid, presence="room")
+        await chair.wait_for(lambda: len(presence_of(chair, "brazil", online=True)) == 2)
+        await b1.close()
+        await chair.ok("meeting.list")  # a round trip after the close was handled
+        await asyncio.sleep(0.2)
+        self.assertEqual(presence_of(chair, "brazil", online=False), [])
+        st = (await chair.ok("meeting.join", meeting=self.mid, presence="room"))["state"]
+        self.assertIs({a["participant"]: a for a in st["attendance"]}[ids["brazil"]]["online"],
+                      True)
+        await b2.close()
+        await chair.wait_for(lambda: presence_of(chair, "brazil", online=False))
+        b3 = await Client.connect(self.server, self.tokens["brazil"])
+        await b3.ok("meeting.join", meeting=self.mid, presence="remote")
+        await chair.wait_for(lambda: presence_of(chair, "brazil", online=True,
+                                                 presence="remote"))
         # an event everyone hears, after which nobody but the presiding has
         # had a presence event
         await chair.ok("queue.close", meeting=self.mid)
