@@ -66,6 +66,8 @@ void conn_open(struct conn *c, enum role role, int vi, const char *tok);
 void conn_close(struct conn *c);
 /* Runs one epoll_wait pass over every client; exits when --timeout passes. */
 void pump(int timeout_ms);
+/* Sends one text frame as it is. */
+void ws_send_text(struct conn *c, const char *p, size_t len);
 /* Sends a request on c, stealing req; returns the id its reply will carry. */
 uint32_t send_req(struct conn *c, json_t *req);
 /* Waits (30 s at most, else exit) for the reply to id on a control client; caller owns it. */

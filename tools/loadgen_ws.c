@@ -148,6 +148,11 @@ static void ws_send(struct conn *c, unsigned opcode, const char *p, size_t len)
 	flush_out(c);
 }
 
+void ws_send_text(struct conn *c, const char *p, size_t len)
+{
+	ws_send(c, 0x1, p, len);
+}
+
 /* Sends a request; steals req; returns the id its reply will carry. */
 uint32_t send_req(struct conn *c, json_t *req)
 {
