@@ -136,65 +136,29 @@ static char *read_token(const char *path)
 	return strdup(buf);
 }
 
-/*
- * The server allows a session a burst of 60 requests, then 30 a second (ops.c), so the
- * invites are spread over several secretariat sessions, INVITES_PER_SESSION each, all
- * pipelined; a rate_limited reply is sent again a little later. The sessions are
- * closed before the server's RSS is read.
- */
-#define INVITES_PER_SESSION 50
-#define MAX_INVITE_SESSIONS 512
+static json_t *make_invite(int i, void *arg)
+{
+	char name[32];
+	snprintf(name, sizeof name, "Viewer %d", i);
+	return json_pack("{s:s, s:s, s:s, s:s}", "op", "participant.invite", "delegation",
+			 (const char *)arg, "name", name, "role", "viewer");
+}
+
+static void got_invite(int i, json_t *r, void *arg)
+{
+	(void)arg;
+	g.tokens[i] = take_str(json_incref(r), NULL, "token");
+}
 
 static void invite_viewers(const char *delegation)
 {
-	int k = g.participants, ns = (k + INVITES_PER_SESSION - 1) / INVITES_PER_SESSION;
-	int done = 0, next = 0, retries = 0;
-	uint64_t t = now_ns();
-	struct conn *s;
-	uint32_t *ids = calloc((size_t)k, sizeof *ids);
-	ns = ns > MAX_INVITE_SESSIONS ? MAX_INVITE_SESSIONS : ns;
-	s = calloc((size_t)ns, sizeof *s);
-	g.tokens = calloc((size_t)k, sizeof *g.tokens);
-	if (!ids || !s || !g.tokens) { perror("calloc"); exit(1); }
-	for (int i = 0; i < ns; i++)
-		conn_open(&s[i], R_ADMIN, i, g.admin_tok);
-	for (int i = 0; i < ns; i++)
-		wait_ctl_ready(&s[i]);
-	while (done < k) {
-		while (next < k && next - done < 64 * ns) {
-			char name[32];
-			snprintf(name, sizeof name, "Viewer %d", next);
-			ids[next] = send_req(&s[next % ns], json_pack("{s:s, s:s, s:s, s:s}", "op",
-				"participant.invite", "delegation", delegation, "name", name,
-				"role", "viewer"));
-			next++;
-		}
-		json_t *r = wait_reply(ids[done]);
-		const char *code = json_string_value(json_object_get(json_object_get(r, "error"), "code"));
-		if (code && strcmp(code, "rate_limited") == 0 && retries++ < 100000) {
-			char name[32];
-			json_decref(r);
-			pump(20);
-			snprintf(name, sizeof name, "Viewer %d", done);
-			ids[done] = send_req(&s[done % ns], json_pack("{s:s, s:s, s:s, s:s}", "op",
-				"participant.invite", "delegation", delegation, "name", name,
-				"role", "viewer"));
-			continue;
-		}
-		if (!json_is_true(json_object_get(r, "ok"))) {
-			char *txt = json_dumps(r, JSON_COMPACT);
-			fprintf(stderr, "loadgen: viewer invite refused: %s\n", txt ? txt : "?");
-			exit(1);
-		}
-		g.tokens[done++] = take_str(r, NULL, "token");
-	}
-	for (int i = 0; i < ns; i++)
-		conn_close(&s[i]);
-	free(ids);
-	free(s);
-	double dt = (double)(now_ns() - t) / 1e9;
-	printf("%s: invited %d viewer participants over %d sessions in %.2f s (%.0f/s, %d "
-	       "rate-limited retries)\n", g.label, k, ns, dt, k / dt, retries);
+	int retries = 0;
+	g.tokens = calloc((size_t)g.participants, sizeof *g.tokens);
+	if (!g.tokens) { perror("calloc"); exit(1); }
+	double dt = pipelined(g.participants, g.admin_tok, make_invite, got_invite,
+			      (void *)delegation, &retries);
+	printf("%s: invited %d viewer participants in %.2f s (%.0f/s, %d rate-limited "
+	       "retries)\n", g.label, g.participants, dt, g.participants / dt, retries);
 }
 
 /* The meeting and its people; returns after the delegate holds the floor (pause mode). */
@@ -214,6 +178,7 @@ static void setup(void)
 	json_t *r = rpc(adm, json_pack("{s:s, s:s, s:s, s:s}", "op", "participant.invite",
 		"delegation", d_org, "name", "Bench Chair", "role", "chair"), "invite chair");
 	chair_tok = take_str(json_incref(r), NULL, "token");
+	g.chair_feed = take_str(json_incref(r), NULL, "feed");
 	chair_pid = take_str(r, "participant", "id");
 	dlg_tok = take_str(rpc(adm, json_pack("{s:s, s:s, s:s, s:s}", "op", "participant.invite",
 		"delegation", d_state, "name", "Bench Delegate", "role", "delegate"),
@@ -241,7 +206,9 @@ static void setup(void)
 		json_decref(rpc(chair, json_pack("{s:s, s:s}", "op", "floor.next", "meeting",
 			g.meeting), "floor.next"));
 	}
-	free(d_state); free(d_org); free(chair_pid); free(chair_tok); free(dlg_tok);
+	g.chair_id = chair_pid; /* kept for the extra measurements (loadgen_extra.c) */
+	g.chair_tok = chair_tok;
+	free(d_state); free(d_org); free(dlg_tok);
 }
 
 static void open_viewers(void)
@@ -397,7 +364,9 @@ static void print_hist_delta(const struct hist *a, const struct hist *b)
  * op: a frame in, a JSON parse and an error reply out, no database, and it does not
  * count against anyone's rate limit more than once every N/rate seconds.
  */
-static int g_in_rate, g_in_seconds = 5;
+static int g_in_rate, g_in_seconds = 5, g_ical;
+static long g_events;
+static const char *g_save, *g_join_file;
 
 static double server_cpu_pct(int rate)
 {
@@ -435,7 +404,8 @@ static void usage(FILE *to)
 	fprintf(to, "usage: loadgen [--host IP] --port PORT [-n N] [-m M] [--warmup W]\n"
 		"  [--participants K] [--token-file FILE] [--pid SERVER_PID] [--op pause|next]\n"
 		"  [--event NAME] [--window W] [--timeout S] [--label NAME] [--check]\n"
-		"  [--in-rate FRAMES_PER_S] [--in-seconds S]\n");
+		"  [--in-rate FRAMES_PER_S] [--in-seconds S]\n"
+		"  [--ical MEETINGS] [--events E --save FILE] [--join-time FILE]\n");
 }
 
 static void parse_flags(int argc, char **argv)
@@ -445,7 +415,8 @@ static void parse_flags(int argc, char **argv)
 		{ "participants", 1, 0, 'k' }, { "token-file", 1, 0, 't' }, { "pid", 1, 0, 'P' },
 		{ "op", 1, 0, 'o' }, { "event", 1, 0, 'e' }, { "window", 1, 0, 'W' },
 		{ "timeout", 1, 0, 'T' }, { "label", 1, 0, 'l' }, { "check", 0, 0, 'c' },
-		{ "in-rate", 1, 0, 'r' }, { "in-seconds", 1, 0, 's' },
+		{ "in-rate", 1, 0, 'r' }, { "in-seconds", 1, 0, 's' }, { "ical", 1, 0, 'i' },
+		{ "events", 1, 0, 'E' }, { "save", 1, 0, 'S' }, { "join-time", 1, 0, 'J' },
 		{ "help", 0, 0, 'H' }, { 0, 0, 0, 0 } };
 	int ch;
 	while ((ch = getopt_long(argc, argv, "n:m:", opts, NULL)) != -1) {
@@ -466,6 +437,10 @@ static void parse_flags(int argc, char **argv)
 		case 'c': g.check = true; break;
 		case 'r': g_in_rate = atoi(optarg); break;
 		case 's': g_in_seconds = atoi(optarg); break;
+		case 'i': g_ical = atoi(optarg); break;
+		case 'E': g_events = atol(optarg); break;
+		case 'S': g_save = optarg; break;
+		case 'J': g_join_file = optarg; break;
 		case 'H': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -490,7 +465,15 @@ int main(int argc, char **argv)
 	g.admin_tok = g.token_file ? read_token(g.token_file) : "bench";
 	g.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (g.ep < 0) { perror("epoll_create1"); return 1; }
+	if (g_join_file)
+		return extra_join_time(g_join_file);
 	setup();
+	if (g_ical > 0)
+		extra_ical(g_ical);
+	if (g_events > 0) {
+		extra_events(g_events, g_save);
+		return 0;
+	}
 
 	long rss0 = proc_rss_kib();
 	uint64_t t = now_ns();

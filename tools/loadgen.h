@@ -42,6 +42,7 @@ struct loadgen {
 	int ep;
 	uint64_t deadline;
 	const char *admin_tok, *meeting;
+	char *chair_id, *chair_tok, *chair_feed; /* owned: from setup */
 	struct conn ctl[3];           /* admin, chair, delegate */
 	struct conn *v;               /* owned: N viewers */
 	char **tokens;                /* owned: viewer tokens, g.participants of them */
@@ -77,5 +78,21 @@ json_t *rpc(struct conn *c, json_t *req, const char *what);
 /* Copies r.obj.key (or r.key when obj is NULL) as a string, exiting if absent; frees r. */
 char *take_str(json_t *r, const char *obj, const char *key);
 void wait_ctl_ready(struct conn *c);
+
+/* loadgen_extra.c */
+/*
+ * Sends k requests, make(i, arg) each (stolen), over ceil(k/50) sessions opened with
+ * token tok, pipelined, and calls done(i, reply, arg) for each ok reply (borrowed).
+ * A rate_limited reply is sent again; any other refusal exits. Returns the seconds
+ * taken; *retries counts the resends.
+ */
+double pipelined(int k, const char *tok, json_t *(*make)(int i, void *arg),
+		 void (*done)(int i, json_t *r, void *arg), void *arg, int *retries);
+/* Creates k meetings chaired by the bench chair and times GET /calendar/{feed}.ics. */
+void extra_ical(int k);
+/* Logs e events over 200 meetings; writes "meeting chair-token" to save. */
+void extra_events(long e, const char *save);
+/* Against a server that is starting: time to accept, hello and join, from save's line. */
+int extra_join_time(const char *save);
 
 #endif
