@@ -118,9 +118,10 @@ extern pl_server *pl_srv; /* the one server; set by pl_server_run */
 int64_t pl_now_ms(void);
 
 /* --- sessions (session.c) ---------------------------------------------- */
-/* Queues a reference to `m` and asks for a writeable callback. An event that
- * overflows the queue drops the session's pending events of that meeting and
- * queues a resync instead; a reply that overflows closes the session. */
+/* Queues a reference to `m` and asks for a writeable callback. A message that
+ * overflows the queue drops the session's pending events (of every meeting)
+ * and queues a resync for each meeting joined, then the message if it is not
+ * an event; a queue full of replies not read closes the session. */
 void pl_session_send(pl_session *s, pl_msg *m, const char *meeting, uint64_t seq);
 void pl_session_send_json(pl_session *s, json_t *o); /* steals o */
 /* Writes the next queued message; returns -1 when the connection must close. */

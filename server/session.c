@@ -94,24 +94,36 @@ void pl_session_send(pl_session *s, pl_msg *m, const char *meeting, uint64_t seq
   if (s->close_status)
     return;
   if (queued(s) == s->out_cap && grow(s)) {
-    if (!m->is_event) {
+    /* Past the bound the pending events go, of every meeting the session
+     * has joined, so it is told to resync each of them (not only the one
+     * whose event overflowed). A reply or a presence that finds the queue
+     * full makes room the same way; only a queue full of what cannot be
+     * dropped (replies not read) closes the session. */
+    (void)meeting;
+    (void)seq;
+    drop_events(s);
+    if (queued(s) + (uint32_t)s->n_joins + (m->is_event ? 0u : 1u) > s->out_cap) {
       pl_session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, "not reading replies");
       return;
     }
-    drop_events(s);
-    pl_srv->metrics.resyncs++;
-    /* The client resumes with meeting.sync from the seq it last saw. */
-    json_t *r = json_pack("{s:s, s:s, s:I}", "ev", "resync", "meeting", meeting, "seq",
-                          (json_int_t)seq);
-    pl_msg *rm = r ? pl_msg_new(r, false) : NULL;
-    json_decref(r);
-    if (!rm || queued(s) == s->out_cap) {
+    if (s->n_joins)
+      pl_srv->metrics.resyncs++;
+    for (int i = 0; i < s->n_joins; i++) {
+      /* The client resumes with meeting.sync from the seq it last saw. */
+      const pl_live *lv = s->joins[i].live;
+      json_t *r = json_pack("{s:s, s:s, s:I}", "ev", "resync", "meeting", lv->rec.id, "seq",
+                            (json_int_t)lv->seq);
+      pl_msg *rm = r ? pl_msg_new(r, false) : NULL;
+      json_decref(r);
+      if (!rm) {
+        pl_session_close(s, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
+        return;
+      }
+      push(s, rm);
       pl_msg_unref(rm);
-      pl_session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, "too slow");
-      return;
     }
-    push(s, rm);
-    pl_msg_unref(rm);
+    if (!m->is_event)
+      push(s, m);
     lws_callback_on_writable(s->wsi);
     return;
   }
