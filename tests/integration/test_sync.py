@@ -217,10 +217,16 @@ class Sync(ServerTest):
     async def test_a_slow_client_is_resynced_and_slows_nobody(self):
         admin, meeting, tokens = await setup_programme(self.server)
         mid = meeting["id"]
+        m2 = (await admin.ok("meeting.create", title="Second", kind="other",
+                             format="virtual", tz="UTC", start="2027-03-10T10:00",
+                             end="2027-03-10T12:00",
+                             chair=tokens["ids"]["chair"]))["meeting"]["id"]
         c = await join_programme(self.server, meeting, tokens, who=["kenya", "viewer"])
-        # the slow client: says hello, joins, then reads nothing
+        # the slow client: says hello, joins two meetings, then reads nothing
         slow = RawWS(self.server.port)
         r, _ = slow.call("hello", token=tokens["japan"])
+        self.assertTrue(r["ok"], r)
+        r, _ = slow.call("meeting.join", meeting=m2, presence="remote")
         self.assertTrue(r["ok"], r)
         r, _ = slow.call("meeting.join", meeting=mid, presence="remote")
         self.assertTrue(r["ok"], r)
@@ -247,6 +253,7 @@ class Sync(ServerTest):
         chairs = [await Client.connect(self.server, tokens["chair"]) for _ in range(6)]
         for ch in chairs:
             ch.state = (await ch.ok("meeting.join", meeting=mid, presence="room"))["state"]
+        await chairs[0].ok("meeting.join", meeting=m2, presence="room")
         rss_before = rss_kb(self.server.proc.pid)
         general, stake = [i["id"] for i in meeting["items"]]
         per_chair = 220
@@ -285,6 +292,9 @@ class Sync(ServerTest):
                 await ch.ok("item.open", meeting=mid, item=stake if k % 2 == 0 else general)
                 if k % 40 == 39:
                     await asyncio.sleep(0.3)  # the rate limit
+            # a few events of the other meeting wait in the same queue
+            for k in range(10):
+                await chairs[0].ok("queue.close" if k % 2 == 0 else "queue.open", meeting=m2)
             await chairs[0].ok("floor.next", meeting=mid)
             extra = [responsive()] if rounds == 0 else []
             await asyncio.wait_for(asyncio.gather(*extra, *[flood(ch) for ch in chairs]), 45)
@@ -292,6 +302,8 @@ class Sync(ServerTest):
             if resyncs_so_far() or rounds == 3:
                 break
         total = rounds * (len(chairs) * per_chair + 160)
+        await chairs[0].wait_for(lambda: any(e.get("seq") == rounds * 10 and e["meeting"] == m2
+                                             for e in chairs[0].seen))
         final = (await c["viewer"].ok("meeting.sync", meeting=mid, since=0))["seq"]
         self.assertGreaterEqual(final, joined_at + total)
         # every reading client got every event, in order, once
@@ -302,8 +314,9 @@ class Sync(ServerTest):
         self.assertLess(rss_after - rss_before, 64 * 1024,
                         "RSS grew from %d to %d kB" % (rss_before, rss_after))
         resyncs_total = resyncs_so_far()
+        final2 = (await chairs[0].ok("meeting.sync", meeting=m2, since=0))["seq"]
         # the slow client reads at last: a resync, or it was closed
-        seen, resyncs = [], []
+        seen, resyncs, seen2 = [], [], []
         slow.sock.settimeout(3)
 
         def read_all():
@@ -316,6 +329,8 @@ class Sync(ServerTest):
                     return
                 if m.get("ev") == "resync":
                     resyncs.append((m, seen[-1]["seq"] if seen else joined_at))
+                elif "seq" in m and m["meeting"] == m2:
+                    seen2.append(m["seq"])
                 elif "seq" in m:
                     seen.append(m)
                 if seen and seen[-1]["seq"] == final:
@@ -325,6 +340,13 @@ class Sync(ServerTest):
                         "read %d events, no resync, not closed (%d resyncs)"
                         % (len(seen), resyncs_total))
         if slow.closed is None:
+            # whatever meeting it lost events of, it is told to resync it
+            lost2 = set(range(1, final2 + 1)) - set(seen2)
+            if lost2:
+                self.assertIn(m2, [m["meeting"] for m, _ in resyncs],
+                              "lost %d events of the other meeting, no resync for it"
+                              % len(lost2))
+            resyncs = [(m, s) for m, s in resyncs if m["meeting"] == mid]
             first, last_seen = resyncs[0]
             self.assertEqual(first["meeting"], mid)
             self.assertGreater(first["seq"], last_seen)
