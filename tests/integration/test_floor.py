@@ -596,6 +596,32 @@ class Meeting(FloorTest):
         self.assertEqual([e for e in other.seen if e["ev"] == "presence"], [])
         self.check_seq()
 
+    async def test_a_new_chair_presides_and_the_old_one_no_longer(self):
+        ids = self.tokens["ids"]
+        r = await self.admin.ok("participant.invite", name="New chair", role="chair",
+                                delegation=self.admin.hello["delegation"]["id"])
+        new = await Client.connect(self.server, r["token"])
+        await new.ok("meeting.join", meeting=self.mid, presence="room")
+        old = self.c["chair"]
+        await self.admin.ok("meeting.update", meeting=self.mid, chair=r["participant"]["id"])
+        await old.event("meeting.changed")
+        ke = await self.ask("kenya")
+        await old.err("floor.give", "forbidden", meeting=self.mid, entry=ke["id"])
+        await new.ok("floor.give", meeting=self.mid, entry=ke["id"])
+        st = (await new.ok("meeting.join", meeting=self.mid, presence="room"))["state"]
+        self.assertIn(ids["kenya"], [a["participant"] for a in st["attendance"]])
+        st = (await old.ok("meeting.join", meeting=self.mid, presence="room"))["state"]
+        self.assertNotIn("attendance", st)
+        # presence now goes to the new chair, not the old one
+        old_count = len([e for e in old.seen if e["ev"] == "presence"])
+        await self.c["brazil"].ok("meeting.join", meeting=self.mid, presence="remote")
+        await new.wait_for(lambda: [e for e in new.seen if e["ev"] == "presence"
+                                    and e["participant"] == ids["brazil"]
+                                    and e["presence"] == "remote"])
+        await old.ok("meeting.list")
+        self.assertEqual(len([e for e in old.seen if e["ev"] == "presence"]), old_count)
+        self.check_seq()
+
     async def test_meeting_changes_share_the_seq_and_cancel_stops_the_floor(self):
         await self.ask("kenya")
         await self.admin.ok("meeting.update", meeting=self.mid, title="Renamed meeting")
