@@ -549,6 +549,9 @@ int main(int argc, char **argv)
 	       pct_ms(pool, np, 0.99), pct_ms(lasts, nm, 0.5), pct_ms(lasts, nm, 1.0), g.ev_bytes,
 	       self / bcasts);
 
+	free(pool);
+	free(firsts);
+	free(lasts);
 	if (g_in_rate > 0 && g.pid > 0)
 		measure_incoming();
 	if (!g.check)
