@@ -740,6 +740,52 @@ class Presence(FloorTest):
         self.check_seq()
 
 
+class PresidingComesAndGoes(FloorTest):
+    async def test_presence_follows_the_presiding_sessions(self):
+        ids = self.tokens["ids"]
+        chair = self.c.pop("chair")
+
+        def presences(c, who):
+            return [e for e in c.seen if e["ev"] == "presence" and e["participant"] == ids[who]]
+        # the chair leaves the meeting: no presence while away
+        n_brazil = len(presences(chair, "brazil"))
+        self.assertEqual(n_brazil, 1)
+        await chair.ok("meeting.leave", meeting=self.mid)
+        await self.c["brazil"].ok("meeting.join", meeting=self.mid, presence="remote")
+        await chair.ok("meeting.list")
+        self.assertEqual(len(presences(chair, "brazil")), n_brazil)
+        # back, it hears them again
+        await chair.ok("meeting.join", meeting=self.mid, presence="room")
+        await self.c["brazil"].ok("meeting.join", meeting=self.mid, presence="room")
+        await chair.wait_for(lambda: len(presences(chair, "brazil")) > n_brazil)
+        # a second chair line and the secretariat come; the first line drops
+        chair2 = await Client.connect(self.server, self.tokens["chair"])
+        await chair2.ok("meeting.join", meeting=self.mid, presence="room")
+        await self.admin.ok("meeting.join", meeting=self.mid, presence="room")
+        await chair.close()
+        await self.admin.ok("meeting.leave", meeting=self.mid)
+        for _ in range(3):
+            await self.c["kenya"].ok("meeting.join", meeting=self.mid, presence="remote")
+            await self.c["kenya"].ok("meeting.join", meeting=self.mid, presence="room")
+        await chair2.wait_for(lambda: len(presences(chair2, "kenya")) >= 6)
+        n_admin = len(presences(self.admin, "kenya"))
+        await self.c["japan"].close()
+        self.c.pop("japan")
+        await chair2.wait_for(lambda: [e for e in presences(chair2, "japan")
+                                       if e["online"] is False])
+        await self.admin.ok("meeting.list")
+        self.assertEqual(len(presences(self.admin, "kenya")), n_admin)
+        self.assertEqual(presences(self.admin, "japan"), [])
+        st = (await chair2.ok("meeting.join", meeting=self.mid, presence="room"))["state"]
+        att = {a["participant"]: a for a in st["attendance"]}
+        self.assertIs(att[ids["japan"]]["online"], False)
+        self.assertEqual(att[ids["kenya"]]["presence"], "room")
+        # the server is still well: the new chair line runs the floor
+        await self.ask("kenya")
+        await chair2.ok("floor.next", meeting=self.mid)
+        self.check_seq()
+
+
 class ExpiryWarn(FloorTest):
     policy = {"statement_s": 1, "on_expiry": "warn"}
 
