@@ -101,7 +101,8 @@ async function main() {
   function header(st) {
     const m = st.meeting || {};
     return h('div', { class: 'meeting-head' },
-      h('h1', {}, m.title || ''),
+      h('h1', {}, m.title || '',
+        m.status === 'cancelled' ? [' ', h('span', { class: 'badge danger', 'data-testid': 'cancelled' }, t('status.cancelled'))] : null),
       h('p', { class: 'item' }, h('span', { class: 'muted' }, t('meeting.item')), ' ',
         h('strong', { 'data-testid': 'current-item' }, itemLabel(store.currentItem)), ' ',
         h('span', { class: ['badge', st.list_closed ? 'danger' : 'ok'], 'data-testid': 'list-badge' },
@@ -175,6 +176,8 @@ async function main() {
     else if (cause === 'queue.closed') announce(t('list.closed'));
     else if (cause === 'queue.opened') announce(t('list.open'));
     else if (cause === 'queue.removed' && isMine(ev.entry) && ev.reason === 'removed') announce(t('announce.removed_by_chair'), true);
+    // Named chair by meeting.update: the attendance list comes with a new join.
+    if (cause === 'meeting.changed' && isChair() && !s.state.attendance) store.join(presence).catch(() => {});
     if (ui.editing && !s.state.queue.some((e) => e.id === ui.editing)) ui.editing = null;
     draw();
   });
