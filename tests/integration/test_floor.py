@@ -516,10 +516,12 @@ class Handover(FloorTest):
         self.assertEqual(f["floor"]["phase"], "speaking")
         last = f["seq"]
         await spare.close()
+        await asyncio.sleep(0.3)  # for the server to handle the close
         # one of Japan's two lines dropped: the floor runs on
-        await self.c["brazil"].ok("floor.request", meeting=self.mid, kind="statement")
-        await self.c["viewer"].wait_for(
-            lambda: any(e["ev"] == "queue.added" for e in seq_events(self.c["viewer"])))
+        br = await self.ask("brazil")
+        added = await self.c["viewer"].wait_for(
+            lambda: [e for e in seq_events(self.c["viewer"]) if e["ev"] == "queue.added"
+                     and e["entry"]["id"] == br["id"]])
         st = await self.state()
         self.assertFalse(st["floor"]["paused"])
         # the last line drops while Japan speaks: the floor pauses
@@ -531,6 +533,7 @@ class Handover(FloorTest):
         f = ev["floor"]
         self.assertEqual(f["entry"]["id"], jp["id"])
         self.assertEqual((f["paused"], f["pause_reason"]), (True, "disconnected"))
+        self.assertGreater(ev["seq"], added[0]["seq"])
         self.assertIsNone(f["running_since"])
         self.assertEqual(f["phase"], "speaking")
         # presence: Japan is offline, told to the chair only
