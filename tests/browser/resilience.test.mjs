@@ -71,4 +71,11 @@ describe('countdown colours and reconnection', () => {
     await until(async () => (await page.locator('[data-testid="floor-speaker"]').textContent().catch(() => '')) === 'Ana Souza',
       'the floor as it was');
   });
+
+  it('shows a cancellation as it happens (meeting.changed)', async () => {
+    const adm = await Rpc.open(server.url, server.adminToken);
+    await adm.call('meeting.cancel', { meeting: cast.meeting.id });
+    adm.close();
+    await page.locator('[data-testid="cancelled"]').waitFor();
+  });
 });

@@ -127,3 +127,13 @@ test('a new entry goes after the last of its class or an earlier one, keeping th
   c.emit({ ev: 'queue.added', meeting: 'm1', seq: 4, entry: entry('r2', 'right_of_reply') });
   assert.deepEqual(s.state.queue.map((e) => e.id), ['s1', 'p1', 'p2', 'q1', 'r1', 'r2']);
 });
+
+test('meeting.changed carries the meeting object where the envelope has the id', async () => {
+  const c = scriptedClient({ 'meeting.join': () => ({ state: state(1) }) });
+  const s = new MeetingStore(c, 'm1');
+  await s.join('room');
+  c.emit({ ev: 'meeting.changed', meeting: { id: 'm1', status: 'cancelled', policy: {} }, seq: 2 });
+  c.emit({ ev: 'meeting.changed', meeting: { id: 'm2', status: 'cancelled' }, seq: 3 });
+  assert.equal(s.state.meeting.status, 'cancelled');
+  assert.equal(s.state.seq, 2);
+});

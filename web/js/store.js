@@ -37,7 +37,10 @@ export class MeetingStore {
   }
 
   onEvent(ev) {
-    if (ev.meeting !== undefined && ev.meeting !== this.meetingId) return;
+    // The envelope's `meeting` is the id, except in meeting.changed, whose
+    // payload field of the same name (the meeting object) takes its place.
+    const mid = idOf(ev.meeting);
+    if (mid !== undefined && mid !== this.meetingId) return;
     if (!this.state) return;
     if (ev.ev === 'presence') { this.applyPresence(ev); return; }
     if (ev.ev === 'resync') { this.sync(); return; }
