@@ -115,6 +115,24 @@ class ListOfSpeakers(FloorTest):
         self.assertIsInstance(ev["at"], int)
         self.check_seq()
 
+    async def test_new_entries_keep_the_chairs_moves(self):
+        s1 = await self.ask("kenya")
+        s2 = await self.ask("japan")
+        await self.c["chair"].ok("queue.move", meeting=self.mid, entry=s2["id"], position=0)
+        poo = await self.ask("brazil", "point_of_order")
+        ror = await self.ask("brazil", "right_of_reply")
+        q = await self.ask("kenya", "question")
+        ids = [e["id"] for e in (await self.state())["queue"]]
+        self.assertEqual(ids, [poo["id"], s2["id"], s1["id"], q["id"], ror["id"]])
+        # a position past the end means the end
+        await self.c["chair"].ok("queue.move", meeting=self.mid, entry=poo["id"],
+                                 position=100)
+        ev = await self.c["viewer"].event("queue.moved", position=4)
+        self.assertEqual(ev["entry"]["id"], poo["id"])
+        ids = [e["id"] for e in (await self.state())["queue"]]
+        self.assertEqual(ids, [s2["id"], s1["id"], q["id"], ror["id"], poo["id"]])
+        self.check_seq()
+
     async def test_withdraw_update_move_remove(self):
         ke = await self.ask("kenya")
         jp = await self.ask("japan")
@@ -496,6 +514,17 @@ class Floor(FloorTest):
         await other.ok("meeting.join", meeting=self.mid, presence="remote")
         await self.c["chair"].ok("floor.give", meeting=self.mid, entry=jp["id"])
         await other.ok("floor.ready", meeting=self.mid)
+        self.assertEqual((await self.state())["floor"]["phase"], "speaking")
+        await self.c["chair"].ok("floor.end", meeting=self.mid)
+        # a colleague of the same delegation may say the microphone is live
+        r = await self.admin.ok("participant.invite", name="Japan adviser", role="delegate",
+                                delegation=self.tokens["delegations"]["Japan"])
+        adviser = await Client.connect(self.server, r["token"])
+        await adviser.ok("meeting.join", meeting=self.mid, presence="remote")
+        jp2 = await self.ask("japan", "question")
+        await self.c["chair"].ok("floor.give", meeting=self.mid, entry=jp2["id"])
+        await self.c["brazil"].err("floor.ready", "forbidden", meeting=self.mid)
+        await adviser.ok("floor.ready", meeting=self.mid)
         self.assertEqual((await self.state())["floor"]["phase"], "speaking")
         self.check_seq()
 
