@@ -61,8 +61,7 @@ typedef struct pl_session {
   pl_delegation_rec delegation;
   /* reassembly of a fragmented frame; owned */
   char *rx;
-  size_t rx_len;
-  bool rx_too_big;
+  size_t rx_len, rx_cap;
   /* outbound ring of message references; owned, capacity a power of two */
   pl_msg **outq;
   uint32_t out_cap, out_head, out_tail;
@@ -93,8 +92,12 @@ struct pl_live {
   uint64_t room_events; /* how many of them are room events (not meeting.changed) */
   pl_session **subs; /* owned array of borrowed sessions */
   size_t n_subs, cap_subs;
-  pl_attendee *att; /* owned */
+  pl_session **presiding; /* owned array of borrowed sessions (chair, secretariat) */
+  size_t n_presiding, cap_presiding;
+  pl_attendee *att; /* owned; never shrinks, so indexes stay valid */
   size_t n_att, cap_att;
+  uint32_t *att_map; /* owned; participant number -> index + 1 (live.c) */
+  size_t att_map_cap;
   ev_timer expiry; /* the floor's expiry; see server.c for why not lws_sul */
   int64_t armed_deadline;
 };
@@ -151,6 +154,8 @@ void pl_live_leave(pl_live *m, pl_session *s);
 /* The `state` object of contract section 6, as `s` may see it. */
 json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now);
 bool pl_session_presides(const pl_session *s, const pl_live *m);
+/* Recomputes which joined sessions preside (after the chair changed). */
+void pl_live_presiding_rebuild(pl_live *m);
 
 /* Creates a participant with a fresh token and feed key (ops_admin.c);
  * p->id is set. Returns 0 or -1. */

@@ -57,7 +57,10 @@ int pl_default_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
 
 static const struct lws_protocols protocols[] = {
     {"http", pl_default_callback, 64, 0, 0, NULL, 0},
-    {"plenary.v1", pl_ws_callback, sizeof(pl_session), 4096, 0, NULL, 16384},
+    /* rx_buffer_size is allocated per connection (lws' rx_ubuf): 512 bytes
+     * hold nearly every request; longer frames arrive in chunks that ws.c
+     * reassembles. 4096 (the default) cost 3.5 KiB per connection. */
+    {"plenary.v1", pl_ws_callback, sizeof(pl_session), 512, 0, NULL, 16384},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 

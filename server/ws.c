@@ -20,13 +20,20 @@ static void leave_all(pl_session *s) {
     pl_live_leave(s->joins[s->n_joins - 1].live, s);
 }
 
-/* Appends a chunk of the current message; returns -1 when it would pass the
+/* Appends a chunk of the current message, growing the buffer to what the
+ * frame header announced (`more` bytes still to come); returns -1 past the
  * frame limit. Most messages arrive whole and skip the copy entirely. */
-static int rx_append(pl_session *s, const void *in, size_t len) {
-  if (s->rx_len + len > PL_MAX_FRAME)
+static int rx_append(pl_session *s, const void *in, size_t len, size_t more) {
+  size_t need = s->rx_len + len + more;
+  if (need > PL_MAX_FRAME)
     return -1;
-  if (!s->rx && !(s->rx = malloc(PL_MAX_FRAME)))
-    return -1;
+  if (need > s->rx_cap) {
+    char *grown = realloc(s->rx, need);
+    if (!grown)
+      return -1;
+    s->rx = grown;
+    s->rx_cap = need;
+  }
   memcpy(s->rx + s->rx_len, in, len);
   s->rx_len += len;
   return 0;
@@ -45,15 +52,14 @@ static int on_receive(struct lws *wsi, pl_session *s, const char *in, size_t len
     pl_ops_handle(s, in, len);
     return 0;
   }
-  if (rx_append(s, in, len))
+  if (rx_append(s, in, len, lws_remaining_packet_payload(wsi)))
     return close_with(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "frame over 64 KiB");
   if (last) {
     pl_ops_handle(s, s->rx, s->rx_len);
     s->rx_len = 0;
-    if (s->rx) { /* a big message is rare: do not keep 64 KiB per connection */
-      free(s->rx);
-      s->rx = NULL;
-    }
+    free(s->rx); /* a long message is rare: keep no buffer per connection */
+    s->rx = NULL;
+    s->rx_cap = 0;
   }
   return 0;
 }
