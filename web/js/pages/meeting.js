@@ -149,6 +149,7 @@ async function main() {
     ];
     render($('#main'), ...parts);
     tick($('#main'), st.floor);
+    if (st.meeting?.title) document.title = `${st.meeting.title} — ${t('title.meeting')}`;
   }
 
   // Floor announcements and the beep: compare with the floor we had before.

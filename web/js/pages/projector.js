@@ -36,6 +36,7 @@ async function main() {
         h('h2', { id: 'next-h' }, t('projector.next'), st.queue.length > 5 ? ` (${st.queue.length})` : ''),
         queueList({ queue: st.queue, limit: 5, readOnly: true, isMine: () => false, testid: 'next-five' })));
     tick($('#main'), st.floor);
+    if (st.meeting?.title) document.title = `${st.meeting.title} — ${t('title.projector')}`;
   }
 
   store.subscribe(draw);
