@@ -48,8 +48,8 @@ void say_error(struct conn *c, const char *what)
 {
 	/* A few lines tell the story; ten thousand would bury it. */
 	if (++g.errors <= 10)
-		fprintf(stderr, "loadgen: %s client %d: %s\n",
-			c->role == R_VIEWER ? "viewer" : "control", c->vi, what);
+		fprintf(stderr, "loadgen: %s %d: %s\n", (const char *[]){ "secretariat",
+			"chair", "delegate", "viewer" }[c->role], c->vi, what);
 }
 
 static void conn_fail(struct conn *c, const char *why)
@@ -333,9 +333,11 @@ static size_t conn_parse(struct conn *c, char *p, size_t len, uint64_t now)
 				}
 			}
 		} else if (opcode == 0x8) {
-			char why[80];
+			char why[200];
 			unsigned code = plen >= 2 ? (unsigned)((unsigned char)pl[0] << 8 | (unsigned char)pl[1]) : 0;
-			snprintf(why, sizeof why, "server closed the connection (%u)", code);
+			int rl = plen > 2 ? (int)(plen - 2 < 120 ? plen - 2 : 120) : 0;
+			snprintf(why, sizeof why, "server closed the connection (%u %.*s)", code, rl,
+				 plen > 2 ? pl + 2 : "");
 			conn_fail(c, why);
 			return len;
 		} else if (opcode == 0x9) {
