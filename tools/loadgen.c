@@ -529,6 +529,9 @@ int main(int argc, char **argv)
 		}
 		firsts[k - g.warmup] = lo == UINT64_MAX ? 0 : lo;
 		lasts[k - g.warmup] = hi;
+		if (getenv("LOADGEN_PER_CHANGE")) /* which changes are slow, for a profile */
+			printf("%s: change %d: first %.2f ms, last %.2f ms\n", g.label, k,
+			       (double)firsts[k - g.warmup] / 1e6, (double)hi / 1e6);
 	}
 	qsort(pool, np, sizeof *pool, cmp_u64);
 	qsort(firsts, nm, sizeof *firsts, cmp_u64);
