@@ -281,7 +281,11 @@ static void tell_presiding(pl_live *m, const pl_attendee *a) {
     return;
   json_object_set_new(o, "ev", json_string("presence"));
   json_object_set_new(o, "meeting", json_string(m->rec.id));
-  pl_msg *msg = pl_msg_new(o, false);
+  /* Droppable like an event: when ten thousand join at once and the chair's
+   * socket is briefly full, presence must not fill the chair's queue with
+   * what cannot be dropped and get the chair disconnected. A chair that
+   * loses some is told to resync, and meeting.sync brings the attendance. */
+  pl_msg *msg = pl_msg_new(o, true);
   json_decref(o);
   if (!msg)
     return;
@@ -446,11 +450,14 @@ json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {
                          cur ? cur->list_closed : false, "queue",
                          cur ? pl_json_queue(cur) : json_array(), "floor",
                          pl_json_floor(&m->room.floor), "server_time", (json_int_t)now);
-  if (st && pl_session_presides(s, m)) {
-    json_t *att = json_array();
-    for (size_t i = 0; att && i < m->n_att; i++)
-      json_array_append_new(att, attendee_json(&m->att[i]));
-    json_object_set_new(st, "attendance", att);
-  }
+  if (st && pl_session_presides(s, m))
+    json_object_set_new(st, "attendance", pl_live_attendance(m));
   return st;
+}
+
+json_t *pl_live_attendance(const pl_live *m) {
+  json_t *att = json_array();
+  for (size_t i = 0; att && i < m->n_att; i++)
+    json_array_append_new(att, attendee_json(&m->att[i]));
+  return att;
 }

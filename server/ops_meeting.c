@@ -230,5 +230,9 @@ pl_err pl_op_meeting_sync(pl_op_ctx *c, json_t *args) {
     return pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
   }
   c->result = json_pack("{s:o, s:I}", "events", sc.events, "seq", (json_int_t)m->seq);
+  /* Presence has no seq and is not kept: a presiding session that was told
+   * to resync gets the attendance as it is now. */
+  if (c->result && pl_session_presides(c->s, m))
+    json_object_set_new(c->result, "attendance", pl_live_attendance(m));
   return PL_ERR_OK;
 }

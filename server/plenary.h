@@ -151,6 +151,8 @@ int pl_live_update_meeting(pl_server *srv, pl_live *m, pl_meeting_rec *next, int
 void pl_live_arm(pl_server *srv, pl_live *m);
 int pl_live_join(pl_live *m, pl_session *s, pl_presence presence);
 void pl_live_leave(pl_live *m, pl_session *s);
+/* Who is in the room, remote, online: the chair's `attendance` list. */
+json_t *pl_live_attendance(const pl_live *m);
 /* The `state` object of contract section 6, as `s` may see it. */
 json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now);
 bool pl_session_presides(const pl_session *s, const pl_live *m);

@@ -72,6 +72,11 @@ export class MeetingStore {
         this.buffer = buffered;
       } else {
         for (const ev of reply.events || []) if (ev.seq > this.state.seq) this.apply(ev);
+        // Presence is not kept in the log: the chair's sync brings it whole.
+        if (Array.isArray(reply.attendance)) {
+          this.state.attendance = reply.attendance;
+          this.emit('state');
+        }
       }
     } catch (err) {
       // Offline: the reconnection re-joins and brings a whole state, so drop
