@@ -15,6 +15,19 @@
 #include "meeting_json.h"
 #include "plenary.h"
 
+/* Returns `arr` (n of *cap elements of `size` bytes used) with room for one
+ * more, doubling *cap when full; NULL when out of memory, and then `arr`
+ * and *cap are unchanged and still the caller's. */
+static void *reserve(void *arr, size_t *cap, size_t n, size_t size, size_t first) {
+  if (n < *cap)
+    return arr;
+  size_t grown_cap = *cap ? *cap * 2 : first;
+  void *grown = realloc(arr, grown_cap * size);
+  if (grown)
+    *cap = grown_cap;
+  return grown;
+}
+
 /* --- registry -------------------------------------------------------------- */
 
 pl_live *pl_live_get(pl_server *srv, const char *meeting_id) {
@@ -297,14 +310,10 @@ static void tell_presiding(pl_live *m, const pl_attendee *a) {
 /* The presiding sessions joined to the meeting, kept apart so that telling
  * them of a join costs one send each, not a walk over the whole audience. */
 static int presiding_add(pl_live *m, pl_session *s) {
-  if (m->n_presiding == m->cap_presiding) {
-    size_t cap = m->cap_presiding ? m->cap_presiding * 2 : 4;
-    pl_session **p = realloc(m->presiding, cap * sizeof *p);
-    if (!p)
-      return -1;
-    m->presiding = p;
-    m->cap_presiding = cap;
-  }
+  pl_session **p = reserve(m->presiding, &m->cap_presiding, m->n_presiding, sizeof *p, 4);
+  if (!p)
+    return -1;
+  m->presiding = p;
   m->presiding[m->n_presiding++] = s;
   return 0;
 }
@@ -354,14 +363,10 @@ static pl_attendee *attendee(pl_live *m, const pl_session *s) {
   uint32_t *slot = att_slot(m, key);
   if (*slot)
     return &m->att[*slot - 1];
-  if (m->n_att == m->cap_att) {
-    size_t cap = m->cap_att ? m->cap_att * 2 : 16;
-    pl_attendee *a = realloc(m->att, cap * sizeof *a);
-    if (!a)
-      return NULL;
-    m->att = a;
-    m->cap_att = cap;
-  }
+  pl_attendee *att = reserve(m->att, &m->cap_att, m->n_att, sizeof *att, 16);
+  if (!att)
+    return NULL;
+  m->att = att;
   *slot = (uint32_t)m->n_att + 1;
   pl_attendee *a = &m->att[m->n_att++];
   memset(a, 0, sizeof *a);
@@ -384,14 +389,10 @@ int pl_live_join(pl_live *m, pl_session *s, pl_presence presence) {
   if (!j) {
     if (s->n_joins == PL_MAX_JOINS)
       return -1;
-    if (m->n_subs == m->cap_subs) {
-      size_t cap = m->cap_subs ? m->cap_subs * 2 : 16;
-      pl_session **subs = realloc(m->subs, cap * sizeof *subs);
-      if (!subs)
-        return -1;
-      m->subs = subs;
-      m->cap_subs = cap;
-    }
+    pl_session **subs = reserve(m->subs, &m->cap_subs, m->n_subs, sizeof *subs, 16);
+    if (!subs)
+      return -1;
+    m->subs = subs;
     if (pl_session_presides(s, m) && presiding_add(m, s))
       return -1;
     j = &s->joins[s->n_joins++];

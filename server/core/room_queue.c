@@ -197,19 +197,29 @@ pl_err pl_room_request(const pl_room *r, const pl_actor *a, const pl_request *re
 
 /* ------------------------------------------------- withdraw and update */
 
+/* The waiting entry `entry` that `a` may act on: one of its own delegation's,
+ * or any when `a` presides. `verb` names the act in the refusal. */
+static pl_err find_owned(const pl_room *r, const pl_actor *a, const char *entry,
+                         const char *verb, const pl_item **it, size_t *i, pl_events *out) {
+  pl_err err = find_queued(r, entry, it, i, out);
+  if (err)
+    return err;
+  const pl_entry *e = &(*it)->queue[*i];
+  if (!owns_or_presides(a, e))
+    return pl_room__refuse(out, PL_ERR_FORBIDDEN, "only %s or the chair may %s entry %s",
+                           e->delegation.name, verb, e->id);
+  return PL_ERR_OK;
+}
+
 pl_err pl_room_withdraw(const pl_room *r, const pl_actor *a, const char *entry,
                         int64_t now, pl_events *out) {
   pl_room__begin(out);
   const pl_item *it;
   size_t i;
-  pl_err err = find_queued(r, entry, &it, &i, out);
+  pl_err err = find_owned(r, a, entry, "withdraw", &it, &i, out);
   if (err)
     return err;
   const pl_entry *e = &it->queue[i];
-  if (!owns_or_presides(a, e))
-    return pl_room__refuse(out, PL_ERR_FORBIDDEN,
-                           "only %s or the chair may withdraw entry %s",
-                           e->delegation.name, e->id);
   pl_event *ev = pl_room__emit(out, PL_EV_QUEUE_REMOVED, it->def.id, now);
   ev->entry = *e;
   ev->reason = PL_REMOVED_WITHDRAWN;
@@ -221,14 +231,10 @@ pl_err pl_room_update_entry(const pl_room *r, const pl_actor *a, const char *ent
   pl_room__begin(out);
   const pl_item *it;
   size_t i;
-  pl_err err = find_queued(r, entry, &it, &i, out);
+  pl_err err = find_owned(r, a, entry, "change", &it, &i, out);
   if (err)
     return err;
   const pl_entry *e = &it->queue[i];
-  if (!owns_or_presides(a, e))
-    return pl_room__refuse(out, PL_ERR_FORBIDDEN,
-                           "only %s or the chair may change entry %s",
-                           e->delegation.name, e->id);
   if (!speaker)
     return pl_room__refuse(out, PL_ERR_BAD_REQUEST, "speaker is missing");
   if ((err = check_name("speaker", speaker, false, out)))
