@@ -11,10 +11,7 @@
 #include "record.h"
 
 static int not_found(struct lws *wsi, void *user) {
-  char *body = strdup("not found");
-  return body ? pl_http_respond(wsi, user, HTTP_STATUS_NOT_FOUND, "text/plain; charset=utf-8",
-                                body, strlen(body), NULL, NULL)
-              : 1;
+  return pl_http_respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
 }
 
 /* The participant and the zone of their delegation, from a feed key. */

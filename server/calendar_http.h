@@ -16,5 +16,7 @@ int pl_calendar_http(struct lws *wsi, void *user, const char *path, const char *
 /* Sends a complete response; takes ownership of body (malloc'd). */
 int pl_http_respond(struct lws *wsi, void *user, unsigned status, const char *ctype,
                     char *body, size_t len, const char *etag, const char *last_modified);
+/* A short text/plain response (an error, "ok"). */
+int pl_http_respond_text(struct lws *wsi, void *user, unsigned status, const char *text);
 
 #endif

@@ -51,7 +51,7 @@ int pl_http_respond(struct lws *wsi, void *user, unsigned status, const char *ct
   return 0;
 }
 
-static int respond_text(struct lws *wsi, void *user, unsigned status, const char *text) {
+int pl_http_respond_text(struct lws *wsi, void *user, unsigned status, const char *text) {
   char *body = strdup(text);
   return body ? pl_http_respond(wsi, user, status, "text/plain; charset=utf-8", body,
                                 strlen(body), NULL, NULL)
@@ -60,7 +60,7 @@ static int respond_text(struct lws *wsi, void *user, unsigned status, const char
 
 static int route(struct lws *wsi, void *user, const char *path) {
   if (strcmp(path, "/healthz") == 0)
-    return respond_text(wsi, user, HTTP_STATUS_OK, "ok");
+    return pl_http_respond_text(wsi, user, HTTP_STATUS_OK, "ok");
   if (strcmp(path, "/metrics") == 0) {
     size_t len;
     char *body = pl_metrics_render(&pl_srv->metrics, &len);
@@ -75,7 +75,7 @@ static int route(struct lws *wsi, void *user, const char *path) {
     const char *feed = lws_get_urlarg_by_name(wsi, "feed=", arg, sizeof arg);
     return pl_calendar_http(wsi, user, path, feed ? feed : "");
   }
-  return respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
+  return pl_http_respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
 }
 
 int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -87,9 +87,9 @@ int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
     (void)in;
     (void)len;
     if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0)
-      return respond_text(wsi, user, HTTP_STATUS_METHOD_NOT_ALLOWED, "GET only");
+      return pl_http_respond_text(wsi, user, HTTP_STATUS_METHOD_NOT_ALLOWED, "GET only");
     if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI) < 0)
-      return respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
+      return pl_http_respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
     return route(wsi, user, path);
   }
   case LWS_CALLBACK_HTTP_WRITEABLE: {

@@ -378,11 +378,15 @@ static pl_attendee *attendee(pl_live *m, const pl_session *s) {
   return a;
 }
 
-int pl_live_join(pl_live *m, pl_session *s, pl_presence presence) {
-  pl_join *j = NULL;
+pl_join *pl_session_joined(pl_session *s, const pl_live *m) {
   for (int i = 0; i < s->n_joins; i++)
     if (s->joins[i].live == m)
-      j = &s->joins[i];
+      return &s->joins[i];
+  return NULL;
+}
+
+int pl_live_join(pl_live *m, pl_session *s, pl_presence presence) {
+  pl_join *j = pl_session_joined(s, m);
   pl_attendee *a = attendee(m, s);
   if (!a)
     return -1;

@@ -161,13 +161,6 @@ pl_err pl_op_meeting_list(pl_op_ctx *c, json_t *args) {
   return PL_ERR_OK;
 }
 
-static pl_join *joined(pl_session *s, pl_live *m) {
-  for (int i = 0; i < s->n_joins; i++)
-    if (s->joins[i].live == m)
-      return &s->joins[i];
-  return NULL;
-}
-
 pl_err pl_op_meeting_join(pl_op_ctx *c, json_t *args) {
   const char *id, *presence;
   pl_err e = PL_OP_UNPACK(c, args, "{s:s, s:s}", "meeting", &id, "presence", &presence);
@@ -177,7 +170,7 @@ pl_err pl_op_meeting_join(pl_op_ctx *c, json_t *args) {
   int p = PL_ENUM_PARSE(pl_presence, presence);
   if (p < 0)
     return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'presence' must be 'room' or 'remote'");
-  if (!joined(c->s, m) && c->s->n_joins == PL_MAX_JOINS)
+  if (!pl_session_joined(c->s, m) && c->s->n_joins == PL_MAX_JOINS)
     return pl_op_fail(c, PL_ERR_CONFLICT, "a connection may join at most %d meetings",
                       PL_MAX_JOINS);
   if (pl_live_join(m, c->s, (pl_presence)p))
@@ -192,7 +185,7 @@ pl_err pl_op_meeting_leave(pl_op_ctx *c, json_t *args) {
   pl_live *m = e ? NULL : pl_op_meeting(c, id, &e);
   if (!m)
     return e;
-  if (!joined(c->s, m))
+  if (!pl_session_joined(c->s, m))
     return pl_op_fail(c, PL_ERR_CONFLICT, "you have not joined meeting %s", id);
   pl_live_leave(m, c->s);
   return PL_ERR_OK;
@@ -215,7 +208,7 @@ pl_err pl_op_meeting_sync(pl_op_ctx *c, json_t *args) {
   pl_live *m = e ? NULL : pl_op_meeting(c, id, &e);
   if (!m)
     return e;
-  if (!joined(c->s, m))
+  if (!pl_session_joined(c->s, m))
     return pl_op_fail(c, PL_ERR_CONFLICT, "join meeting %s before you sync it", id);
   if (since < 0 || (uint64_t)since > m->seq)
     return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'since' must be between 0 and %llu",

@@ -150,6 +150,8 @@ int pl_live_commit(pl_server *srv, pl_live *m, const pl_events *evs, int64_t now
 int pl_live_update_meeting(pl_server *srv, pl_live *m, pl_meeting_rec *next, int64_t now);
 void pl_live_arm(pl_server *srv, pl_live *m);
 int pl_live_join(pl_live *m, pl_session *s, pl_presence presence);
+/* The session's join of meeting m, or NULL when it has not joined it. */
+pl_join *pl_session_joined(pl_session *s, const pl_live *m);
 void pl_live_leave(pl_live *m, pl_session *s);
 /* Who is in the room, remote, online: the chair's `attendance` list. */
 json_t *pl_live_attendance(const pl_live *m);
