@@ -19,42 +19,43 @@
 
 typedef struct op_entry {
   const char *name;
-  pl_op_fn fn; /* NULL: a room op, handled by pl_op_room */
+  pl_op_fn fn;        /* NULL: a room op, handled by pl_op_room */
+  pl_room_op room_op; /* which, when fn is NULL */
   bool before_hello;
 } op_entry;
 
 static const op_entry ops[] = {
-    {"hello", pl_op_hello, true},
-    {"delegation.create", pl_op_delegation_create, false},
-    {"delegation.list", pl_op_delegation_list, false},
-    {"participant.invite", pl_op_participant_invite, false},
-    {"meeting.create", pl_op_meeting_create, false},
-    {"meeting.update", pl_op_meeting_update, false},
-    {"meeting.cancel", pl_op_meeting_cancel, false},
-    {"meeting.list", pl_op_meeting_list, false},
-    {"meeting.join", pl_op_meeting_join, false},
-    {"meeting.leave", pl_op_meeting_leave, false},
-    {"meeting.sync", pl_op_meeting_sync, false},
-    {"meeting.stats", pl_op_meeting_stats, false},
-    {"meeting.import", pl_op_meeting_import, false},
-    {"programme.plan", pl_op_programme_plan, false},
-    {"schedule.suggest", pl_op_schedule_suggest, false},
-    {"item.open", NULL, false},
-    {"floor.request", NULL, false},
-    {"floor.withdraw", NULL, false},
-    {"entry.update", NULL, false},
-    {"floor.ready", NULL, false},
-    {"floor.start", NULL, false},
-    {"floor.next", NULL, false},
-    {"floor.give", NULL, false},
-    {"floor.pause", NULL, false},
-    {"floor.resume", NULL, false},
-    {"floor.extend", NULL, false},
-    {"floor.end", NULL, false},
-    {"queue.move", NULL, false},
-    {"queue.remove", NULL, false},
-    {"queue.close", NULL, false},
-    {"queue.open", NULL, false},
+    {"hello", pl_op_hello, PL_ROP_NONE, true},
+    {"delegation.create", pl_op_delegation_create, PL_ROP_NONE, false},
+    {"delegation.list", pl_op_delegation_list, PL_ROP_NONE, false},
+    {"participant.invite", pl_op_participant_invite, PL_ROP_NONE, false},
+    {"meeting.create", pl_op_meeting_create, PL_ROP_NONE, false},
+    {"meeting.update", pl_op_meeting_update, PL_ROP_NONE, false},
+    {"meeting.cancel", pl_op_meeting_cancel, PL_ROP_NONE, false},
+    {"meeting.list", pl_op_meeting_list, PL_ROP_NONE, false},
+    {"meeting.join", pl_op_meeting_join, PL_ROP_NONE, false},
+    {"meeting.leave", pl_op_meeting_leave, PL_ROP_NONE, false},
+    {"meeting.sync", pl_op_meeting_sync, PL_ROP_NONE, false},
+    {"meeting.stats", pl_op_meeting_stats, PL_ROP_NONE, false},
+    {"meeting.import", pl_op_meeting_import, PL_ROP_NONE, false},
+    {"programme.plan", pl_op_programme_plan, PL_ROP_NONE, false},
+    {"schedule.suggest", pl_op_schedule_suggest, PL_ROP_NONE, false},
+    {"item.open", NULL, PL_ROP_ITEM_OPEN, false},
+    {"floor.request", NULL, PL_ROP_REQUEST, false},
+    {"floor.withdraw", NULL, PL_ROP_WITHDRAW, false},
+    {"entry.update", NULL, PL_ROP_ENTRY_UPDATE, false},
+    {"floor.ready", NULL, PL_ROP_READY, false},
+    {"floor.start", NULL, PL_ROP_START, false},
+    {"floor.next", NULL, PL_ROP_NEXT, false},
+    {"floor.give", NULL, PL_ROP_GIVE, false},
+    {"floor.pause", NULL, PL_ROP_PAUSE, false},
+    {"floor.resume", NULL, PL_ROP_RESUME, false},
+    {"floor.extend", NULL, PL_ROP_EXTEND, false},
+    {"floor.end", NULL, PL_ROP_END, false},
+    {"queue.move", NULL, PL_ROP_MOVE, false},
+    {"queue.remove", NULL, PL_ROP_REMOVE, false},
+    {"queue.close", NULL, PL_ROP_CLOSE, false},
+    {"queue.open", NULL, PL_ROP_OPEN, false},
 };
 
 pl_err pl_op_fail(pl_op_ctx *c, pl_err e, const char *fmt, ...) {
@@ -160,7 +161,7 @@ void pl_ops_handle(pl_session *s, const char *text, size_t len) {
   args = json_copy(req); /* shallow: the handlers see only their arguments */
   json_object_del(args, "op");
   json_object_del(args, "id");
-  e = entry->fn ? entry->fn(&c, args) : pl_op_room(&c, args, op);
+  e = entry->fn ? entry->fn(&c, args) : pl_op_room(&c, args, entry->room_op);
   if (e == PL_ERR_INTERNAL)
     lwsl_err("op %s by %s failed: %s\n", op, s->who.id, c.msg);
 out:

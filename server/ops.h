@@ -52,7 +52,13 @@ pl_err pl_op_meeting_stats(pl_op_ctx *c, json_t *args);
 pl_err pl_op_schedule_suggest(pl_op_ctx *c, json_t *args);
 pl_err pl_op_meeting_import(pl_op_ctx *c, json_t *args);
 pl_err pl_op_programme_plan(pl_op_ctx *c, json_t *args);
-/* ops_floor.c: every op that goes through the room */
-pl_err pl_op_room(pl_op_ctx *c, json_t *args, const char *op);
+/* ops_floor.c: every op that goes through the room, named by ops.c's table */
+typedef enum {
+  PL_ROP_NONE, /* not a room op */
+  PL_ROP_ITEM_OPEN, PL_ROP_REQUEST, PL_ROP_WITHDRAW, PL_ROP_ENTRY_UPDATE, PL_ROP_READY,
+  PL_ROP_START, PL_ROP_NEXT, PL_ROP_GIVE, PL_ROP_PAUSE, PL_ROP_RESUME, PL_ROP_EXTEND,
+  PL_ROP_END, PL_ROP_MOVE, PL_ROP_REMOVE, PL_ROP_CLOSE, PL_ROP_OPEN,
+} pl_room_op;
+pl_err pl_op_room(pl_op_ctx *c, json_t *args, pl_room_op op);
 
 #endif

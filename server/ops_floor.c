@@ -11,36 +11,6 @@
 #include "ops.h"
 #include "unpack.h"
 
-typedef enum {
-  R_ITEM_OPEN, R_REQUEST, R_WITHDRAW, R_ENTRY_UPDATE, R_READY, R_START, R_NEXT, R_GIVE,
-  R_PAUSE, R_RESUME, R_EXTEND, R_END, R_MOVE, R_REMOVE, R_CLOSE, R_OPEN,
-} room_op;
-
-static const struct { const char *name; room_op op; } room_ops[] = {
-    {"item.open", R_ITEM_OPEN},   {"floor.request", R_REQUEST},
-    {"floor.withdraw", R_WITHDRAW}, {"entry.update", R_ENTRY_UPDATE},
-    {"floor.ready", R_READY},     {"floor.start", R_START},
-    {"floor.next", R_NEXT},       {"floor.give", R_GIVE},
-    {"floor.pause", R_PAUSE},     {"floor.resume", R_RESUME},
-    {"floor.extend", R_EXTEND},   {"floor.end", R_END},
-    {"queue.move", R_MOVE},       {"queue.remove", R_REMOVE},
-    {"queue.close", R_CLOSE},     {"queue.open", R_OPEN},
-};
-
-static int find_room_op(const char *name) {
-  for (size_t i = 0; i < sizeof room_ops / sizeof room_ops[0]; i++)
-    if (strcmp(room_ops[i].name, name) == 0)
-      return (int)room_ops[i].op;
-  return -1;
-}
-
-static const pl_join *joined(const pl_session *s, const pl_live *m) {
-  for (int i = 0; i < s->n_joins; i++)
-    if (s->joins[i].live == m)
-      return &s->joins[i];
-  return NULL;
-}
-
 static void actor_of(pl_actor *a, const pl_session *s, const pl_live *m, pl_presence p) {
   memset(a, 0, sizeof *a);
   a->role = s->who.role;
@@ -63,18 +33,18 @@ static pl_err check_name(pl_op_ctx *c, const char *field, const char *v) {
 }
 
 /* Unpacks the arguments of `op` (all carry `meeting`) and asks the core. */
-static pl_err decide(pl_op_ctx *c, json_t *args, room_op op, const pl_room *r,
+static pl_err decide(pl_op_ctx *c, json_t *args, pl_room_op op, const pl_room *r,
                      const pl_actor *a, pl_events *out) {
   const char *mid, *entry = NULL, *kind = NULL, *speaker = NULL, *behalf = NULL;
   json_int_t n = 0;
   pl_err e;
   int64_t now = c->now;
   switch (op) {
-  case R_ITEM_OPEN:
+  case PL_ROP_ITEM_OPEN:
     if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s}", "meeting", &mid, "item", &entry)))
       return e;
     return pl_room_open_item(r, a, entry, now, out);
-  case R_REQUEST: {
+  case PL_ROP_REQUEST: {
     if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s, s?s, s?s}", "meeting", &mid, "kind", &kind,
                           "speaker", &speaker, "on_behalf", &behalf)) ||
         (e = check_name(c, "speaker", speaker)) || (e = check_name(c, "on_behalf", behalf)))
@@ -86,27 +56,27 @@ static pl_err decide(pl_op_ctx *c, json_t *args, room_op op, const pl_room *r,
     pl_request req = {(pl_speech_kind)k, speaker, behalf};
     return pl_room_request(r, a, &req, now, out);
   }
-  case R_WITHDRAW:
-  case R_GIVE:
-  case R_REMOVE:
+  case PL_ROP_WITHDRAW:
+  case PL_ROP_GIVE:
+  case PL_ROP_REMOVE:
     if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s}", "meeting", &mid, "entry", &entry)))
       return e;
-    return op == R_WITHDRAW ? pl_room_withdraw(r, a, entry, now, out)
-           : op == R_GIVE   ? pl_room_give(r, a, entry, now, out)
+    return op == PL_ROP_WITHDRAW ? pl_room_withdraw(r, a, entry, now, out)
+           : op == PL_ROP_GIVE   ? pl_room_give(r, a, entry, now, out)
                             : pl_room_remove(r, a, entry, now, out);
-  case R_ENTRY_UPDATE:
+  case PL_ROP_ENTRY_UPDATE:
     if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s, s:s}", "meeting", &mid, "entry", &entry,
                           "speaker", &speaker)) ||
         (e = check_name(c, "speaker", speaker)))
       return e;
     return pl_room_update_entry(r, a, entry, speaker, now, out);
-  case R_EXTEND:
+  case PL_ROP_EXTEND:
     if ((e = PL_OP_UNPACK(c, args, "{s:s, s:I}", "meeting", &mid, "seconds", &n)))
       return e;
     if (n < 1 || n > 3600)
       return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'seconds' must be 1 to 3600");
     return pl_room_extend(r, a, (int32_t)n, now, out);
-  case R_MOVE:
+  case PL_ROP_MOVE:
     if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s, s:I}", "meeting", &mid, "entry", &entry,
                           "position", &n)))
       return e;
@@ -119,46 +89,43 @@ static pl_err decide(pl_op_ctx *c, json_t *args, room_op op, const pl_room *r,
   if ((e = PL_OP_UNPACK(c, args, "{s:s}", "meeting", &mid)))
     return e;
   switch (op) {
-  case R_READY: return pl_room_ready(r, a, now, out);
-  case R_START: return pl_room_start(r, a, now, out);
-  case R_NEXT: return pl_room_next(r, a, now, out);
-  case R_PAUSE: return pl_room_pause(r, a, now, out);
-  case R_RESUME: return pl_room_resume(r, a, now, out);
-  case R_END: return pl_room_end(r, a, now, out);
-  case R_CLOSE: return pl_room_close(r, a, now, out);
-  case R_OPEN: return pl_room_open(r, a, now, out);
+  case PL_ROP_READY: return pl_room_ready(r, a, now, out);
+  case PL_ROP_START: return pl_room_start(r, a, now, out);
+  case PL_ROP_NEXT: return pl_room_next(r, a, now, out);
+  case PL_ROP_PAUSE: return pl_room_pause(r, a, now, out);
+  case PL_ROP_RESUME: return pl_room_resume(r, a, now, out);
+  case PL_ROP_END: return pl_room_end(r, a, now, out);
+  case PL_ROP_CLOSE: return pl_room_close(r, a, now, out);
+  case PL_ROP_OPEN: return pl_room_open(r, a, now, out);
   default: return pl_op_fail(c, PL_ERR_INTERNAL, "unhandled room op");
   }
 }
 
 /* The reply's fields, read from the events the change consists of. */
-static json_t *result_of(room_op op, const pl_events *evs) {
+static json_t *result_of(pl_room_op op, const pl_events *evs) {
   for (size_t i = 0; i < evs->n; i++) {
     const pl_event *ev = &evs->ev[i];
-    if ((op == R_REQUEST && ev->type == PL_EV_QUEUE_ADDED) ||
-        (op == R_ENTRY_UPDATE && ev->type == PL_EV_QUEUE_UPDATED))
+    if ((op == PL_ROP_REQUEST && ev->type == PL_EV_QUEUE_ADDED) ||
+        (op == PL_ROP_ENTRY_UPDATE && ev->type == PL_EV_QUEUE_UPDATED))
       return json_pack("{s:o}", "entry", pl_json_entry(&ev->entry));
-    if (op == R_NEXT && ev->type == PL_EV_FLOOR_CHANGED && ev->floor.held)
+    if (op == PL_ROP_NEXT && ev->type == PL_EV_FLOOR_CHANGED && ev->floor.held)
       return json_pack("{s:o}", "entry", pl_json_entry(&ev->floor.entry));
-    if (op == R_END && ev->type == PL_EV_SPEECH_ENDED)
+    if (op == PL_ROP_END && ev->type == PL_EV_SPEECH_ENDED)
       return json_pack("{s:o}", "speech", pl_json_speech(&ev->speech));
   }
   return json_object();
 }
 
-pl_err pl_op_room(pl_op_ctx *c, json_t *args, const char *name) {
-  int op = find_room_op(name);
+pl_err pl_op_room(pl_op_ctx *c, json_t *args, pl_room_op op) {
   json_t *mid = json_object_get(args, "meeting");
   pl_err e;
-  if (op < 0)
-    return pl_op_fail(c, PL_ERR_UNKNOWN_OP, "unknown op '%.40s'", name);
   if (!json_is_string(mid))
     return pl_op_fail(c, PL_ERR_BAD_REQUEST,
                       mid ? "field 'meeting' must be a string" : "field 'meeting' is missing");
   pl_live *m = pl_op_meeting(c, json_string_value(mid), &e);
   if (!m)
     return e;
-  const pl_join *j = joined(c->s, m);
+  const pl_join *j = pl_session_joined(c->s, m);
   if (!j)
     return pl_op_fail(c, PL_ERR_CONFLICT, "join meeting %s first", m->rec.id);
   if (m->rec.status == PL_STATUS_CANCELLED)
@@ -168,7 +135,7 @@ pl_err pl_op_room(pl_op_ctx *c, json_t *args, const char *name) {
   evs.n = 0;
   evs.message[0] = '\0';
   actor_of(&a, c->s, m, j->presence);
-  e = decide(c, args, (room_op)op, &m->room, &a, &evs);
+  e = decide(c, args, op, &m->room, &a, &evs);
   if (e != PL_ERR_OK) {
     if (evs.message[0])
       snprintf(c->msg, sizeof c->msg, "%s", evs.message);
@@ -176,6 +143,6 @@ pl_err pl_op_room(pl_op_ctx *c, json_t *args, const char *name) {
   }
   if (pl_live_commit(pl_srv, m, &evs, c->now))
     return pl_op_fail(c, PL_ERR_INTERNAL, "the store failed; nothing changed");
-  c->result = result_of((room_op)op, &evs);
+  c->result = result_of(op, &evs);
   return PL_ERR_OK;
 }
