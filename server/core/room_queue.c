@@ -288,28 +288,28 @@ pl_err pl_room_remove(const pl_room *r, const pl_actor *a, const char *entry,
 
 /* Closing a closed list (or opening an open one) is refused rather than
  * ignored, so a chair's client that is out of date learns so at once. */
-pl_err pl_room_close(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out) {
+static pl_err set_list_closed(const pl_room *r, const pl_actor *a, bool closed, int64_t now,
+                              pl_events *out) {
   pl_room__begin(out);
-  pl_err err = pl_room__need_presides(a, "close the list of speakers", out);
+  pl_err err = pl_room__need_presides(
+      a, closed ? "close the list of speakers" : "open the list of speakers", out);
   if (err)
     return err;
   const pl_item *it = pl_room_current_item(r);
-  if (it->list_closed)
-    return pl_room__refuse(out, PL_ERR_CONFLICT, "the list of speakers is already closed");
-  pl_room__emit(out, PL_EV_QUEUE_CLOSED, it->def.id, now);
+  if (it->list_closed == closed)
+    return pl_room__refuse(out, PL_ERR_CONFLICT, "%s",
+                           closed ? "the list of speakers is already closed"
+                                  : "the list of speakers is already open");
+  pl_room__emit(out, closed ? PL_EV_QUEUE_CLOSED : PL_EV_QUEUE_OPENED, it->def.id, now);
   return PL_ERR_OK;
 }
 
+pl_err pl_room_close(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out) {
+  return set_list_closed(r, a, true, now, out);
+}
+
 pl_err pl_room_open(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out) {
-  pl_room__begin(out);
-  pl_err err = pl_room__need_presides(a, "open the list of speakers", out);
-  if (err)
-    return err;
-  const pl_item *it = pl_room_current_item(r);
-  if (!it->list_closed)
-    return pl_room__refuse(out, PL_ERR_CONFLICT, "the list of speakers is already open");
-  pl_room__emit(out, PL_EV_QUEUE_OPENED, it->def.id, now);
-  return PL_ERR_OK;
+  return set_list_closed(r, a, false, now, out);
 }
 
 /* ------------------------------------------------------------- agenda */
