@@ -368,7 +368,7 @@ static void print_hist_delta(const struct hist *a, const struct hist *b)
  * op: a frame in, a JSON parse and an error reply out, no database, and it does not
  * count against anyone's rate limit more than once every N/rate seconds.
  */
-static int g_in_rate, g_in_seconds = 5, g_ical;
+static int g_in_rate, g_in_seconds = 5, g_ical, g_idle_seconds;
 static long g_events;
 static const char *g_save, *g_join_file;
 
@@ -403,12 +403,29 @@ static void measure_incoming(void)
 	       g.ready, g_in_rate, busy, idle);
 }
 
+/*
+ * Keepalive cost: the server's CPU over S seconds with every client joined and silent
+ * but for answering the server's pings. Over 30 s or more it covers a whole ping round.
+ */
+static void measure_idle(void)
+{
+	int saved = g_in_seconds;
+	g_in_seconds = g_idle_seconds;
+	uint32_t pings0 = g.pings;
+	double pct = server_cpu_pct(0);
+	g_in_seconds = saved;
+	printf("%s: idle %d clients for %d s: server %.3f%% of a core, %u pings answered\n",
+	       g.label, g.ready, g_idle_seconds, pct, g.pings - pings0);
+	printf("RESULT_IDLE label=%s n=%d seconds=%d cpu_pct=%.3f pings=%u\n", g.label, g.ready,
+	       g_idle_seconds, pct, g.pings - pings0);
+}
+
 static void usage(FILE *to)
 {
 	fprintf(to, "usage: loadgen [--host IP] --port PORT [-n N] [-m M] [--warmup W]\n"
 		"  [--participants K] [--token-file FILE] [--pid SERVER_PID] [--op pause|next]\n"
 		"  [--event NAME] [--window W] [--timeout S] [--label NAME] [--check]\n"
-		"  [--in-rate FRAMES_PER_S] [--in-seconds S]\n"
+		"  [--in-rate FRAMES_PER_S] [--in-seconds S] [--idle S]\n"
 		"  [--ical MEETINGS] [--events E --save FILE] [--join-time FILE]\n");
 }
 
@@ -421,7 +438,7 @@ static void parse_flags(int argc, char **argv)
 		{ "timeout", 1, 0, 'T' }, { "label", 1, 0, 'l' }, { "check", 0, 0, 'c' },
 		{ "in-rate", 1, 0, 'r' }, { "in-seconds", 1, 0, 's' }, { "ical", 1, 0, 'i' },
 		{ "events", 1, 0, 'E' }, { "save", 1, 0, 'S' }, { "join-time", 1, 0, 'J' },
-		{ "help", 0, 0, 'H' }, { 0, 0, 0, 0 } };
+		{ "idle", 1, 0, 'I' }, { "help", 0, 0, 'H' }, { 0, 0, 0, 0 } };
 	int ch;
 	while ((ch = getopt_long(argc, argv, "n:m:", opts, NULL)) != -1) {
 		switch (ch) {
@@ -445,6 +462,7 @@ static void parse_flags(int argc, char **argv)
 		case 'E': g_events = atol(optarg); break;
 		case 'S': g_save = optarg; break;
 		case 'J': g_join_file = optarg; break;
+		case 'I': g_idle_seconds = atoi(optarg); break;
 		case 'H': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -557,6 +575,8 @@ int main(int argc, char **argv)
 	free(lasts);
 	if (g_in_rate > 0 && g.pid > 0)
 		measure_incoming();
+	if (g_idle_seconds > 0 && g.pid > 0)
+		measure_idle();
 	if (!g.check)
 		return g.ready == g.n && g.errors == 0 ? 0 : 1;
 	/* The check: everyone held, every change to everyone once, seq consecutive and equal. */

@@ -53,6 +53,7 @@ struct loadgen {
 	int ready, dead, inflight, nchanges;
 	bool measuring;
 	long errors;
+	uint32_t pings;               /* pings answered, by every client */
 	int64_t chair_seq;
 	size_t ev_bytes;
 };

@@ -343,6 +343,7 @@ static size_t conn_parse(struct conn *c, char *p, size_t len, uint64_t now)
 			return len;
 		} else if (opcode == 0x9) {
 			ws_send(c, 0xA, pl, (size_t)plen);
+			g.pings++;
 		}
 		off += hl + (size_t)plen;
 	}
