@@ -12,13 +12,14 @@
 #include <string.h>
 
 #include "codec.h"
+#include "fanout.h"
 #include "meeting_json.h"
 #include "plenary.h"
 
 /* Returns `arr` (n of *cap elements of `size` bytes used) with room for one
  * more, doubling *cap when full; NULL when out of memory, and then `arr`
  * and *cap are unchanged and still the caller's. */
-static void *reserve(void *arr, size_t *cap, size_t n, size_t size, size_t first) {
+void *pl_reserve(void *arr, size_t *cap, size_t n, size_t size, size_t first) {
   if (n < *cap)
     return arr;
   size_t grown_cap = *cap ? *cap * 2 : first;
@@ -148,12 +149,6 @@ void pl_live_free_all(pl_server *srv) {
 
 /* --- commit and publish ---------------------------------------------------- */
 
-static void publish(pl_live *m, pl_msg *msg, uint64_t seq) {
-  msg->queued_us = lws_now_usecs();
-  for (size_t i = 0; i < m->n_subs; i++)
-    pl_session_send(m->subs[i], msg, m->rec.id, seq);
-}
-
 static int speech_group(pl_server *srv, const pl_speech *sp) {
   pl_delegation_rec d;
   return pl_store_delegation_get(srv->store, sp->entry.delegation.id, &d) == 0 ? d.group : -1;
@@ -187,7 +182,7 @@ int pl_live_commit(pl_server *srv, pl_live *m, const pl_events *evs, int64_t now
                pl_event_names[evs->ev[i].type]);
     m->seq++;
     m->room_events++;
-    publish(m, msgs[i], m->seq);
+    pl_fanout(m->subs, m->n_subs, msgs[i]);
     pl_msg_unref(msgs[i]);
   }
   pl_live_arm(srv, m);
@@ -228,7 +223,7 @@ int pl_live_update_meeting(pl_server *srv, pl_live *m, pl_meeting_rec *next, int
   m->room.policy = m->rec.policy;
   pl_live_presiding_rebuild(m); /* the chair may have changed */
   m->seq++;
-  publish(m, msg, m->seq);
+  pl_fanout(m->subs, m->n_subs, msg);
   rc = 0;
 out:
   free(body);
@@ -310,7 +305,7 @@ static void tell_presiding(pl_live *m, const pl_attendee *a) {
 /* The presiding sessions joined to the meeting, kept apart so that telling
  * them of a join costs one send each, not a walk over the whole audience. */
 static int presiding_add(pl_live *m, pl_session *s) {
-  pl_session **p = reserve(m->presiding, &m->cap_presiding, m->n_presiding, sizeof *p, 4);
+  pl_session **p = pl_reserve(m->presiding, &m->cap_presiding, m->n_presiding, sizeof *p, 4);
   if (!p)
     return -1;
   m->presiding = p;
@@ -363,7 +358,7 @@ static pl_attendee *attendee(pl_live *m, const pl_session *s) {
   uint32_t *slot = att_slot(m, key);
   if (*slot)
     return &m->att[*slot - 1];
-  pl_attendee *att = reserve(m->att, &m->cap_att, m->n_att, sizeof *att, 16);
+  pl_attendee *att = pl_reserve(m->att, &m->cap_att, m->n_att, sizeof *att, 16);
   if (!att)
     return NULL;
   m->att = att;
@@ -393,7 +388,7 @@ int pl_live_join(pl_live *m, pl_session *s, pl_presence presence) {
   if (!j) {
     if (s->n_joins == PL_MAX_JOINS)
       return -1;
-    pl_session **subs = reserve(m->subs, &m->cap_subs, m->n_subs, sizeof *subs, 16);
+    pl_session **subs = pl_reserve(m->subs, &m->cap_subs, m->n_subs, sizeof *subs, 16);
     if (!subs)
       return -1;
     m->subs = subs;

@@ -17,7 +17,8 @@
 static const char usage[] =
     "usage: plenaryd [--listen ADDR:PORT] [--db FILE] [--web DIR]\n"
     "                [--cert FILE --key FILE | --plain] [--origin URL]...\n"
-    "                [--demo] [--log-level error|warn|notice|info|debug]\n";
+    "                [--demo] [--log-level error|warn|notice|info|debug]\n"
+    "                [--keepalive SECONDS] [--fanout-threads N] [--fanout-split N]\n";
 
 static int bad(const char *flag, const char *why) {
   fprintf(stderr, "plenaryd: %s: %s\n%s", flag, why, usage);
@@ -67,6 +68,20 @@ static const char *default_path(const char *local, const char *source) {
   return access(local, F_OK) == 0 ? local : source;
 }
 
+/* A whole number in [lo, hi] into *out: 0, or exit status 2 after saying why. */
+static int parse_count(const char *flag, const char *s, long lo, long hi, long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < lo || v > hi) {
+    char why[64];
+    snprintf(why, sizeof why, "expected a whole number from %ld to %ld", lo, hi);
+    return bad(flag, why);
+  }
+  *out = v;
+  return 0;
+}
+
 static int check_readable(const char *flag, const char *path) {
   if (access(path, R_OK) == 0)
     return 0;
@@ -87,7 +102,13 @@ int main(int argc, char **argv) {
       .web = NULL,
       .origins = origins,
       .log_level = LLL_ERR | LLL_WARN | LLL_USER,
+      .keepalive_s = 30,
+      .fanout_split = 512,
   };
+  /* One fan-out worker per core beyond the service thread's, up to 3: the
+   * send() loop is what they share, and it gains little past 4 threads. */
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  cfg.fanout_threads = cpus > 1 ? (int)(cpus - 1 < 3 ? cpus - 1 : 3) : 0;
   const char *cert = NULL, *key = NULL;
   parse_listen(listen_buf, &cfg);
   static const struct option opts[] = {
@@ -97,10 +118,14 @@ int main(int argc, char **argv) {
       {"origin", required_argument, NULL, 'o'}, {"demo", no_argument, NULL, 'D'},
       {"log-level", required_argument, NULL, 'L'},
       {"port-file", required_argument, NULL, 'P'},
+      {"keepalive", required_argument, NULL, 'K'},
+      {"fanout-threads", required_argument, NULL, 'T'},
+      {"fanout-split", required_argument, NULL, 'S'},
       {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
   };
   opterr = 0;
-  int c;
+  int c, rc;
+  long v;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     switch (c) {
     case 'l':
@@ -126,6 +151,21 @@ int main(int argc, char **argv) {
         return bad("--log-level", "expected error, warn, notice, info or debug");
       break;
     case 'P': cfg.port_file = optarg; break;
+    case 'K':
+      if ((rc = parse_count("--keepalive", optarg, 1, 3600, &v)))
+        return rc;
+      cfg.keepalive_s = (int)v;
+      break;
+    case 'T':
+      if ((rc = parse_count("--fanout-threads", optarg, 0, 16, &v)))
+        return rc;
+      cfg.fanout_threads = (int)v;
+      break;
+    case 'S':
+      if ((rc = parse_count("--fanout-split", optarg, 2, 1000000, &v)))
+        return rc;
+      cfg.fanout_split = (size_t)v;
+      break;
     case 'h': fputs(usage, stdout); return 0;
     default: {
       const char *flag = optind > 0 && optind <= argc ? argv[optind - 1] : "?";

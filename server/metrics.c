@@ -8,14 +8,21 @@ static const double bounds[PL_FANOUT_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0
                                                   0.05,   0.075, 0.1,    0.15,  0.25, 0.5,
                                                   1.0,    2.5};
 
-void pl_metrics_fanout(pl_metrics *m, int64_t us) {
+void pl_fanout_hist_add(pl_fanout_hist *h, int64_t us, uint64_t n) {
   double s = (double)us / 1e6;
   size_t i = 0;
   while (i < PL_FANOUT_BUCKETS && s > bounds[i])
     i++;
-  m->fanout_bucket[i]++;
-  m->fanout_sum_s += s;
-  m->fanout_count++;
+  h->bucket[i] += n;
+  h->sum_s += s * (double)n;
+  h->count += n;
+}
+
+void pl_fanout_hist_merge(pl_fanout_hist *into, const pl_fanout_hist *from) {
+  for (size_t i = 0; i <= PL_FANOUT_BUCKETS; i++)
+    into->bucket[i] += from->bucket[i];
+  into->sum_s += from->sum_s;
+  into->count += from->count;
 }
 
 char *pl_metrics_render(const pl_metrics *m, size_t *len) {
@@ -48,15 +55,15 @@ char *pl_metrics_render(const pl_metrics *m, size_t *len) {
              "one session.\n# TYPE plenary_fanout_seconds histogram\n");
   uint64_t cum = 0;
   for (int i = 0; i < PL_FANOUT_BUCKETS; i++) {
-    cum += m->fanout_bucket[i];
+    cum += m->fanout.bucket[i];
     fprintf(f, "plenary_fanout_seconds_bucket{le=\"%g\"} %llu\n", bounds[i],
             (unsigned long long)cum);
   }
-  cum += m->fanout_bucket[PL_FANOUT_BUCKETS];
+  cum += m->fanout.bucket[PL_FANOUT_BUCKETS];
   fprintf(f,
           "plenary_fanout_seconds_bucket{le=\"+Inf\"} %llu\n"
           "plenary_fanout_seconds_sum %.6f\nplenary_fanout_seconds_count %llu\n",
-          (unsigned long long)cum, m->fanout_sum_s, (unsigned long long)m->fanout_count);
+          (unsigned long long)cum, m->fanout.sum_s, (unsigned long long)m->fanout.count);
   if (fclose(f)) {
     free(buf);
     return NULL;

@@ -13,6 +13,14 @@
 /* Upper bounds (seconds) of the fan-out latency histogram's buckets. */
 #define PL_FANOUT_BUCKETS 14
 
+/* Fan-out latency; the fan-out worker threads keep one each and it is merged
+ * on the service thread. */
+typedef struct pl_fanout_hist {
+  uint64_t bucket[PL_FANOUT_BUCKETS + 1]; /* the last is +Inf */
+  double sum_s;
+  uint64_t count;
+} pl_fanout_hist;
+
 typedef struct pl_metrics {
   uint64_t connections_open;
   uint64_t connections_total;
@@ -21,13 +29,13 @@ typedef struct pl_metrics {
   uint64_t bytes_out;
   uint64_t resyncs;
   uint64_t ops[PL_ERR__COUNT]; /* by result: ok or the error code */
-  uint64_t fanout_bucket[PL_FANOUT_BUCKETS + 1]; /* the last is +Inf */
-  double fanout_sum_s;
-  uint64_t fanout_count;
+  pl_fanout_hist fanout;
 } pl_metrics;
 
-/* Records one delivery of a published event, `us` after it was published. */
-void pl_metrics_fanout(pl_metrics *m, int64_t us);
+/* Records `n` deliveries of a published event, `us` after it was published. */
+void pl_fanout_hist_add(pl_fanout_hist *h, int64_t us, uint64_t n);
+/* Adds `from` into `into`. */
+void pl_fanout_hist_merge(pl_fanout_hist *into, const pl_fanout_hist *from);
 
 /* Renders the text exposition into a malloc'd string (caller frees). */
 char *pl_metrics_render(const pl_metrics *m, size_t *len);

@@ -14,6 +14,7 @@
 #include <libwebsockets.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/room.h"
 #include "metrics.h"
@@ -26,12 +27,14 @@
 #define PL_HELLO_TIMEOUT_S 10
 
 /* An encoded message, shared by reference among the sessions that get it:
- * an event is encoded and framed once, whatever the audience. */
+ * an event is encoded and framed once, whatever the audience. A server's
+ * frames are not masked (RFC 6455 5.1), so one frame fits every session. */
 typedef struct pl_msg {
   uint32_t refs;
   uint32_t len;   /* payload bytes, after the LWS_PRE headroom */
+  uint8_t hdr;    /* frame header bytes, just before the payload */
   bool is_event;  /* events may be dropped for a resync; replies may not */
-  int64_t queued_us; /* lws_now_usecs() at publish, for the fan-out histogram */
+  int64_t queued_us; /* pl_mono_us() at publish, for the fan-out histogram */
   unsigned char buf[]; /* LWS_PRE bytes of headroom, then the payload */
 } pl_msg;
 
@@ -42,6 +45,11 @@ static inline pl_msg *pl_msg_ref(pl_msg *m) { m->refs++; return m; }
 void pl_msg_unref(pl_msg *m);
 static inline const char *pl_msg_text(const pl_msg *m) {
   return (const char *)m->buf + LWS_PRE;
+}
+/* The whole WebSocket frame: header and payload. */
+static inline const unsigned char *pl_msg_frame(const pl_msg *m, size_t *len) {
+  *len = (size_t)m->hdr + m->len;
+  return m->buf + LWS_PRE - m->hdr;
 }
 
 typedef struct pl_live pl_live;
@@ -56,6 +64,7 @@ typedef struct pl_join {
  * LWS_CALLBACK_CLOSED, where every reference to it is dropped. */
 typedef struct pl_session {
   struct lws *wsi;
+  int fd; /* the socket, written directly; -1 under TLS, where lws writes */
   bool authed;
   pl_participant_rec who;
   pl_delegation_rec delegation;
@@ -74,6 +83,10 @@ typedef struct pl_session {
   /* set when the session must close: sent as the close reason */
   int close_status;
   const char *close_reason;
+  /* keepalive (keepalive.c) */
+  size_t slot;      /* index in pl_srv->sessions */
+  int64_t heard_ms; /* monotonic ms of the last frame received */
+  bool ping_sent, ping_due;
 } pl_session;
 
 /* Who is connected to a live meeting, for the chair's attendance. */
@@ -113,12 +126,37 @@ typedef struct pl_server {
   const char *web_dir;
   pl_metrics metrics;
   bool stopping;
+  /* every WebSocket session, for the keepalive sweep (keepalive.c) */
+  pl_session **sessions; /* owned array of borrowed sessions */
+  size_t n_sessions, cap_sessions;
+  ev_timer keepalive;
+  int64_t ping_after_ms;
 } pl_server;
 
 extern pl_server *pl_srv; /* the one server; set by pl_server_run */
 
 /* Wall-clock now in ms since the epoch (instants on the wire). */
 int64_t pl_now_ms(void);
+/* Monotonic microseconds, for durations (the fan-out histogram). */
+int64_t pl_mono_us(void);
+/* Makes room for element n of an array of `*cap` elements of `size` bytes,
+ * doubling it (starting at `first`). Returns the array, or NULL when out of
+ * memory (the old array is then untouched). */
+void *pl_reserve(void *arr, size_t *cap, size_t n, size_t size, size_t first);
+
+/* --- keepalive (keepalive.c) ---------------------------------------------
+ * A session silent for the keepalive time is pinged; one that stays silent
+ * half as long again is dropped. One sweep a few times per keepalive period
+ * walks every session: lws 4.1's own validity timers sit in one sorted list
+ * that each connection and each pong walks from its head, O(N) apiece. */
+int pl_keepalive_start(pl_server *srv, int seconds);
+void pl_keepalive_stop(pl_server *srv); /* the sweep; srv->sessions outlives it */
+int pl_keepalive_track(pl_session *s); /* -1: out of memory */
+void pl_keepalive_untrack(pl_session *s);
+static inline void pl_keepalive_heard(pl_session *s, int64_t now_ms) {
+  s->heard_ms = now_ms;
+  s->ping_sent = false;
+}
 
 /* --- sessions (session.c) ---------------------------------------------- */
 /* Queues a reference to `m` and asks for a writeable callback. A message that
@@ -132,6 +170,15 @@ int pl_session_writeable(pl_session *s);
 void pl_session_release(pl_session *s);
 /* Asks lws to close the session with `status` after what is queued. */
 void pl_session_close(pl_session *s, int status, const char *reason);
+/* True when a frame may go straight to the socket now: a plain connection
+ * with nothing queued and nothing held by lws (fanout.c). */
+bool pl_session_direct(const pl_session *s);
+/* One non-blocking send() of a frame: bytes written (0 when the socket is
+ * full), or -1 when the connection is gone. Safe on any thread. */
+ssize_t pl_send_frame(int fd, const unsigned char *frame, size_t len);
+/* Completes a direct write that sent `sent` bytes of m's frame (-1: failed):
+ * lws takes the remainder. Returns false when the session must close. */
+bool pl_session_sent(pl_session *s, const pl_msg *m, ssize_t sent);
 
 /* --- live meetings (live.c) -------------------------------------------- */
 int pl_live_load_all(pl_server *srv);

@@ -12,10 +12,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bootstrap.h"
+#include "fanout.h"
 #include "transport.h"
 
 pl_server *pl_srv;
@@ -84,8 +86,10 @@ static const struct lws_protocol_vhost_options hdr_nosniff = {
 static const struct lws_protocol_vhost_options hdr_referrer = {
     &hdr_nosniff, NULL, "referrer-policy:", "no-referrer"};
 
-static const lws_retry_bo_t keepalive = {
-    .secs_since_valid_ping = 30, .secs_since_valid_hangup = 45};
+/* lws' own validity checks off (no hangup time): keepalive.c does them in
+ * O(1) per connection. */
+static const lws_retry_bo_t no_validity = {.secs_since_valid_ping = 0,
+                                           .secs_since_valid_hangup = 0};
 
 static int write_port_file(const char *path, int port) {
   FILE *f = fopen(path, "w");
@@ -165,7 +169,7 @@ int pl_server_run(const pl_config *cfg) {
   info.mounts = &m_root;
   info.headers = &hdr_referrer;
   info.vhost_name = "plenary";
-  info.retry_and_idle_policy = &keepalive;
+  info.retry_and_idle_policy = &no_validity;
   info.alpn = "http/1.1";
   if (!cfg->plain) {
     info.ssl_cert_filepath = cfg->cert;
@@ -186,6 +190,9 @@ int pl_server_run(const pl_config *cfg) {
     goto out_ctx;
 
   signal(SIGPIPE, SIG_IGN);
+  pl_keepalive_start(&srv, cfg->keepalive_s);
+  if (pl_fanout_start(cfg->fanout_threads, cfg->fanout_split))
+    lwsl_warn("plenaryd: fan-out threads did not start; the service thread sends alone\n");
   ev_signal_init(&sigint_w, on_stop_signal, SIGINT);
   ev_signal_init(&sigterm_w, on_stop_signal, SIGTERM);
   ev_signal_start(loop, &sigint_w);
@@ -198,10 +205,13 @@ int pl_server_run(const pl_config *cfg) {
 out_ctx:
   srv.stopping = true;
   pl_live_cancel_timers(&srv);
+  pl_keepalive_stop(&srv); /* the loop below runs until no watcher is left */
   lws_context_destroy(srv.ctx);
   srv.ctx = NULL;
   ev_run(loop, 0); /* lets lws finish closing on the loop, then returns */
 out_live:
+  pl_fanout_stop();
+  free(srv.sessions); /* emptied by the closes above */
   pl_live_free_all(&srv);
 out_store:
   pl_store_close(srv.store);

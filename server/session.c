@@ -8,8 +8,10 @@
  * behind loses its pending events and is told to resync instead, so one slow
  * client never grows memory without bound nor slows the others.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "plenary.h"
@@ -20,7 +22,16 @@ int64_t pl_now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-pl_msg *pl_msg_new_raw(const char *text, size_t len, bool is_event) {
+int64_t pl_mono_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A message of `len` payload bytes, to be filled; frame() completes it. */
+static pl_msg *msg_alloc(size_t len, bool is_event) {
+  if (len > UINT32_MAX - LWS_PRE - 1)
+    return NULL;
   pl_msg *m = malloc(sizeof *m + LWS_PRE + len + 1);
   if (!m)
     return NULL;
@@ -28,24 +39,47 @@ pl_msg *pl_msg_new_raw(const char *text, size_t len, bool is_event) {
   m->len = (uint32_t)len;
   m->is_event = is_event;
   m->queued_us = 0;
-  memcpy(m->buf + LWS_PRE, text, len);
-  m->buf[LWS_PRE + len] = '\0'; /* lets the store and tests read it as text */
   return m;
+}
+
+/* Writes the header of one final text frame just before the payload. */
+static pl_msg *frame(pl_msg *m) {
+  unsigned char *p = m->buf + LWS_PRE;
+  uint64_t len = m->len;
+  m->buf[LWS_PRE + len] = '\0'; /* lets the store and tests read it as text */
+  if (len < 126) {
+    m->hdr = 2;
+    p[-1] = (unsigned char)len;
+  } else if (len < 65536) {
+    m->hdr = 4;
+    p[-3] = 126;
+    p[-2] = (unsigned char)(len >> 8);
+    p[-1] = (unsigned char)len;
+  } else {
+    m->hdr = 10;
+    p[-9] = 127;
+    for (int i = 0; i < 8; i++)
+      p[-1 - i] = (unsigned char)(len >> (8 * i));
+  }
+  p[-(int)m->hdr] = 0x81; /* FIN, text */
+  return m;
+}
+
+pl_msg *pl_msg_new_raw(const char *text, size_t len, bool is_event) {
+  pl_msg *m = msg_alloc(len, is_event);
+  if (!m)
+    return NULL;
+  memcpy(m->buf + LWS_PRE, text, len);
+  return frame(m);
 }
 
 pl_msg *pl_msg_new(json_t *o, bool is_event) {
   size_t len = json_dumpb(o, NULL, 0, JSON_COMPACT);
-  if (!len)
-    return NULL;
-  pl_msg *m = malloc(sizeof *m + LWS_PRE + len + 1);
+  pl_msg *m = len ? msg_alloc(len, is_event) : NULL;
   if (!m)
     return NULL;
-  m->refs = 1;
   m->len = (uint32_t)json_dumpb(o, (char *)m->buf + LWS_PRE, len, JSON_COMPACT);
-  m->is_event = is_event;
-  m->queued_us = 0;
-  m->buf[LWS_PRE + m->len] = '\0';
-  return m;
+  return frame(m);
 }
 
 void pl_msg_unref(pl_msg *m) {
@@ -90,14 +124,48 @@ static void drop_events(pl_session *s) {
   s->out_tail = s->out_head + kept;
 }
 
-/* Writes `m` now; returns false when the session must close. */
-static bool write_now(pl_session *s, pl_msg *m) {
-  int n = lws_write(s->wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT);
-  if (m->is_event && m->queued_us)
-    pl_metrics_fanout(&pl_srv->metrics, lws_now_usecs() - m->queued_us);
+bool pl_session_direct(const pl_session *s) {
+  return s->fd >= 0 && !s->close_status && queued(s) == 0 && !lws_partial_buffered(s->wsi);
+}
+
+ssize_t pl_send_frame(int fd, const unsigned char *frame, size_t len) {
+  ssize_t n;
+  do
+    n = send(fd, frame, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+  return n;
+}
+
+bool pl_session_sent(pl_session *s, const pl_msg *m, ssize_t sent) {
+  size_t flen;
+  const unsigned char *f = pl_msg_frame(m, &flen);
   pl_srv->metrics.messages_out++;
   pl_srv->metrics.bytes_out += m->len;
-  return n >= (int)m->len;
+  if (sent < 0)
+    return false;
+  if ((size_t)sent == flen)
+    return true;
+  /* The socket took part of the frame (or none of it): lws keeps the rest in
+   * its own output buffer and sends it first when the socket drains, ahead of
+   * its pings and pongs and of our writeable callback, so nothing can come
+   * between the two halves of the frame. LWS_WRITE_RAW adds no framing. */
+  return lws_write(s->wsi, (unsigned char *)f + sent, flen - (size_t)sent, LWS_WRITE_RAW) >= 0;
+}
+
+/* Writes `m` now; returns false when the session must close. Plain sockets
+ * get the shared frame with send(), as the fan-out does (fanout.c); under TLS,
+ * or behind bytes lws still holds, lws writes it. */
+static bool write_now(pl_session *s, pl_msg *m) {
+  if (m->is_event && m->queued_us)
+    pl_fanout_hist_add(&pl_srv->metrics.fanout, pl_mono_us() - m->queued_us, 1);
+  size_t flen;
+  const unsigned char *f = pl_msg_frame(m, &flen);
+  ssize_t sent = 0;
+  if (s->fd >= 0 && !lws_partial_buffered(s->wsi))
+    sent = pl_send_frame(s->fd, f, flen);
+  return pl_session_sent(s, m, sent);
 }
 
 void pl_session_send(pl_session *s, pl_msg *m, const char *meeting, uint64_t seq) {
@@ -174,6 +242,16 @@ void pl_session_close(pl_session *s, int status, const char *reason) {
 }
 
 int pl_session_writeable(pl_session *s) {
+  if (s->ping_due) { /* keepalive.c; lws orders it after any bytes it holds */
+    /* lws reports a pong only when it carries data (and skips an empty one) */
+    unsigned char ping[LWS_PRE + 4] = {[LWS_PRE] = 'p', 'i', 'n', 'g'};
+    s->ping_due = false;
+    if (lws_write(s->wsi, ping + LWS_PRE, 4, LWS_WRITE_PING) < 0)
+      return -1;
+    if (queued(s) || s->close_status)
+      lws_callback_on_writable(s->wsi);
+    return 0;
+  }
   if (queued(s) == 0) {
     if (s->close_status) {
       lws_close_reason(s->wsi, (enum lws_close_status)s->close_status,

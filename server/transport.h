@@ -20,6 +20,9 @@ typedef struct pl_config {
   bool demo;
   int log_level;           /* lws LLL_* mask */
   const char *port_file;   /* write the listening port here (tests) */
+  int keepalive_s;         /* ping a peer silent this long */
+  int fanout_threads;      /* send() workers beside the service thread */
+  size_t fanout_split;     /* audiences this large are split among them */
 } pl_config;
 
 int pl_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,

@@ -85,12 +85,20 @@ int pl_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
   case LWS_CALLBACK_ESTABLISHED:
     memset(s, 0, sizeof *s);
     s->wsi = wsi;
+    /* Plain sockets take frames straight from the fan-out; TLS goes through lws. */
+    s->fd = lws_is_ssl(wsi) ? -1 : (int)lws_get_socket_fd(wsi);
+    if (pl_keepalive_track(s))
+      return -1;
     pl_srv->metrics.connections_open++;
     pl_srv->metrics.connections_total++;
     ev_timer_init(&s->hello_timer, on_hello_deadline, PL_HELLO_TIMEOUT_S, 0.);
     ev_timer_start(pl_srv->loop, &s->hello_timer);
     return 0;
+  case LWS_CALLBACK_RECEIVE_PONG:
+    pl_keepalive_heard(s, pl_mono_us() / 1000);
+    return 0;
   case LWS_CALLBACK_RECEIVE:
+    pl_keepalive_heard(s, pl_mono_us() / 1000);
     if (s->close_status)
       return 0; /* closing: ignore what is still in flight */
     return on_receive(wsi, s, in, len);
@@ -98,6 +106,7 @@ int pl_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
     return pl_session_writeable(s);
   case LWS_CALLBACK_CLOSED:
     ev_timer_stop(pl_srv->loop, &s->hello_timer);
+    pl_keepalive_untrack(s);
     leave_all(s);
     pl_session_release(s);
     pl_srv->metrics.connections_open--;

@@ -1,12 +1,13 @@
 /*
  * loadgen_check: the ctest wrapper of `loadgen --check` (test it.loadgen_check).
  *
- * usage: loadgen_check PLENARYD LOADGEN [N]
+ * usage: loadgen_check PLENARYD LOADGEN [N [PLENARYD_FLAG...]]
  *
  * Starts the real plenaryd on a free loopback port with a fresh database in a temporary
  * folder, waits for its secretariat token file and its port, runs loadgen --check with
  * N clients (default 200) against it, stops the server with SIGTERM and removes the
- * folder. Its exit status is loadgen's. It asserts no time: the deadlines below only
+ * folder. Flags after N go to plenaryd (the split fan-out runs with
+ * --fanout-threads 2 --fanout-split 16). Its exit status is loadgen's. It asserts no time: the deadlines below only
  * keep a hung server from hanging the test run.
  */
 #define _GNU_SOURCE /* nftw's FTW_DEPTH|FTW_PHYS */
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
 	pid_t srv, lg;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: loadgen_check PLENARYD LOADGEN [N]\n");
+		fprintf(stderr, "usage: loadgen_check PLENARYD LOADGEN [N [PLENARYD_FLAG...]]\n");
 		return 2;
 	}
 	if (!mkdtemp(dir) || (port = free_port()) < 0) {
@@ -110,7 +111,11 @@ int main(int argc, char **argv)
 	snprintf(log, sizeof log, "%s/plenaryd.log", dir);
 	snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
 	snprintf(portarg, sizeof portarg, "%d", port);
-	char *sargv[] = { argv[1], "--plain", "--listen", listen, "--db", db, NULL };
+	char *sargv[32] = { argv[1], "--plain", "--listen", listen, "--db", db };
+	int sargc = 6;
+	for (int i = 4; i < argc && sargc < 31; i++)
+		sargv[sargc++] = argv[i];
+	sargv[sargc] = NULL;
 	srv = spawn(sargv, log);
 	snprintf(pidarg, sizeof pidarg, "%d", (int)srv);
 

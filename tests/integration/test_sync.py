@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import struct
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import (Client, Server, ServerTest, assert_consecutive, join_programme,  # noqa: E402
@@ -66,22 +67,25 @@ class RawWS:
         out, self.buf = self.buf[:n], self.buf[n:]
         return out
 
+    def frame(self):
+        """The next frame, control frames too: (opcode, payload)."""
+        b0, b1 = self._need(2)
+        n = b1 & 0x7F
+        if n == 126:
+            n = struct.unpack("!H", self._need(2))[0]
+        elif n == 127:
+            n = struct.unpack("!Q", self._need(8))[0]
+        return b0 & 0x0F, self._need(n)
+
     def recv(self):
         """The next text message as an object; None once the server closed."""
         if self.closed is not None:
             return None
         try:
-            b0, b1 = self._need(2)
-            n = b1 & 0x7F
-            if n == 126:
-                n = struct.unpack("!H", self._need(2))[0]
-            elif n == 127:
-                n = struct.unpack("!Q", self._need(8))[0]
-            payload = self._need(n)
+            op, payload = self.frame()
         except (EOFError, ConnectionError):
             self.closed = -1
             return None
-        op = b0 & 0x0F
         if op == 8:
             self.closed = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
             return None
@@ -367,6 +371,62 @@ class Sync(ServerTest):
             got |= {e["seq"] for e in r["events"]}
             self.assertEqual(got, set(range(joined_at + 1, r["seq"] + 1)))
         slow.sock.close()
+
+
+def frames_until_dropped(raw, limit):
+    """Reads every frame, control frames too, without ever answering a ping.
+    Returns (opcodes seen, seconds until the server dropped the connection,
+    or None if it still held it after `limit` seconds)."""
+    t0 = time.monotonic()
+    ops = []
+    raw.sock.settimeout(limit)
+    try:
+        while time.monotonic() - t0 < limit:
+            ops.append(raw.frame()[0])
+    except (EOFError, ConnectionError):
+        return ops, time.monotonic() - t0
+    except socket.timeout:
+        pass
+    return ops, None
+
+
+class Keepalive(ServerTest):
+    """--keepalive 1: a peer silent for 1 s is pinged; one that does not
+    answer within half as long again is dropped, and the chair sees it go."""
+
+    server_args = ("--keepalive", "1")
+
+    async def test_a_peer_that_never_answers_a_ping_is_dropped(self):
+        admin, meeting, tokens = await setup_programme(self.server)
+        mid = meeting["id"]
+        chair = (await join_programme(self.server, meeting, tokens, who=["chair"]))["chair"]
+        raw = RawWS(self.server.port)
+        self.assertTrue(raw.call("hello", token=tokens["kenya"])[0]["ok"])
+        self.assertTrue(raw.call("meeting.join", meeting=mid, presence="room")[0]["ok"])
+        kenya = tokens["ids"]["kenya"]
+        # the blocking reads go to a thread, so that the chair's client (on
+        # this loop) goes on answering its own pings meanwhile
+        ops, dropped = await asyncio.to_thread(frames_until_dropped, raw, 8)
+        self.assertIn(0x9, ops, "never pinged")
+        self.assertIsNotNone(dropped, "not dropped after 8 s of silence")
+        self.assertLess(dropped, 4)
+        gone = await chair.wait_for(lambda: [e for e in chair.seen if e["ev"] == "presence"
+                                             and e["participant"] == kenya
+                                             and e["online"] is False])
+        self.assertEqual(gone[-1]["presence"], "room")
+        raw.sock.close()
+
+    async def test_peers_that_answer_pings_stay_however_quiet(self):
+        admin, meeting, tokens = await setup_programme(self.server)
+        mid = meeting["id"]
+        c = await join_programme(self.server, meeting, tokens, who=["chair", "kenya"])
+        await asyncio.sleep(4)  # four keepalive periods without a request
+        await c["kenya"].ok("floor.request", meeting=mid, kind="statement")
+        r = await c["chair"].ok("meeting.sync", meeting=mid, since=0)
+        online = {a["participant"]: a["online"] for a in r["attendance"]}
+        self.assertEqual(online[tokens["ids"]["kenya"]], True)
+        self.assertFalse([e for e in c["chair"].seen if e["ev"] == "presence"
+                          and e["online"] is False])
 
 
 if __name__ == "__main__":
