@@ -186,8 +186,7 @@ int main(int argc, char **argv) {
   if (!cfg.plain) {
     cfg.cert = cert ? cert : default_path("certs/dev.crt", PLENARY_SOURCE_CERTS "/dev.crt");
     cfg.key = key ? key : default_path("certs/dev.key", PLENARY_SOURCE_CERTS "/dev.key");
-    int rc = check_readable("--cert", cfg.cert);
-    if (rc || (rc = check_readable("--key", cfg.key)))
+    if ((rc = check_readable("--cert", cfg.cert)) || (rc = check_readable("--key", cfg.key)))
       return rc;
   }
   return pl_server_run(&cfg);
