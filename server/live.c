@@ -367,9 +367,7 @@ static pl_attendee *attendee(pl_live *m, const pl_session *s) {
   memset(a, 0, sizeof *a);
   snprintf(a->participant, sizeof a->participant, "%s", s->who.id);
   snprintf(a->name, sizeof a->name, "%s", s->who.name);
-  snprintf(a->delegation.id, sizeof a->delegation.id, "%s", s->delegation.id);
-  snprintf(a->delegation.name, sizeof a->delegation.name, "%s", s->delegation.name);
-  a->delegation.kind = s->delegation.kind;
+  a->delegation = s->delegation;
   return a;
 }
 

@@ -30,7 +30,9 @@ pl_err pl_op_hello(pl_op_ctx *c, json_t *args) {
   char feed[PL_FEED_LEN + 8] = "";
   pl_store_participant_feed(pl_srv->store, p.id, feed, sizeof feed);
   c->s->who = p;
-  c->s->delegation = d;
+  snprintf(c->s->delegation.id, sizeof c->s->delegation.id, "%s", d.id);
+  snprintf(c->s->delegation.name, sizeof c->s->delegation.name, "%s", d.name);
+  c->s->delegation.kind = d.kind;
   c->s->authed = true;
   ev_timer_stop(pl_srv->loop, &c->s->hello_timer);
   c->result = json_pack("{s:o, s:o, s:I, s:s}", "participant", pl_json_participant(&p),

@@ -16,9 +16,7 @@ static void actor_of(pl_actor *a, const pl_session *s, const pl_live *m, pl_pres
   a->role = s->who.role;
   a->presides = pl_session_presides(s, m);
   snprintf(a->participant, sizeof a->participant, "%s", s->who.id);
-  snprintf(a->delegation.id, sizeof a->delegation.id, "%s", s->delegation.id);
-  snprintf(a->delegation.name, sizeof a->delegation.name, "%s", s->delegation.name);
-  a->delegation.kind = s->delegation.kind;
+  a->delegation = s->delegation;
   snprintf(a->name, sizeof a->name, "%s", s->who.name);
   a->presence = p;
 }

@@ -63,30 +63,29 @@ typedef struct pl_join {
 /* Per-connection state: lws allocates it zeroed (the pss) and frees it after
  * LWS_CALLBACK_CLOSED, where every reference to it is dropped. */
 typedef struct pl_session {
+  /* what a broadcast reads of each session, first, in one cache line */
   struct lws *wsi;
   int fd; /* the socket, written directly; -1 under TLS, where lws writes */
-  bool authed;
-  pl_participant_rec who;
-  pl_delegation_rec delegation;
-  /* reassembly of a fragmented frame; owned */
-  char *rx;
-  size_t rx_len, rx_cap;
+  int close_status; /* set when the session must close: sent as the close code */
   /* outbound ring of message references; owned, capacity a power of two */
   pl_msg **outq;
   uint32_t out_cap, out_head, out_tail;
+  bool authed;
+  bool ping_sent, ping_due; /* keepalive (keepalive.c) */
+  int64_t heard_ms;         /* monotonic ms of the last frame received */
+  size_t slot;              /* index in pl_srv->sessions */
+  const char *close_reason;
+  pl_participant_rec who;
+  pl_delegation_ref delegation;
+  /* reassembly of a fragmented frame; owned */
+  char *rx;
+  size_t rx_len, rx_cap;
   ev_timer hello_timer; /* closes the session that says no hello */
   pl_join joins[PL_MAX_JOINS];
   int n_joins;
   /* request rate: a token bucket (ops.c) */
   double rate_tokens;
   int64_t rate_at;
-  /* set when the session must close: sent as the close reason */
-  int close_status;
-  const char *close_reason;
-  /* keepalive (keepalive.c) */
-  size_t slot;      /* index in pl_srv->sessions */
-  int64_t heard_ms; /* monotonic ms of the last frame received */
-  bool ping_sent, ping_due;
 } pl_session;
 
 /* Who is connected to a live meeting, for the chair's attendance. */
