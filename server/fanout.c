@@ -47,19 +47,28 @@ static struct {
 } fo;
 
 /* The loop both the service thread and the workers run: nothing but send().
- * The histogram takes the clock once per 16 sends; the error of giving 16
- * sends one time is 16 x 5 us, well inside its narrowest bucket in use. */
+ * Sessions are looked at 32 at a time before any of them is sent to: each
+ * look misses the cache twice (the session, lws' wsi), and misses in a loop
+ * of loads overlap where a send() between them would keep them apart (4-6%
+ * of a broadcast's samples before). The histogram takes the clock once per
+ * 16 sends; the error of giving 16 sends one time is 16 x 5 us, well inside
+ * its narrowest bucket in use. */
+#define LOOK_AHEAD 32
+
 static void send_slice(slice *sl) {
   size_t since = 0;
-  for (size_t i = 0; i < sl->n; i++) {
-    if (!pl_session_direct(sl->ss[i])) {
-      sl->sent[i] = NOT_DIRECT;
-      continue;
-    }
-    sl->sent[i] = pl_send_frame(sl->ss[i]->fd, sl->frame, sl->flen);
-    if (++since == 16) {
-      pl_fanout_hist_add(&sl->hist, pl_mono_us() - sl->queued_us, since);
-      since = 0;
+  for (size_t from = 0; from < sl->n; from += LOOK_AHEAD) {
+    size_t to = from + LOOK_AHEAD < sl->n ? from + LOOK_AHEAD : sl->n;
+    for (size_t i = from; i < to; i++)
+      sl->sent[i] = pl_session_direct(sl->ss[i]) ? sl->ss[i]->fd : NOT_DIRECT;
+    for (size_t i = from; i < to; i++) {
+      if (sl->sent[i] == NOT_DIRECT)
+        continue;
+      sl->sent[i] = pl_send_frame((int)sl->sent[i], sl->frame, sl->flen);
+      if (++since == 16) {
+        pl_fanout_hist_add(&sl->hist, pl_mono_us() - sl->queued_us, since);
+        since = 0;
+      }
     }
   }
   if (since)
