@@ -145,9 +145,11 @@ static pl_err check_policy(const pl_room *r, const pl_actor *a, const pl_request
   case PL_SPEECH_STATEMENT:
   case PL_SPEECH_QUESTION:
   default:
+    /* Contract section 5: the group time is for a *statement* on behalf of a
+     * group; a question stays a question, whoever it is asked for. */
     if (!state)
       *allotted_ms = seconds_to_ms(p->observer_statement_s);
-    else if (on_behalf)
+    else if (on_behalf && kind == PL_SPEECH_STATEMENT)
       *allotted_ms = seconds_to_ms(p->group_statement_s);
     else
       *allotted_ms = seconds_to_ms(p->statement_s);

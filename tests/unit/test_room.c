@@ -345,6 +345,11 @@ static void test_request_speaker_and_group(void **state) {
   assert_string_equal(e->speaker, "Ms. Martin");
   assert_string_equal(e->on_behalf, "European Union");
   assert_int_equal(e->allotted_ms, 420000);
+  /* a question on behalf of a group is allotted as a question */
+  req = (pl_request){.kind = PL_SPEECH_QUESTION, .on_behalf = "African Group"};
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  assert_int_equal(f->out.ev[0].entry.allotted_ms, 300000);
+  assert_string_equal(f->out.ev[0].entry.on_behalf, "African Group");
   /* an empty on_behalf is a State speaking for itself */
   req = (pl_request){.kind = PL_SPEECH_QUESTION, .on_behalf = ""};
   DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->de, &req, T0, &f->out));

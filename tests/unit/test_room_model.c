@@ -307,7 +307,7 @@ static pl_err m_request(model *m, int a, pl_speech_kind kind, const char *speake
     allotted = ms(m->p.reply_s[used]);
   } else if (!state) {
     allotted = ms(m->p.observer_statement_s);
-  } else if (on_behalf && on_behalf[0]) {
+  } else if (on_behalf && on_behalf[0] && kind == PL_SPEECH_STATEMENT) {
     allotted = ms(m->p.group_statement_s);
   } else {
     allotted = ms(m->p.statement_s);
