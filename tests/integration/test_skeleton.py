@@ -11,7 +11,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import PLENARYD, WEB, Client, Server, ServerTest, main  # noqa: E402
+from harness import (PLENARYD, WEB, Client, Server, ServerTest, assert_consecutive,  # noqa: E402
+                     join_programme, main, seq_events, setup_programme)
 
 
 class FirstStart(ServerTest):
@@ -260,6 +261,22 @@ class Tls(ServerTest):
                               "127.0.0.1:%d" % self.server.port, "-alpn", "h2,http/1.1"],
                              input="", capture_output=True, text=True, timeout=10).stdout
         self.assertIn("ALPN protocol: http/1.1", out)
+
+    async def test_events_reach_tls_sessions_in_order(self):
+        # Plain sockets get events by send(); TLS sessions by lws and OpenSSL.
+        admin, meeting, tokens = await setup_programme(self.server)
+        mid = meeting["id"]
+        c = await join_programme(self.server, meeting, tokens, who=["chair", "kenya", "viewer"])
+        start = c["viewer"].state["seq"]
+        await c["kenya"].ok("floor.request", meeting=mid, kind="statement")
+        await c["chair"].ok("floor.next", meeting=mid)
+        await c["chair"].ok("floor.pause", meeting=mid)
+        for who in c.values():
+            got = await who.wait_for(lambda w=who: [e for e in seq_events(w)
+                                                    if e["ev"] == "floor.changed"
+                                                    and e["floor"]["paused"]])
+            self.assertEqual(got[-1]["floor"]["entry"]["delegation"]["name"], "Kenya")
+        assert_consecutive(c["viewer"], start)
 
 
 if __name__ == "__main__":
