@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "plenary.h"
 
@@ -50,7 +51,8 @@ static struct {
  * Sessions are looked at 32 at a time before any of them is sent to: each
  * look misses the cache twice (the session, lws' wsi), and misses in a loop
  * of loads overlap where a send() between them would keep them apart (4-6%
- * of a broadcast's samples before). The histogram takes the clock once per
+ * of a broadcast's samples before); meanwhile sent[i] holds the session's
+ * socket, or NOT_DIRECT. The histogram takes the clock once per
  * 16 sends; the error of giving 16 sends one time is 16 x 5 us, well inside
  * its narrowest bucket in use. */
 #define LOOK_AHEAD 32
@@ -134,7 +136,7 @@ void pl_fanout_stop(void) {
   }
   free(fo.w);
   free(fo.sent);
-  fo = (__typeof__(fo)){0};
+  memset(&fo, 0, sizeof fo);
 }
 
 static bool reserve(size_t n) {
