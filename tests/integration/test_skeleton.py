@@ -250,7 +250,8 @@ class Tls(ServerTest):
                         "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
                         "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
                         "-keyout", key, "-out", cert], check=True, capture_output=True)
-        self.server = Server(tls=(cert, key)).start()
+        # --keepalive 1: the server pings quiet TLS clients too (through OpenSSL)
+        self.server = Server("--keepalive", "1", tls=(cert, key)).start()
 
     async def test_wss_and_https(self):
         status, _, body = self.server.http_get("/healthz")
@@ -277,6 +278,12 @@ class Tls(ServerTest):
                                                     and e["floor"]["paused"]])
             self.assertEqual(got[-1]["floor"]["entry"]["delegation"]["name"], "Kenya")
         assert_consecutive(c["viewer"], start)
+        # quiet for three keepalive periods: pinged over TLS, answered, still here
+        await asyncio.sleep(3)
+        await c["kenya"].ok("floor.request", meeting=mid, kind="question")
+        await c["viewer"].wait_for(lambda: [e for e in seq_events(c["viewer"])
+                                            if e["ev"] == "queue.added"
+                                            and e["entry"]["kind"] == "question"])
 
 
 if __name__ == "__main__":
