@@ -31,10 +31,12 @@ static void sweep(struct ev_loop *loop, ev_timer *w, int revents) {
       /* No pong: the peer is gone, so no close handshake either. Closed
        * now, not by an lws timeout: lws 4.1's timers fire late on libev
        * (docs/TRAPS.md). */
+      srv->metrics.silent_drops++;
       lws_set_timeout(s->wsi, PENDING_TIMEOUT_WS_PONG_CHECK_GET_PONG, LWS_TO_KILL_SYNC);
     } else if (!s->ping_sent && silent >= after) {
       s->ping_sent = true;
       s->ping_due = true;
+      srv->metrics.pings++;
       lws_callback_on_writable(s->wsi);
     }
   }

@@ -44,10 +44,15 @@ char *pl_metrics_render(const pl_metrics *m, size_t *len) {
           "# TYPE plenary_bytes_out_total counter\nplenary_bytes_out_total %llu\n"
           "# HELP plenary_resyncs_total Sessions told to resync after falling behind.\n"
           "# TYPE plenary_resyncs_total counter\nplenary_resyncs_total %llu\n"
+          "# HELP plenary_keepalive_pings_total Pings sent to peers quiet for the keepalive time.\n"
+          "# TYPE plenary_keepalive_pings_total counter\nplenary_keepalive_pings_total %llu\n"
+          "# HELP plenary_keepalive_drops_total Connections dropped for not answering a ping.\n"
+          "# TYPE plenary_keepalive_drops_total counter\nplenary_keepalive_drops_total %llu\n"
           "# HELP plenary_ops_total Requests by result.\n# TYPE plenary_ops_total counter\n",
           (unsigned long long)m->connections_open, (unsigned long long)m->connections_total,
           (unsigned long long)m->messages_in, (unsigned long long)m->messages_out,
-          (unsigned long long)m->bytes_out, (unsigned long long)m->resyncs);
+          (unsigned long long)m->bytes_out, (unsigned long long)m->resyncs,
+          (unsigned long long)m->pings, (unsigned long long)m->silent_drops);
   for (int e = 0; e < PL_ERR__COUNT; e++)
     fprintf(f, "plenary_ops_total{result=\"%s\"} %llu\n", pl_err_code((pl_err)e),
             (unsigned long long)m->ops[e]);

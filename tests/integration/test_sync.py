@@ -415,6 +415,11 @@ class Keepalive(ServerTest):
                                              and e["online"] is False])
         self.assertEqual(gone[-1]["presence"], "room")
         raw.sock.close()
+        metrics = self.server.http_get("/metrics")[2].decode()
+        counters = dict(line.split() for line in metrics.splitlines()
+                        if line.startswith("plenary_keepalive_"))
+        self.assertGreaterEqual(int(counters["plenary_keepalive_pings_total"]), 1)
+        self.assertEqual(counters["plenary_keepalive_drops_total"], "1")
 
     async def test_peers_that_answer_pings_stay_however_quiet(self):
         admin, meeting, tokens = await setup_programme(self.server)
