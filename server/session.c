@@ -1,12 +1,14 @@
 /*
- * Messages and each session's outbound queue. Following lws' rule (and
- * Mosquitto's, Janus'), nothing is written outside LWS_CALLBACK_SERVER_WRITEABLE
- * and each writeable callback writes one message. The queue holds references
- * to shared, already-encoded messages, so a broadcast costs one pointer per
- * session, not one encoding. It grows on demand (most sessions never hold
- * more than one or two) up to PL_OUTQ_MAX; a session that falls that far
- * behind loses its pending events and is told to resync instead, so one slow
- * client never grows memory without bound nor slows the others.
+ * Messages and each session's outbound queue. A message is encoded and framed
+ * once and shared by reference, so a broadcast costs one pointer per session,
+ * not one encoding. A session with nothing queued (and nothing held by lws)
+ * gets a frame at once: by send() on a plain connection, through lws under
+ * TLS; otherwise the frame queues and each writeable callback writes one
+ * (lws' rule, as in Mosquitto and Janus). The queue grows on demand (most
+ * sessions never hold more than one or two) up to PL_OUTQ_MAX; a session that
+ * falls that far behind loses its pending events and is told to resync
+ * instead, so one slow client never grows memory without bound nor slows the
+ * others.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -174,8 +176,8 @@ void pl_session_send(pl_session *s, pl_msg *m, const char *meeting, uint64_t seq
   /* The fast path of a broadcast: nothing is queued, so write the frame
    * here rather than arm POLLOUT and come back in a writeable callback,
    * which costs two epoll_ctl calls and a wake-up per session. If the
-   * socket cannot take it all, lws keeps the remainder and reports it with
-   * lws_partial_buffered; from then on frames queue below until the
+   * socket cannot take it all, lws keeps the remainder (pl_session_sent) and
+   * reports it with lws_partial_buffered; from then on frames queue below until the
    * writeable callback has drained it, so they never overtake each other
    * and a slow reader still meets the bounded queue. (lws_send_pipe_choked
    * would ask the same with a poll() per session: 6% of a broadcast.) */
