@@ -1,10 +1,12 @@
 /*
  * The shell's shared types: the server, a WebSocket session, a meeting held
  * in memory ("live"), and the message a session is sent. One thread (the lws
- * service loop) touches all of them, so there is no locking anywhere.
+ * service loop) changes all of them, so they need no locks; the fan-out's
+ * workers only read sessions while that thread waits for them (fanout.h).
  *
  *   transport (ws.c, http.c) -> ops (ops*.c) -> core (room) + store -> live.c
- *   live.c commits events, applies them and fans one encoded message out.
+ *   live.c commits events, applies them and fans one framed message out
+ *   (fanout.c); keepalive.c pings quiet peers.
  */
 #ifndef PL_PLENARY_H
 #define PL_PLENARY_H
