@@ -50,6 +50,16 @@ static void name_field(const char *fmt, int pos, va_list ap, char *key_out, size
   }
 }
 
+/* The key names at the end of jansson's message ("Object item not found:
+ * title", "2 object item(s) left unpacked: extra, other"). Found by the text
+ * before them, not by the last ':': a key may hold colons itself, and one
+ * ending in ':' once sent the read past the end of the message (found by
+ * tests/fuzz/fuzz_meeting_json). */
+static const char *after(const char *text, const char *lead) {
+  const char *at = strstr(text, lead);
+  return at ? at + strlen(lead) : text;
+}
+
 int pl_unpack(json_t *obj, char *msg, size_t msglen, const char *fmt, ...) {
   json_error_t err;
   va_list ap, ap2;
@@ -70,13 +80,9 @@ int pl_unpack(json_t *obj, char *msg, size_t msglen, const char *fmt, ...) {
     else
       snprintf(msg, msglen, "the request must be an object");
   } else if (code == json_error_item_not_found) {
-    /* "Object item not found: title" */
-    const char *k = strrchr(err.text, ':');
-    snprintf(msg, msglen, "field '%s' is missing", k ? k + 2 : "?");
+    snprintf(msg, msglen, "field '%s' is missing", after(err.text, "not found: "));
   } else if (code == json_error_end_of_input_expected) {
-    /* "2 object item(s) left unpacked: extra, other" */
-    const char *k = strrchr(err.text, ':');
-    snprintf(msg, msglen, "unknown field: %s", k ? k + 2 : err.text);
+    snprintf(msg, msglen, "unknown field: %s", after(err.text, "left unpacked: "));
   } else {
     snprintf(msg, msglen, "%s", err.text);
   }

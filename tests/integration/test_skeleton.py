@@ -96,6 +96,14 @@ class Envelope(ServerTest):
         r = await admin.err("delegation.create", "bad_request", name="X", kind="state",
                             tz="UTC", group="african", colour="red")
         self.assertIn("colour", r["error"]["message"])
+        # a key that ends in a colon is named whole (it once sent the message
+        # past the end of jansson's error text: tests/fuzz/corpus/meeting_json)
+        r = await admin.err("delegation.create", "bad_request", name="X", kind="state",
+                            tz="UTC", group="african", **{"end::::": 1})
+        self.assertEqual(r["error"]["message"], "unknown field: end::::")
+        r = await admin.err("delegation.list", "bad_request", **{"x: y": 1, "z:": 2})
+        self.assertIn("x: y", r["error"]["message"])
+        self.assertIn("z:", r["error"]["message"])
         r = await admin.err("delegation.create", "bad_request", name=5, kind="state", tz="UTC")
         self.assertIn("name", r["error"]["message"])
         kenya = (await admin.ok("delegation.create", name="Kenya", kind="state",
