@@ -221,7 +221,10 @@ int pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode, c
                            "policy", &policy, "items", &items);
   if (rc)
     return -1;
-  if (mode == PL_MEETING_CREATE) {
+  /* A stored body was written whole by pl_json_meeting: one without these
+   * fields is not ours, and loading it would give a meeting that cannot be
+   * stored again (found by tests/fuzz/fuzz_meeting_json). */
+  if (mode == PL_MEETING_CREATE || mode == PL_MEETING_LOAD) {
     const char *req[] = {title, kind, format, tz, start, end};
     const char *names[] = {"title", "kind", "format", "tz", "start", "end"};
     for (size_t i = 0; i < 6; i++)
@@ -298,8 +301,10 @@ int pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode, c
   if (mode == PL_MEETING_LOAD) {
     if (id)
       snprintf(m->id, sizeof m->id, "%s", id);
-    int stv = PL_ENUM_PARSE(pl_meeting_status, status);
-    m->status = stv < 0 ? PL_STATUS_SCHEDULED : (pl_meeting_status)stv;
+    int stv = (int)PL_STATUS_SCHEDULED;
+    if (SET_ENUM(stv, pl_meeting_status, status, "status", msg, msglen))
+      return -1;
+    m->status = (pl_meeting_status)stv;
     m->sequence = sequence < 0 ? 0 : (int32_t)sequence;
     m->created_at = created;
     m->updated_at = updated;
