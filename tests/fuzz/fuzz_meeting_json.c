@@ -28,6 +28,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (pl_meeting_init_defaults(&m))
     abort();
   char msg[256] = "";
+  if (mode == PL_MEETING_UPDATE) {
+    /* An update applies to a meeting that exists, as in the server. */
+    json_t *base = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "title", "Informal meeting",
+                             "kind", "thematic", "format", "hybrid", "tz", "Europe/Zurich",
+                             "start", "2027-03-09T10:00", "end", "2027-03-09T13:00");
+    if (!base || pl_meeting_from_json(&m, base, PL_MEETING_CREATE, msg, sizeof msg))
+      abort();
+    json_decref(base);
+  }
   if (pl_meeting_from_json(&m, obj, mode, msg, sizeof msg) == 0) {
     /* What was accepted encodes to a body that loads back to the same JSON. */
     json_t *body = pl_json_meeting(&m);
