@@ -180,7 +180,7 @@ void pl_fanout(pl_session *const *ss, size_t n, pl_msg *m) {
   m->queued_us = pl_mono_us();
   if (!reserve(n)) { /* out of memory: the queues still work */
     for (size_t i = 0; i < n; i++)
-      pl_session_send(ss[i], m, NULL, 0);
+      pl_session_send(ss[i], m);
     return;
   }
   size_t flen;
@@ -191,7 +191,7 @@ void pl_fanout(pl_session *const *ss, size_t n, pl_msg *m) {
    * behind, bytes lws holds) get it the queued way. */
   for (size_t i = 0; i < n; i++) {
     if (fo.sent[i] == NOT_DIRECT)
-      pl_session_send(ss[i], m, NULL, 0);
+      pl_session_send(ss[i], m);
     else if (!pl_session_sent(ss[i], m, fo.sent[i]))
       pl_session_close(ss[i], LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "write failed");
   }

@@ -298,7 +298,7 @@ static void tell_presiding(pl_live *m, const pl_attendee *a) {
   if (!msg)
     return;
   for (size_t i = 0; i < m->n_presiding; i++)
-    pl_session_send(m->presiding[i], msg, m->rec.id, m->seq);
+    pl_session_send(m->presiding[i], msg);
   pl_msg_unref(msg);
 }
 

@@ -164,7 +164,7 @@ static inline void pl_keepalive_heard(pl_session *s, int64_t now_ms) {
  * overflows the queue drops the session's pending events (of every meeting)
  * and queues a resync for each meeting joined, then the message if it is not
  * an event; a queue full of replies not read closes the session. */
-void pl_session_send(pl_session *s, pl_msg *m, const char *meeting, uint64_t seq);
+void pl_session_send(pl_session *s, pl_msg *m);
 void pl_session_send_json(pl_session *s, json_t *o); /* steals o */
 /* Writes the next queued message; returns -1 when the connection must close. */
 int pl_session_writeable(pl_session *s);

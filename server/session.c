@@ -170,7 +170,7 @@ static bool write_now(pl_session *s, pl_msg *m) {
   return pl_session_sent(s, m, sent);
 }
 
-void pl_session_send(pl_session *s, pl_msg *m, const char *meeting, uint64_t seq) {
+void pl_session_send(pl_session *s, pl_msg *m) {
   if (s->close_status)
     return;
   /* The fast path of a broadcast: nothing is queued, so write the frame
@@ -192,8 +192,6 @@ void pl_session_send(pl_session *s, pl_msg *m, const char *meeting, uint64_t seq
      * whose event overflowed). A reply or a presence that finds the queue
      * full makes room the same way; only a queue full of what cannot be
      * dropped (replies not read) closes the session. */
-    (void)meeting;
-    (void)seq;
     drop_events(s);
     if (queued(s) + (uint32_t)s->n_joins + (m->is_event ? 0u : 1u) > s->out_cap) {
       pl_session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, "not reading replies");
@@ -231,7 +229,7 @@ void pl_session_send_json(pl_session *s, json_t *o) {
     pl_session_close(s, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "out of memory");
     return;
   }
-  pl_session_send(s, m, NULL, 0);
+  pl_session_send(s, m);
   pl_msg_unref(m);
 }
 
