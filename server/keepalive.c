@@ -42,12 +42,11 @@ static void sweep(struct ev_loop *loop, ev_timer *w, int revents) {
   }
 }
 
-int pl_keepalive_start(pl_server *srv, int seconds) {
+void pl_keepalive_start(pl_server *srv, int seconds) {
   srv->ping_after_ms = (int64_t)seconds * 1000;
   double every = (double)seconds / SWEEPS_PER_PERIOD;
   ev_timer_init(&srv->keepalive, sweep, every, every);
   ev_timer_start(srv->loop, &srv->keepalive);
-  return 0;
 }
 
 void pl_keepalive_stop(pl_server *srv) { ev_timer_stop(srv->loop, &srv->keepalive); }

@@ -150,7 +150,7 @@ void *pl_reserve(void *arr, size_t *cap, size_t n, size_t size, size_t first);
  * half as long again is dropped. One sweep a few times per keepalive period
  * walks every session: lws 4.1's own validity timers sit in one sorted list
  * that each connection and each pong walks from its head, O(N) apiece. */
-int pl_keepalive_start(pl_server *srv, int seconds);
+void pl_keepalive_start(pl_server *srv, int seconds);
 void pl_keepalive_stop(pl_server *srv); /* the sweep; srv->sessions outlives it */
 int pl_keepalive_track(pl_session *s); /* -1: out of memory */
 void pl_keepalive_untrack(pl_session *s);
