@@ -249,15 +249,21 @@ pl_err pl_room_update_entry(const pl_room *r, const pl_actor *a, const char *ent
 
 /* ------------------------------------------------------ the chair's list */
 
+/* The waiting entry `entry`, for an act on it that only the presiding may do
+ * (`doing` names the act in the refusal). */
+static pl_err find_chaired(const pl_room *r, const pl_actor *a, const char *entry,
+                           const char *doing, const pl_item **it, size_t *i, pl_events *out) {
+  pl_err err = pl_room__need_presides(a, doing, out);
+  return err ? err : find_queued(r, entry, it, i, out);
+}
+
 pl_err pl_room_move(const pl_room *r, const pl_actor *a, const char *entry,
                     int32_t position, int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = pl_room__need_presides(a, "reorder the list of speakers", out);
-  if (err)
-    return err;
   const pl_item *it;
   size_t i;
-  if ((err = find_queued(r, entry, &it, &i, out)))
+  pl_err err = find_chaired(r, a, entry, "reorder the list of speakers", &it, &i, out);
+  if (err)
     return err;
   /* Out-of-range positions mean "first" or "last": the chair drags an entry
    * to an end of the list, and the client need not know its exact length. */
@@ -275,12 +281,11 @@ pl_err pl_room_move(const pl_room *r, const pl_actor *a, const char *entry,
 pl_err pl_room_remove(const pl_room *r, const pl_actor *a, const char *entry,
                       int64_t now, pl_events *out) {
   pl_room__begin(out);
-  pl_err err = pl_room__need_presides(a, "remove an entry from the list of speakers", out);
-  if (err)
-    return err;
   const pl_item *it;
   size_t i;
-  if ((err = find_queued(r, entry, &it, &i, out)))
+  pl_err err =
+      find_chaired(r, a, entry, "remove an entry from the list of speakers", &it, &i, out);
+  if (err)
     return err;
   pl_event *ev = pl_room__emit(out, PL_EV_QUEUE_REMOVED, it->def.id, now);
   ev->entry = it->queue[i];
