@@ -28,6 +28,7 @@
 #include <cmocka.h>
 
 #include "core/room.h"
+#include "room_equal.h"
 
 #define N_ITEMS 3
 #define MAX_ENTRIES 8192
@@ -606,47 +607,6 @@ static void check_room(const model *m, const pl_room *r, int64_t now, bool ledge
   assert_int_equal(f->started_at, m->started_at);
 }
 
-/* Field by field, for the replay check. */
-static void same_entry(const pl_entry *a, const pl_entry *b) {
-  assert_string_equal(a->id, b->id);
-  assert_string_equal(a->speaker, b->speaker);
-  assert_string_equal(a->participant, b->participant);
-  assert_string_equal(a->delegation.id, b->delegation.id);
-  assert_int_equal(a->kind, b->kind);
-  assert_int_equal(a->allotted_ms, b->allotted_ms);
-  assert_int_equal(a->requested_at, b->requested_at);
-}
-
-static void same_room(const pl_room *a, const pl_room *b) {
-  assert_int_equal(a->current, b->current);
-  assert_int_equal(a->next_entry, b->next_entry);
-  for (size_t k = 0; k < a->n_items; k++) {
-    const pl_item *x = &a->items[k], *y = &b->items[k];
-    assert_int_equal(x->list_closed, y->list_closed);
-    assert_int_equal(x->n_queue, y->n_queue);
-    for (size_t i = 0; i < x->n_queue; i++)
-      same_entry(&x->queue[i], &y->queue[i]);
-    assert_int_equal(x->n_tally, y->n_tally);
-    for (size_t i = 0; i < x->n_tally; i++) {
-      assert_string_equal(x->tally[i].delegation, y->tally[i].delegation);
-      assert_int_equal(x->tally[i].replies, y->tally[i].replies);
-      assert_int_equal(x->tally[i].interventions, y->tally[i].interventions);
-    }
-  }
-  const pl_floor *f = &a->floor, *g = &b->floor;
-  assert_int_equal(f->held, g->held);
-  same_entry(&f->entry, &g->entry);
-  assert_string_equal(f->item, g->item);
-  assert_int_equal(f->phase, g->phase);
-  assert_int_equal(f->called_at, g->called_at);
-  assert_int_equal(f->started_at, g->started_at);
-  assert_int_equal(f->running_since, g->running_since);
-  assert_int_equal(f->elapsed_ms, g->elapsed_ms);
-  assert_int_equal(f->allotted_ms, g->allotted_ms);
-  assert_int_equal(f->paused, g->paused);
-  assert_int_equal(f->pause_reason, g->pause_reason);
-  assert_int_equal(f->overrun, g->overrun);
-}
 
 /* ------------------------------------------------------------- the run */
 
@@ -767,7 +727,7 @@ static void replay_check(run *u) {
     pl_event x = scrub(&u->log[i]);
     assert_int_equal(pl_room_apply(&again, &x), PL_ERR_OK);
   }
-  same_room(&u->r, &again);
+  assert_room_equal(&u->r, &again);
   pl_room_release(&again);
 }
 

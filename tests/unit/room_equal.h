@@ -1,0 +1,59 @@
+/*
+ * Field-by-field comparison of two rooms, for the replay checks of
+ * test_room.c and test_room_model.c (a room rebuilt from its event log must
+ * equal the one that emitted the events). No memcmp: padding and the bytes
+ * after a NUL are not state. Include after cmocka.h.
+ */
+#ifndef PL_TEST_ROOM_EQUAL_H
+#define PL_TEST_ROOM_EQUAL_H
+
+#include "core/room.h"
+
+static void assert_entry_equal(const pl_entry *a, const pl_entry *b) {
+  assert_string_equal(a->id, b->id);
+  assert_string_equal(a->delegation.id, b->delegation.id);
+  assert_string_equal(a->delegation.name, b->delegation.name);
+  assert_int_equal(a->delegation.kind, b->delegation.kind);
+  assert_string_equal(a->participant, b->participant);
+  assert_string_equal(a->speaker, b->speaker);
+  assert_string_equal(a->on_behalf, b->on_behalf);
+  assert_int_equal(a->kind, b->kind);
+  assert_int_equal(a->presence, b->presence);
+  assert_int_equal(a->requested_at, b->requested_at);
+  assert_int_equal(a->allotted_ms, b->allotted_ms);
+}
+
+static void assert_room_equal(const pl_room *a, const pl_room *b) {
+  assert_int_equal(a->n_items, b->n_items);
+  assert_int_equal(a->current, b->current);
+  assert_int_equal(a->next_entry, b->next_entry);
+  for (size_t k = 0; k < a->n_items; k++) {
+    const pl_item *x = &a->items[k], *y = &b->items[k];
+    assert_string_equal(x->def.id, y->def.id);
+    assert_int_equal(x->list_closed, y->list_closed);
+    assert_int_equal(x->n_queue, y->n_queue);
+    for (size_t i = 0; i < x->n_queue; i++)
+      assert_entry_equal(&x->queue[i], &y->queue[i]);
+    assert_int_equal(x->n_tally, y->n_tally);
+    for (size_t i = 0; i < x->n_tally; i++) {
+      assert_string_equal(x->tally[i].delegation, y->tally[i].delegation);
+      assert_int_equal(x->tally[i].replies, y->tally[i].replies);
+      assert_int_equal(x->tally[i].interventions, y->tally[i].interventions);
+    }
+  }
+  const pl_floor *f = &a->floor, *g = &b->floor;
+  assert_int_equal(f->held, g->held);
+  assert_entry_equal(&f->entry, &g->entry);
+  assert_string_equal(f->item, g->item);
+  assert_int_equal(f->phase, g->phase);
+  assert_int_equal(f->called_at, g->called_at);
+  assert_int_equal(f->started_at, g->started_at);
+  assert_int_equal(f->running_since, g->running_since);
+  assert_int_equal(f->elapsed_ms, g->elapsed_ms);
+  assert_int_equal(f->allotted_ms, g->allotted_ms);
+  assert_int_equal(f->paused, g->paused);
+  assert_int_equal(f->pause_reason, g->pause_reason);
+  assert_int_equal(f->overrun, g->overrun);
+}
+
+#endif
