@@ -302,5 +302,25 @@ class ServerTest(unittest.IsolatedAsyncioTestCase):
         self.assertIn(code, (0, -9, None), "plenaryd did not exit cleanly")
 
 
+class ProgrammeTest(ServerTest):
+    """A server with the programme of setup_programme, its people joined to
+    the meeting (`who`, default everyone) under `policy`."""
+
+    policy = None
+    who = None
+
+    async def asyncSetUp(self):
+        self.admin, self.meeting, self.tokens = await setup_programme(self.server,
+                                                                      policy=self.policy)
+        self.mid = self.meeting["id"]
+        self.general, self.stake = [i["id"] for i in self.meeting["items"]]
+        self.c = await join_programme(self.server, self.meeting, self.tokens, who=self.who)
+
+    async def ask(self, who, kind="statement", **kw):
+        """`who` asks for the floor; returns the new entry."""
+        r = await self.c[who].ok("floor.request", meeting=self.mid, kind=kind, **kw)
+        return r["entry"]
+
+
 def main():
     unittest.main(verbosity=2)

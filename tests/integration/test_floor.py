@@ -12,8 +12,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (Client, ServerTest, assert_consecutive, join_programme,  # noqa: E402
-                     main, seq_events, setup_programme)
+from harness import (Client, ProgrammeTest, ServerTest, assert_consecutive,  # noqa: E402
+                     join_programme, main, seq_events, setup_programme)
 
 
 
@@ -21,25 +21,13 @@ def durable_state(state):
     return {k: v for k, v in state.items() if k not in ("server_time", "attendance")}
 
 
-class FloorTest(ServerTest):
-    policy = None
-
-    async def asyncSetUp(self):
-        self.admin, self.meeting, self.tokens = await setup_programme(self.server,
-                                                                      policy=self.policy)
-        self.mid = self.meeting["id"]
-        self.general, self.stake = [i["id"] for i in self.meeting["items"]]
-        self.c = await join_programme(self.server, self.meeting, self.tokens)
+class FloorTest(ProgrammeTest):
 
     def check_seq(self):
         """Every client saw every event once, in order, from its join on."""
         for name, c in self.c.items():
             if not c.reader.done():
                 assert_consecutive(c, c.state["seq"], self.mid)
-
-    async def ask(self, who, kind="statement", **kw):
-        r = await self.c[who].ok("floor.request", meeting=self.mid, kind=kind, **kw)
-        return r["entry"]
 
     async def state(self, who="chair"):
         return (await self.c[who].ok("meeting.join", meeting=self.mid,

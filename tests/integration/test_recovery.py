@@ -9,8 +9,8 @@ import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (Client, Server, ServerTest, assert_consecutive,  # noqa: E402
-                     join_programme, main, seq_events, setup_programme)
+from harness import (Client, ProgrammeTest, Server, assert_consecutive,  # noqa: E402
+                     join_programme, main, seq_events)
 
 VOLATILE = ("server_time", "attendance")
 
@@ -19,20 +19,8 @@ def durable(state):
     return {k: v for k, v in state.items() if k not in VOLATILE}
 
 
-class Recovery(ServerTest):
-    policy = None
-
-    async def asyncSetUp(self):
-        self.admin, self.meeting, self.tokens = await setup_programme(self.server,
-                                                                      policy=self.policy)
-        self.mid = self.meeting["id"]
-        self.general, self.stake = [i["id"] for i in self.meeting["items"]]
-        self.c = await join_programme(self.server, self.meeting, self.tokens,
-                                      who=["chair", "kenya", "japan", "brazil", "au"])
-
-    async def ask(self, who, kind="statement", **kw):
-        return (await self.c[who].ok("floor.request", meeting=self.mid, kind=kind,
-                                     **kw))["entry"]
+class Recovery(ProgrammeTest):
+    who = ["chair", "kenya", "japan", "brazil", "au"]
 
     async def chair_state(self):
         return (await self.c["chair"].ok("meeting.join", meeting=self.mid,
