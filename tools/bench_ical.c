@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "ical.h"
-#include "meeting_json.h"
-#include "tz.h"
+#include "cal/ical.h"
+#include "wire/meeting_json.h"
+#include "cal/tz.h"
 
 static double now_ms(void) {
   struct timespec ts;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/invariant.h"
 #include "core/room_impl.h"
 
 const char *const pl_event_names[] = {
@@ -109,9 +110,13 @@ bool pl_room__running(const pl_floor *f) {
 
 pl_event *pl_room__emit(pl_events *out, pl_event_type type, const char *item,
                         int64_t now) {
-  if (out->n >= PL_MAX_EVENTS)
-    return NULL;
-  pl_event *ev = &out->ev[out->n++];
+  pl_event *ev;
+  if (NEVER(out->n >= PL_MAX_EVENTS)) {
+    out->overflow = true;
+    ev = &out->spill;
+  } else {
+    ev = &out->ev[out->n++];
+  }
   memset(ev, 0, sizeof *ev);
   ev->type = type;
   pl_room__copy(ev->item, sizeof ev->item, item);
@@ -122,8 +127,6 @@ pl_event *pl_room__emit(pl_events *out, pl_event_type type, const char *item,
 void pl_room__emit_speech(const pl_room *r, int64_t now, pl_events *out) {
   const pl_floor *f = &r->floor;
   pl_event *ev = pl_room__emit(out, PL_EV_SPEECH_ENDED, f->item, now);
-  if (!ev)
-    return;
   ev->speech.entry = f->entry;
   pl_room__copy(ev->speech.item, sizeof ev->speech.item, f->item);
   ev->speech.started_at = f->phase == PL_PHASE_SPEAKING ? f->started_at : 0;
@@ -141,11 +144,13 @@ void pl_room__emit_end(const pl_room *r, int64_t now, pl_events *out) {
 void pl_room__begin(pl_events *out) {
   out->n = 0;
   out->message[0] = '\0';
+  out->overflow = false;
 }
 
 pl_err pl_room__refuse(pl_events *out, pl_err err, const char *fmt, ...) {
   va_list ap;
   out->n = 0;
+  out->overflow = false;
   va_start(ap, fmt);
   vsnprintf(out->message, sizeof out->message, fmt, ap);
   va_end(ap);
@@ -253,18 +258,57 @@ static pl_item *item_mut(pl_room *r, const char *id) {
   return (pl_item *)pl_room_find_item(r, id);
 }
 
+/* Returns `arr` (of *cap elements of `size` bytes) grown to hold `need`
+ * (at least one), doubling from `first`; NULL when out of memory, and then
+ * arr and *cap are untouched. */
+static void *grow_to(void *arr, size_t *cap, size_t need, size_t size, size_t first) {
+  if (need <= *cap)
+    return arr;
+  size_t n = *cap ? *cap : first;
+  while (n < need)
+    n *= 2;
+  void *grown = realloc(arr, n * size);
+  if (grown)
+    *cap = n;
+  return grown;
+}
+
+/* Capacity for `more` (at least one) entries in `it`'s list and as many new
+ * ledgers. */
+static pl_err item_reserve(pl_item *it, size_t more) {
+  pl_entry *q = grow_to(it->queue, &it->cap_queue, it->n_queue + more, sizeof *q, 16);
+  if (!q)
+    return PL_ERR_INTERNAL;
+  it->queue = q;
+  pl_tally *t = grow_to(it->tally, &it->cap_tally, it->n_tally + more, sizeof *t, 8);
+  if (!t)
+    return PL_ERR_INTERNAL;
+  it->tally = t;
+  return PL_ERR_OK;
+}
+
+pl_err pl_room_reserve(pl_room *r, const pl_event *evs, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (evs[i].type != PL_EV_QUEUE_ADDED)
+      continue;
+    pl_item *it = item_mut(r, evs[i].item);
+    /* Every addition counted against its item, so two in one list fit. */
+    size_t more = 0;
+    for (size_t k = 0; k < n; k++)
+      more += evs[k].type == PL_EV_QUEUE_ADDED && strcmp(evs[k].item, evs[i].item) == 0;
+    if (it && item_reserve(it, more) != PL_ERR_OK)
+      return PL_ERR_INTERNAL;
+  }
+  return PL_ERR_OK;
+}
+
+/* The ledger of `delegation`, made in reserved room when it has none. */
 static pl_tally *tally_get(pl_item *it, const char *delegation) {
   pl_tally *t = (pl_tally *)pl_room__tally(it, delegation);
   if (t)
     return t;
-  if (it->n_tally == it->cap_tally) {
-    size_t cap = it->cap_tally ? 2 * it->cap_tally : 8;
-    pl_tally *nt = realloc(it->tally, cap * sizeof *nt);
-    if (!nt)
-      return NULL;
-    it->tally = nt;
-    it->cap_tally = cap;
-  }
+  if (NEVER(it->n_tally == it->cap_tally))
+    return NULL;
   t = &it->tally[it->n_tally++];
   memset(t, 0, sizeof *t);
   pl_room__copy(t->delegation, sizeof t->delegation, delegation);
@@ -292,15 +336,9 @@ static pl_err apply_added(pl_room *r, pl_item *it, const pl_entry *e) {
   if (pl_room__entry_index(it, e->id) >= 0 ||
       (r->floor.held && strcmp(r->floor.entry.id, e->id) == 0))
     return PL_ERR_INTERNAL;
-  if (it->n_queue == it->cap_queue) {
-    size_t cap = it->cap_queue ? 2 * it->cap_queue : 16;
-    pl_entry *nq = realloc(it->queue, cap * sizeof *nq);
-    if (!nq)
-      return PL_ERR_INTERNAL;
-    it->queue = nq;
-    it->cap_queue = cap;
-  }
-  /* The ledger first: if it cannot grow, the list is left unchanged. */
+  if (NEVER(it->n_queue == it->cap_queue))
+    return PL_ERR_INTERNAL; /* pl_room_reserve was not called */
+  /* The ledger first: if it has no room, the list is left unchanged. */
   if (tally_count(it, e, +1) != PL_ERR_OK)
     return PL_ERR_INTERNAL;
   size_t pos = pl_room__insert_pos(it, e->kind);

@@ -129,6 +129,11 @@ typedef struct pl_events {
   pl_event ev[PL_MAX_EVENTS];
   size_t n;
   char message[PL_MESSAGE_LEN]; /* on refusal: says what and why, names the field */
+  /* A command that makes more than PL_MAX_EVENTS events is a bug: a debug
+   * build stops at once; a release build writes the extra ones here, marks
+   * the list, and the shell refuses to commit it (nothing changes). */
+  bool overflow;
+  pl_event spill;
 } pl_events;
 
 /* Who is acting, as the shell authenticated them. */
@@ -177,9 +182,17 @@ typedef struct pl_room {
 pl_err pl_room_init(pl_room *r, const pl_policy *p, const pl_item_def *items, size_t n);
 void pl_room_release(pl_room *r);
 
-/* Applies one event that a command (or tick) produced. Events come from the
- * core itself or from the store, so a malformed one is a bug: apply ignores
- * what it cannot place and returns PL_ERR_INTERNAL. */
+/* Makes room in `r` for what applying the `n` events `evs` will add
+ * (entries to lists, ledgers), so that pl_room_apply never allocates: the
+ * shell calls this before it commits the events, and applies them after.
+ * Only capacities change. Returns PL_ERR_OK, or PL_ERR_INTERNAL when out of
+ * memory. */
+pl_err pl_room_reserve(pl_room *r, const pl_event *evs, size_t n);
+
+/* Applies one event that a command (or tick) produced, into room reserved
+ * by pl_room_reserve. Events come from the core itself or from the store,
+ * so a malformed one (or a missing reservation) is a bug: apply ignores what
+ * it cannot place and returns PL_ERR_INTERNAL. */
 pl_err pl_room_apply(pl_room *r, const pl_event *ev);
 
 /* Commands. Each returns PL_ERR_OK and fills `out` (out->n may be 0 for a

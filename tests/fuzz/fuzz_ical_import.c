@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ical.h"
+#include "cal/ical.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

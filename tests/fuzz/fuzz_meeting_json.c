@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "meeting_json.h"
+#include "wire/meeting_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

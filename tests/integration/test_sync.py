@@ -184,9 +184,8 @@ class Sync(ServerTest):
         await c["chair"].ok("queue.open", meeting=mid)
         self.server.stop()
         db = sqlite3.connect(self.server.db)
-        mnum = int(mid[1:])
-        rows = db.execute("SELECT seq, at, body FROM events WHERE meeting = ? ORDER BY seq",
-                          (mnum,)).fetchall()
+        rows = db.execute("SELECT seq, at, body FROM events WHERE stream = ? ORDER BY seq",
+                          (mid,)).fetchall()
         self.assertEqual([json.loads(b)["ev"] for _, _, b in rows],
                          ["queue.added", "queue.closed", "queue.opened"])
         closed, opened = rows[1][2], rows[2][2]
@@ -196,8 +195,8 @@ class Sync(ServerTest):
             seq = 4 + k
             body = json.loads(closed if k % 2 == 0 else opened)
             body["seq"] = seq
-            new.append((mnum, seq, rows[2][1], json.dumps(body, separators=(",", ":"))))
-        db.executemany("INSERT INTO events (meeting, seq, at, body) VALUES (?, ?, ?, ?)", new)
+            new.append((mid, seq, rows[2][1], json.dumps(body, separators=(",", ":"))))
+        db.executemany("INSERT INTO events (stream, seq, at, body) VALUES (?, ?, ?, ?)", new)
         db.commit()
         db.close()
         last = 3 + extra

@@ -101,8 +101,10 @@ static int teardown(void **state) {
   /* Restart: the same events on a fresh room give the same state. */
   pl_room again;
   assert_int_equal(pl_room_init(&again, &f->policy, f->items, f->n_items), PL_ERR_OK);
-  for (size_t i = 0; i < f->n_log; i++)
+  for (size_t i = 0; i < f->n_log; i++) {
+    assert_int_equal(pl_room_reserve(&again, &f->log[i], 1), PL_ERR_OK);
     assert_int_equal(pl_room_apply(&again, &f->log[i]), PL_ERR_OK);
+  }
   assert_room_equal(&f->r, &again);
   pl_room_release(&again);
   pl_room_release(&f->r);
@@ -121,6 +123,8 @@ static void fx_apply(fx *f, pl_err got, pl_err want) {
     assert_true(strlen(f->out.message) > 0);
     return;
   }
+  /* As the shell does: reserve for the whole change, then apply each. */
+  assert_int_equal(pl_room_reserve(&f->r, f->out.ev, f->out.n), PL_ERR_OK);
   for (size_t i = 0; i < f->out.n; i++) {
     assert_int_equal(pl_room_apply(&f->r, &f->out.ev[i]), PL_ERR_OK);
     assert_true(f->n_log < MAX_LOG);
@@ -1176,8 +1180,10 @@ static void test_replay_long_session(void **state) {
   DO(f, PL_ERR_OK, pl_room_disconnected(&f->r, "p4", t += 3000, &f->out));
   pl_room half;
   assert_int_equal(pl_room_init(&half, &f->policy, f->items, f->n_items), PL_ERR_OK);
-  for (size_t i = 0; i < f->n_log; i++)
+  for (size_t i = 0; i < f->n_log; i++) {
+    assert_int_equal(pl_room_reserve(&half, &f->log[i], 1), PL_ERR_OK);
     assert_int_equal(pl_room_apply(&half, &f->log[i]), PL_ERR_OK);
+  }
   assert_room_equal(&f->r, &half);
   pl_room_release(&half);
   DO(f, PL_ERR_OK, pl_room_close(&f->r, &f->chair, t += 1000, &f->out));

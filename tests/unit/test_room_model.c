@@ -725,6 +725,7 @@ static void replay_check(run *u) {
   assert_int_equal(pl_room_init(&again, &u->m.p, u->items, N_ITEMS), PL_ERR_OK);
   for (size_t i = 0; i < u->n_log; i++) {
     pl_event x = scrub(&u->log[i]);
+    assert_int_equal(pl_room_reserve(&again, &x, 1), PL_ERR_OK);
     assert_int_equal(pl_room_apply(&again, &x), PL_ERR_OK);
   }
   assert_room_equal(&u->r, &again);
@@ -847,6 +848,7 @@ static void step(run *u) {
   }
   if (out->n != m->n_types)
     fail_msg("op %u: %zu events, model %zu", op, out->n, m->n_types);
+  assert_int_equal(pl_room_reserve(&u->r, out->ev, out->n), PL_ERR_OK);
   for (size_t i = 0; i < out->n; i++) {
     const pl_event *ev = &out->ev[i];
     assert_int_equal(ev->type, m->types[i]);

@@ -18,8 +18,8 @@
 #include <libical/ical.h>
 
 #include "core/schedule.h"
-#include "ical.h"
-#include "schedule_tz.h"
+#include "cal/ical.h"
+#include "cal/schedule_tz.h"
 
 /* A meeting as the store would hold it; start_at/end_at from libical. */
 static void meeting(pl_meeting_rec *m, const char *id, const char *title, const char *tz,

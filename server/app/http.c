@@ -1,0 +1,77 @@
+/*
+ * Dynamic HTTP endpoints (http.h): /healthz, /metrics, the calendar feeds
+ * and the record of speeches, routed from one table.
+ */
+#include "app/http.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/calendar_http.h"
+#include "app/http_respond.h"
+#include "base/server.h"
+
+static int healthz(struct lws *wsi, void *user, const char *path) {
+  (void)path;
+  return pl_http_respond_text(wsi, user, HTTP_STATUS_OK, "ok");
+}
+
+static int metrics(struct lws *wsi, void *user, const char *path) {
+  (void)path;
+  size_t len;
+  char *body = pl_metrics_render(&pl_srv->metrics, &len);
+  return body ? pl_http_respond(wsi, user, HTTP_STATUS_OK,
+                                "text/plain; version=0.0.4; charset=utf-8", body, len, NULL,
+                                NULL)
+              : 1;
+}
+
+static int calendar(struct lws *wsi, void *user, const char *path) {
+  /* lws copies "feed=VALUE" into the buffer and returns the value in it */
+  char arg[96];
+  const char *feed = lws_get_urlarg_by_name(wsi, "feed=", arg, sizeof arg);
+  return pl_calendar_http(wsi, user, path, feed ? feed : "");
+}
+
+const pl_http_route pl_http_routes[] = {
+    {"/healthz", false, healthz},
+    {"/metrics", false, metrics},
+    {"/calendar", true, calendar},
+    {"/meetings", true, calendar},
+};
+const size_t pl_http_route_count = sizeof pl_http_routes / sizeof pl_http_routes[0];
+
+static int route(struct lws *wsi, void *user, const char *path) {
+  for (size_t i = 0; i < pl_http_route_count; i++) {
+    const pl_http_route *r = &pl_http_routes[i];
+    size_t n = strlen(r->mount);
+    if (strncmp(path, r->mount, n) == 0 &&
+        (path[n] == '\0' ? !r->subtree : r->subtree && path[n] == '/'))
+      return r->fn(wsi, user, path);
+  }
+  return pl_http_respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
+}
+
+int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                     size_t len) {
+  switch (reason) {
+  case LWS_CALLBACK_HTTP: {
+    char path[512];
+    (void)in;
+    (void)len;
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0)
+      return pl_http_respond_text(wsi, user, HTTP_STATUS_METHOD_NOT_ALLOWED, "GET only");
+    if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI) < 0)
+      return pl_http_respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
+    return route(wsi, user, path);
+  }
+  case LWS_CALLBACK_HTTP_WRITEABLE:
+    return pl_http_write_more(wsi, user);
+  case LWS_CALLBACK_CLOSED_HTTP:
+  case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+    pl_http_release(user);
+    return 0;
+  default:
+    return lws_callback_http_dummy(wsi, reason, user, in, len);
+  }
+}

@@ -1,0 +1,28 @@
+/*
+ * Writing an HTTP response from memory (http_respond.c): each dynamic
+ * response is rendered whole (they are small) and written in chunks from
+ * HTTP_WRITEABLE, one lws_write per callback, as lws requires.
+ */
+#ifndef PL_APP_HTTP_RESPOND_H
+#define PL_APP_HTTP_RESPOND_H
+
+#include <libwebsockets.h>
+#include <stddef.h>
+
+/* The per-connection data of the "http" protocol. */
+typedef struct pl_http_pss {
+  char *body; /* owned */
+  size_t len, sent;
+} pl_http_pss;
+
+/* Sends a complete response; takes ownership of body (malloc'd). */
+int pl_http_respond(struct lws *wsi, void *user, unsigned status, const char *ctype,
+                    char *body, size_t len, const char *etag, const char *last_modified);
+/* A short text/plain response (an error, "ok"). */
+int pl_http_respond_text(struct lws *wsi, void *user, unsigned status, const char *text);
+/* The next chunk, from HTTP_WRITEABLE; returns what the callback returns. */
+int pl_http_write_more(struct lws *wsi, void *user);
+/* Frees what a closed connection still held. */
+void pl_http_release(void *user);
+
+#endif

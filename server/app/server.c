@@ -1,0 +1,230 @@
+/*
+ * The lws context and the one vhost: static files from --web, the dynamic
+ * endpoints, and the WebSocket, on one port, TLS unless --plain.
+ *
+ * Two traps of lws 4.1.6 on Debian shape this file (LIBRARY-NOTES 4.1, 8):
+ * HTTP/2 is kept off with alpn "http/1.1" (its WebSocket-over-h2 path has
+ * known defects), and the libev loop is used, because the default poll()
+ * loop scans every descriptor on every pass and falls over at ten thousand
+ * clients.
+ */
+#include <ev.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/server.h"
+
+#include "app/bootstrap.h"
+#include "app/http.h"
+#include "app/http_respond.h"
+#include "app/ws.h"
+#include "base/server.h"
+#include "live/live.h"
+#include "net/fanout.h"
+#include "net/keepalive.h"
+#include "net/session.h"
+#include "store/store.h"
+
+/* We own the libev loop and hand it to lws as a "foreign" loop (the pattern
+ * of lws' minimal-http-server-eventlib-foreign): that way SIGINT and SIGTERM
+ * are ordinary libev watchers that break the loop on the service thread,
+ * and shutdown is ours to order: break, destroy the context, let libev run
+ * lws' last closes, then free the loop.
+ *
+ * Our timers (hello deadline, floor expiry) are plain ev_timers on that
+ * loop, not lws_sul: lws 4.1's libev glue re-arms its single hrtimer with
+ * ev_timer_start on an already active watcher, which libev ignores, so a sul
+ * earlier than the one armed (a 10 s hello under the 30 s ping validity)
+ * fired only when the later one did. */
+static void on_stop_signal(struct ev_loop *loop, ev_signal *w, int revents) {
+  (void)w;
+  (void)revents;
+  ev_break(loop, EVBREAK_ALL);
+}
+
+/* protocols[0]: checks the Origin of WebSocket upgrades, then HTTP. */
+static int pl_default_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+                        void *in, size_t len) {
+  if (reason == LWS_CALLBACK_HTTP_CONFIRM_UPGRADE && pl_srv->origins &&
+      pl_srv->origins[0]) {
+    char origin[256];
+    bool ok = false;
+    if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) > 0)
+      for (const char *const *o = pl_srv->origins; *o; o++)
+        ok = ok || strcmp(*o, origin) == 0;
+    if (!ok) {
+      lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "origin not allowed");
+      return 1;
+    }
+    return 0;
+  }
+  return pl_http_callback(wsi, reason, user, in, len);
+}
+
+static const struct lws_protocols protocols[] = {
+    {"http", pl_default_callback, sizeof(pl_http_pss), 0, 0, NULL, 0},
+    /* rx_buffer_size is allocated per connection (lws' rx_ubuf): 512 bytes
+     * hold nearly every request; longer frames arrive in chunks that ws.c
+     * reassembles. 4096 (the default) cost 3.5 KiB per connection. */
+    {"plenary.v1", pl_ws_callback, sizeof(pl_session), 512, 0, NULL, 16384},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static const struct lws_protocol_vhost_options mime_json = {
+    NULL, NULL, ".json", "application/json"};
+static const struct lws_protocol_vhost_options mime_mjs = {
+    &mime_json, NULL, ".mjs", "text/javascript"};
+static const struct lws_protocol_vhost_options mime_svg = {
+    &mime_mjs, NULL, ".svg", "image/svg+xml"};
+static const struct lws_protocol_vhost_options mime_ics = {
+    &mime_svg, NULL, ".ics", "text/calendar"};
+
+/* Sent with every static file. The CSP allows no inline script or style. */
+static const struct lws_protocol_vhost_options hdr_csp = {
+    NULL, NULL, "content-security-policy:",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; media-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"};
+static const struct lws_protocol_vhost_options hdr_nosniff = {
+    &hdr_csp, NULL, "x-content-type-options:", "nosniff"};
+static const struct lws_protocol_vhost_options hdr_referrer = {
+    &hdr_nosniff, NULL, "referrer-policy:", "no-referrer"};
+
+/* lws' own validity checks off (no hangup time): keepalive.c does them in
+ * O(1) per connection. */
+static const lws_retry_bo_t no_validity = {.secs_since_valid_ping = 0,
+                                           .secs_since_valid_hangup = 0};
+
+static int write_port_file(const char *path, int port) {
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return -1;
+  fprintf(f, "%d\n", port);
+  return fclose(f);
+}
+
+int pl_server_run(const pl_config *cfg) {
+  static pl_server srv;
+  char err[512];
+  int status = 1;
+
+  struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+  ev_signal sigint_w, sigterm_w;
+  void *foreign[1] = {loop};
+  if (!loop) {
+    fprintf(stderr, "plenaryd: cannot create the event loop\n");
+    return 1;
+  }
+  lws_set_log_level(cfg->log_level, NULL);
+  memset(&srv, 0, sizeof srv);
+  srv.loop = loop;
+  pl_srv = &srv;
+  srv.origins = cfg->origins;
+  srv.web_dir = cfg->web;
+  srv.store = pl_store_open(cfg->db, err, sizeof err);
+  if (!srv.store) {
+    fprintf(stderr, "plenaryd: %s\n", err);
+    return 1;
+  }
+  if (pl_live_load_all() || pl_bootstrap(cfg)) {
+    fprintf(stderr, "plenaryd: could not load the database %s\n", cfg->db);
+    goto out_store;
+  }
+
+  struct lws_context_creation_info info;
+  memset(&info, 0, sizeof info);
+  info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_LIBEV |
+                 LWS_SERVER_OPTION_DISABLE_IPV6 * (strchr(cfg->listen_addr, ':') == NULL);
+  if (!cfg->plain)
+    info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+  info.max_http_header_data = 8192;
+  info.foreign_loops = foreign;
+  srv.ctx = lws_create_context(&info);
+  if (!srv.ctx) {
+    fprintf(stderr, "plenaryd: could not create the lws context\n");
+    goto out_live;
+  }
+
+  /* One mount per route of http.c's table, then the static files. */
+  struct lws_http_mount m_dyn[8], m_root = {0};
+  const struct lws_http_mount *next = NULL;
+  if (pl_http_route_count > sizeof m_dyn / sizeof m_dyn[0])
+    goto out_ctx;
+  for (size_t i = pl_http_route_count; i-- > 0;) {
+    memset(&m_dyn[i], 0, sizeof m_dyn[i]);
+    m_dyn[i].mount_next = next;
+    m_dyn[i].mountpoint = pl_http_routes[i].mount;
+    m_dyn[i].mountpoint_len = (unsigned char)strlen(pl_http_routes[i].mount);
+    m_dyn[i].protocol = "http";
+    m_dyn[i].origin_protocol = LWSMPRO_CALLBACK;
+    next = &m_dyn[i];
+  }
+  m_root.mount_next = next;
+  m_root.mountpoint = "/";
+  m_root.mountpoint_len = 1;
+  m_root.origin = cfg->web;
+  m_root.def = "index.html";
+  m_root.origin_protocol = LWSMPRO_FILE;
+  m_root.cache_max_age = 0;
+  m_root.cache_revalidate = 1;
+  m_root.extra_mimetypes = &mime_ics;
+
+  info.port = cfg->port;
+  info.iface = cfg->listen_addr;
+  info.protocols = protocols;
+  info.mounts = &m_root;
+  info.headers = &hdr_referrer;
+  info.vhost_name = "plenary";
+  info.retry_and_idle_policy = &no_validity;
+  info.alpn = "http/1.1";
+  if (!cfg->plain) {
+    info.ssl_cert_filepath = cfg->cert;
+    info.ssl_private_key_filepath = cfg->key;
+  }
+  srv.vh = lws_create_vhost(srv.ctx, &info);
+  if (!srv.vh) {
+    fprintf(stderr, "plenaryd: cannot listen on %s:%d, or cannot load the TLS certificate and key\n", cfg->listen_addr, cfg->port);
+    status = 2;
+    goto out_ctx;
+  }
+  int port = lws_get_vhost_listen_port(srv.vh);
+  lwsl_user("plenaryd listening on %s://%s:%d\n", cfg->plain ? "http" : "https",
+            cfg->listen_addr, port);
+  if (cfg->port_file && write_port_file(cfg->port_file, port))
+    fprintf(stderr, "plenaryd: cannot write %s\n", cfg->port_file);
+  if (cfg->demo && pl_demo_print_links(cfg, port))
+    goto out_ctx;
+
+  signal(SIGPIPE, SIG_IGN);
+  pl_keepalive_start(cfg->keepalive_s);
+  if (pl_fanout_start(cfg->fanout_threads, cfg->fanout_split))
+    lwsl_warn("plenaryd: fan-out threads did not start; the service thread sends alone\n");
+  ev_signal_init(&sigint_w, on_stop_signal, SIGINT);
+  ev_signal_init(&sigterm_w, on_stop_signal, SIGTERM);
+  ev_signal_start(loop, &sigint_w);
+  ev_signal_start(loop, &sigterm_w);
+  ev_run(loop, 0);
+  ev_signal_stop(loop, &sigint_w);
+  ev_signal_stop(loop, &sigterm_w);
+  lwsl_user("plenaryd stopping\n");
+  status = 0;
+out_ctx:
+  srv.stopping = true;
+  pl_live_cancel_timers();
+  pl_keepalive_stop(); /* the loop below runs until no watcher is left */
+  lws_context_destroy(srv.ctx);
+  srv.ctx = NULL;
+  ev_run(loop, 0); /* lets lws finish closing on the loop, then returns */
+out_live:
+  pl_fanout_stop();
+  free(srv.sessions); /* emptied by the closes above */
+  pl_live_free_all();
+out_store:
+  pl_store_close(srv.store);
+  ev_loop_destroy(loop);
+  return status;
+}

@@ -1,0 +1,31 @@
+/*
+ * The application (server.c): the configuration main.c parses, and the lws
+ * context, vhost and loop that carry the static files, the dynamic
+ * endpoints and the WebSocket on one port, TLS unless --plain.
+ */
+#ifndef PL_APP_SERVER_H
+#define PL_APP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct pl_config {
+  const char *listen_addr; /* "127.0.0.1" */
+  int port;                /* 0: any free port */
+  const char *db;
+  const char *web;
+  const char *cert, *key;  /* NULL with plain */
+  bool plain;
+  const char **origins;    /* NULL-terminated; empty: any origin */
+  bool demo;
+  int log_level;           /* lws LLL_* mask */
+  const char *port_file;   /* write the listening port here (tests) */
+  int keepalive_s;         /* ping a peer silent this long */
+  int fanout_threads;      /* send() workers beside the service thread */
+  size_t fanout_split;     /* audiences this large are split among them */
+} pl_config;
+
+/* Runs the server until SIGINT/SIGTERM. Returns the process exit status. */
+int pl_server_run(const pl_config *cfg);
+
+#endif

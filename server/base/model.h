@@ -1,0 +1,70 @@
+/*
+ * Records the shell keeps in SQLite and passes between its modules: a
+ * meeting as the secretariat defined it, a delegation, a participant. Plain
+ * data with fixed buffers, so they copy by assignment and need no freeing
+ * (except the items array of a meeting, see pl_meeting_rec_release).
+ */
+#ifndef PL_MODEL_H
+#define PL_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/enums.h"
+#include "core/room.h"
+
+#define PL_TITLE_LEN 256
+#define PL_TZ_LEN 64
+#define PL_LOCAL_LEN 17 /* "YYYY-MM-DDTHH:MM" and NUL */
+#define PL_URL_LEN 1024
+#define PL_RRULE_LEN 256
+
+typedef struct pl_delegation_rec {
+  char id[PL_ID_LEN];
+  char name[PL_NAME_LEN];
+  pl_delegation_kind kind;
+  int group; /* pl_group, or -1 (only States have a regional group) */
+  char tz[PL_TZ_LEN];
+} pl_delegation_rec;
+
+typedef struct pl_participant_rec {
+  char id[PL_ID_LEN];
+  char name[PL_NAME_LEN];
+  pl_role role;
+  char delegation[PL_ID_LEN];
+} pl_participant_rec;
+
+typedef struct pl_meeting_rec {
+  char id[PL_ID_LEN];
+  char title[PL_TITLE_LEN];
+  pl_meeting_kind kind;
+  pl_format format;
+  char tz[PL_TZ_LEN];             /* IANA zone the local times are in */
+  char start[PL_LOCAL_LEN];       /* local date-time, "2027-03-09T10:00" */
+  char end[PL_LOCAL_LEN];
+  char rrule[PL_RRULE_LEN];       /* "" when the meeting does not repeat */
+  int pillar;                     /* pl_pillar, or -1 */
+  char location[PL_TITLE_LEN];
+  char video_url[PL_URL_LEN];
+  char chair[PL_ID_LEN];          /* participant id, "" when none */
+  pl_policy policy;
+  pl_item_def *items;             /* owned; n_items >= 1 */
+  size_t n_items;
+  pl_meeting_status status;
+  int32_t sequence;               /* calendar revision, grows on every change */
+  int64_t start_at, end_at;       /* UTC instants (ms) of start and end */
+  int64_t created_at, updated_at; /* ms; DTSTAMP and Last-Modified */
+} pl_meeting_rec;
+
+/* Ids are INTEGER rowids in SQLite and prefixed strings on the wire
+ * ("d3", "p12", "m5"). */
+void pl_id_format(char *buf, size_t len, char prefix, int64_t id);
+/* Returns the number, or -1 when `s` is not `prefix` followed by digits. */
+int64_t pl_id_parse(const char *s, char prefix);
+
+/* Frees the items of `m` (not `m` itself). */
+void pl_meeting_rec_release(pl_meeting_rec *m);
+/* Deep copy: *dst gets its own items. Returns 0, or -1 when out of memory. */
+int pl_meeting_rec_copy(pl_meeting_rec *dst, const pl_meeting_rec *src);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * The programme stream's events as data. Every accepted change to the
+ * programme (its delegations, participants and their credentials, its
+ * meetings) is one or more of these, appended to the programme stream in the
+ * same transaction that updates the rows ops read (store/views.c), so the
+ * rows can always be rebuilt from the log (plenaryd replay --check).
+ *
+ * One X-macro list gives the type and its wire name ("delegation.created").
+ * A token travels as its SHA-256 hash only, never in clear.
+ */
+#ifndef PL_BASE_PEVENT_H
+#define PL_BASE_PEVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/model.h"
+#include "base/token.h"
+
+#define PL_PROGRAMME_STREAM "programme"
+
+#define PL_PEVENT_MAP(X)                           \
+  X(DELEGATION_CREATED, "delegation.created")     \
+  X(DELEGATION_UPDATED, "delegation.updated")     \
+  X(PARTICIPANT_INVITED, "participant.invited")   \
+  X(TOKEN_ISSUED, "token.issued")                 \
+  X(TOKEN_REISSUED, "token.reissued")             \
+  X(TOKEN_REVOKED, "token.revoked")               \
+  X(FEED_ISSUED, "feed.issued")                   \
+  X(MEETING_CREATED, "meeting.created")           \
+  X(MEETING_UPDATED, "meeting.updated")           \
+  X(MEETING_CANCELLED, "meeting.cancelled")       \
+  X(MEETING_IMPORTED, "meeting.imported")         \
+  X(MEETING_PLANNED, "meeting.planned")
+
+typedef enum {
+#define PL_PEVENT_ENUM(name, wire) PL_PEV_##name,
+  PL_PEVENT_MAP(PL_PEVENT_ENUM)
+#undef PL_PEVENT_ENUM
+  PL_PEV__COUNT
+} pl_pevent_type;
+
+extern const char *const pl_pevent_names[PL_PEV__COUNT];
+
+typedef struct pl_pevent {
+  pl_pevent_type type;
+  int64_t at;
+  pl_delegation_rec delegation;     /* DELEGATION_* */
+  pl_participant_rec participant;   /* PARTICIPANT_INVITED; the others use its id */
+  uint8_t token_hash[PL_HASH_LEN];  /* TOKEN_ISSUED, TOKEN_REISSUED */
+  char feed[PL_FEED_LEN];           /* FEED_ISSUED */
+  const pl_meeting_rec *meeting;    /* MEETING_*: borrowed, the record after the change */
+} pl_pevent;
+
+static inline bool pl_pevent_is_meeting(pl_pevent_type t) {
+  return t >= PL_PEV_MEETING_CREATED && t <= PL_PEV_MEETING_PLANNED;
+}
+
+/* The type named `name`, or -1. */
+int pl_pevent_parse(const char *name);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * iCalendar for meetings: the feeds delegations subscribe to (render) and
+ * the VCALENDAR files the secretariat imports (import). Both go through
+ * libical; this header keeps libical out of its callers.
+ *
+ * Feeds are deterministic: the same meetings give the same bytes (DTSTAMP is
+ * the meeting's updated_at, never the clock), so a hash of the body is a
+ * strong ETag that changes exactly when a meeting does.
+ */
+#ifndef PL_ICAL_H
+#define PL_ICAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/model.h"
+
+/* The feed of `n` meetings: VCALENDAR with PRODID, VERSION, METHOD:PUBLISH,
+ * X-WR-CALNAME `calname`, one VTIMEZONE per zone used (TZID = the bare IANA
+ * name, cut to the dates used) and one VEVENT per meeting. `viewer_tz` (may
+ * be NULL) is the zone of the participant's delegation: each DESCRIPTION
+ * also gives the time there. `base_url` (may be NULL or "") makes the
+ * meeting's URL when it has no video link: base_url + "/#/meetings/" + id.
+ * Returns a malloc'd NUL-terminated body (caller frees), its length in
+ * *len_out; NULL for an unknown zone or a malformed start/end in a meeting,
+ * or out of memory.
+ * Meetings whose video_url fails pl_ical_url_is_safe get no URL/CONFERENCE. */
+char *pl_ical_render_feed(const pl_meeting_rec *meetings, size_t n, const char *calname,
+                          const char *viewer_tz, const char *base_url,
+                          size_t *len_out /* OUT */);
+
+/* One meeting as a calendar (GET /meetings/{id}.ics): the feed of one, named
+ * after the meeting. Same ownership and errors. */
+char *pl_ical_render_meeting(const pl_meeting_rec *m, const char *viewer_tz,
+                             const char *base_url, size_t *len_out /* OUT */);
+
+/* True for an https:// URL with a host, printable ASCII only (no space, no
+ * control character, no CR/LF: libical writes URI values unescaped, so one
+ * CR LF would start a property of the attacker's choosing), shorter than
+ * PL_URL_LEN. The ops layer validates video_url with it. */
+bool pl_ical_url_is_safe(const char *url);
+
+/* Strong ETag of a body, written as a quoted header value ("\"<16 hex>\"",
+ * FNV-1a 64) into out (at least 19 bytes). The HTTP layer hashes the body
+ * it sends, so the tag follows every byte, SEQUENCE changes included. */
+void pl_ical_etag(const char *body, size_t len, char *out);
+
+/* Last-Modified of a feed: the largest updated_at, or 0 for none (ms). */
+int64_t pl_ical_last_modified(const pl_meeting_rec *meetings, size_t n);
+
+/* Parses a VCALENDAR into meetings (kind other; format hybrid when the event
+ * has a URL, else in_person; one general item; default policy; id empty,
+ * status scheduled, sequence 0, start_at/end_at computed). Events carry
+ * DTSTART/DTEND with a TZID that is an IANA name known to libical (its
+ * VTIMEZONE may come along; the system rules are used) or UTC times ("Z",
+ * tz "UTC"); DURATION instead of DTEND is accepted. All or nothing: on any
+ * error (bad syntax, X-LIC-ERROR, no VEVENT, missing DTSTART, unknown zone,
+ * impossible date such as hour 25 or 30 February, DTEND not after DTSTART,
+ * a bad RRULE, an unsafe URL, text too long) returns -1 with err naming the
+ * line or the property, and *out = NULL. Returns 0 and *out a malloc'd array
+ * of *n_out meetings: release each with pl_meeting_rec_release, then free
+ * the array. At most 1000 events. */
+int pl_ical_import(const char *ics, size_t len, pl_meeting_rec **out /* OUT */,
+                   size_t *n_out /* OUT */, char *err, size_t errlen);
+
+#endif

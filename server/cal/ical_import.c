@@ -1,0 +1,392 @@
+/*
+ * iCalendar import (pl_ical_import in ical.h): a VCALENDAR from someone's
+ * calendar program becomes meetings, all or nothing.
+ *
+ * libical's parser is lenient (LIBRARY-NOTES 5): bad lines become
+ * X-LIC-ERROR properties, hour 25 and unknown TZIDs pass silently. So every
+ * value we keep is checked here again, and the first problem is reported
+ * with the event's number, the property's name and its line in the input,
+ * which a secretary can find in a text editor.
+ */
+#include <ctype.h>
+#include <libical/ical.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/schedule.h"
+#include "cal/ical.h"
+#include "cal/ical_tz.h"
+
+#define MAX_BYTES (4u << 20)
+#define MAX_EVENTS 1000
+
+typedef struct ctx {
+  const char *ics; /* NUL-terminated copy of the input (borrowed) */
+  char *err;
+  size_t errlen;
+} ctx;
+
+/* Physical line (1-based) where property `name` begins inside the ev-th
+ * VEVENT (0-based), or 0 if not found. A plain scan of the text: folded
+ * continuation lines start with a space, so they never match a name. */
+static int line_of(const ctx *c, size_t ev, const char *name) {
+  const size_t nl = strlen(name);
+  size_t seen = 0;
+  bool inside = false;
+  int line = 1;
+  for (const char *p = c->ics; *p; line++) {
+    if (strncmp(p, "BEGIN:VEVENT", 12) == 0) {
+      inside = seen++ == ev;
+    } else if (strncmp(p, "END:VEVENT", 10) == 0) {
+      if (inside)
+        return 0;
+    } else if (inside && strncasecmp(p, name, nl) == 0 && (p[nl] == ':' || p[nl] == ';')) {
+      return line;
+    }
+    const char *q = strchr(p, '\n');
+    if (!q)
+      break;
+    p = q + 1;
+  }
+  return 0;
+}
+
+/* Writes "event N, PROP (line L): why" and returns -1. */
+static int fail(const ctx *c, size_t ev, const char *prop, const char *why) {
+  const int line = prop ? line_of(c, ev, prop) : 0;
+  if (line)
+    snprintf(c->err, c->errlen, "event %zu, %s (line %d): %s", ev + 1, prop, line, why);
+  else if (prop)
+    snprintf(c->err, c->errlen, "event %zu, %s: %s", ev + 1, prop, why);
+  else
+    snprintf(c->err, c->errlen, "event %zu: %s", ev + 1, why);
+  return -1;
+}
+
+/* True when s is well-formed UTF-8 (no overlongs, surrogates or values
+ * past U+10FFFF): titles go out in JSON, whose encoders refuse the rest. */
+static bool utf8_ok(const unsigned char *s) {
+  while (*s) {
+    const unsigned char c = *s;
+    size_t k = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+               : c >= 0xF0 && c <= 0xF4 ? 3 : 9;
+    if (k == 9)
+      return false;
+    const uint32_t lead = k == 0 ? c : c & (0x3F >> k);
+    uint32_t cp = lead;
+    for (size_t i = 1; i <= k; i++) {
+      if ((s[i] & 0xC0) != 0x80)
+        return false;
+      cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return false;
+    s += k + 1;
+  }
+  return true;
+}
+
+/* Copies TEXT into dst (cap bytes), control bytes turned into spaces; -1
+ * when it does not fit or is not UTF-8. */
+static int copy_text(char *dst, size_t cap, const char *s) {
+  const size_t n = strlen(s);
+  if (n >= cap || !utf8_ok((const unsigned char *)s))
+    return -1;
+  for (size_t i = 0; i <= n; i++)
+    dst[i] = (i < n && ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)) ? ' ' : s[i];
+  return 0;
+}
+
+static bool time_is_real(struct icaltimetype t) {
+  if (t.year < 1970 || t.year > 2200 || t.month < 1 || t.month > 12 || t.day < 1 ||
+      t.hour < 0 || t.hour > 23 || t.minute < 0 || t.minute > 59 || t.second < 0 ||
+      t.second > 60)
+    return false;
+  char date[48]; /* room for any int, to keep -Wformat-truncation quiet */
+  int32_t days;
+  snprintf(date, sizeof date, "%04d-%02d-%02d", t.year, t.month, t.day);
+  return pl_sched_parse_date(date, &days);
+}
+
+/* The IANA name in a TZID: bare, or behind libical's own prefix
+ * ("/freeassociation.sourceforge.net/Europe/Zurich") or another "/x/"
+ * prefix some exporters add. Returns a pointer into tzid. */
+static const char *iana_of(const char *tzid) {
+  if (tzid[0] != '/')
+    return tzid;
+  const char *p = strchr(tzid + 1, '/');
+  return p ? p + 1 : tzid;
+}
+
+/* Reads DTSTART or DTEND of event ev: the zone name (into tz, "UTC" for Z
+ * times) and the instant. */
+static int read_when(const ctx *c, size_t ev, icalproperty *p, const char *prop, char *tz,
+                     struct icaltimetype *t, int64_t *at_ms) {
+  *t = icalvalue_get_datetime(icalproperty_get_value(p));
+  if (t->is_date)
+    return fail(c, ev, prop, "a date without a time (all-day events are not meetings)");
+  if (!time_is_real(*t))
+    return fail(c, ev, prop, "not a real date and time");
+  icalparameter *tzp = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+  icaltimezone *zone;
+  if (icaltime_is_utc(*t)) {
+    snprintf(tz, PL_TZ_LEN, "UTC");
+    zone = icaltimezone_get_utc_timezone();
+  } else if (tzp && icalparameter_get_tzid(tzp)) {
+    const char *name = iana_of(icalparameter_get_tzid(tzp));
+    zone = pl_ical_zone(name);
+    if (!zone) {
+      char why[PL_TZ_LEN + 80];
+      snprintf(why, sizeof why, "unknown time zone \"%.63s\" (use an IANA name)", name);
+      return fail(c, ev, prop, why);
+    }
+    snprintf(tz, PL_TZ_LEN, "%s", name);
+  } else {
+    return fail(c, ev, prop, "a floating time: give a TZID or a UTC time");
+  }
+  t->zone = zone;
+  t->second = 0; /* meetings are kept to the minute, as their local strings */
+  *at_ms = (int64_t)icaltime_as_timet_with_zone(*t, zone) * 1000;
+  return 0;
+}
+
+static void local_string(char *dst, const struct icaltimetype *t) {
+  snprintf(dst, PL_LOCAL_LEN, "%04d-%02d-%02dT%02d:%02d", t->year, t->month, t->day, t->hour,
+           t->minute);
+}
+
+/* CATEGORIES values as a pillar: "capacity_building", "Capacity building",
+ * "capacity-building" all match; -1 when none does. */
+static int pillar_of(icalcomponent *ve) {
+  for (icalproperty *p = icalcomponent_get_first_property(ve, ICAL_CATEGORIES_PROPERTY); p;
+       p = icalcomponent_get_next_property(ve, ICAL_CATEGORIES_PROPERTY)) {
+    const char *v = icalproperty_get_categories(p);
+    char word[64];
+    size_t n = 0;
+    for (const char *s = v ? v : "";; s++) {
+      if (*s == ',' || *s == 0) {
+        while (n && word[n - 1] == '_')
+          n--;
+        word[n] = 0;
+        const int k = PL_ENUM_PARSE(pl_pillar, word);
+        if (k >= 0)
+          return k;
+        n = 0;
+        if (*s == 0)
+          break;
+      } else if (n < sizeof word - 1 && !(n == 0 && (*s == ' ' || *s == '_'))) {
+        word[n++] = (*s == ' ' || *s == '-') ? '_' : (char)tolower((unsigned char)*s);
+      }
+    }
+  }
+  return -1;
+}
+
+static int read_event(const ctx *c, size_t ev, icalcomponent *ve, pl_meeting_rec *m) {
+  static const icalproperty_kind unsupported[] = {ICAL_RECURRENCEID_PROPERTY,
+                                                  ICAL_EXDATE_PROPERTY, ICAL_RDATE_PROPERTY};
+  static const char *const unsupported_names[] = {"RECURRENCE-ID", "EXDATE", "RDATE"};
+  for (size_t k = 0; k < 3; k++)
+    if (icalcomponent_get_first_property(ve, unsupported[k]))
+      return fail(c, ev, unsupported_names[k], "changed or extra occurrences are not supported");
+
+  icalproperty *ps = icalcomponent_get_first_property(ve, ICAL_DTSTART_PROPERTY);
+  if (!ps)
+    return fail(c, ev, NULL, "DTSTART is missing");
+  struct icaltimetype ts, te;
+  if (read_when(c, ev, ps, "DTSTART", m->tz, &ts, &m->start_at))
+    return -1;
+  local_string(m->start, &ts);
+
+  icalproperty *pe = icalcomponent_get_first_property(ve, ICAL_DTEND_PROPERTY);
+  icalproperty *pd = icalcomponent_get_first_property(ve, ICAL_DURATION_PROPERTY);
+  if (pe) {
+    char end_tz[PL_TZ_LEN];
+    if (read_when(c, ev, pe, "DTEND", end_tz, &te, &m->end_at))
+      return -1;
+  } else if (pd) {
+    const struct icaldurationtype d = icalproperty_get_duration(pd);
+    if (icaldurationtype_is_bad_duration(d))
+      return fail(c, ev, "DURATION", "not a duration");
+    m->end_at = m->start_at + (int64_t)icaldurationtype_as_int(d) * 1000;
+    m->end_at -= m->end_at % 60000; /* to the minute, as the local string */
+  } else {
+    return fail(c, ev, NULL, "DTEND (or DURATION) is missing");
+  }
+  if (m->end_at <= m->start_at)
+    return fail(c, ev, pe ? "DTEND" : "DURATION", "the meeting must end after it starts");
+  if (m->end_at - m->start_at > 31LL * 86400000)
+    return fail(c, ev, pe ? "DTEND" : "DURATION", "a meeting lasts at most 31 days");
+  /* The end in the start's zone (DTEND may name another zone). */
+  te = icaltime_from_timet_with_zone((time_t)(m->end_at / 1000), 0, (icaltimezone *)ts.zone);
+  local_string(m->end, &te);
+
+  icalproperty *p = icalcomponent_get_first_property(ve, ICAL_SUMMARY_PROPERTY);
+  const char *title = p && icalproperty_get_summary(p) && *icalproperty_get_summary(p)
+                          ? icalproperty_get_summary(p)
+                          : "Imported meeting";
+  if (copy_text(m->title, sizeof m->title, title))
+    return fail(c, ev, "SUMMARY", "longer than 255 bytes, or not UTF-8");
+  p = icalcomponent_get_first_property(ve, ICAL_LOCATION_PROPERTY);
+  if (p && icalproperty_get_location(p) &&
+      copy_text(m->location, sizeof m->location, icalproperty_get_location(p)))
+    return fail(c, ev, "LOCATION", "longer than 255 bytes, or not UTF-8");
+
+  p = icalcomponent_get_first_property(ve, ICAL_URL_PROPERTY);
+  const char *prop = "URL";
+  if (!p) {
+    p = icalcomponent_get_first_property(ve, ICAL_CONFERENCE_PROPERTY);
+    prop = "CONFERENCE";
+  }
+  if (p) {
+    char *url = icalproperty_get_value_as_string_r(p); /* malloc'd: free */
+    const bool safe = url && pl_ical_url_is_safe(url);
+    if (safe)
+      snprintf(m->video_url, sizeof m->video_url, "%s", url);
+    free(url);
+    if (!safe)
+      return fail(c, ev, prop, "must be an https:// URL without spaces or control characters");
+  }
+
+  if (icalcomponent_count_properties(ve, ICAL_RRULE_PROPERTY) > 1)
+    return fail(c, ev, "RRULE", "only one RRULE per event");
+  p = icalcomponent_get_first_property(ve, ICAL_RRULE_PROPERTY);
+  if (p) {
+    struct icalrecurrencetype r = icalproperty_get_rrule(p);
+    char *s = r.freq == ICAL_NO_RECURRENCE ? NULL : icalrecurrencetype_as_string_r(&r);
+    const bool fits = s && strlen(s) < sizeof m->rrule;
+    if (fits)
+      snprintf(m->rrule, sizeof m->rrule, "%s", s);
+    free(s);
+    if (!fits)
+      return fail(c, ev, "RRULE", "not a valid rule (or longer than 255 bytes)");
+  }
+
+  m->pillar = pillar_of(ve);
+  m->kind = PL_MEETING_OTHER;
+  m->format = m->video_url[0] ? PL_FORMAT_HYBRID : PL_FORMAT_IN_PERSON;
+  p = icalcomponent_get_first_property(ve, ICAL_STATUS_PROPERTY);
+  m->status = p && icalproperty_get_status(p) == ICAL_STATUS_CANCELLED ? PL_STATUS_CANCELLED
+                                                                       : PL_STATUS_SCHEDULED;
+  pl_policy_default(&m->policy);
+  m->items = calloc(1, sizeof *m->items);
+  if (!m->items)
+    return fail(c, ev, NULL, "out of memory");
+  m->n_items = 1;
+  snprintf(m->items[0].id, sizeof m->items[0].id, "i1");
+  snprintf(m->items[0].title, sizeof m->items[0].title, "General debate");
+  m->items[0].kind = PL_ITEM_GENERAL;
+  return 0;
+}
+
+/* The first X-LIC-ERROR anywhere under c, or NULL. */
+static icalproperty *first_error(icalcomponent *comp, size_t *ev, size_t *n_ev) {
+  icalproperty *own = icalcomponent_get_first_property(comp, ICAL_XLICERROR_PROPERTY);
+  if (own)
+    return own;
+  for (icalcomponent *k = icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT); k;
+       k = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT)) {
+    const bool is_ev = icalcomponent_isa(k) == ICAL_VEVENT_COMPONENT;
+    icalproperty *p = first_error(k, ev, n_ev);
+    if (p) {
+      if (is_ev)
+        *ev = *n_ev;
+      return p;
+    }
+    *n_ev += is_ev;
+  }
+  return NULL;
+}
+
+/* libical's X-LIC-ERROR texts say "... in DTSTART property. ...": the
+ * property's name, so that the message can give its line. */
+static bool error_property(const char *msg, char *prop, size_t cap) {
+  const char *end = msg ? strstr(msg, " property") : NULL;
+  if (!end)
+    return false;
+  const char *b = end;
+  while (b > msg && (isupper((unsigned char)b[-1]) || b[-1] == '-'))
+    b--;
+  const size_t n = (size_t)(end - b);
+  if (n == 0 || n >= cap || b == msg || b[-1] != ' ')
+    return false;
+  memcpy(prop, b, n);
+  prop[n] = 0;
+  return true;
+}
+
+int pl_ical_import(const char *ics, size_t len, pl_meeting_rec **out, size_t *n_out, char *err,
+                   size_t errlen) {
+  *out = NULL;
+  *n_out = 0;
+  snprintf(err, errlen, "internal error");
+  if (len > MAX_BYTES || memchr(ics, 0, len)) {
+    snprintf(err, errlen, "ics: more than 4 MiB, or a NUL byte");
+    return -1;
+  }
+  char *text = malloc(len + 1);
+  if (!text)
+    return -1;
+  memcpy(text, ics, len);
+  text[len] = 0;
+  ctx c = {.ics = text, .err = err, .errlen = errlen};
+  pl_meeting_rec *ms = NULL;
+  size_t n = 0;
+  int rc = -1;
+  icalcomponent *root = icalparser_parse_string(text);
+  if (!root || icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT) {
+    snprintf(err, errlen, "ics: not a single VCALENDAR (line 1 must be BEGIN:VCALENDAR)");
+    goto out;
+  }
+  size_t ev_err = (size_t)-1, n_ev = 0;
+  icalproperty *xe = first_error(root, &ev_err, &n_ev);
+  if (xe) {
+    char *v = icalproperty_get_value_as_string_r(xe); /* malloc'd: free */
+    char prop[32];
+    if (ev_err != (size_t)-1 && error_property(v, prop, sizeof prop))
+      fail(&c, ev_err, prop, v);
+    else if (ev_err != (size_t)-1)
+      snprintf(err, errlen, "event %zu: %s", ev_err + 1, v ? v : "parse error");
+    else
+      snprintf(err, errlen, "ics: %s", v ? v : "parse error");
+    free(v);
+    goto out;
+  }
+  const size_t total = (size_t)icalcomponent_count_components(root, ICAL_VEVENT_COMPONENT);
+  if (total == 0 || total > MAX_EVENTS) {
+    snprintf(err, errlen, "ics: %s", total ? "more than 1000 VEVENTs" : "no VEVENT");
+    goto out;
+  }
+  ms = calloc(total, sizeof *ms);
+  if (!ms)
+    goto out;
+  for (icalcomponent *ve = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT); ve;
+       ve = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
+    if (read_event(&c, n, ve, &ms[n]) != 0) {
+      pl_meeting_rec_release(&ms[n]);
+      goto out;
+    }
+    n++;
+  }
+  *out = ms;
+  *n_out = n;
+  ms = NULL;
+  n = 0;
+  rc = 0;
+  err[0] = 0;
+out:
+  /* Messages quote the input (libical's texts, zone names): keep them
+   * printable ASCII so that any JSON encoder takes them. */
+  for (char *p = err; rc != 0 && *p; p++)
+    if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+      *p = '?';
+  for (size_t i = 0; i < n; i++)
+    pl_meeting_rec_release(&ms[i]);
+  free(ms);
+  if (root)
+    icalcomponent_free(root);
+  free(text);
+  return rc;
+}

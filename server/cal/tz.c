@@ -1,0 +1,68 @@
+/*
+ * Zone lookups and conversions (tz.h). libical reads the system zoneinfo;
+ * lookups of the same zone are cached inside libical, so no cache here.
+ */
+#include "cal/tz.h"
+
+#include <libical/ical.h>
+#include <stdio.h>
+#include <string.h>
+
+static icaltimezone *zone_get(const char *name) {
+  if (!name || !*name || strlen(name) > 63)
+    return NULL;
+  if (strcmp(name, "UTC") == 0)
+    return icaltimezone_get_utc_timezone();
+  /* Reject path tricks before libical opens files under zoneinfo. */
+  if (strstr(name, "..") || name[0] == '/')
+    return NULL;
+  return icaltimezone_get_builtin_timezone(name);
+}
+
+bool pl_tz_is_known(const char *name) { return zone_get(name) != NULL; }
+
+static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int pl_local_parse(const char *s, int *y, int *mo, int *d, int *h, int *mi) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (!s || strlen(s) != 16)
+    return -1;
+  for (int i = 0; i < 16; i++) {
+    char c = s[i];
+    bool want_digit = !(i == 4 || i == 7 || i == 10 || i == 13);
+    if (want_digit ? (c < '0' || c > '9')
+                   : (c != (i == 10 ? 'T' : i == 13 ? ':' : '-')))
+      return -1;
+  }
+  int yy, mm, dd, hh, nn;
+  if (sscanf(s, "%4d-%2d-%2dT%2d:%2d", &yy, &mm, &dd, &hh, &nn) != 5)
+    return -1;
+  if (yy < 1970 || yy > 2200 || mm < 1 || mm > 12 || hh > 23 || nn > 59 || dd < 1)
+    return -1;
+  if (dd > days[mm - 1] + (mm == 2 && is_leap(yy)))
+    return -1;
+  *y = yy, *mo = mm, *d = dd, *h = hh, *mi = nn;
+  return 0;
+}
+
+int pl_local_to_utc(const char *local, const char *tz, int64_t *out_ms) {
+  int y, mo, d, h, mi;
+  icaltimezone *zone = zone_get(tz);
+  if (!zone || pl_local_parse(local, &y, &mo, &d, &h, &mi))
+    return -1;
+  struct icaltimetype t = icaltime_null_time();
+  t.year = y, t.month = mo, t.day = d, t.hour = h, t.minute = mi;
+  t.is_date = 0;
+  t.zone = zone;
+  *out_ms = (int64_t)icaltime_as_timet_with_zone(t, zone) * 1000;
+  return 0;
+}
+
+int pl_utc_to_local(int64_t ms, const char *tz, char *buf, unsigned len) {
+  icaltimezone *zone = zone_get(tz);
+  if (!zone)
+    return -1;
+  struct icaltimetype t = icaltime_from_timet_with_zone((time_t)(ms / 1000), 0, zone);
+  snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d", t.year, t.month, t.day, t.hour, t.minute);
+  return 0;
+}

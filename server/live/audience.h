@@ -1,0 +1,31 @@
+/*
+ * Who is joined to a live meeting (audience.c): the sessions that hear its
+ * events, the presiding ones among them, and the attendance the chair sees.
+ * Presence is told to the presiding sessions only: thousands joining must
+ * not become thousands of broadcasts to thousands.
+ */
+#ifndef PL_LIVE_AUDIENCE_H
+#define PL_LIVE_AUDIENCE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "live/live.h"
+
+/* Joins `s` to `m` (or changes its presence). Returns 0, or -1 when out of
+ * memory or the session has joined PL_MAX_JOINS meetings. */
+int pl_live_join(pl_live *m, pl_session *s, pl_presence presence);
+/* The session's join of meeting m, or NULL when it has not joined it. */
+pl_join *pl_session_joined(pl_session *s, const pl_live *m);
+/* Leaves; the last connection of a remote speaker pauses their floor. */
+void pl_live_leave(pl_live *m, pl_session *s);
+/* Who is in the room, remote, online: the chair's `attendance` list. */
+json_t *pl_live_attendance(const pl_live *m);
+/* Room for every joined session in the presiding list, so that a rebuild
+ * after the chair changes cannot fail. Returns false when out of memory. */
+bool pl_live_presiding_reserve(pl_live *m);
+/* Recomputes which joined sessions preside (after the chair changed), in
+ * room reserved by pl_live_presiding_reserve. */
+void pl_live_presiding_rebuild(pl_live *m);
+
+#endif

@@ -1,0 +1,286 @@
+/*
+ * The commit path (commit.h). A change is built, then committed whole:
+ *
+ *   add      encode, frame, build, reserve        may fail: nothing changed
+ *   BEGIN    append events, update views          may fail: ROLLBACK, nothing changed
+ *   COMMIT                                        may fail: ROLLBACK, nothing changed
+ *   install  ids, meetings, records, rooms        cannot fail
+ *   publish  fan the framed events out            cannot fail
+ *
+ * A crash before COMMIT loses a change nobody heard of; after it, the
+ * restart replays it. The views are updated only here, by the events, so
+ * `plenaryd replay --check` can rebuild them from the log and compare.
+ */
+#include "live/commit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/mem.h"
+#include "base/server.h"
+#include "core/invariant.h"
+#include "live/audience.h"
+#include "net/fanout.h"
+#include "store/store.h"
+#include "wire/codec.h"
+#include "wire/meeting_json.h"
+#include "wire/pevent_json.h"
+
+static void fail(pl_change *ch, const char *why) {
+  if (ch->err == PL_ERR_OK) {
+    ch->err = PL_ERR_INTERNAL;
+    snprintf(ch->msg, sizeof ch->msg, "%s; nothing changed", why);
+  }
+}
+
+void pl_change_init(pl_change *ch, int64_t now) {
+  memset(ch, 0, sizeof *ch);
+  ch->now = now;
+}
+
+void pl_change_release(pl_change *ch) {
+  for (size_t i = 0; i < ch->n_prog; i++) {
+    pl_msg_unref(ch->prog[i].msg);
+    free(ch->prog[i].body);
+  }
+  free(ch->prog);
+  for (size_t i = 0; i < ch->n_born; i++)
+    pl_live_free(ch->born[i]); /* NULL once installed */
+  free(ch->born);
+  pl_meeting_rec_release(&ch->next);
+  if (ch->has_fresh)
+    pl_room_release(&ch->fresh);
+  for (size_t i = 0; i < ch->n_mev; i++)
+    pl_msg_unref(ch->mev[i].msg);
+  memset(ch, 0, sizeof *ch);
+}
+
+void pl_change_new_id(pl_change *ch, char kind, char *buf, size_t len) {
+  int64_t n = kind == 'd' ? pl_srv->prog.next_delegation + ch->new_delegations++
+                          : pl_srv->prog.next_participant + ch->new_participants++;
+  pl_id_format(buf, len, kind, n);
+}
+
+void pl_change_programme(pl_change *ch, const pl_pevent *ev) {
+  if (ch->err)
+    return;
+  pl_change_pev *p = pl_reserve(ch->prog, &ch->cap_prog, ch->n_prog, sizeof *p, 4);
+  if (!p)
+    return fail(ch, "out of memory");
+  ch->prog = p;
+  p = &ch->prog[ch->n_prog];
+  memset(p, 0, sizeof *p);
+  p->ev = *ev;
+  p->ev.at = ch->now;
+  json_t *o = pl_json_pevent(&p->ev, pl_srv->prog.seq + ch->n_prog + 1);
+  p->msg = o ? pl_msg_new(o, true) : NULL;
+  json_decref(o);
+  if (ev->meeting) {
+    json_t *mj = pl_json_meeting(ev->meeting);
+    p->body = mj ? json_dumps(mj, JSON_COMPACT) : NULL;
+    json_decref(mj);
+  }
+  if (!p->msg || (ev->meeting && !p->body)) {
+    pl_msg_unref(p->msg);
+    free(p->body);
+    return fail(ch, "out of memory");
+  }
+  ch->n_prog++;
+}
+
+pl_live *pl_change_meeting_new(pl_change *ch, pl_meeting_rec *rec, pl_pevent_type how) {
+  if (ch->err)
+    return NULL;
+  int64_t n = pl_srv->prog.next_meeting + (int64_t)ch->n_born;
+  pl_live **born = pl_reserve(ch->born, &ch->cap_born, ch->n_born, sizeof *born, 4);
+  if (born)
+    ch->born = born;
+  pl_id_format(rec->id, sizeof rec->id, 'm', n);
+  rec->created_at = rec->updated_at = ch->now;
+  pl_live *m = born && pl_live_reserve_slot(n) ? pl_live_new(rec) : NULL;
+  if (!m) {
+    fail(ch, "out of memory");
+    return NULL;
+  }
+  ch->born[ch->n_born++] = m;
+  pl_pevent ev = {.type = how, .meeting = &m->rec};
+  pl_change_programme(ch, &ev);
+  return ch->err ? NULL : m;
+}
+
+/* Appends one encoded event to m's stream in the change. */
+static pl_change_mev *meeting_event(pl_change *ch, pl_live *m) {
+  if (ch->m && ch->m != m) {
+    PL_ASSERT(!"a change extends one meeting's stream");
+    fail(ch, "a change extends one meeting's stream");
+    return NULL;
+  }
+  if (NEVER(ch->n_mev == PL_MAX_EVENTS + 1)) {
+    fail(ch, "too many events in one change");
+    return NULL;
+  }
+  ch->m = m;
+  pl_change_mev *e = &ch->mev[ch->n_mev];
+  memset(e, 0, sizeof *e);
+  return e;
+}
+
+void pl_change_meeting_update(pl_change *ch, pl_live *m, pl_meeting_rec *next,
+                              pl_pevent_type how) {
+  if (ch->err || NEVER(ch->target != NULL))
+    return fail(ch, "one meeting record per change");
+  bool agenda = next->n_items != m->rec.n_items ||
+                memcmp(next->items, m->rec.items, next->n_items * sizeof *next->items);
+  ch->target = m;
+  ch->next = *next; /* takes the items */
+  next->items = NULL;
+  next->n_items = 0;
+  ch->next.sequence = m->rec.sequence + 1;
+  ch->next.updated_at = ch->now;
+  if (agenda) {
+    if (pl_room_init(&ch->fresh, &ch->next.policy, ch->next.items, ch->next.n_items) !=
+        PL_ERR_OK)
+      return fail(ch, "out of memory");
+    ch->has_fresh = true;
+  }
+  if (!pl_live_presiding_reserve(m))
+    return fail(ch, "out of memory");
+  pl_pevent ev = {.type = how, .meeting = &ch->next};
+  pl_change_programme(ch, &ev);
+  pl_change_mev *e = meeting_event(ch, m);
+  if (!e)
+    return;
+  json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:o}", "ev", "meeting.changed", "meeting",
+                        m->rec.id, "seq", (json_int_t)(m->seq + ch->n_mev + 1), "at",
+                        (json_int_t)ch->now, "meeting", pl_json_meeting(&ch->next));
+  e->msg = o ? pl_msg_new(o, true) : NULL;
+  json_decref(o);
+  if (!e->msg)
+    return fail(ch, "out of memory");
+  ch->n_mev++;
+}
+
+void pl_change_room(pl_change *ch, pl_live *m, const pl_events *evs) {
+  if (ch->err)
+    return;
+  if (NEVER(evs->overflow))
+    return fail(ch, "a command made too many events");
+  if (pl_room_reserve(&m->room, evs->ev, evs->n) != PL_ERR_OK)
+    return fail(ch, "out of memory");
+  for (size_t i = 0; i < evs->n; i++) {
+    pl_change_mev *e = meeting_event(ch, m);
+    if (!e)
+      return;
+    json_t *o = pl_json_event(&evs->ev[i], &m->room, m->rec.id, m->seq + ch->n_mev + 1,
+                              ch->now);
+    e->msg = o ? pl_msg_new(o, true) : NULL;
+    json_decref(o);
+    if (!e->msg)
+      return fail(ch, "out of memory");
+    e->is_room = true;
+    e->ev = evs->ev[i];
+    ch->n_mev++;
+  }
+}
+
+void pl_change_close_sessions(pl_change *ch, const char *participant) {
+  snprintf(ch->closing, sizeof ch->closing, "%s", participant);
+}
+
+/* --- commit ----------------------------------------------------------------- */
+
+static pl_store_rc write_all(const pl_change *ch) {
+  pl_store *st = pl_srv->store;
+  pl_store_rc rc = PL_STORE_OK;
+  for (size_t i = 0; rc == PL_STORE_OK && i < ch->n_prog; i++) {
+    const pl_change_pev *p = &ch->prog[i];
+    rc = pl_store_event_append(st, PL_PROGRAMME_STREAM, pl_srv->prog.seq + i + 1, p->ev.at,
+                               pl_msg_text(p->msg), p->msg->len);
+    if (rc == PL_STORE_OK)
+      rc = pl_store_view_apply(st, &p->ev, p->body);
+  }
+  for (size_t i = 0; rc == PL_STORE_OK && i < ch->n_mev; i++) {
+    const pl_change_mev *e = &ch->mev[i];
+    uint64_t seq = ch->m->seq + i + 1;
+    rc = pl_store_event_append(st, ch->m->rec.id, seq, ch->now, pl_msg_text(e->msg),
+                               e->msg->len);
+    if (rc == PL_STORE_OK && e->is_room && e->ev.type == PL_EV_SPEECH_ENDED)
+      rc = pl_store_speech_insert(st, ch->m->rec.id, seq, &e->ev.speech);
+  }
+  return rc;
+}
+
+/* After COMMIT: every step below is assignment into room reserved by the
+ * adds, or queueing a reference; none can fail. */
+static void install(pl_change *ch) {
+  pl_programme *p = &pl_srv->prog;
+  p->seq += ch->n_prog;
+  p->next_delegation += ch->new_delegations;
+  p->next_participant += ch->new_participants;
+  p->next_meeting += (int64_t)ch->n_born;
+  for (size_t i = 0; i < ch->n_born; i++) {
+    pl_live_install(ch->born[i]);
+    ch->born[i] = NULL;
+  }
+  if (ch->target) {
+    pl_live *t = ch->target;
+    pl_meeting_rec_release(&t->rec);
+    t->rec = ch->next;
+    ch->next.items = NULL;
+    ch->next.n_items = 0;
+    /* The room follows the new policy; entries keep the allotment they
+     * were given when they asked. */
+    t->room.policy = t->rec.policy;
+    if (ch->has_fresh) {
+      pl_room_release(&t->room);
+      t->room = ch->fresh;
+      ch->has_fresh = false;
+    }
+    pl_live_presiding_rebuild(t); /* the chair may have changed */
+  }
+}
+
+static void publish(pl_change *ch) {
+  pl_live *m = ch->m;
+  for (size_t i = 0; m && i < ch->n_mev; i++) {
+    pl_change_mev *e = &ch->mev[i];
+    if (e->is_room) {
+      PL_VERIFY(pl_room_apply(&m->room, &e->ev) == PL_ERR_OK);
+      m->room_events++;
+    }
+    m->seq++;
+    pl_fanout(m->subs, m->n_subs, e->msg);
+  }
+  if (m)
+    pl_live_arm(m);
+  if (ch->closing[0])
+    for (size_t i = 0; i < pl_srv->n_sessions; i++) {
+      pl_session *s = pl_srv->sessions[i];
+      if (s->authed && strcmp(s->who.id, ch->closing) == 0)
+        pl_session_close(s, 1008, "your token was reissued or revoked");
+    }
+}
+
+pl_err pl_change_commit(pl_change *ch, char *msg, size_t msglen) {
+  if (ch->err) {
+    snprintf(msg, msglen, "%s", ch->msg);
+    return ch->err;
+  }
+  if (ch->n_prog == 0 && ch->n_mev == 0)
+    return PL_ERR_OK;
+  pl_store *st = pl_srv->store;
+  if (pl_store_begin(st) != PL_STORE_OK)
+    goto out_fail;
+  if (write_all(ch) != PL_STORE_OK || pl_store_commit(st) != PL_STORE_OK)
+    goto out_rollback;
+  /* Committed: from here on nothing can fail. */
+  install(ch);
+  publish(ch);
+  return PL_ERR_OK;
+out_rollback:
+  pl_store_rollback(st);
+out_fail:
+  snprintf(msg, msglen, "the store failed; nothing changed");
+  return PL_ERR_INTERNAL;
+}

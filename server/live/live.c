@@ -1,0 +1,229 @@
+/*
+ * Meetings held in memory (live.h): the registry, the load at start, the
+ * floor's expiry timer and the state a joining session is sent.
+ *
+ * At start each meeting's record comes from the meetings view and its room
+ * from replaying the meeting's stream, event by event, through the same
+ * pl_room_apply that the commit path uses, so a restart after kill -9
+ * resumes every floor where its last committed event left it.
+ */
+#include "live/live.h"
+
+#include <libwebsockets.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/server.h"
+#include "core/invariant.h"
+#include "live/audience.h"
+#include "live/commit.h"
+#include "store/store.h"
+#include "wire/codec.h"
+#include "wire/meeting_json.h"
+
+/* --- registry -------------------------------------------------------------- */
+
+pl_live *pl_live_get(const char *meeting_id) {
+  int64_t n = pl_id_parse(meeting_id, 'm');
+  return n >= 0 && (size_t)n < pl_srv->n_live ? pl_srv->live[n] : NULL;
+}
+
+pl_live *pl_live_new(pl_meeting_rec *rec) {
+  pl_live *m = calloc(1, sizeof *m);
+  if (!m || pl_room_init(&m->room, &rec->policy, rec->items, rec->n_items) != PL_ERR_OK) {
+    free(m);
+    return NULL;
+  }
+  m->rec = *rec; /* takes the items */
+  rec->items = NULL;
+  rec->n_items = 0;
+  return m;
+}
+
+void pl_live_free(pl_live *m) {
+  if (!m)
+    return;
+  if (pl_srv && pl_srv->loop)
+    ev_timer_stop(pl_srv->loop, &m->expiry);
+  pl_room_release(&m->room);
+  pl_meeting_rec_release(&m->rec);
+  free(m->subs);
+  free(m->presiding);
+  free(m->att);
+  free(m->att_map);
+  free(m);
+}
+
+bool pl_live_reserve_slot(int64_t n) {
+  if (n < 0)
+    return false;
+  if ((size_t)n < pl_srv->n_live)
+    return true;
+  size_t cap = (size_t)n + 16;
+  pl_live **grown = realloc(pl_srv->live, cap * sizeof *grown);
+  if (!grown)
+    return false;
+  memset(grown + pl_srv->n_live, 0, (cap - pl_srv->n_live) * sizeof *grown);
+  pl_srv->live = grown;
+  pl_srv->n_live = cap;
+  return true;
+}
+
+void pl_live_install(pl_live *m) {
+  int64_t n = pl_id_parse(m->rec.id, 'm');
+  PL_ASSERT(n >= 0 && (size_t)n < pl_srv->n_live && !pl_srv->live[n]);
+  pl_srv->live[n] = m;
+}
+
+/* --- the load at start ----------------------------------------------------- */
+
+typedef struct replay_ctx {
+  pl_live *m;
+  int failed;
+} replay_ctx;
+
+static int replay_one(void *ctx, uint64_t seq, const char *body, size_t len) {
+  replay_ctx *rc = ctx;
+  json_error_t err;
+  json_t *o = json_loadb(body, len, 0, &err);
+  const char *ev = json_string_value(json_object_get(o, "ev"));
+  pl_event e;
+  if (!o || !ev || seq != rc->m->seq + 1) {
+    rc->failed = 1;
+  } else if (strcmp(ev, "meeting.changed") != 0) {
+    /* Reserved one event at a time, as the commit path does per change. */
+    if (pl_event_from_json(o, &e) || pl_room_reserve(&rc->m->room, &e, 1) != PL_ERR_OK ||
+        pl_room_apply(&rc->m->room, &e) != PL_ERR_OK)
+      rc->failed = 1;
+    rc->m->room_events++;
+  }
+  json_decref(o);
+  if (rc->failed)
+    lwsl_err("replay: meeting %s event %llu is damaged\n", rc->m->rec.id,
+             (unsigned long long)seq);
+  rc->m->seq = seq;
+  return rc->failed;
+}
+
+static int load_one(void *ctx, const char *id, const char *body) {
+  (void)ctx;
+  pl_meeting_rec rec;
+  char msg[256];
+  json_error_t err;
+  json_t *o = json_loads(body, 0, &err);
+  if (pl_meeting_init_defaults(&rec) || !o ||
+      pl_meeting_from_json(&rec, o, PL_MEETING_LOAD, msg, sizeof msg) != PL_ERR_OK) {
+    lwsl_err("load: meeting %s is damaged: %s\n", id, o ? msg : err.text);
+    json_decref(o);
+    pl_meeting_rec_release(&rec);
+    return -1;
+  }
+  json_decref(o);
+  snprintf(rec.id, sizeof rec.id, "%s", id);
+  pl_live *m = pl_live_new(&rec);
+  if (!m || !pl_live_reserve_slot(pl_id_parse(id, 'm')) || pl_live_get(id)) {
+    lwsl_err("load: meeting %s: out of memory, or twice in the view\n", id);
+    pl_live_free(m);
+    pl_meeting_rec_release(&rec);
+    return -1;
+  }
+  pl_live_install(m);
+  replay_ctx rc = {m, 0};
+  if (pl_store_stream_each(pl_srv->store, id, 0, replay_one, &rc) != PL_STORE_OK)
+    return -1;
+  pl_live_arm(m);
+  return 0;
+}
+
+int pl_live_load_all(void) {
+  pl_programme *p = &pl_srv->prog;
+  if (pl_store_stream_last(pl_srv->store, PL_PROGRAMME_STREAM, &p->seq) != PL_STORE_OK ||
+      pl_store_next_ids(pl_srv->store, &p->next_delegation, &p->next_participant,
+                        &p->next_meeting) != PL_STORE_OK)
+    return -1;
+  return pl_store_meeting_each(pl_srv->store, load_one, NULL) == PL_STORE_OK ? 0 : -1;
+}
+
+void pl_live_cancel_timers(void) {
+  for (size_t i = 0; i < pl_srv->n_live; i++)
+    if (pl_srv->live[i]) {
+      ev_timer_stop(pl_srv->loop, &pl_srv->live[i]->expiry);
+      pl_srv->live[i]->armed_deadline = 0;
+    }
+}
+
+void pl_live_free_all(void) {
+  for (size_t i = 0; i < pl_srv->n_live; i++)
+    pl_live_free(pl_srv->live[i]);
+  free(pl_srv->live);
+  pl_srv->live = NULL;
+  pl_srv->n_live = 0;
+}
+
+/* --- the floor's timer ----------------------------------------------------- */
+
+static void on_deadline(struct ev_loop *loop, ev_timer *w, int revents) {
+  (void)loop;
+  (void)revents;
+  pl_live *m = lws_container_of(w, pl_live, expiry);
+  int64_t now = pl_now_ms();
+  pl_events evs;
+  m->armed_deadline = 0;
+  if (pl_room_tick(&m->room, now, &evs) == PL_ERR_OK && evs.n) {
+    pl_change ch;
+    char msg[128];
+    pl_change_init(&ch, now);
+    pl_change_room(&ch, m, &evs);
+    pl_err e = pl_change_commit(&ch, msg, sizeof msg);
+    pl_change_release(&ch);
+    if (e != PL_ERR_OK) {
+      /* The store refused: try again shortly rather than lose the expiry. */
+      ev_timer_set(&m->expiry, 1., 0.);
+      ev_timer_start(pl_srv->loop, &m->expiry);
+      return;
+    }
+  }
+  pl_live_arm(m);
+}
+
+void pl_live_arm(pl_live *m) {
+  int64_t deadline = pl_room_deadline(&m->room);
+  if (deadline == m->armed_deadline)
+    return;
+  m->armed_deadline = deadline;
+  ev_timer_stop(pl_srv->loop, &m->expiry);
+  if (!deadline)
+    return;
+  int64_t wait_ms = deadline - pl_now_ms();
+  ev_timer_init(&m->expiry, on_deadline, wait_ms > 0 ? (double)wait_ms / 1000.0 : 0., 0.);
+  ev_timer_start(pl_srv->loop, &m->expiry);
+}
+
+/* --- state ----------------------------------------------------------------- */
+
+bool pl_session_presides(const pl_session *s, const pl_live *m) {
+  if (s->who.role == PL_ROLE_SECRETARIAT)
+    return true;
+  /* A meeting with no named chair is presided by any chair. */
+  return s->who.role == PL_ROLE_CHAIR &&
+         (!m->rec.chair[0] || strcmp(m->rec.chair, s->who.id) == 0);
+}
+
+json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {
+  const pl_item *cur = pl_room_current_item(&m->room);
+  json_t *items = json_array();
+  bool presides = pl_session_presides(s, m);
+  for (size_t i = 0; items && i < m->room.n_items; i++)
+    json_array_append_new(items, pl_json_item(&m->room.items[i].def));
+  json_t *st = json_pack("{s:o, s:I, s:s, s:o, s:b, s:o, s:o, s:I, s:b}", "meeting",
+                         pl_json_meeting(&m->rec), "seq", (json_int_t)m->seq, "item",
+                         cur ? cur->def.id : "", "items", items, "list_closed",
+                         cur ? cur->list_closed : false, "queue",
+                         cur ? pl_json_queue(cur) : json_array(), "floor",
+                         pl_json_floor(&m->room.floor), "server_time", (json_int_t)now,
+                         "presides", presides);
+  if (st && presides)
+    json_object_set_new(st, "attendance", pl_live_attendance(m));
+  return st;
+}

@@ -1,0 +1,88 @@
+/*
+ * A WebSocket session and its outbound queue (session.c).
+ *
+ * Per-connection state: lws allocates it zeroed (the pss) and frees it after
+ * LWS_CALLBACK_CLOSED, where every reference to it is dropped. Only the
+ * service thread changes a session; the fan-out's workers read the first
+ * cache line (fd, queue indexes) while the service thread waits for them.
+ */
+#ifndef PL_NET_SESSION_H
+#define PL_NET_SESSION_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/model.h"
+#include "core/room.h"
+#include "wire/msg.h"
+
+#define PL_MAX_FRAME (64 * 1024) /* contract section 3 */
+#define PL_OUTQ_MAX 1024         /* pending messages before a session resyncs */
+#define PL_MAX_JOINS 8           /* meetings one connection may join at once */
+#define PL_HELLO_TIMEOUT_S 10
+
+struct lws;
+typedef struct pl_live pl_live;
+
+/* One meeting a session has joined. The live layer fills it; this layer
+ * reads only the meeting's id and seq, to tell a lagging session where to
+ * resume. */
+typedef struct pl_join {
+  pl_live *live;           /* borrowed: the meeting outlives its joins */
+  const char *meeting;     /* borrowed: the meeting's id */
+  const uint64_t *seq;     /* borrowed: the meeting stream's last seq */
+  size_t slot;             /* index in the meeting's audience */
+  pl_presence presence;
+} pl_join;
+
+typedef struct pl_session {
+  /* what a broadcast reads of each session, first, in one cache line */
+  struct lws *wsi;
+  int fd; /* the socket, written directly; -1 under TLS, where lws writes */
+  int close_status; /* set when the session must close: sent as the close code */
+  /* outbound ring of message references; owned, capacity a power of two */
+  pl_msg **outq;
+  uint32_t out_cap, out_head, out_tail;
+  bool authed;
+  bool ping_sent, ping_due; /* keepalive (keepalive.c) */
+  int64_t heard_ms;         /* monotonic ms of the last frame received */
+  size_t slot;              /* index in pl_srv->sessions */
+  const char *close_reason;
+  pl_participant_rec who;
+  pl_delegation_ref delegation;
+  /* reassembly of a fragmented frame; owned */
+  char *rx;
+  size_t rx_len, rx_cap;
+  ev_timer hello_timer; /* closes the session that says no hello */
+  pl_join joins[PL_MAX_JOINS];
+  int n_joins;
+  /* request rate: a token bucket (ops/dispatch.c) */
+  double rate_tokens;
+  int64_t rate_at;
+} pl_session;
+
+/* Queues a reference to `m` and asks for a writeable callback. A message that
+ * overflows the queue drops the session's pending events (of every meeting)
+ * and queues a resync for each meeting joined, then the message if it is not
+ * an event; a queue full of replies not read closes the session. Never
+ * fails: what cannot be sent closes the session, not the caller. */
+void pl_session_send(pl_session *s, pl_msg *m);
+void pl_session_send_json(pl_session *s, json_t *o); /* steals o */
+/* Writes the next queued message; returns -1 when the connection must close. */
+int pl_session_writeable(pl_session *s);
+void pl_session_release(pl_session *s);
+/* Asks lws to close the session with `status` after what is queued. */
+void pl_session_close(pl_session *s, int status, const char *reason);
+/* True when a frame may go straight to the socket now: a plain connection
+ * with nothing queued and nothing held by lws (fanout.c). */
+bool pl_session_direct(const pl_session *s);
+/* One non-blocking send() of a frame: bytes written (0 when the socket is
+ * full), or -1 when the connection is gone. Safe on any thread. */
+ssize_t pl_send_frame(int fd, const unsigned char *frame, size_t len);
+/* Completes a direct write that sent `sent` bytes of m's frame (-1: failed):
+ * lws takes the remainder. Returns false when the session must close. */
+bool pl_session_sent(pl_session *s, const pl_msg *m, ssize_t sent);
+
+#endif

@@ -1,0 +1,231 @@
+/*
+ * The request envelope of contract section 3 and the op table. Every frame
+ * gets exactly one reply; a bad one changes nothing and closes nothing. This
+ * is the boundary where an error becomes a protocol reply, so it is also
+ * where it is counted.
+ */
+#include "ops/dispatch.h"
+
+#include <libwebsockets.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/server.h"
+#include "ops/op.h"
+#include "ops/ops_admin.h"
+#include "ops/ops_calendar.h"
+#include "ops/ops_floor.h"
+#include "ops/ops_meeting.h"
+#include "ops/record.h"
+
+/* Requests a session may make: a burst of RATE_BURST, then RATE_PER_S a
+ * second. Far above what a person or a chair's console sends; it stops a
+ * runaway client from taking the thread from the others. */
+#define RATE_BURST 60.0
+#define RATE_PER_S 30.0
+
+#define SEC PL_ROLE_BIT(PL_ROLE_SECRETARIAT)
+#define CHAIR PL_ROLE_BIT(PL_ROLE_CHAIR)
+#define DELEGATE PL_ROLE_BIT(PL_ROLE_DELEGATE)
+#define OBSERVER PL_ROLE_BIT(PL_ROLE_OBSERVER)
+#define VIEWER PL_ROLE_BIT(PL_ROLE_VIEWER)
+#define ANYONE (SEC | CHAIR | DELEGATE | OBSERVER | VIEWER)
+#define PRESIDES (SEC | CHAIR)     /* the core also checks the chair is this meeting's */
+#define SPEAKS (DELEGATE | OBSERVER)
+
+typedef struct op_entry {
+  const char *name;
+  pl_op_fn fn;        /* NULL: a room op, handled by pl_op_room */
+  pl_room_op room_op; /* which, when fn is NULL */
+  bool before_hello;
+  unsigned roles;     /* PL_ROLE_BIT of each role that may call it */
+  const char *what;   /* "a viewer may not <what>" */
+  const char *rule;   /* what the handler or the core checks beyond the role */
+} op_entry;
+
+static const op_entry ops[] = {
+    {"hello", pl_op_hello, PL_ROP_NONE, true, ANYONE, "say hello", "a valid token"},
+    {"delegation.create", pl_op_delegation_create, PL_ROP_NONE, false, SEC,
+     "create delegations", ""},
+    {"delegation.update", pl_op_delegation_update, PL_ROP_NONE, false, SEC,
+     "update delegations", ""},
+    {"delegation.list", pl_op_delegation_list, PL_ROP_NONE, false, ANYONE, "list delegations",
+     ""},
+    {"participant.invite", pl_op_participant_invite, PL_ROP_NONE, false, SEC,
+     "invite participants", "the role fits the delegation's kind"},
+    {"participant.reissue", pl_op_participant_reissue, PL_ROP_NONE, false, SEC,
+     "reissue tokens", "closes the participant's connections"},
+    {"participant.revoke", pl_op_participant_revoke, PL_ROP_NONE, false, SEC,
+     "revoke tokens", "not one's own; closes the participant's connections"},
+    {"meeting.create", pl_op_meeting_create, PL_ROP_NONE, false, SEC, "create meetings", ""},
+    {"meeting.update", pl_op_meeting_update, PL_ROP_NONE, false, SEC, "update meetings", ""},
+    {"meeting.cancel", pl_op_meeting_cancel, PL_ROP_NONE, false, SEC, "cancel meetings", ""},
+    {"meeting.list", pl_op_meeting_list, PL_ROP_NONE, false, ANYONE, "list meetings", ""},
+    {"meeting.join", pl_op_meeting_join, PL_ROP_NONE, false, ANYONE, "join meetings", ""},
+    {"meeting.leave", pl_op_meeting_leave, PL_ROP_NONE, false, ANYONE, "leave meetings",
+     "joined"},
+    {"meeting.sync", pl_op_meeting_sync, PL_ROP_NONE, false, ANYONE, "sync meetings",
+     "joined"},
+    {"meeting.stats", pl_op_meeting_stats, PL_ROP_NONE, false, ANYONE,
+     "read speaking time", ""},
+    {"meeting.import", pl_op_meeting_import, PL_ROP_NONE, false, SEC, "import meetings", ""},
+    {"programme.plan", pl_op_programme_plan, PL_ROP_NONE, false, SEC, "plan the programme",
+     ""},
+    {"schedule.suggest", pl_op_schedule_suggest, PL_ROP_NONE, false, SEC | CHAIR,
+     "plan meetings", ""},
+    {"item.open", NULL, PL_ROP_ITEM_OPEN, false, PRESIDES, "open agenda items",
+     "joined; presides the meeting"},
+    {"floor.request", NULL, PL_ROP_REQUEST, false, SPEAKS, "ask for the floor",
+     "joined; the speaking policy"},
+    {"floor.withdraw", NULL, PL_ROP_WITHDRAW, false, SPEAKS | PRESIDES,
+     "withdraw requests", "joined; the entry's delegation, or presides"},
+    {"entry.update", NULL, PL_ROP_ENTRY_UPDATE, false, SPEAKS | PRESIDES,
+     "change who speaks", "joined; the entry's delegation, or presides"},
+    {"floor.ready", NULL, PL_ROP_READY, false, SPEAKS, "say the microphone is live",
+     "joined; the delegation called"},
+    {"floor.start", NULL, PL_ROP_START, false, PRESIDES, "start the clock",
+     "joined; presides the meeting"},
+    {"floor.next", NULL, PL_ROP_NEXT, false, PRESIDES, "give the floor",
+     "joined; presides the meeting"},
+    {"floor.give", NULL, PL_ROP_GIVE, false, PRESIDES, "give the floor",
+     "joined; presides the meeting"},
+    {"floor.pause", NULL, PL_ROP_PAUSE, false, PRESIDES, "pause the floor",
+     "joined; presides the meeting"},
+    {"floor.resume", NULL, PL_ROP_RESUME, false, PRESIDES, "resume the floor",
+     "joined; presides the meeting"},
+    {"floor.extend", NULL, PL_ROP_EXTEND, false, PRESIDES, "extend speaking time",
+     "joined; presides the meeting"},
+    {"floor.end", NULL, PL_ROP_END, false, PRESIDES, "end a speech",
+     "joined; presides the meeting"},
+    {"queue.move", NULL, PL_ROP_MOVE, false, PRESIDES, "reorder the list of speakers",
+     "joined; presides the meeting"},
+    {"queue.remove", NULL, PL_ROP_REMOVE, false, PRESIDES,
+     "remove entries from the list of speakers", "joined; presides the meeting"},
+    {"queue.close", NULL, PL_ROP_CLOSE, false, PRESIDES, "close the list of speakers",
+     "joined; presides the meeting"},
+    {"queue.open", NULL, PL_ROP_OPEN, false, PRESIDES, "open the list of speakers",
+     "joined; presides the meeting"},
+};
+
+static const op_entry *op_find(const char *name) {
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if (strcmp(ops[i].name, name) == 0)
+      return &ops[i];
+  return NULL;
+}
+
+static bool rate_ok(pl_session *s, int64_t now) {
+  if (!s->rate_at) {
+    s->rate_tokens = RATE_BURST;
+  } else {
+    s->rate_tokens += (double)(now - s->rate_at) * RATE_PER_S / 1000.0;
+    if (s->rate_tokens > RATE_BURST)
+      s->rate_tokens = RATE_BURST;
+  }
+  s->rate_at = now;
+  if (s->rate_tokens < 1.0)
+    return false;
+  s->rate_tokens -= 1.0;
+  return true;
+}
+
+static void reply(pl_session *s, json_t *re, pl_err e, const char *msg, json_t *result) {
+  pl_srv->metrics.ops[e < PL_ERR__COUNT ? e : PL_ERR_INTERNAL]++;
+  json_t *o;
+  if (e == PL_ERR_OK) {
+    o = result ? result : json_object();
+    json_object_set(o, "re", re ? re : json_null());
+    json_object_set_new(o, "ok", json_true());
+  } else {
+    (void)result; /* the caller still owns it */
+    o = json_pack("{s:O?, s:b, s:{s:s, s:s}}", "re", re, "ok", 0, "error", "code",
+                  pl_err_code(e), "message", msg && *msg ? msg : pl_err_message(e));
+  }
+  pl_session_send_json(s, o);
+}
+
+void pl_ops_handle(pl_session *s, const char *text, size_t len) {
+  pl_op_ctx c = {.s = s, .now = pl_now_ms()};
+  json_error_t jerr;
+  json_t *req = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+  json_t *re = NULL, *args = NULL;
+  pl_err e;
+  pl_srv->metrics.messages_in++;
+  if (!req || !json_is_object(req)) {
+    e = req ? pl_op_fail(&c, PL_ERR_BAD_JSON, "the frame must be a JSON object")
+            : pl_op_fail(&c, PL_ERR_BAD_JSON, "not JSON: %s at byte %d", jerr.text,
+                         jerr.position);
+    goto out;
+  }
+  json_t *id = json_object_get(req, "id");
+  if (id && (json_is_string(id) || json_is_integer(id)))
+    re = json_incref(id);
+  else if (id) {
+    e = pl_op_fail(&c, PL_ERR_BAD_REQUEST, "field 'id' must be a string or an integer");
+    goto out;
+  }
+  json_t *opv = json_object_get(req, "op");
+  if (!json_is_string(opv)) {
+    e = pl_op_fail(&c, PL_ERR_BAD_REQUEST,
+                   opv ? "field 'op' must be a string" : "field 'op' is missing");
+    goto out;
+  }
+  const char *op = json_string_value(opv);
+  const op_entry *entry = op_find(op);
+  if (!entry) {
+    e = pl_op_fail(&c, PL_ERR_UNKNOWN_OP, "unknown op '%.40s'", op);
+    goto out;
+  }
+  if (!entry->before_hello && !s->authed) {
+    e = pl_op_fail(&c, PL_ERR_UNAUTHENTICATED, "say hello with your token first");
+    goto out;
+  }
+  if (!entry->before_hello && !(entry->roles & PL_ROLE_BIT(s->who.role))) {
+    e = pl_op_fail(&c, PL_ERR_FORBIDDEN, "a %s may not %s",
+                   PL_ENUM_NAME(pl_role, s->who.role), entry->what);
+    goto out;
+  }
+  if (!rate_ok(s, c.now)) {
+    e = pl_op_fail(&c, PL_ERR_RATE_LIMITED, "more than %.0f requests a second; slow down",
+                   RATE_PER_S);
+    goto out;
+  }
+  args = json_copy(req); /* shallow: the handlers see only their arguments */
+  json_object_del(args, "op");
+  json_object_del(args, "id");
+  e = entry->fn ? entry->fn(&c, args) : pl_op_room(&c, args, entry->room_op);
+  if (e == PL_ERR_INTERNAL)
+    lwsl_err("op %s by %s failed: %s\n", op, s->who.id, c.msg);
+out:
+  reply(s, re, e, c.msg, e == PL_ERR_OK ? c.result : NULL);
+  if (e != PL_ERR_OK)
+    json_decref(c.result);
+  json_decref(args);
+  json_decref(re);
+  json_decref(req);
+}
+
+void pl_ops_print_authz(FILE *out) {
+  static const pl_role roles[] = {PL_ROLE_SECRETARIAT, PL_ROLE_CHAIR, PL_ROLE_DELEGATE,
+                                  PL_ROLE_OBSERVER, PL_ROLE_VIEWER};
+  fputs("# Who may call which op\n\n"
+        "Generated by `plenaryd authz` from the op table in `server/ops/dispatch.c`, which\n"
+        "the dispatcher checks before any handler runs; a test fails when this file is\n"
+        "stale. \"Presides\" is the meeting's chair (any chair when it names none) or the\n"
+        "secretariat; the core checks it on top of the role.\n\n| op |",
+        out);
+  for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
+    fprintf(out, " %s |", PL_ENUM_NAME(pl_role, roles[r]));
+  fputs(" also checked |\n| --- |", out);
+  for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
+    fputs(" --- |", out);
+  fputs(" --- |\n", out);
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+    fprintf(out, "| `%s` |", ops[i].name);
+    for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
+      fputs(ops[i].roles & PL_ROLE_BIT(roles[r]) ? " yes |" : " |", out);
+    fprintf(out, " %s%s%s |\n", ops[i].before_hello ? "before hello" : "after hello",
+            ops[i].rule[0] ? "; " : "", ops[i].rule);
+  }
+}

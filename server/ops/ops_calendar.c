@@ -1,0 +1,328 @@
+/*
+ * Ops of the programme in time: schedule.suggest (contract section 7),
+ * meeting.import (iCalendar in) and programme.plan (the Programme's rhythm of
+ * review conferences and annual meetings). The arithmetic is the core's
+ * (core/schedule.h); zones come from libical through schedule_tz.c.
+ */
+#include "ops/ops_calendar.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/server.h"
+#include "cal/ical.h"
+#include "cal/schedule_tz.h"
+#include "cal/tz.h"
+#include "live/commit.h"
+#include "store/store.h"
+#include "wire/meeting_json.h"
+
+#define MAX_SUGGEST 50
+#define MAX_PLAN_YEARS 40
+
+/* --- schedule.suggest ------------------------------------------------------ */
+
+typedef struct deleg_list {
+  pl_delegation_rec *d;
+  size_t n, cap;
+  bool states_only;
+} deleg_list;
+
+static int collect(void *ctx, const pl_delegation_rec *d) {
+  deleg_list *l = ctx;
+  if (l->states_only && d->kind != PL_DELEGATION_STATE)
+    return 0;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 64;
+    pl_delegation_rec *grown = realloc(l->d, cap * sizeof *grown);
+    if (!grown)
+      return -1;
+    l->d = grown;
+    l->cap = cap;
+  }
+  l->d[l->n++] = *d;
+  return 0;
+}
+
+/* The delegations asked for by id, or every State when `ids` is NULL. */
+static pl_err suggest_delegations(pl_op_ctx *c, json_t *ids, deleg_list *l) {
+  if (!ids) {
+    l->states_only = true;
+    return pl_store_delegation_each(pl_srv->store, collect, l) != PL_STORE_OK
+               ? pl_op_fail(c, PL_ERR_INTERNAL, "the store failed")
+               : PL_ERR_OK;
+  }
+  if (!json_is_array(ids) || json_array_size(ids) > PL_SCHED_MAX_DELEGATIONS)
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'delegations' must be a list of ids");
+  size_t i;
+  json_t *v;
+  json_array_foreach(ids, i, v) {
+    pl_delegation_rec d;
+    const char *id = json_string_value(v);
+    if (!id)
+      return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'delegations[%zu]' must be a string", i);
+    pl_store_rc rc = pl_store_delegation_get(pl_srv->store, id, &d);
+    if (rc == PL_STORE_NOT_FOUND)
+      return pl_op_fail(c, PL_ERR_NOT_FOUND, "no delegation '%.40s'", id);
+    if (rc != PL_STORE_OK)
+      return pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
+    if (collect(l, &d))
+      return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+  }
+  return PL_ERR_OK;
+}
+
+static json_t *slot_json(const pl_sched_request *req, const pl_sched_slot *slot,
+                         const deleg_list *l, pl_sched_outside *scratch) {
+  json_t *outside = json_array();
+  size_t n = pl_sched_outside_list(req, slot, scratch);
+  for (size_t i = 0; i < n; i++)
+    json_array_append_new(outside,
+                          json_pack("{s:s, s:s, s:s, s:I}", "delegation",
+                                    l->d[scratch[i].delegation].id, "name",
+                                    l->d[scratch[i].delegation].name, "local_start",
+                                    scratch[i].local_start, "burden",
+                                    (json_int_t)(scratch[i].burden_s / 60)));
+  return json_pack("{s:I, s:I, s:I, s:o}", "start", (json_int_t)slot->start_ms, "end",
+                   (json_int_t)slot->end_ms, "burden", (json_int_t)(slot->burden_s / 60),
+                   "outside", outside);
+}
+
+static pl_err parse_window(pl_op_ctx *c, json_t *window, pl_sched_request *req) {
+  req->window_start_s = 8 * 3600;
+  req->window_end_s = 20 * 3600;
+  if (!window)
+    return PL_ERR_OK;
+  const char *a = json_string_value(json_array_get(window, 0));
+  const char *b = json_string_value(json_array_get(window, 1));
+  if (!json_is_array(window) || json_array_size(window) != 2 || !a || !b ||
+      !pl_sched_parse_hhmm(a, &req->window_start_s) ||
+      !pl_sched_parse_hhmm(b, &req->window_end_s))
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST,
+                      "field 'window' must be two local times, e.g. [\"08:00\", \"20:00\"]");
+  return PL_ERR_OK;
+}
+
+pl_err pl_op_schedule_suggest(pl_op_ctx *c, json_t *args) {
+  const char *tz, *from, *to;
+  json_int_t duration, count = 5, series = 1;
+  json_t *ids = NULL, *window = NULL;
+  pl_err e;
+  if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s, s:s, s:I, s?o, s?o, s?I, s?I}", "tz", &tz,
+                             "date_from", &from, "date_to", &to, "duration_s", &duration,
+                             "delegations", &ids, "window", &window, "count", &count,
+                             "series", &series)))
+    return e;
+  pl_sched_request req = {0};
+  if (!pl_tz_is_known(tz))
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'tz': unknown time zone '%.64s'", tz);
+  if (!pl_sched_parse_date(from, &req.date_from) || !pl_sched_parse_date(to, &req.date_to))
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST,
+                      "fields 'date_from' and 'date_to' must be dates YYYY-MM-DD");
+  if (req.date_to < req.date_from || req.date_to - req.date_from >= PL_SCHED_MAX_DAYS)
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "'date_to' must be 0 to %d days after "
+                      "'date_from'", PL_SCHED_MAX_DAYS - 1);
+  if (duration < 900 || duration > PL_SCHED_MAX_DURATION_S)
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'duration_s' must be 900 to %d",
+                      PL_SCHED_MAX_DURATION_S);
+  if (count < 1 || count > MAX_SUGGEST || series < 1 || series > PL_SCHED_MAX_SERIES)
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "fields 'count' (1 to %d) and 'series' "
+                      "(1 to %d) are out of range", MAX_SUGGEST, PL_SCHED_MAX_SERIES);
+  if ((e = parse_window(c, window, &req)))
+    return e;
+  req.duration_s = (int32_t)duration;
+
+  deleg_list l = {0};
+  pl_sched_zones *zs = pl_sched_zones_new(req.date_from, req.date_to);
+  const pl_sched_zone **zones = NULL;
+  pl_sched_slot *slots = NULL;
+  pl_sched_outside *scratch = NULL;
+  int64_t *by = NULL;
+  if (!zs) {
+    e = pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+    goto out;
+  }
+  if ((e = suggest_delegations(c, ids, &l)))
+    goto out;
+  zones = calloc(l.n + 1, sizeof *zones);
+  scratch = calloc(l.n + 1, sizeof *scratch);
+  by = calloc(l.n + 1, sizeof *by);
+  slots = calloc((size_t)(count > series ? count : series), sizeof *slots);
+  req.tz = pl_sched_zones_get(zs, tz);
+  if (!zones || !scratch || !by || !slots || !req.tz) {
+    e = pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+    goto out;
+  }
+  for (size_t i = 0; i < l.n; i++)
+    if (!(zones[i] = pl_sched_zones_get(zs, l.d[i].tz))) {
+      e = pl_op_fail(c, PL_ERR_INTERNAL, "delegation %s has an unknown zone", l.d[i].id);
+      goto out;
+    }
+  req.zones = zones;
+  req.n_delegations = l.n;
+  json_t *list = json_array();
+  if (series == 1) {
+    size_t n = 0;
+    e = pl_sched_suggest(&req, slots, (size_t)count, &n, c->msg, sizeof c->msg);
+    for (size_t i = 0; e == PL_ERR_OK && i < n; i++)
+      json_array_append_new(list, slot_json(&req, &slots[i], &l, scratch));
+    if (e == PL_ERR_OK)
+      c->result = json_pack("{s:o}", "slots", list);
+    else
+      json_decref(list);
+    goto out;
+  }
+  pl_sched_plan plan = {.slots = slots, .burden_by_delegation = by};
+  e = pl_sched_plan_series(&req, (size_t)series, &plan, c->msg, sizeof c->msg);
+  if (e != PL_ERR_OK) {
+    json_decref(list);
+    goto out;
+  }
+  json_t *burden = json_array();
+  for (size_t i = 0; i < (size_t)series; i++)
+    json_array_append_new(list, slot_json(&req, &slots[i], &l, scratch));
+  for (size_t i = 0; i < l.n; i++)
+    json_array_append_new(burden, json_pack("{s:s, s:s, s:I}", "delegation", l.d[i].id,
+                                            "name", l.d[i].name, "burden",
+                                            (json_int_t)(by[i] / 60)));
+  c->result = json_pack("{s:o, s:o, s:I, s:I, s:b}", "slots", list, "burden_by_delegation",
+                        burden, "max_burden", (json_int_t)(plan.max_burden_s / 60),
+                        "sum_burden", (json_int_t)(plan.sum_burden_s / 60), "proven",
+                        plan.proven);
+out:
+  free(l.d);
+  free(zones);
+  free(scratch);
+  free(by);
+  free(slots);
+  pl_sched_zones_free(zs);
+  return e;
+}
+
+/* --- meeting.import -------------------------------------------------------- */
+
+pl_err pl_op_meeting_import(pl_op_ctx *c, json_t *args) {
+  const char *ics;
+  size_t len;
+  pl_err e = PL_OP_UNPACK(c, args, "{s:s%}", "ics", &ics, &len);
+  if (e)
+    return e;
+  pl_meeting_rec *recs = NULL;
+  size_t n = 0;
+  if (pl_ical_import(ics, len, &recs, &n, c->msg, sizeof c->msg))
+    return PL_ERR_BAD_REQUEST;
+  /* All or nothing, as the parse was: one change for every meeting. */
+  pl_change ch;
+  pl_change_init(&ch, c->now);
+  pl_live **made = calloc(n ? n : 1, sizeof *made);
+  for (size_t i = 0; made && i < n; i++)
+    made[i] = pl_change_meeting_new(&ch, &recs[i], PL_PEV_MEETING_IMPORTED);
+  e = made ? pl_change_commit(&ch, c->msg, sizeof c->msg)
+           : pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+  if (e == PL_ERR_OK) {
+    json_t *created = json_array();
+    for (size_t i = 0; i < n; i++)
+      json_array_append_new(created, pl_json_meeting(&made[i]->rec));
+    c->result = json_pack("{s:o}", "meetings", created);
+  }
+  pl_change_release(&ch);
+  free(made);
+  for (size_t i = 0; i < n; i++)
+    pl_meeting_rec_release(&recs[i]);
+  free(recs);
+  return e;
+}
+
+/* --- programme.plan -------------------------------------------------------- */
+
+/* The first `days` working days (Monday to Friday) from the first Monday of
+ * June of `year`: "YYYY-MM-DD" of the first and the last. A fixed, plain
+ * rule; the secretariat moves any meeting with meeting.update. */
+static void working_days(int32_t year, int days, char *first, char *last) {
+  int32_t d = pl_sched_days_from_civil(year, 6, 1);
+  while (pl_sched_weekday(d) != 0)
+    d++;
+  int32_t y, m, dd, end = d;
+  for (int left = days - 1; left > 0; left--) {
+    end++;
+    while (pl_sched_weekday(end) >= 5)
+      end++;
+  }
+  pl_sched_civil_from_days(d, &y, &m, &dd);
+  snprintf(first, 11, "%04d-%02d-%02d", y, m, dd);
+  pl_sched_civil_from_days(end, &y, &m, &dd);
+  snprintf(last, 11, "%04d-%02d-%02d", y, m, dd);
+}
+
+/* The meetings of one year: the morning and the afternoon sessions (10:00 to
+ * 13:00 and 15:00 to 18:00 local), each a meeting repeating on the working
+ * days, so calendars show the lunch break and each session has its own list
+ * of speakers, as each UN plenary meeting has. */
+static pl_err plan_year(pl_op_ctx *c, pl_change *ch, int32_t year, bool review,
+                        const char *tz, const char *location) {
+  static const struct { const char *name, *start, *end; } sessions[] = {
+      {"morning", "10:00", "13:00"}, {"afternoon", "15:00", "18:00"}};
+  char first[11], last[11], json_buf[1536];
+  int days = review ? 10 : 5;
+  working_days(year, days, first, last);
+  for (size_t i = 0; i < 2; i++) {
+    snprintf(json_buf, sizeof json_buf,
+             "{\"title\": \"%s %d, %s sessions\", \"kind\": \"%s\", \"format\": \"hybrid\","
+             " \"start\": \"%sT%s\", \"end\": \"%sT%s\","
+             " \"rrule\": \"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=%d\", \"items\": ["
+             "{\"title\": \"General exchange of views\"},"
+             "{\"title\": \"Statements by observers and stakeholders\", \"kind\": \"stakeholder\"}]}",
+             review ? "Review conference" : "Annual meeting", year, sessions[i].name,
+             review ? "review_conference" : "annual_meeting", first, sessions[i].start, first,
+             sessions[i].end, days);
+    json_t *args = json_loads(json_buf, 0, NULL);
+    pl_meeting_rec rec;
+    if (!args || pl_meeting_init_defaults(&rec)) {
+      json_decref(args);
+      return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+    }
+    json_object_set_new(args, "tz", json_string(tz));
+    if (*location)
+      json_object_set_new(args, "location", json_string(location));
+    pl_err e = pl_meeting_from_json(&rec, args, PL_MEETING_CREATE, c->msg, sizeof c->msg);
+    if (e == PL_ERR_OK)
+      pl_change_meeting_new(ch, &rec, PL_PEV_MEETING_PLANNED);
+    json_decref(args);
+    pl_meeting_rec_release(&rec);
+    if (e)
+      return e;
+  }
+  return PL_ERR_OK;
+}
+
+pl_err pl_op_programme_plan(pl_op_ctx *c, json_t *args) {
+  json_int_t first_year, years;
+  const char *tz, *location = "";
+  pl_err e = PL_OP_UNPACK(c, args, "{s:I, s:I, s:s, s?s}", "first_year", &first_year,
+                          "years", &years, "tz", &tz, "location", &location);
+  if (e)
+    return e;
+  if (first_year < 2000 || first_year > 2200 || years < 1 || years > MAX_PLAN_YEARS)
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "fields 'first_year' (2000 to 2200) and 'years' "
+                      "(1 to %d) are out of range", MAX_PLAN_YEARS);
+  if (!pl_tz_is_known(tz))
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'tz': unknown time zone '%.64s'", tz);
+  if (!pl_text_is_single_line(location) || strlen(location) >= PL_TITLE_LEN)
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'location' must be one line");
+  pl_change ch;
+  pl_change_init(&ch, c->now);
+  /* The first year holds a review conference; every fourth year after it
+   * another; the years between hold the annual meeting. */
+  for (json_int_t i = 0; i < years && !e; i++)
+    e = plan_year(c, &ch, (int32_t)(first_year + i), i % 4 == 0, tz, location);
+  if (e == PL_ERR_OK)
+    e = pl_change_commit(&ch, c->msg, sizeof c->msg);
+  if (e == PL_ERR_OK) {
+    json_t *list = json_array();
+    for (size_t i = 0; i < ch.n_prog; i++) /* each a meeting.planned */
+      json_array_append_new(list, pl_json_meeting(ch.prog[i].ev.meeting));
+    c->result = json_pack("{s:o}", "meetings", list);
+  }
+  pl_change_release(&ch);
+  return e;
+}

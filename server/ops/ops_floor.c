@@ -1,0 +1,152 @@
+/*
+ * Every op that goes through the room: the agenda, the list of speakers and
+ * the floor. The shape is the same for all of them: read the arguments, let
+ * the core decide on a const room, commit the events (live.c), reply with
+ * what the events say. The rules themselves are the core's.
+ */
+#include "ops/ops_floor.h"
+
+#include <string.h>
+
+#include "live/audience.h"
+#include "live/commit.h"
+#include "wire/codec.h"
+#include "wire/meeting_json.h"
+
+static void actor_of(pl_actor *a, const pl_session *s, const pl_live *m, pl_presence p) {
+  memset(a, 0, sizeof *a);
+  a->role = s->who.role;
+  a->presides = pl_session_presides(s, m);
+  snprintf(a->participant, sizeof a->participant, "%s", s->who.id);
+  a->delegation = s->delegation;
+  snprintf(a->name, sizeof a->name, "%s", s->who.name);
+  a->presence = p;
+}
+
+static pl_err check_name(pl_op_ctx *c, const char *field, const char *v) {
+  if (!v)
+    return PL_ERR_OK;
+  if (!*v || strlen(v) >= PL_NAME_LEN || !pl_text_is_single_line(v))
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST,
+                      "field '%s' must be 1 to %d bytes on one line", field, PL_NAME_LEN - 1);
+  return PL_ERR_OK;
+}
+
+/* Unpacks the arguments of `op` (all carry `meeting`) and asks the core. */
+static pl_err decide(pl_op_ctx *c, json_t *args, pl_room_op op, const pl_room *r,
+                     const pl_actor *a, pl_events *out) {
+  const char *mid, *entry = NULL, *kind = NULL, *speaker = NULL, *behalf = NULL;
+  json_int_t n = 0;
+  pl_err e;
+  int64_t now = c->now;
+  switch (op) {
+  case PL_ROP_ITEM_OPEN:
+    if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s}", "meeting", &mid, "item", &entry)))
+      return e;
+    return pl_room_open_item(r, a, entry, now, out);
+  case PL_ROP_REQUEST: {
+    if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s, s?s, s?s}", "meeting", &mid, "kind", &kind,
+                          "speaker", &speaker, "on_behalf", &behalf)) ||
+        (e = check_name(c, "speaker", speaker)) || (e = check_name(c, "on_behalf", behalf)))
+      return e;
+    int k = PL_ENUM_PARSE(pl_speech_kind, kind);
+    if (k < 0)
+      return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'kind' has an unknown value '%.40s'",
+                        kind);
+    pl_request req = {(pl_speech_kind)k, speaker, behalf};
+    return pl_room_request(r, a, &req, now, out);
+  }
+  case PL_ROP_WITHDRAW:
+  case PL_ROP_GIVE:
+  case PL_ROP_REMOVE:
+    if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s}", "meeting", &mid, "entry", &entry)))
+      return e;
+    return op == PL_ROP_WITHDRAW ? pl_room_withdraw(r, a, entry, now, out)
+           : op == PL_ROP_GIVE   ? pl_room_give(r, a, entry, now, out)
+                            : pl_room_remove(r, a, entry, now, out);
+  case PL_ROP_ENTRY_UPDATE:
+    if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s, s:s}", "meeting", &mid, "entry", &entry,
+                          "speaker", &speaker)) ||
+        (e = check_name(c, "speaker", speaker)))
+      return e;
+    return pl_room_update_entry(r, a, entry, speaker, now, out);
+  case PL_ROP_EXTEND:
+    if ((e = PL_OP_UNPACK(c, args, "{s:s, s:I}", "meeting", &mid, "seconds", &n)))
+      return e;
+    if (n < 1 || n > 3600)
+      return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'seconds' must be 1 to 3600");
+    return pl_room_extend(r, a, (int32_t)n, now, out);
+  case PL_ROP_MOVE:
+    if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s, s:I}", "meeting", &mid, "entry", &entry,
+                          "position", &n)))
+      return e;
+    if (n < 0 || n > 100000)
+      return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'position' must be 0 or more");
+    return pl_room_move(r, a, entry, (int32_t)n, now, out);
+  default:
+    break;
+  }
+  if ((e = PL_OP_UNPACK(c, args, "{s:s}", "meeting", &mid)))
+    return e;
+  switch (op) {
+  case PL_ROP_READY: return pl_room_ready(r, a, now, out);
+  case PL_ROP_START: return pl_room_start(r, a, now, out);
+  case PL_ROP_NEXT: return pl_room_next(r, a, now, out);
+  case PL_ROP_PAUSE: return pl_room_pause(r, a, now, out);
+  case PL_ROP_RESUME: return pl_room_resume(r, a, now, out);
+  case PL_ROP_END: return pl_room_end(r, a, now, out);
+  case PL_ROP_CLOSE: return pl_room_close(r, a, now, out);
+  case PL_ROP_OPEN: return pl_room_open(r, a, now, out);
+  default: return pl_op_fail(c, PL_ERR_INTERNAL, "unhandled room op");
+  }
+}
+
+/* The reply's fields, read from the events the change consists of. */
+static json_t *result_of(pl_room_op op, const pl_events *evs) {
+  for (size_t i = 0; i < evs->n; i++) {
+    const pl_event *ev = &evs->ev[i];
+    if ((op == PL_ROP_REQUEST && ev->type == PL_EV_QUEUE_ADDED) ||
+        (op == PL_ROP_ENTRY_UPDATE && ev->type == PL_EV_QUEUE_UPDATED))
+      return json_pack("{s:o}", "entry", pl_json_entry(&ev->entry));
+    if (op == PL_ROP_NEXT && ev->type == PL_EV_FLOOR_CHANGED && ev->floor.held)
+      return json_pack("{s:o}", "entry", pl_json_entry(&ev->floor.entry));
+    if (op == PL_ROP_END && ev->type == PL_EV_SPEECH_ENDED)
+      return json_pack("{s:o}", "speech", pl_json_speech(&ev->speech));
+  }
+  return json_object();
+}
+
+pl_err pl_op_room(pl_op_ctx *c, json_t *args, pl_room_op op) {
+  json_t *mid = json_object_get(args, "meeting");
+  pl_err e;
+  if (!json_is_string(mid))
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST,
+                      mid ? "field 'meeting' must be a string" : "field 'meeting' is missing");
+  pl_live *m = pl_op_meeting(c, json_string_value(mid), &e);
+  if (!m)
+    return e;
+  const pl_join *j = pl_session_joined(c->s, m);
+  if (!j)
+    return pl_op_fail(c, PL_ERR_CONFLICT, "join meeting %s first", m->rec.id);
+  if (m->rec.status == PL_STATUS_CANCELLED)
+    return pl_op_fail(c, PL_ERR_CONFLICT, "the meeting is cancelled");
+  pl_actor a;
+  pl_events evs;
+  evs.n = 0;
+  evs.message[0] = '\0';
+  actor_of(&a, c->s, m, j->presence);
+  e = decide(c, args, op, &m->room, &a, &evs);
+  if (e != PL_ERR_OK) {
+    if (evs.message[0])
+      snprintf(c->msg, sizeof c->msg, "%s", evs.message);
+    return e;
+  }
+  pl_change ch;
+  pl_change_init(&ch, c->now);
+  pl_change_room(&ch, m, &evs);
+  e = pl_change_commit(&ch, c->msg, sizeof c->msg);
+  pl_change_release(&ch);
+  if (e == PL_ERR_OK)
+    c->result = result_of(op, &evs);
+  return e;
+}

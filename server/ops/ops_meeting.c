@@ -1,0 +1,186 @@
+/* Ops on meetings as a whole (ops_meeting.h). */
+#include "ops/ops_meeting.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/server.h"
+#include "live/audience.h"
+#include "store/store.h"
+#include "wire/codec.h"
+#include "wire/meeting_json.h"
+
+#define SYNC_MAX_EVENTS 10000
+
+pl_err pl_meeting_check_chair(const char *chair, char *msg, size_t msglen) {
+  pl_participant_rec p;
+  if (!chair[0])
+    return PL_ERR_OK;
+  pl_store_rc rc = pl_store_participant_get(pl_srv->store, chair, &p);
+  if (rc == PL_STORE_NOT_FOUND) {
+    snprintf(msg, msglen, "field 'chair': no participant '%.40s'", chair);
+    return PL_ERR_BAD_REQUEST;
+  }
+  if (rc != PL_STORE_OK) {
+    snprintf(msg, msglen, "the store failed");
+    return PL_ERR_INTERNAL;
+  }
+  if (p.role != PL_ROLE_CHAIR && p.role != PL_ROLE_SECRETARIAT) {
+    snprintf(msg, msglen, "field 'chair': %.40s is a %s, not a chair", chair,
+             PL_ENUM_NAME(pl_role, p.role));
+    return PL_ERR_BAD_REQUEST;
+  }
+  return PL_ERR_OK;
+}
+
+pl_err pl_op_meeting_create(pl_op_ctx *c, json_t *args) {
+  pl_meeting_rec rec;
+  pl_err e;
+  if (pl_meeting_init_defaults(&rec))
+    return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+  if ((e = pl_meeting_from_json(&rec, args, PL_MEETING_CREATE, c->msg, sizeof c->msg)) ||
+      (e = pl_meeting_check_chair(rec.chair, c->msg, sizeof c->msg))) {
+    pl_meeting_rec_release(&rec);
+    return e;
+  }
+  pl_change ch;
+  pl_change_init(&ch, c->now);
+  pl_live *m = pl_change_meeting_new(&ch, &rec, PL_PEV_MEETING_CREATED);
+  e = pl_change_commit(&ch, c->msg, sizeof c->msg);
+  if (e == PL_ERR_OK)
+    c->result = json_pack("{s:o}", "meeting", pl_json_meeting(&m->rec));
+  pl_change_release(&ch);
+  pl_meeting_rec_release(&rec);
+  return e;
+}
+
+/* Commits `next` as m's record (its items taken). */
+static pl_err commit_update(pl_op_ctx *c, pl_live *m, pl_meeting_rec *next,
+                            pl_pevent_type how) {
+  bool agenda_changed = next->n_items != m->rec.n_items ||
+                        memcmp(next->items, m->rec.items, next->n_items * sizeof *next->items);
+  if (agenda_changed && m->room_events)
+    return pl_op_fail(c, PL_ERR_CONFLICT,
+                      "the agenda of a meeting that has begun cannot be replaced");
+  pl_change ch;
+  pl_change_init(&ch, c->now);
+  pl_change_meeting_update(&ch, m, next, how);
+  pl_err e = pl_change_commit(&ch, c->msg, sizeof c->msg);
+  pl_change_release(&ch);
+  if (e == PL_ERR_OK)
+    c->result = json_pack("{s:o}", "meeting", pl_json_meeting(&m->rec));
+  return e;
+}
+
+pl_err pl_op_meeting_update(pl_op_ctx *c, json_t *args) {
+  pl_err e = PL_ERR_OK;
+  pl_live *m = pl_op_take_meeting(c, args, &e);
+  if (!m)
+    return e;
+  pl_meeting_rec next;
+  if (pl_meeting_rec_copy(&next, &m->rec))
+    return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+  if (!(e = pl_meeting_from_json(&next, args, PL_MEETING_UPDATE, c->msg, sizeof c->msg)) &&
+      !(e = pl_meeting_check_chair(next.chair, c->msg, sizeof c->msg)))
+    e = commit_update(c, m, &next, PL_PEV_MEETING_UPDATED);
+  pl_meeting_rec_release(&next);
+  return e;
+}
+
+pl_err pl_op_meeting_cancel(pl_op_ctx *c, json_t *args) {
+  pl_err e = PL_ERR_OK;
+  pl_live *m = pl_op_take_meeting(c, args, &e);
+  if (!m || (e = PL_OP_UNPACK(c, args, "{}")))
+    return e;
+  if (m->rec.status == PL_STATUS_CANCELLED)
+    return pl_op_fail(c, PL_ERR_CONFLICT, "the meeting is already cancelled");
+  pl_meeting_rec next;
+  if (pl_meeting_rec_copy(&next, &m->rec))
+    return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+  next.status = PL_STATUS_CANCELLED;
+  e = commit_update(c, m, &next, PL_PEV_MEETING_CANCELLED);
+  pl_meeting_rec_release(&next);
+  return e;
+}
+
+pl_err pl_op_meeting_list(pl_op_ctx *c, json_t *args) {
+  json_int_t from = INT64_MIN, to = INT64_MAX;
+  pl_err e = PL_OP_UNPACK(c, args, "{s?I, s?I}", "from", &from, "to", &to);
+  if (e)
+    return e;
+  json_t *list = json_array();
+  /* Ids grow with creation; the client sorts by time as it needs. */
+  for (size_t i = 0; i < pl_srv->n_live; i++) {
+    pl_live *m = pl_srv->live[i];
+    if (m && m->rec.end_at >= from && m->rec.start_at <= to)
+      json_array_append_new(list, pl_json_meeting(&m->rec));
+  }
+  c->result = json_pack("{s:o}", "meetings", list);
+  return PL_ERR_OK;
+}
+
+pl_err pl_op_meeting_join(pl_op_ctx *c, json_t *args) {
+  const char *id, *presence;
+  pl_err e = PL_OP_UNPACK(c, args, "{s:s, s:s}", "meeting", &id, "presence", &presence);
+  pl_live *m = e ? NULL : pl_op_meeting(c, id, &e);
+  if (!m)
+    return e;
+  int p = PL_ENUM_PARSE(pl_presence, presence);
+  if (p < 0)
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'presence' must be 'room' or 'remote'");
+  if (!pl_session_joined(c->s, m) && c->s->n_joins == PL_MAX_JOINS)
+    return pl_op_fail(c, PL_ERR_CONFLICT, "a connection may join at most %d meetings",
+                      PL_MAX_JOINS);
+  if (pl_live_join(m, c->s, (pl_presence)p))
+    return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+  c->result = json_pack("{s:o}", "state", pl_live_state(m, c->s, c->now));
+  return PL_ERR_OK;
+}
+
+pl_err pl_op_meeting_leave(pl_op_ctx *c, json_t *args) {
+  const char *id;
+  pl_err e = PL_OP_UNPACK(c, args, "{s:s}", "meeting", &id);
+  pl_live *m = e ? NULL : pl_op_meeting(c, id, &e);
+  if (!m)
+    return e;
+  if (!pl_session_joined(c->s, m))
+    return pl_op_fail(c, PL_ERR_CONFLICT, "you have not joined meeting %s", id);
+  pl_live_leave(m, c->s);
+  return PL_ERR_OK;
+}
+
+static int sync_one(void *ctx, uint64_t seq, const char *body, size_t len) {
+  (void)seq;
+  json_t *ev = json_loadb(body, len, 0, NULL);
+  return ev ? json_array_append_new(ctx, ev) : -1;
+}
+
+pl_err pl_op_meeting_sync(pl_op_ctx *c, json_t *args) {
+  const char *id;
+  json_int_t since;
+  pl_err e = PL_OP_UNPACK(c, args, "{s:s, s:I}", "meeting", &id, "since", &since);
+  pl_live *m = e ? NULL : pl_op_meeting(c, id, &e);
+  if (!m)
+    return e;
+  if (!pl_session_joined(c->s, m))
+    return pl_op_fail(c, PL_ERR_CONFLICT, "join meeting %s before you sync it", id);
+  if (since < 0 || (uint64_t)since > m->seq)
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'since' must be between 0 and %llu",
+                      (unsigned long long)m->seq);
+  if (m->seq - (uint64_t)since > SYNC_MAX_EVENTS) {
+    c->result = json_pack("{s:o}", "state", pl_live_state(m, c->s, c->now));
+    return PL_ERR_OK;
+  }
+  json_t *events = json_array();
+  if (pl_store_stream_each(pl_srv->store, m->rec.id, (uint64_t)since, sync_one, events) !=
+      PL_STORE_OK) {
+    json_decref(events);
+    return pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
+  }
+  c->result = json_pack("{s:o, s:I}", "events", events, "seq", (json_int_t)m->seq);
+  /* Presence has no seq and is not kept: a presiding session that was told
+   * to resync gets the attendance as it is now. */
+  if (c->result && pl_session_presides(c->s, m))
+    json_object_set_new(c->result, "attendance", pl_live_attendance(m));
+  return PL_ERR_OK;
+}

@@ -1,0 +1,138 @@
+/*
+ * The record of speeches: meeting.stats (speaking time grouped four ways)
+ * and the CSV export. Both read the speeches table, which is written in the
+ * same transaction as each speech.ended event.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops/record.h"
+
+#include "base/server.h"
+#include "store/store.h"
+
+typedef struct tally {
+  json_t *by[4]; /* objects: key -> [count, spoken_ms, name] */
+} tally;
+
+static void add(json_t *by, const char *key, const char *name, int64_t spoken) {
+  json_t *row = json_object_get(by, key);
+  if (!row) {
+    row = json_pack("{s:s, s:I, s:I}", "key", key, "count", (json_int_t)0, "spoken_ms",
+                    (json_int_t)0);
+    if (name)
+      json_object_set_new(row, "name", json_string(name));
+    json_object_set_new(by, key, row);
+  }
+  json_object_set_new(row, "count",
+                      json_integer(json_integer_value(json_object_get(row, "count")) + 1));
+  json_object_set_new(row, "spoken_ms", json_integer(json_integer_value(json_object_get(
+                                                         row, "spoken_ms")) + spoken));
+}
+
+static int stats_one(void *ctx, const pl_speech *sp, int group) {
+  tally *t = ctx;
+  const pl_entry *e = &sp->entry;
+  add(t->by[0], e->delegation.id, e->delegation.name, sp->spoken_ms);
+  add(t->by[1], group >= 0 ? PL_ENUM_NAME(pl_group, group)
+                           : PL_ENUM_NAME(pl_delegation_kind, e->delegation.kind),
+      NULL, sp->spoken_ms);
+  add(t->by[2], PL_ENUM_NAME(pl_speech_kind, e->kind), NULL, sp->spoken_ms);
+  add(t->by[3], PL_ENUM_NAME(pl_presence, e->presence), NULL, sp->spoken_ms);
+  return 0;
+}
+
+/* {key: row} -> [row...], largest speaking time first. */
+static int by_spoken(const void *a, const void *b) {
+  json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "spoken_ms"));
+  json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "spoken_ms"));
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static json_t *as_list(json_t *by) {
+  size_t n = json_object_size(by), i = 0;
+  json_t **rows = calloc(n ? n : 1, sizeof *rows);
+  json_t *list = json_array();
+  const char *key;
+  json_t *row;
+  json_object_foreach(by, key, row) rows[i++] = row;
+  qsort(rows, n, sizeof *rows, by_spoken);
+  for (i = 0; i < n; i++)
+    json_array_append(list, rows[i]);
+  free(rows);
+  return list;
+}
+
+pl_err pl_op_meeting_stats(pl_op_ctx *c, json_t *args) {
+  const char *id;
+  pl_err e = PL_OP_UNPACK(c, args, "{s:s}", "meeting", &id);
+  pl_live *m = e ? NULL : pl_op_meeting(c, id, &e);
+  if (!m)
+    return e;
+  tally t;
+  for (int i = 0; i < 4; i++)
+    t.by[i] = json_object();
+  if (pl_store_speech_each(pl_srv->store, m->rec.id, stats_one, &t) != PL_STORE_OK)
+    e = pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
+  else
+    c->result = json_pack("{s:s, s:o, s:o, s:o, s:o}", "meeting", m->rec.id, "by_delegation",
+                          as_list(t.by[0]), "by_group", as_list(t.by[1]), "by_kind",
+                          as_list(t.by[2]), "by_presence", as_list(t.by[3]));
+  for (int i = 0; i < 4; i++)
+    json_decref(t.by[i]);
+  return e;
+}
+
+/* RFC 4180 quoting; a cell that a spreadsheet would run as a formula gets a
+ * leading apostrophe (OWASP's CSV-injection advice): speaker names are typed
+ * by delegations. */
+static void csv_cell(FILE *f, const char *s, bool last) {
+  fputc('"', f);
+  if (strchr("=+-@\t\r", s[0]) && s[0])
+    fputc('\'', f);
+  for (; *s; s++) {
+    if (*s == '"')
+      fputc('"', f);
+    fputc(*s, f);
+  }
+  fputs(last ? "\"\r\n" : "\",", f);
+}
+
+static int csv_one(void *ctx, const pl_speech *sp, int group) {
+  FILE *f = ctx;
+  const pl_entry *e = &sp->entry;
+  char nums[5][24];
+  snprintf(nums[0], sizeof nums[0], "%lld", (long long)e->requested_at);
+  snprintf(nums[1], sizeof nums[1], "%lld", (long long)sp->started_at);
+  snprintf(nums[2], sizeof nums[2], "%lld", (long long)sp->ended_at);
+  snprintf(nums[3], sizeof nums[3], "%lld", (long long)sp->spoken_ms);
+  snprintf(nums[4], sizeof nums[4], "%d", sp->allotted_ms);
+  const char *cells[] = {sp->item, e->id, e->delegation.id, e->delegation.name,
+                         group >= 0 ? PL_ENUM_NAME(pl_group, group) : "", e->participant,
+                         e->speaker, e->on_behalf, PL_ENUM_NAME(pl_speech_kind, e->kind),
+                         PL_ENUM_NAME(pl_presence, e->presence), nums[0], nums[1], nums[2],
+                         nums[3], nums[4]};
+  size_t n = sizeof cells / sizeof cells[0];
+  for (size_t i = 0; i < n; i++)
+    csv_cell(f, cells[i], i + 1 == n);
+  return 0;
+}
+
+char *pl_record_csv(pl_live *m, size_t *len) {
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&buf, &size);
+  if (!f)
+    return NULL;
+  fputs("item,entry,delegation,delegation_name,group,participant,speaker,on_behalf,kind,"
+        "presence,requested_at,started_at,ended_at,spoken_ms,allotted_ms\r\n",
+        f);
+  pl_store_rc rc = pl_store_speech_each(pl_srv->store, m->rec.id, csv_one, f);
+  if (fclose(f) || rc != PL_STORE_OK) {
+    free(buf);
+    return NULL;
+  }
+  *len = size;
+  return buf;
+}

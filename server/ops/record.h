@@ -1,0 +1,18 @@
+/*
+ * The record of speeches (record.c): meeting.stats (speaking time grouped
+ * four ways) and the CSV export, both read from the speeches view, which is
+ * written in the same transaction as each speech.ended event.
+ */
+#ifndef PL_OPS_RECORD_H
+#define PL_OPS_RECORD_H
+
+#include <stddef.h>
+
+#include "live/live.h"
+#include "ops/op.h"
+
+pl_err pl_op_meeting_stats(pl_op_ctx *c, json_t *args);
+/* The CSV text with a header row, malloc'd (caller frees); NULL on error. */
+char *pl_record_csv(pl_live *m, size_t *len);
+
+#endif

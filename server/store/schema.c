@@ -1,0 +1,86 @@
+/*
+ * The schema, as the steps that built it (schema.h). Each step is applied
+ * once, in one transaction with the user_version it reaches, so an upgrade
+ * either happens whole or not at all. Every table is STRICT, so a type slip
+ * is an error, not a coercion.
+ */
+#include "store/schema.h"
+
+const char *const pl_store__schema_steps[] = {
+    /* 1: the first shape: rows written directly, a log per meeting. */
+    "CREATE TABLE delegations("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  grp TEXT, tz TEXT NOT NULL) STRICT;"
+    "CREATE TABLE participants("
+    "  id INTEGER PRIMARY KEY,"
+    "  delegation INTEGER NOT NULL REFERENCES delegations(id),"
+    "  name TEXT NOT NULL, role TEXT NOT NULL,"
+    "  token_hash BLOB NOT NULL UNIQUE, feed TEXT NOT NULL UNIQUE) STRICT;"
+    "CREATE TABLE meetings("
+    "  id INTEGER PRIMARY KEY, start_at INTEGER NOT NULL, end_at INTEGER NOT NULL,"
+    "  status TEXT NOT NULL, body TEXT NOT NULL) STRICT;"
+    "CREATE TABLE events("
+    "  meeting INTEGER NOT NULL REFERENCES meetings(id), seq INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL, body TEXT NOT NULL,"
+    "  PRIMARY KEY (meeting, seq)) STRICT, WITHOUT ROWID;"
+    "CREATE TABLE speeches("
+    "  meeting INTEGER NOT NULL REFERENCES meetings(id), seq INTEGER NOT NULL,"
+    "  item TEXT NOT NULL, entry TEXT NOT NULL, delegation TEXT NOT NULL,"
+    "  delegation_name TEXT NOT NULL, delegation_kind TEXT NOT NULL, grp TEXT,"
+    "  participant TEXT NOT NULL, speaker TEXT NOT NULL, on_behalf TEXT NOT NULL,"
+    "  kind TEXT NOT NULL, presence TEXT NOT NULL, requested_at INTEGER NOT NULL,"
+    "  started_at INTEGER NOT NULL, ended_at INTEGER NOT NULL,"
+    "  spoken_ms INTEGER NOT NULL, allotted_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (meeting, seq)) STRICT;",
+
+    /* 2: one log for every stream. The rows written directly by schema 1
+     * become the programme stream's first events, once: every delegation,
+     * then every participant (invited, its token's hash, its feed key), then
+     * every meeting as it stands, marked "upgraded" (their moment is not
+     * known, so "at" is 0, or the meeting's creation). Meeting logs move
+     * over as they are. A participant's token and feed key become nullable,
+     * for a revoked token and for the moment between an invitation and its
+     * credentials within one transaction. */
+    "CREATE TABLE events_v2("
+    "  pos INTEGER PRIMARY KEY, stream TEXT NOT NULL, seq INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL, body TEXT NOT NULL, UNIQUE (stream, seq)) STRICT;"
+    "INSERT INTO events_v2(stream, seq, at, body)"
+    "  WITH src(k1, k2, k3, ev, at, payload) AS ("
+    "    SELECT 1, id, 0, 'delegation.created', 0, json_object('delegation',"
+    "      json_object('id', 'd' || id, 'name', name, 'kind', kind, 'group', grp, 'tz', tz))"
+    "    FROM delegations"
+    "    UNION ALL SELECT 2, id, 0, 'participant.invited', 0, json_object('participant',"
+    "      json_object('id', 'p' || id, 'name', name, 'role', role,"
+    "                  'delegation', 'd' || delegation))"
+    "    FROM participants"
+    "    UNION ALL SELECT 2, id, 1, 'token.issued', 0,"
+    "      json_object('participant', 'p' || id, 'token_hash', hex(token_hash))"
+    "    FROM participants"
+    "    UNION ALL SELECT 2, id, 2, 'feed.issued', 0,"
+    "      json_object('participant', 'p' || id, 'feed', feed)"
+    "    FROM participants"
+    "    UNION ALL SELECT 3, id, 0, 'meeting.created',"
+    "      coalesce(json_extract(body, '$.created_at'), 0), json_object('meeting', json(body))"
+    "    FROM meetings),"
+    "  numbered AS (SELECT row_number() OVER (ORDER BY k1, k2, k3) AS seq, * FROM src)"
+    "  SELECT 'programme', seq, at,"
+    "    json_patch(json_object('ev', ev, 'stream', 'programme', 'seq', seq, 'at', at,"
+    "                           'upgraded', json('true')), payload)"
+    "  FROM numbered ORDER BY seq;"
+    "INSERT INTO events_v2(stream, seq, at, body)"
+    "  SELECT 'm' || meeting, seq, at, body FROM events ORDER BY meeting, seq;"
+    "DROP TABLE events;"
+    "ALTER TABLE events_v2 RENAME TO events;"
+    "CREATE TABLE participants_v2("
+    "  id INTEGER PRIMARY KEY,"
+    "  delegation INTEGER NOT NULL REFERENCES delegations(id),"
+    "  name TEXT NOT NULL, role TEXT NOT NULL,"
+    "  token_hash BLOB UNIQUE, feed TEXT UNIQUE) STRICT;"
+    "INSERT INTO participants_v2 SELECT id, delegation, name, role, token_hash, feed"
+    "  FROM participants;"
+    "DROP TABLE participants;"
+    "ALTER TABLE participants_v2 RENAME TO participants;",
+};
+
+const size_t pl_store__schema_count =
+    sizeof pl_store__schema_steps / sizeof pl_store__schema_steps[0];
