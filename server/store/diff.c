@@ -23,8 +23,9 @@ static int first_row(pl_store *s, const char *sql, char *what, size_t len, bool 
     size_t off = 0;
     *found = true;
     for (int i = 0; i < sqlite3_column_count(st) && off < len; i++) {
-      const unsigned char *v = sqlite3_column_text(st, i);
+      /* the type first: reading a blob as text converts it */
       bool blob = sqlite3_column_type(st, i) == SQLITE_BLOB;
+      const unsigned char *v = blob ? NULL : sqlite3_column_text(st, i);
       off += (size_t)snprintf(what + off, len - off, "%s%s=%.80s", i ? " | " : "",
                               sqlite3_column_name(st, i),
                               blob ? "(blob)" : v ? (const char *)v : "NULL");
