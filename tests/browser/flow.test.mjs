@@ -4,7 +4,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setupMeeting, launchBrowser, newPage, screenshot } from './harness.mjs';
+import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc } from './harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -343,6 +343,30 @@ describe('browser client', () => {
     await chair.locator('[data-testid="chair"]').waitFor();
     assert.ok(await chair.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 1, 'chair console fits a phone');
     await screenshot(chair, '11b-phone-chair');
+    await chair.context().close();
+  });
+
+  it('shows the console to a chair named by meeting.update, from what the server says', async () => {
+    const adm = await Rpc.open(server.url, server.adminToken);
+    const other = await adm.call('participant.invite', { delegation: adm.hello.delegation.id, name: 'Vice-Chair', role: 'chair' });
+    const open = async (token) => {
+      const page = await newPage(browser);
+      await page.goto(`${server.url}/meeting.html?meeting=${encodeURIComponent(cast.meeting.id)}&presence=room#token=${encodeURIComponent(token)}`);
+      await page.locator('[data-testid="floor"]').waitFor();
+      return page;
+    };
+    const vice = await open(other.token);
+    const chair = await open(cast.chair.token);
+    await chair.locator('[data-testid="chair"]').waitFor();
+    assert.equal(await vice.locator('[data-testid="chair"]').count(), 0, 'another chair presides');
+    await adm.call('meeting.update', { meeting: cast.meeting.id, chair: other.participant.id });
+    await vice.locator('[data-testid="chair"]').waitFor();
+    await until(async () => (await chair.locator('[data-testid="chair"]').count()) === 0, 'the former chair loses the console');
+    await adm.call('meeting.update', { meeting: cast.meeting.id, chair: cast.meeting.chair });
+    await chair.locator('[data-testid="chair"]').waitFor();
+    await until(async () => (await vice.locator('[data-testid="chair"]').count()) === 0, 'the vice-chair loses it again');
+    adm.close();
+    await vice.context().close();
     await chair.context().close();
   });
 

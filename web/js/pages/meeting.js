@@ -39,11 +39,9 @@ async function main() {
   // A delegation holds its places on the list: any of its participants may
   // withdraw or rename them, and all of them see "you have the floor".
   const isMine = (e) => Boolean(e) && ((myDel().id && e.delegation?.id === myDel().id) || e.participant === me().id);
-  const isChair = () => {
-    const role = me().role;
-    const chairId = store.state?.meeting?.chair;
-    return role === 'secretariat' || (role === 'chair' && (!chairId || chairId === me().id));
-  };
+  // Who presides is the server's rule: its state says so for this session.
+  const isChair = () => Boolean(store.state?.presides);
+  let chairSeen;
 
   async function act(op, args, okMsg) {
     try {
@@ -177,8 +175,12 @@ async function main() {
     else if (cause === 'queue.closed') announce(t('list.closed'));
     else if (cause === 'queue.opened') announce(t('list.open'));
     else if (cause === 'queue.removed' && isMine(ev.entry) && ev.reason === 'removed') announce(t('announce.removed_by_chair'), true);
-    // Named chair by meeting.update: the attendance list comes with a new join.
-    if (cause === 'meeting.changed' && isChair() && !s.state.attendance) store.join(presence).catch(() => {});
+    // A new chair named by meeting.update: a new join says whether this
+    // session now presides, and brings the attendance if it does.
+    if (cause === 'meeting.changed' && (s.state.meeting?.chair || '') !== chairSeen) {
+      chairSeen = s.state.meeting?.chair || '';
+      store.join(presence).catch(() => {});
+    }
     if (ui.editing && !s.state.queue.some((e) => e.id === ui.editing)) ui.editing = null;
     draw();
   });
@@ -186,6 +188,7 @@ async function main() {
   client.onReady(async () => {
     try {
       await store.join(presence);
+      chairSeen = store.state?.meeting?.chair || '';
       joinError = null;
       if (isChair() && delegations.size === 0) {
         const reply = await client.request('delegation.list', {});
