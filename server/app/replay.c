@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "store/views.h"
+#include "store/diff.h"
 #include "wire/codec.h"
 #include "wire/meeting_json.h"
 #include "wire/pevent_json.h"

@@ -23,6 +23,7 @@
 #include "live/audience.h"
 #include "net/fanout.h"
 #include "store/store.h"
+#include "store/views.h"
 #include "wire/codec.h"
 #include "wire/meeting_json.h"
 #include "wire/pevent_json.h"

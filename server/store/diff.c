@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/store.h"
+#include "store/diff.h"
+
 #include "store/store_impl.h"
 
 static const char *const views[] = {"delegations", "participants", "meetings", "speeches"};

@@ -6,9 +6,8 @@
  * stream ("programme") and one stream per meeting ("m5"), each with its own
  * consecutive seq, and pos the order in which changes committed. The views
  * (delegations, participants, meetings, speeches) are written only by
- * pl_store_view_apply and pl_store_speech_insert, inside the transaction
- * that appends the events they follow, so they can always be rebuilt from
- * the log (app/replay.c).
+ * views.h, inside the transaction that appends the events they follow, so
+ * they can always be rebuilt from the log (app/replay.c, with diff.h).
  *
  * Every write of an accepted change happens inside pl_store_begin/commit,
  * with synchronous=FULL, before anyone hears of it. A failure is logged once
@@ -90,23 +89,6 @@ typedef int (*pl_log_cb)(void *ctx, const char *stream, uint64_t seq, const char
                          size_t len);
 /* Every event of every stream, in the order they committed. */
 pl_store_rc pl_store_log_each(pl_store *s, pl_log_cb cb, void *ctx);
-
-/* --- writes of the views (inside a transaction) ----------------------------- */
-
-/* Applies a programme event to the views. `meeting_body` is the canonical
- * JSON of ev->meeting for meeting events (NULL otherwise). */
-pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *meeting_body);
-/* A row of the record of speeches; the delegation's regional group is read
- * from the delegations view in the same statement. */
-pl_store_rc pl_store_speech_insert(pl_store *s, const char *meeting, uint64_t seq,
-                                   const pl_speech *sp);
-
-/* --- whole database ---------------------------------------------------------- */
-
-/* Compares the views of `rebuilt` with those of the database file at
- * `path`: *same, or the first difference described in `what`. */
-pl_store_rc pl_store_diff(pl_store *rebuilt, const char *path, bool *same, char *what,
-                          size_t whatlen);
 
 /* Online backup of the whole database to `dest` (sqlite3_backup). */
 pl_store_rc pl_store_backup(pl_store *s, const char *dest);

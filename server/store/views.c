@@ -6,7 +6,8 @@
  */
 #include <string.h>
 
-#include "store/store.h"
+#include "store/views.h"
+
 #include "store/store_impl.h"
 
 static pl_store_rc delegation_put(pl_store *s, const pl_delegation_rec *d, bool update) {

@@ -18,7 +18,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "store/diff.h"
 #include "store/store.h"
+#include "store/views.h"
 
 typedef struct fx {
   char dir[64], path[96];
