@@ -128,11 +128,12 @@ int pl_server_run(const pl_config *cfg) {
   srv.store = pl_store_open(cfg->db, err, sizeof err);
   if (!srv.store) {
     fprintf(stderr, "plenaryd: %s\n", err);
+    ev_loop_destroy(loop);
     return 1;
   }
   if (pl_live_load_all() || pl_bootstrap(cfg)) {
     fprintf(stderr, "plenaryd: could not load the database %s\n", cfg->db);
-    goto out_store;
+    goto out_live;
   }
 
   struct lws_context_creation_info info;
@@ -223,7 +224,6 @@ out_live:
   pl_fanout_stop();
   free(srv.sessions); /* emptied by the closes above */
   pl_live_free_all();
-out_store:
   pl_store_close(srv.store);
   ev_loop_destroy(loop);
   return status;

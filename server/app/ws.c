@@ -23,7 +23,7 @@ static int close_with(struct lws *wsi, enum lws_close_status status, const char 
 
 static void leave_all(pl_session *s) {
   while (s->n_joins > 0)
-    pl_live_leave(s->joins[s->n_joins - 1].live, s);
+    pl_live_leave(pl_live_of(s->joins[s->n_joins - 1].stream), s);
 }
 
 /* Appends a chunk of the current message, growing the buffer to what the

@@ -129,7 +129,7 @@ static pl_attendee *attendee(pl_live *m, const pl_session *s) {
 
 pl_join *pl_session_joined(pl_session *s, const pl_live *m) {
   for (int i = 0; i < s->n_joins; i++)
-    if (s->joins[i].live == m)
+    if (s->joins[i].stream == &m->stream)
       return &s->joins[i];
   return NULL;
 }
@@ -149,9 +149,7 @@ int pl_live_join(pl_live *m, pl_session *s, pl_presence presence) {
     if (pl_session_presides(s, m) && presiding_add(m, s))
       return -1;
     j = &s->joins[s->n_joins++];
-    j->live = m;
-    j->meeting = m->rec.id;
-    j->seq = &m->seq;
+    j->stream = &m->stream;
     j->slot = m->n_subs;
     m->subs[m->n_subs++] = s;
     a->conns++;
@@ -165,13 +163,13 @@ int pl_live_join(pl_live *m, pl_session *s, pl_presence presence) {
 void pl_live_leave(pl_live *m, pl_session *s) {
   for (int i = 0; i < s->n_joins; i++) {
     pl_join *j = &s->joins[i];
-    if (j->live != m)
+    if (j->stream != &m->stream)
       continue;
     /* swap-remove, and fix the moved session's slot */
     pl_session *last = m->subs[--m->n_subs];
     m->subs[j->slot] = last;
     for (int k = 0; k < last->n_joins; k++)
-      if (last->joins[k].live == m)
+      if (last->joins[k].stream == &m->stream)
         last->joins[k].slot = j->slot;
     s->joins[i] = s->joins[--s->n_joins];
     presiding_remove(m, s);

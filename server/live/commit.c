@@ -13,6 +13,7 @@
  */
 #include "live/commit.h"
 
+#include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,7 +154,7 @@ void pl_change_meeting_update(pl_change *ch, pl_live *m, pl_meeting_rec *next,
   if (!e)
     return;
   json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:o}", "ev", "meeting.changed", "meeting",
-                        m->rec.id, "seq", (json_int_t)(m->seq + ch->n_mev + 1), "at",
+                        m->rec.id, "seq", (json_int_t)(m->stream.seq + ch->n_mev + 1), "at",
                         (json_int_t)ch->now, "meeting", pl_json_meeting(&ch->next));
   e->msg = o ? pl_msg_new(o, true) : NULL;
   json_decref(o);
@@ -173,7 +174,7 @@ void pl_change_room(pl_change *ch, pl_live *m, const pl_events *evs) {
     pl_change_mev *e = meeting_event(ch, m);
     if (!e)
       return;
-    json_t *o = pl_json_event(&evs->ev[i], &m->room, m->rec.id, m->seq + ch->n_mev + 1,
+    json_t *o = pl_json_event(&evs->ev[i], &m->room, m->rec.id, m->stream.seq + ch->n_mev + 1,
                               ch->now);
     e->msg = o ? pl_msg_new(o, true) : NULL;
     json_decref(o);
@@ -203,7 +204,7 @@ static pl_store_rc write_all(const pl_change *ch) {
   }
   for (size_t i = 0; rc == PL_STORE_OK && i < ch->n_mev; i++) {
     const pl_change_mev *e = &ch->mev[i];
-    uint64_t seq = ch->m->seq + i + 1;
+    uint64_t seq = ch->m->stream.seq + i + 1;
     rc = pl_store_event_append(st, ch->m->rec.id, seq, ch->now, pl_msg_text(e->msg),
                                e->msg->len);
     if (rc == PL_STORE_OK && e->is_room && e->ev.type == PL_EV_SPEECH_ENDED)
@@ -250,7 +251,7 @@ static void publish(pl_change *ch) {
       PL_VERIFY(pl_room_apply(&m->room, &e->ev) == PL_ERR_OK);
       m->room_events++;
     }
-    m->seq++;
+    m->stream.seq++;
     pl_fanout(m->subs, m->n_subs, e->msg);
   }
   if (m)
@@ -259,7 +260,8 @@ static void publish(pl_change *ch) {
     for (size_t i = 0; i < pl_srv->n_sessions; i++) {
       pl_session *s = pl_srv->sessions[i];
       if (s->authed && strcmp(s->who.id, ch->closing) == 0)
-        pl_session_close(s, 1008, "your token was reissued or revoked");
+        pl_session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+                         "your token was reissued or revoked");
     }
 }
 

@@ -11,6 +11,7 @@
 #define PL_LIVE_LIVE_H
 
 #include <ev.h>
+#include <stddef.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +19,8 @@
 #include "base/model.h"
 #include "core/room.h"
 #include "net/session.h"
+
+typedef struct pl_live pl_live;
 
 /* Who is connected to a live meeting, for the chair's attendance. */
 typedef struct pl_attendee {
@@ -31,7 +34,7 @@ typedef struct pl_attendee {
 struct pl_live {
   pl_meeting_rec rec; /* owned (its items) */
   pl_room room;       /* owned */
-  uint64_t seq;         /* the meeting stream's last seq */
+  pl_stream stream;     /* the meeting's id and its stream's last seq */
   uint64_t room_events; /* how many of them are room events (not meeting.changed) */
   pl_session **subs;    /* owned array of borrowed sessions */
   size_t n_subs, cap_subs;
@@ -44,6 +47,11 @@ struct pl_live {
   ev_timer expiry; /* the floor's expiry; see app/server.c for why not lws_sul */
   int64_t armed_deadline;
 };
+
+/* The live meeting that embeds `stream`. */
+static inline pl_live *pl_live_of(pl_stream *stream) {
+  return (pl_live *)(void *)((char *)stream - offsetof(pl_live, stream));
+}
 
 /* The live meeting `meeting_id`, or NULL. */
 pl_live *pl_live_get(const char *meeting_id);

@@ -137,9 +137,9 @@ void pl_session_send(pl_session *s, pl_msg *m) {
       pl_srv->metrics.resyncs++;
     for (int i = 0; i < s->n_joins; i++) {
       /* The client resumes with meeting.sync from the seq it last saw. */
-      const pl_join *j = &s->joins[i];
-      json_t *r = json_pack("{s:s, s:s, s:I}", "ev", "resync", "meeting", j->meeting, "seq",
-                            (json_int_t)*j->seq);
+      const pl_stream *st = s->joins[i].stream;
+      json_t *r = json_pack("{s:s, s:s, s:I}", "ev", "resync", "meeting", st->id, "seq",
+                            (json_int_t)st->seq);
       pl_msg *rm = r ? pl_msg_new(r, false) : NULL;
       json_decref(r);
       if (!rm) {

@@ -24,15 +24,18 @@
 #define PL_HELLO_TIMEOUT_S 10
 
 struct lws;
-typedef struct pl_live pl_live;
 
-/* One meeting a session has joined. The live layer fills it; this layer
- * reads only the meeting's id and seq, to tell a lagging session where to
- * resume. */
+/* A stream a session follows, as this layer sees it: its id and its last
+ * seq, to tell a lagging session where to resume. The live layer's meeting
+ * embeds one (pl_live.stream), keeps it current, and finds itself from it. */
+typedef struct pl_stream {
+  char id[PL_ID_LEN];
+  uint64_t seq;
+} pl_stream;
+
+/* One meeting a session has joined; the live layer fills it. */
 typedef struct pl_join {
-  pl_live *live;           /* borrowed: the meeting outlives its joins */
-  const char *meeting;     /* borrowed: the meeting's id */
-  const uint64_t *seq;     /* borrowed: the meeting stream's last seq */
+  pl_stream *stream;       /* borrowed: the meeting outlives its joins */
   size_t slot;             /* index in the meeting's audience */
   pl_presence presence;
 } pl_join;

@@ -181,14 +181,14 @@ void pl_ops_handle(pl_session *s, const char *text, size_t len) {
     e = pl_op_fail(&c, PL_ERR_UNAUTHENTICATED, "say hello with your token first");
     goto out;
   }
-  if (!entry->before_hello && !(entry->roles & PL_ROLE_BIT(s->who.role))) {
-    e = pl_op_fail(&c, PL_ERR_FORBIDDEN, "a %s may not %s",
-                   PL_ENUM_NAME(pl_role, s->who.role), entry->what);
-    goto out;
-  }
   if (!rate_ok(s, c.now)) {
     e = pl_op_fail(&c, PL_ERR_RATE_LIMITED, "more than %.0f requests a second; slow down",
                    RATE_PER_S);
+    goto out;
+  }
+  if (!entry->before_hello && !(entry->roles & PL_ROLE_BIT(s->who.role))) {
+    e = pl_op_fail(&c, PL_ERR_FORBIDDEN, "a %s may not %s",
+                   PL_ENUM_NAME(pl_role, s->who.role), entry->what);
     goto out;
   }
   args = json_copy(req); /* shallow: the handlers see only their arguments */

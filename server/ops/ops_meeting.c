@@ -164,10 +164,10 @@ pl_err pl_op_meeting_sync(pl_op_ctx *c, json_t *args) {
     return e;
   if (!pl_session_joined(c->s, m))
     return pl_op_fail(c, PL_ERR_CONFLICT, "join meeting %s before you sync it", id);
-  if (since < 0 || (uint64_t)since > m->seq)
+  if (since < 0 || (uint64_t)since > m->stream.seq)
     return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'since' must be between 0 and %llu",
-                      (unsigned long long)m->seq);
-  if (m->seq - (uint64_t)since > SYNC_MAX_EVENTS) {
+                      (unsigned long long)m->stream.seq);
+  if (m->stream.seq - (uint64_t)since > SYNC_MAX_EVENTS) {
     c->result = json_pack("{s:o}", "state", pl_live_state(m, c->s, c->now));
     return PL_ERR_OK;
   }
@@ -177,7 +177,7 @@ pl_err pl_op_meeting_sync(pl_op_ctx *c, json_t *args) {
     json_decref(events);
     return pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
   }
-  c->result = json_pack("{s:o, s:I}", "events", events, "seq", (json_int_t)m->seq);
+  c->result = json_pack("{s:o, s:I}", "events", events, "seq", (json_int_t)m->stream.seq);
   /* Presence has no seq and is not kept: a presiding session that was told
    * to resync gets the attendance as it is now. */
   if (c->result && pl_session_presides(c->s, m))
