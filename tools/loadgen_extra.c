@@ -3,7 +3,7 @@
  * setup they share with it.
  *
  * - pipelined(): plenaryd allows a session a burst of 60 requests, then 30 a second
- *   (server/ops.c), so bulk setup is spread over several sessions, 50 requests each,
+ *   (server/ops/dispatch.c), so bulk setup is spread over several sessions, 50 requests each,
  *   pipelined; a rate_limited reply is simply sent again.
  * - extra_ical(): an iCalendar feed of K meetings: creates them, then times GET
  *   /calendar/{feed}.ics with the chair's feed key (the chair may attend all of them).

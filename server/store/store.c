@@ -102,6 +102,14 @@ static void col_copy(sqlite3_stmt *st, int i, char *buf, size_t len) {
   snprintf(buf, len, "%s", t ? (const char *)t : "");
 }
 
+/* The end of a one-row lookup: found, not found, or SQLite's failure. */
+static pl_store_rc row_end(pl_store *s, sqlite3_stmt *st, int rc, const char *what) {
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW    ? PL_STORE_OK
+         : rc == SQLITE_DONE ? PL_STORE_NOT_FOUND
+                             : pl_store__fail(s, what);
+}
+
 /* The end of a walk: the callback's stop, or the step's result. */
 static pl_store_rc walk_end(pl_store *s, sqlite3_stmt *st, int rc, int stop,
                             const char *what) {
@@ -252,10 +260,7 @@ pl_store_rc pl_store_delegation_get(pl_store *s, const char *id, pl_delegation_r
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW)
     delegation_read(st, out);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW    ? PL_STORE_OK
-         : rc == SQLITE_DONE ? PL_STORE_NOT_FOUND
-                             : pl_store__fail(s, "get delegation");
+  return row_end(s, st, rc, "get delegation");
 }
 
 pl_store_rc pl_store_delegation_each(pl_store *s, pl_delegation_cb cb, void *ctx) {
@@ -338,10 +343,7 @@ pl_store_rc pl_store_participant_feed(pl_store *s, const char *id, char *buf, si
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW)
     col_copy(st, 0, buf, len);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW    ? PL_STORE_OK
-         : rc == SQLITE_DONE ? PL_STORE_NOT_FOUND
-                             : pl_store__fail(s, "get feed");
+  return row_end(s, st, rc, "get feed");
 }
 
 /* --- Meetings and ids ------------------------------------------------------ */
