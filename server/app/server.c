@@ -46,23 +46,45 @@ static void on_stop_signal(struct ev_loop *loop, ev_signal *w, int revents) {
   ev_break(loop, EVBREAK_ALL);
 }
 
-/* protocols[0]: checks the Origin of WebSocket upgrades, then HTTP. */
+/* True when a Sec-WebSocket-Protocol list ("a, plenary.v1") names ours. */
+static bool names_plenary(const char *list) {
+  const char *want = "plenary.v1";
+  size_t n = strlen(want);
+  for (const char *p = list; *p;) {
+    p += strspn(p, " ,");
+    size_t len = strcspn(p, " ,");
+    if (len == n && strncmp(p, want, n) == 0)
+      return true;
+    p += len;
+  }
+  return false;
+}
+
+/* protocols[0]: vets WebSocket upgrades, then serves HTTP. An upgrade that
+ * names no plenary.v1 would be bound by lws to this HTTP protocol and left
+ * open with no hello deadline and no keepalive (LIBRARY-NOTES 9): refuse it
+ * with a status before the handshake completes. */
 static int pl_default_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
-                        void *in, size_t len) {
-  if (reason == LWS_CALLBACK_HTTP_CONFIRM_UPGRADE && pl_srv->origins &&
-      pl_srv->origins[0]) {
-    char origin[256];
+                               void *in, size_t len) {
+  if (reason != LWS_CALLBACK_HTTP_CONFIRM_UPGRADE)
+    return pl_http_callback(wsi, reason, user, in, len);
+  char hdr[256];
+  if (lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_PROTOCOL) <= 0 || !names_plenary(hdr)) {
+    lws_return_http_status(wsi, HTTP_STATUS_BAD_REQUEST,
+                           "the WebSocket subprotocol must be plenary.v1");
+    return 1;
+  }
+  if (pl_srv->origins && pl_srv->origins[0]) {
     bool ok = false;
-    if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) > 0)
+    if (lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_ORIGIN) > 0)
       for (const char *const *o = pl_srv->origins; *o; o++)
-        ok = ok || strcmp(*o, origin) == 0;
+        ok = ok || strcmp(*o, hdr) == 0;
     if (!ok) {
       lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "origin not allowed");
       return 1;
     }
-    return 0;
   }
-  return pl_http_callback(wsi, reason, user, in, len);
+  return 0;
 }
 
 static const struct lws_protocols protocols[] = {

@@ -228,6 +228,30 @@ class Origins(ServerTest):
         await ws.close()
 
 
+class Subprotocol(ServerTest):
+    def upgrade(self, protocol=None):
+        import http.client
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=5)
+        headers = {"Upgrade": "websocket", "Connection": "Upgrade",
+                   "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+        if protocol is not None:
+            headers["Sec-WebSocket-Protocol"] = protocol
+        conn.request("GET", "/ws", headers=headers)
+        r = conn.getresponse()
+        return r.status, r.read()
+
+    async def test_an_upgrade_must_name_plenary_v1(self):
+        # Bound to the HTTP protocol, such a socket had no hello deadline and
+        # no keepalive; it is refused with a status instead.
+        for protocol in (None, "chat", "plenary.v2, chat", "plenary.v10"):
+            status, body = self.upgrade(protocol)
+            self.assertEqual(status, 400, protocol)
+        self.assertEqual(self.upgrade("chat, plenary.v1")[0], 101)
+        # and the server still serves everyone else
+        c = await Client.connect(self.server, self.server.admin_token)
+        await c.ok("delegation.list")
+
+
 class Process(ServerTest):
     def test_sigterm_and_sigint_exit_0(self):
         self.assertEqual(self.server.stop(signal.SIGTERM), 0)
