@@ -221,9 +221,11 @@ void pl_live_arm(pl_live *m) {
 bool pl_session_presides(const pl_session *s, const pl_live *m) {
   if (s->who.role == PL_ROLE_SECRETARIAT)
     return true;
-  /* A meeting with no named chair is presided by any chair. */
-  return s->who.role == PL_ROLE_CHAIR &&
-         (!m->rec.chair[0] || strcmp(m->rec.chair, s->who.id) == 0);
+  /* Only the chair the meeting names: one with none is presided by the
+   * secretariat, not by any chair (a chair may sit in a State's
+   * delegation, and would preside every meeting left unnamed). */
+  return s->who.role == PL_ROLE_CHAIR && m->rec.chair[0] &&
+         strcmp(m->rec.chair, s->who.id) == 0;
 }
 
 json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {

@@ -77,8 +77,8 @@ void pl_live_cancel_timers(void);
 /* Arms (or disarms) the floor's expiry timer to the room's deadline. */
 void pl_live_arm(pl_live *m);
 
-/* True when `s` presides `m`: the meeting's chair (any chair when it names
- * none) or the secretariat. */
+/* True when `s` presides `m`: the chair the meeting names, or the
+ * secretariat (which alone presides a meeting that names none). */
 bool pl_session_presides(const pl_session *s, const pl_live *m);
 /* The `state` object of contract section 6, as `s` may see it. */
 json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now);
