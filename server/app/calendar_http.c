@@ -114,6 +114,13 @@ int pl_calendar_http(struct lws *wsi, void *user, const char *path, const char *
     char *body = pl_ical_render_meeting(&m->rec, d.tz, NULL, &len);
     return send_calendar(wsi, user, body, len, m->rec.updated_at);
   }
+  if (strcmp(rest, "/record.json") == 0) {
+    char *body = pl_record_json(m, &len);
+    if (!body)
+      return lws_return_http_status(wsi, HTTP_STATUS_INTERNAL_SERVER_ERROR, NULL) ? -1 : 1;
+    return pl_http_respond(wsi, user, HTTP_STATUS_OK, "application/json", body, len, NULL,
+                           NULL);
+  }
   if (strcmp(rest, "/record.csv") == 0) {
     char *body = pl_record_csv(m, &len);
     if (!body)

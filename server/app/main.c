@@ -14,6 +14,7 @@
 
 #include "app/replay.h"
 #include "app/server.h"
+#include "app/verify.h"
 #include "ops/dispatch.h"
 
 #define MAX_ORIGINS 16
@@ -24,6 +25,7 @@ static const char usage[] =
     "                [--demo] [--log-level error|warn|notice|info|debug]\n"
     "                [--keepalive SECONDS] [--fanout-threads N] [--fanout-split N]\n"
     "       plenaryd replay --db FILE --check\n"
+    "       plenaryd verify --db FILE\n"
     "       plenaryd authz\n";
 
 static int bad(const char *flag, const char *why) {
@@ -99,12 +101,13 @@ static int check_readable(const char *flag, const char *path) {
   return 2;
 }
 
-/* plenaryd replay --db FILE --check: the views against the log. */
+/* plenaryd replay --db FILE --check: the views against the log; plenaryd
+ * verify --db FILE: the log's hash chains. */
 static int replay_main(int argc, char **argv) {
   const char *db = NULL;
-  bool check = false;
+  bool verify = strcmp(argv[1], "verify") == 0, check = verify;
   for (int i = 2; i < argc; i++) {
-    if (strcmp(argv[i], "--check") == 0)
+    if (strcmp(argv[i], "--check") == 0 && !verify)
       check = true;
     else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
       db = argv[++i];
@@ -112,19 +115,19 @@ static int replay_main(int argc, char **argv) {
       return bad(argv[i], strcmp(argv[i], "--db") == 0 ? "needs a value" : "unknown flag");
   }
   if (!db)
-    return bad("replay", "--db FILE is required");
+    return bad(argv[1], "--db FILE is required");
   if (!check)
     return bad("replay", "--check is required (it is what replay does)");
   if (access(db, F_OK)) {
-    fprintf(stderr, "plenaryd replay: no database at %s\n", db);
+    fprintf(stderr, "plenaryd %s: no database at %s\n", argv[1], db);
     return 2;
   }
   lws_set_log_level(LLL_ERR, NULL);
-  return pl_replay_check(db);
+  return verify ? pl_verify_chains(db) : pl_replay_check(db);
 }
 
 int main(int argc, char **argv) {
-  if (argc > 1 && strcmp(argv[1], "replay") == 0)
+  if (argc > 1 && (strcmp(argv[1], "replay") == 0 || strcmp(argv[1], "verify") == 0))
     return replay_main(argc, argv);
   if (argc > 1 && strcmp(argv[1], "authz") == 0) {
     if (argc > 2)

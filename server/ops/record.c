@@ -11,6 +11,7 @@
 
 #include "base/server.h"
 #include "store/store.h"
+#include "wire/codec.h"
 
 typedef struct tally {
   json_t *by[4]; /* objects: key -> [count, spoken_ms, name] */
@@ -31,7 +32,8 @@ static void add(json_t *by, const char *key, const char *name, int64_t spoken) {
                                                          row, "spoken_ms")) + spoken));
 }
 
-static int stats_one(void *ctx, const pl_speech *sp, int group) {
+static int stats_one(void *ctx, uint64_t seq, const pl_speech *sp, int group) {
+  (void)seq;
   tally *t = ctx;
   const pl_entry *e = &sp->entry;
   add(t->by[0], e->delegation.id, e->delegation.name, sp->spoken_ms);
@@ -99,7 +101,8 @@ static void csv_cell(FILE *f, const char *s, bool last) {
   fputs(last ? "\"\r\n" : "\",", f);
 }
 
-static int csv_one(void *ctx, const pl_speech *sp, int group) {
+static int csv_one(void *ctx, uint64_t seq, const pl_speech *sp, int group) {
+  (void)seq;
   FILE *f = ctx;
   const pl_entry *e = &sp->entry;
   char nums[5][24];
@@ -135,4 +138,65 @@ char *pl_record_csv(pl_live *m, size_t *len) {
   }
   *len = size;
   return buf;
+}
+
+/* --- the record with its hashes ------------------------------------------- */
+
+static void hex_of(const uint8_t h[PL_DIGEST_LEN], char out[2 * PL_DIGEST_LEN + 1]) {
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < PL_DIGEST_LEN; i++) {
+    out[2 * i] = digits[h[i] >> 4];
+    out[2 * i + 1] = digits[h[i] & 15];
+  }
+  out[2 * PL_DIGEST_LEN] = '\0';
+}
+
+typedef struct json_walk {
+  const char *stream;
+  json_t *speeches;
+  bool failed;
+} json_walk;
+
+static int json_one(void *ctx, uint64_t seq, const pl_speech *sp, int group) {
+  json_walk *w = ctx;
+  uint8_t h[PL_DIGEST_LEN];
+  char hex[2 * PL_DIGEST_LEN + 1];
+  json_t *o = pl_json_speech(sp);
+  if (!o || pl_store_event_hash(pl_srv->store, w->stream, seq, h) != PL_STORE_OK) {
+    json_decref(o);
+    w->failed = true;
+    return 1;
+  }
+  hex_of(h, hex);
+  json_object_set_new(o, "group", group >= 0 ? json_string(PL_ENUM_NAME(pl_group, group))
+                                             : json_null());
+  json_object_set_new(o, "seq", json_integer((json_int_t)seq));
+  json_object_set_new(o, "hash", json_string(hex));
+  json_array_append_new(w->speeches, o);
+  return 0;
+}
+
+char *pl_record_json(pl_live *m, size_t *len) {
+  json_walk w = {m->stream.id, json_array(), false};
+  uint8_t h[PL_DIGEST_LEN] = {0};
+  char hex[2 * PL_DIGEST_LEN + 1] = "";
+  pl_store_rc rc = pl_store_speech_each(pl_srv->store, m->rec.id, json_one, &w);
+  if (rc == PL_STORE_OK && m->stream.seq &&
+      pl_store_event_hash(pl_srv->store, m->stream.id, m->stream.seq, h) != PL_STORE_OK)
+    rc = PL_STORE_ERROR;
+  if (rc != PL_STORE_OK || w.failed) {
+    json_decref(w.speeches);
+    return NULL;
+  }
+  if (m->stream.seq)
+    hex_of(h, hex);
+  json_t *o = json_pack("{s:s, s:s, s:o, s:{s:I, s:s?}}", "meeting", m->rec.id, "chain",
+                        "sha256(previous hash || event), from 32 zero bytes", "speeches",
+                        w.speeches, "head", "seq", (json_int_t)m->stream.seq, "hash",
+                        m->stream.seq ? hex : NULL);
+  char *text = o ? json_dumps(o, JSON_INDENT(1)) : NULL;
+  json_decref(o);
+  if (text)
+    *len = strlen(text);
+  return text;
 }

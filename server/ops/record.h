@@ -14,5 +14,10 @@
 pl_err pl_op_meeting_stats(pl_op_ctx *c, json_t *args);
 /* The CSV text with a header row, malloc'd (caller frees); NULL on error. */
 char *pl_record_csv(pl_live *m, size_t *len);
+/* The record as JSON: every speech with the seq and chain hash of its
+ * speech.ended event, and the stream's head (seq, hash), so a delegation can
+ * keep it and later check that the log still says the same. malloc'd
+ * (caller frees); NULL on error. */
+char *pl_record_json(pl_live *m, size_t *len);
 
 #endif

@@ -80,6 +80,23 @@ const char *const pl_store__schema_steps[] = {
     "  FROM participants;"
     "DROP TABLE participants;"
     "ALTER TABLE participants_v2 RENAME TO participants;",
+
+    /* 3: a tamper-evident log. Each row's hash chains it to the one before
+     * it on its stream (base/digest.h); pl_sha256 is the store's own SQL
+     * function (store.c), so the rows of an older database are chained here,
+     * stream by stream, as new appends chain themselves. */
+    "ALTER TABLE events ADD COLUMN hash BLOB;"
+    "CREATE TEMP TABLE chain(stream TEXT, seq INTEGER, hash BLOB,"
+    "  PRIMARY KEY (stream, seq));"
+    "INSERT INTO chain"
+    "  WITH RECURSIVE c(stream, seq, hash) AS ("
+    "    SELECT stream, seq, pl_sha256(zeroblob(32), body) FROM events WHERE seq = 1"
+    "    UNION ALL SELECT e.stream, e.seq, pl_sha256(c.hash, e.body)"
+    "    FROM c JOIN events e ON e.stream = c.stream AND e.seq = c.seq + 1)"
+    "  SELECT stream, seq, hash FROM c;"
+    "UPDATE events SET hash = (SELECT hash FROM chain"
+    "  WHERE chain.stream = events.stream AND chain.seq = events.seq);"
+    "DROP TABLE chain;",
 };
 
 const size_t pl_store__schema_count =

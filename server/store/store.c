@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/digest.h"
 #include "store/schema.h"
 #include "store/store_impl.h"
 
@@ -40,7 +41,14 @@ static const char *const sql[Q__COUNT] = {
     [Q_NEXT_IDS] = "SELECT (SELECT coalesce(max(id), 0) + 1 FROM delegations),"
                    " (SELECT coalesce(max(id), 0) + 1 FROM participants),"
                    " (SELECT coalesce(max(id), 0) + 1 FROM meetings)",
-    [Q_EVENT_APPEND] = "INSERT INTO events(stream, seq, at, body) VALUES (?,?,?,?)",
+    /* The hash is chained in the same statement: the previous row of the
+     * stream must be there (and chained), or pl_sha256 refuses the append. */
+    [Q_EVENT_APPEND] =
+        "INSERT INTO events(stream, seq, at, body, hash) VALUES (?1, ?2, ?3, ?4,"
+        " pl_sha256(CASE WHEN ?2 = 1 THEN zeroblob(32) ELSE"
+        " (SELECT hash FROM events WHERE stream = ?1 AND seq = ?2 - 1) END, ?4))",
+    [Q_EVENT_HASH] = "SELECT hash FROM events WHERE stream = ? AND seq = ?",
+    [Q_EVENT_CHAIN] = "SELECT stream, seq, body, hash FROM events ORDER BY stream, seq",
     [Q_EVENT_SINCE] = "SELECT seq, body FROM events WHERE stream = ? AND seq > ? ORDER BY seq",
     [Q_EVENT_LAST] = "SELECT coalesce(max(seq), 0) FROM events WHERE stream = ?",
     [Q_EVENT_ALL] = "SELECT stream, seq, body FROM events ORDER BY pos",
@@ -51,7 +59,7 @@ static const char *const sql[Q__COUNT] = {
         " VALUES (?,?,?,?,?,?,?,(SELECT grp FROM delegations WHERE id = ?),"
         " ?,?,?,?,?,?,?,?,?,?)",
     [Q_SPEECH_ALL] =
-        "SELECT item, entry, delegation, delegation_name, delegation_kind, grp,"
+        "SELECT seq, item, entry, delegation, delegation_name, delegation_kind, grp,"
         " participant, speaker, on_behalf, kind, presence, requested_at, started_at,"
         " ended_at, spoken_ms, allotted_ms FROM speeches WHERE meeting = ? ORDER BY seq",
     [Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -137,6 +145,26 @@ static int make_parent_dir(const char *path) {
   return mkdir(dir, 0750) && errno != EEXIST ? -1 : 0;
 }
 
+/* pl_sha256(prev, body): the log's chain hash as an SQL function, for the
+ * append and the upgrade that chains old rows. A prev that is not 32 bytes
+ * (a missing previous row) is an error, so a chain cannot restart silently. */
+static void sql_sha256(sqlite3_context *cx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  uint8_t out[PL_DIGEST_LEN];
+  const void *prev = sqlite3_value_blob(argv[0]);
+  if (!prev || sqlite3_value_bytes(argv[0]) != PL_DIGEST_LEN) {
+    sqlite3_result_error(cx, "the stream's previous event has no hash", -1);
+    return;
+  }
+  const void *body = sqlite3_value_blob(argv[1]);
+  int len = sqlite3_value_bytes(argv[1]);
+  if (pl_chain_hash(prev, body ? body : "", (size_t)len, out)) {
+    sqlite3_result_error(cx, "SHA-256 failed", -1);
+    return;
+  }
+  sqlite3_result_blob(cx, out, PL_DIGEST_LEN, SQLITE_TRANSIENT);
+}
+
 /* Applies the steps the database lacks, each in one transaction with the
  * user_version it reaches. */
 static int migrate(pl_store *s, char *err, size_t errlen) {
@@ -198,6 +226,12 @@ pl_store *pl_store_open(const char *path, char *err, size_t errlen) {
                    NULL, NULL, &emsg) != SQLITE_OK) {
     snprintf(err, errlen, "cannot set up %s: %s", path, emsg ? emsg : "?");
     sqlite3_free(emsg);
+    goto out_close;
+  }
+  if (sqlite3_create_function(s->db, "pl_sha256", 2,
+                              SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+                              sql_sha256, NULL, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "cannot set up %s: %s", path, sqlite3_errmsg(s->db));
     goto out_close;
   }
   if (migrate(s, err, errlen))
@@ -426,29 +460,29 @@ pl_store_rc pl_store_speech_each(pl_store *s, const char *meeting, pl_speech_cb 
     pl_speech sp;
     memset(&sp, 0, sizeof sp);
     pl_entry *e = &sp.entry;
-    col_copy(st, 0, sp.item, sizeof sp.item);
-    col_copy(st, 1, e->id, sizeof e->id);
-    col_copy(st, 2, e->delegation.id, sizeof e->delegation.id);
-    col_copy(st, 3, e->delegation.name, sizeof e->delegation.name);
+    col_copy(st, 1, sp.item, sizeof sp.item);
+    col_copy(st, 2, e->id, sizeof e->id);
+    col_copy(st, 3, e->delegation.id, sizeof e->delegation.id);
+    col_copy(st, 4, e->delegation.name, sizeof e->delegation.name);
     e->delegation.kind = (pl_delegation_kind)PL_ENUM_PARSE(
-        pl_delegation_kind, (const char *)sqlite3_column_text(st, 4));
-    int group = sqlite3_column_type(st, 5) == SQLITE_NULL
+        pl_delegation_kind, (const char *)sqlite3_column_text(st, 5));
+    int group = sqlite3_column_type(st, 6) == SQLITE_NULL
                     ? -1
-                    : PL_ENUM_PARSE(pl_group, (const char *)sqlite3_column_text(st, 5));
-    col_copy(st, 6, e->participant, sizeof e->participant);
-    col_copy(st, 7, e->speaker, sizeof e->speaker);
-    col_copy(st, 8, e->on_behalf, sizeof e->on_behalf);
+                    : PL_ENUM_PARSE(pl_group, (const char *)sqlite3_column_text(st, 6));
+    col_copy(st, 7, e->participant, sizeof e->participant);
+    col_copy(st, 8, e->speaker, sizeof e->speaker);
+    col_copy(st, 9, e->on_behalf, sizeof e->on_behalf);
     e->kind = (pl_speech_kind)PL_ENUM_PARSE(pl_speech_kind,
-                                            (const char *)sqlite3_column_text(st, 9));
+                                            (const char *)sqlite3_column_text(st, 10));
     e->presence =
-        (pl_presence)PL_ENUM_PARSE(pl_presence, (const char *)sqlite3_column_text(st, 10));
-    e->requested_at = sqlite3_column_int64(st, 11);
-    sp.started_at = sqlite3_column_int64(st, 12);
-    sp.ended_at = sqlite3_column_int64(st, 13);
-    sp.spoken_ms = sqlite3_column_int64(st, 14);
-    sp.allotted_ms = sqlite3_column_int(st, 15);
+        (pl_presence)PL_ENUM_PARSE(pl_presence, (const char *)sqlite3_column_text(st, 11));
+    e->requested_at = sqlite3_column_int64(st, 12);
+    sp.started_at = sqlite3_column_int64(st, 13);
+    sp.ended_at = sqlite3_column_int64(st, 14);
+    sp.spoken_ms = sqlite3_column_int64(st, 15);
+    sp.allotted_ms = sqlite3_column_int(st, 16);
     e->allotted_ms = sp.allotted_ms;
-    stop = cb(ctx, &sp, group);
+    stop = cb(ctx, (uint64_t)sqlite3_column_int64(st, 0), &sp, group);
   }
   return walk_end(s, st, rc, stop, "read speeches");
 }
@@ -465,4 +499,32 @@ pl_store_rc pl_store_backup(pl_store *s, const char *dest) {
     sqlite3_backup_finish(b);
   sqlite3_close(out);
   return rc == SQLITE_DONE ? PL_STORE_OK : PL_STORE_ERROR;
+}
+
+pl_store_rc pl_store_event_hash(pl_store *s, const char *stream, uint64_t seq,
+                                uint8_t hash[PL_DIGEST_LEN]) {
+  sqlite3_stmt *st = pl_store__stmt(s, Q_EVENT_HASH);
+  pl_store__bind_text(st, 1, stream);
+  sqlite3_bind_int64(st, 2, (int64_t)seq);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    if (sqlite3_column_bytes(st, 0) == PL_DIGEST_LEN)
+      memcpy(hash, sqlite3_column_blob(st, 0), PL_DIGEST_LEN);
+    else
+      rc = SQLITE_DONE; /* an unchained row has no hash to give */
+  }
+  return row_end(s, st, rc, "read a hash");
+}
+
+pl_store_rc pl_store_chain_each(pl_store *s, pl_chain_cb cb, void *ctx) {
+  sqlite3_stmt *st = pl_store__stmt(s, Q_EVENT_CHAIN);
+  int rc, stop = 0;
+  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const void *h = sqlite3_column_blob(st, 3);
+    bool whole = h && sqlite3_column_bytes(st, 3) == PL_DIGEST_LEN;
+    stop = cb(ctx, (const char *)sqlite3_column_text(st, 0),
+              (uint64_t)sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 2),
+              (size_t)sqlite3_column_bytes(st, 2), whole ? h : NULL);
+  }
+  return walk_end(s, st, rc, stop, "read the chain");
 }

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/digest.h"
 #include "base/model.h"
 #include "base/pevent.h"
 #include "base/token.h"
@@ -35,7 +36,7 @@ typedef enum {
 } pl_store_rc;
 
 /* The schema this code writes (PRAGMA user_version). */
-#define PL_STORE_SCHEMA 2
+#define PL_STORE_SCHEMA 3
 
 /* Opens (creating the file and its folder if missing) and upgrades the
  * database; ":memory:" opens an empty one in memory. On failure returns
@@ -70,7 +71,8 @@ pl_store_rc pl_store_meeting_each(pl_store *s, pl_meeting_body_cb cb, void *ctx)
 pl_store_rc pl_store_next_ids(pl_store *s, int64_t *delegation, int64_t *participant,
                               int64_t *meeting);
 
-typedef int (*pl_speech_cb)(void *ctx, const pl_speech *sp, int group);
+/* Each speech with the seq of its speech.ended event on the meeting's stream. */
+typedef int (*pl_speech_cb)(void *ctx, uint64_t seq, const pl_speech *sp, int group);
 pl_store_rc pl_store_speech_each(pl_store *s, const char *meeting, pl_speech_cb cb, void *ctx);
 
 /* --- the log --------------------------------------------------------------- */
@@ -89,6 +91,14 @@ typedef int (*pl_log_cb)(void *ctx, const char *stream, uint64_t seq, const char
                          size_t len);
 /* Every event of every stream, in the order they committed. */
 pl_store_rc pl_store_log_each(pl_store *s, pl_log_cb cb, void *ctx);
+/* The chain hash of one event (NOT_FOUND when there is none). */
+pl_store_rc pl_store_event_hash(pl_store *s, const char *stream, uint64_t seq,
+                                uint8_t hash[PL_DIGEST_LEN]);
+/* Every event stream by stream, in seq order, with its stored hash (NULL
+ * when the row has none), for plenaryd verify. */
+typedef int (*pl_chain_cb)(void *ctx, const char *stream, uint64_t seq, const char *body,
+                           size_t len, const uint8_t *hash);
+pl_store_rc pl_store_chain_each(pl_store *s, pl_chain_cb cb, void *ctx);
 
 /* Online backup of the whole database to `dest` (sqlite3_backup). */
 pl_store_rc pl_store_backup(pl_store *s, const char *dest);

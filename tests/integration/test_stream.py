@@ -8,6 +8,7 @@ a chosen event is appended, so the append succeeds and the COMMIT is refused, as
 full disk or a damaged file would refuse it. Nothing in plenaryd knows of it.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -25,6 +26,23 @@ def replay(db):
     r = subprocess.run([PLENARYD, "replay", "--db", db, "--check"], capture_output=True,
                        text=True, errors="replace", timeout=60)
     return r.returncode, r.stdout + r.stderr
+
+
+def verify(db):
+    r = subprocess.run([PLENARYD, "verify", "--db", db], capture_output=True, text=True,
+                       errors="replace", timeout=60)
+    return r.returncode, r.stdout + r.stderr
+
+
+def chain_of(db, stream):
+    """The stream's hashes, recomputed here from the stored bytes: {seq: hex}."""
+    prev, out = bytes(32), {}
+    with sqlite3.connect(db) as c:
+        for seq, body in c.execute("SELECT seq, body FROM events WHERE stream = ? ORDER BY seq",
+                                   (stream,)):
+            prev = hashlib.sha256(prev + body.encode()).digest()
+            out[seq] = prev.hex()
+    return out
 
 
 def set_trap(db, event):
@@ -111,6 +129,54 @@ class Views(ServerTest):
         self.assertNotIn(self.server.admin_token, text)
 
 
+class Chain(ProgrammeTest):
+    who = ["chair", "kenya", "japan"]
+
+    async def test_record_hashes_and_verify(self):
+        for who in ("kenya", "japan"):
+            await self.ask(who)
+            await self.c["chair"].ok("floor.next", meeting=self.mid)
+        await self.c["chair"].ok("floor.end", meeting=self.mid)
+        feed = self.tokens["kenya_feed"]
+        status, headers, body = self.server.http_get(
+            "/meetings/%s/record.json?feed=%s" % (self.mid, feed))
+        self.assertEqual(status, 200)
+        self.assertIn("application/json", {k.lower(): v for k, v in headers.items()}["content-type"])
+        record = json.loads(body)
+        self.assertEqual([s["delegation"]["name"] for s in record["speeches"]],
+                         ["Kenya", "Japan"])
+        self.assertEqual(self.server.http_get(
+            "/meetings/%s/record.json?feed=nope" % self.mid)[0], 404)
+        self.server.stop()
+        db = self.server.db
+        hashes = chain_of(db, self.mid)
+        self.assertEqual(record["head"], {"seq": max(hashes), "hash": hashes[max(hashes)]})
+        for sp in record["speeches"]:
+            self.assertEqual(sp["hash"], hashes[sp["seq"]])
+        rc, out = verify(db)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("every chain holds", out)
+        # a speech's time changed after the fact breaks its link
+        with sqlite3.connect(db) as c:
+            seq = record["speeches"][0]["seq"]
+            (original,) = c.execute("SELECT body FROM events WHERE stream = ? AND seq = ?",
+                                    (self.mid, seq)).fetchone()
+            c.execute("UPDATE events SET body = replace(body, '\"spoken_ms\":', "
+                      "'\"spoken_ms\":1') WHERE stream = ? AND seq = ?", (self.mid, seq))
+        rc, out = verify(db)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("%s: event %d does not follow" % (self.mid, seq), out)
+        # and a removed event is missed where it was
+        with sqlite3.connect(db) as c:
+            c.execute("UPDATE events SET body = ? WHERE stream = ? AND seq = ?",
+                      (original, self.mid, seq))
+            c.execute("DELETE FROM events WHERE stream = 'programme' AND seq = 2")
+        rc, out = verify(db)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("programme: event 3 follows 1", out)
+        self.server.start()
+
+
 class Upgrade(ServerTest):
     """tests/fixtures/v1.db was written by plenaryd at 5965be8 (make_v1.py)."""
 
@@ -173,8 +239,14 @@ class Upgrade(ServerTest):
         self.server.stop()
         rc, out = replay(self.server.db)
         self.assertEqual(rc, 0, out)
+        # the rows of the old log were chained by the upgrade, the new ones by appends
+        rc, out = verify(self.server.db)
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(chain_of(self.server.db, thematic["id"])[11], (lambda c: c.execute(
+            "SELECT hex(hash) FROM events WHERE stream = ? AND seq = 11",
+            (thematic["id"],)).fetchone()[0].lower())(sqlite3.connect(self.server.db)))
         with sqlite3.connect(self.server.db) as c:
-            self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], 2)
+            self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], 3)
             upgraded = [json.loads(b) for (b,) in c.execute(
                 "SELECT body FROM events WHERE stream = 'programme' ORDER BY seq")]
         self.assertTrue(all(e.get("upgraded") for e in upgraded[:-1]))

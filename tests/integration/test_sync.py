@@ -5,6 +5,7 @@ to resync (or is closed) when it reads again."""
 
 import asyncio
 import base64
+import hashlib
 import json
 import os
 import socket
@@ -191,12 +192,18 @@ class Sync(ServerTest):
         closed, opened = rows[1][2], rows[2][2]
         extra = 10011  # odd: the list ends closed
         new = []
+        # each row chained to the one before it, as plenaryd chains its own
+        (prev,) = db.execute("SELECT hash FROM events WHERE stream = ? AND seq = 3",
+                             (mid,)).fetchone()
         for k in range(extra):
             seq = 4 + k
             body = json.loads(closed if k % 2 == 0 else opened)
             body["seq"] = seq
-            new.append((mid, seq, rows[2][1], json.dumps(body, separators=(",", ":"))))
-        db.executemany("INSERT INTO events (stream, seq, at, body) VALUES (?, ?, ?, ?)", new)
+            text = json.dumps(body, separators=(",", ":"))
+            prev = hashlib.sha256(prev + text.encode()).digest()
+            new.append((mid, seq, rows[2][1], text, prev))
+        db.executemany("INSERT INTO events (stream, seq, at, body, hash) VALUES (?, ?, ?, ?, ?)",
+                       new)
         db.commit()
         db.close()
         last = 3 + extra
