@@ -29,6 +29,7 @@ static int metrics(struct lws *wsi, void *user, const char *path) {
 static int calendar(struct lws *wsi, void *user, const char *path) {
   /* lws copies "feed=VALUE" into the buffer and returns the value in it */
   char arg[96];
+  ((pl_http_pss *)user)->secret = true;
   const char *feed = lws_get_urlarg_by_name(wsi, "feed=", arg, sizeof arg);
   return pl_calendar_http(wsi, user, path, feed ? feed : "");
 }
@@ -59,6 +60,7 @@ int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
     char path[512];
     (void)in;
     (void)len;
+    ((pl_http_pss *)user)->secret = false; /* a kept-alive connection's next request */
     if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0)
       return pl_http_respond_text(wsi, user, HTTP_STATUS_METHOD_NOT_ALLOWED, "GET only");
     if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI) < 0)

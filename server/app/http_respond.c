@@ -1,7 +1,6 @@
 /* Writing an HTTP response from memory (http_respond.h). */
 #include "app/http_respond.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,9 +15,10 @@ int pl_http_respond(struct lws *wsi, void *user, unsigned status, const char *ct
   h->len = len;
   h->sent = 0;
   /* nosniff and the CSP come from the vhost's headers (server.c). */
+  const char *cache = h->secret ? "no-store, private" : "no-cache";
   if (lws_add_http_common_headers(wsi, status, ctype, len, &p, end) ||
       lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-                                  (const unsigned char *)"no-cache", 8, &p, end))
+                                  (const unsigned char *)cache, (int)strlen(cache), &p, end))
     return 1;
   if (etag && lws_add_http_header_by_name(wsi, (const unsigned char *)"etag:",
                                           (const unsigned char *)etag, (int)strlen(etag), &p,

@@ -7,12 +7,16 @@
 #define PL_APP_HTTP_RESPOND_H
 
 #include <libwebsockets.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The per-connection data of the "http" protocol. */
 typedef struct pl_http_pss {
   char *body; /* owned */
   size_t len, sent;
+  /* The URL carries a feed key or the answer a participant's data: no
+   * cache, shared or private, may keep it (no-store, private). */
+  bool secret;
 } pl_http_pss;
 
 /* Sends a complete response; takes ownership of body (malloc'd). */

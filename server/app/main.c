@@ -12,6 +12,7 @@
 
 #include <libwebsockets.h>
 
+#include "app/redact.h"
 #include "app/replay.h"
 #include "app/server.h"
 #include "app/verify.h"
@@ -122,7 +123,7 @@ static int replay_main(int argc, char **argv) {
     fprintf(stderr, "plenaryd %s: no database at %s\n", argv[1], db);
     return 2;
   }
-  lws_set_log_level(LLL_ERR, NULL);
+  lws_set_log_level(LLL_ERR, pl_log_emit);
   return verify ? pl_verify_chains(db) : pl_replay_check(db);
 }
 

@@ -9,6 +9,7 @@
  * clients.
  */
 #include <ev.h>
+#include <openssl/ssl.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "app/bootstrap.h"
 #include "app/http.h"
 #include "app/http_respond.h"
+#include "app/redact.h"
 #include "app/ws.h"
 #include "base/server.h"
 #include "live/live.h"
@@ -115,6 +117,22 @@ static const struct lws_protocol_vhost_options hdr_nosniff = {
     &hdr_csp, NULL, "x-content-type-options:", "nosniff"};
 static const struct lws_protocol_vhost_options hdr_referrer = {
     &hdr_nosniff, NULL, "referrer-policy:", "no-referrer"};
+/* With TLS on, browsers are told to come back only over TLS (two years, as
+ * Mozilla's guidelines give). */
+static const struct lws_protocol_vhost_options hdr_hsts = {
+    &hdr_referrer, NULL, "strict-transport-security:", "max-age=63072000"};
+
+/* Mozilla's "intermediate" profile: TLS 1.2 with AEAD suites and forward
+ * secrecy only, and TLS 1.3. OpenSSL 3 already refuses 1.0 and 1.1, but
+ * offers CBC suites with SHA-1 MACs on 1.2 (LIBRARY-NOTES 9). */
+static const char tls12_ciphers[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305";
+static const char tls13_ciphers[] =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+
 
 /* lws' own validity checks off (no hangup time): keepalive.c does them in
  * O(1) per connection. */
@@ -141,7 +159,7 @@ int pl_server_run(const pl_config *cfg) {
     fprintf(stderr, "plenaryd: cannot create the event loop\n");
     return 1;
   }
-  lws_set_log_level(cfg->log_level, NULL);
+  lws_set_log_level(cfg->log_level, pl_log_emit);
   memset(&srv, 0, sizeof srv);
   srv.loop = loop;
   pl_srv = &srv;
@@ -200,13 +218,16 @@ int pl_server_run(const pl_config *cfg) {
   info.iface = cfg->listen_addr;
   info.protocols = protocols;
   info.mounts = &m_root;
-  info.headers = &hdr_referrer;
+  info.headers = cfg->plain ? &hdr_referrer : &hdr_hsts;
   info.vhost_name = "plenary";
   info.retry_and_idle_policy = &no_validity;
   info.alpn = "http/1.1";
   if (!cfg->plain) {
     info.ssl_cert_filepath = cfg->cert;
     info.ssl_private_key_filepath = cfg->key;
+    info.ssl_cipher_list = tls12_ciphers;
+    info.tls1_3_plus_cipher_list = tls13_ciphers;
+    info.ssl_options_set = SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
   }
   srv.vh = lws_create_vhost(srv.ctx, &info);
   if (!srv.vh) {

@@ -9,11 +9,13 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/digest.h"
 #include "store/schema.h"
@@ -212,9 +214,26 @@ pl_store *pl_store_open(const char *path, char *err, size_t errlen) {
     free(s);
     return NULL;
   }
+  /* The file holds token hashes and feed keys: it is made (or kept) 0600,
+   * and SQLite gives its -wal and -shm files the same mode. */
+  if (!memory) {
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0 || fchmod(fd, 0600)) {
+      snprintf(err, errlen, "cannot open %s for writing: %s", path, strerror(errno));
+      if (fd >= 0)
+        close(fd);
+      free(s);
+      return NULL;
+    }
+    close(fd);
+  }
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
     snprintf(err, errlen, "cannot open %s: %s", path, sqlite3_errmsg(s->db));
+    goto out_close;
+  }
+  if (sqlite3_db_readonly(s->db, "main") == 1) {
+    snprintf(err, errlen, "%s can be read but not written", path);
     goto out_close;
   }
   sqlite3_busy_timeout(s->db, 5000);
