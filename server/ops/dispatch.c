@@ -18,6 +18,7 @@
 #include "ops/ops_floor.h"
 #include "ops/ops_meeting.h"
 #include "ops/record.h"
+#include "wire/request.h"
 
 /* Requests a session may make: a burst of RATE_BURST, then RATE_PER_S a
  * second. Far above what a person or a chair's console sends; it stops a
@@ -147,63 +148,34 @@ static void reply(pl_session *s, json_t *re, pl_err e, const char *msg, json_t *
 
 void pl_ops_handle(pl_session *s, const char *text, size_t len) {
   pl_op_ctx c = {.s = s, .now = pl_now_ms()};
-  json_error_t jerr;
-  json_t *req = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-  json_t *re = NULL, *args = NULL;
-  pl_err e;
+  pl_request_env r;
   pl_srv->metrics.messages_in++;
-  if (!req || !json_is_object(req)) {
-    e = req ? pl_op_fail(&c, PL_ERR_BAD_JSON, "the frame must be a JSON object")
-            : pl_op_fail(&c, PL_ERR_BAD_JSON, "not JSON: %s at byte %d", jerr.text,
-                         jerr.position);
-    goto out;
-  }
-  json_t *id = json_object_get(req, "id");
-  if (id && (json_is_string(id) || json_is_integer(id)))
-    re = json_incref(id);
-  else if (id) {
-    e = pl_op_fail(&c, PL_ERR_BAD_REQUEST, "field 'id' must be a string or an integer");
-    goto out;
-  }
-  json_t *opv = json_object_get(req, "op");
-  if (!json_is_string(opv)) {
-    e = pl_op_fail(&c, PL_ERR_BAD_REQUEST,
-                   opv ? "field 'op' must be a string" : "field 'op' is missing");
-    goto out;
-  }
-  const char *op = json_string_value(opv);
-  const op_entry *entry = op_find(op);
-  if (!entry) {
-    e = pl_op_fail(&c, PL_ERR_UNKNOWN_OP, "unknown op '%.40s'", op);
-    goto out;
-  }
-  if (!entry->before_hello && !s->authed) {
-    e = pl_op_fail(&c, PL_ERR_UNAUTHENTICATED, "say hello with your token first");
-    goto out;
-  }
-  if (!rate_ok(s, c.now)) {
+  /* Every frame takes a token, malformed or before hello too, so a client
+   * cannot keep the thread busy with frames that are refused anyway. */
+  bool limited = !rate_ok(s, c.now);
+  pl_err e = pl_request_decode(text, len, &r, c.msg, sizeof c.msg);
+  const op_entry *entry = e == PL_ERR_OK ? op_find(r.op) : NULL;
+  if (limited)
     e = pl_op_fail(&c, PL_ERR_RATE_LIMITED, "more than %.0f requests a second; slow down",
                    RATE_PER_S);
-    goto out;
-  }
-  if (!entry->before_hello && !(entry->roles & PL_ROLE_BIT(s->who.role))) {
+  else if (e != PL_ERR_OK)
+    ; /* c.msg says what */
+  else if (!entry)
+    e = pl_op_fail(&c, PL_ERR_UNKNOWN_OP, "unknown op '%.40s'", r.op);
+  else if (!entry->before_hello && !s->authed)
+    e = pl_op_fail(&c, PL_ERR_UNAUTHENTICATED, "say hello with your token first");
+  else if (!entry->before_hello && !(entry->roles & PL_ROLE_BIT(s->who.role)))
     e = pl_op_fail(&c, PL_ERR_FORBIDDEN, "a %s may not %s",
                    PL_ENUM_NAME(pl_role, s->who.role), entry->what);
-    goto out;
+  else {
+    e = entry->fn ? entry->fn(&c, r.args) : pl_op_room(&c, r.args, entry->room_op);
+    if (e == PL_ERR_INTERNAL)
+      lwsl_err("op %s by %s failed: %s\n", r.op, s->who.id, c.msg);
   }
-  args = json_copy(req); /* shallow: the handlers see only their arguments */
-  json_object_del(args, "op");
-  json_object_del(args, "id");
-  e = entry->fn ? entry->fn(&c, args) : pl_op_room(&c, args, entry->room_op);
-  if (e == PL_ERR_INTERNAL)
-    lwsl_err("op %s by %s failed: %s\n", op, s->who.id, c.msg);
-out:
-  reply(s, re, e, c.msg, e == PL_ERR_OK ? c.result : NULL);
+  reply(s, r.re, e, c.msg, e == PL_ERR_OK ? c.result : NULL);
   if (e != PL_ERR_OK)
     json_decref(c.result);
-  json_decref(args);
-  json_decref(re);
-  json_decref(req);
+  pl_request_release(&r);
 }
 
 void pl_ops_print_authz(FILE *out) {

@@ -5,6 +5,7 @@ database and its WAL files 0600, an unwritable database refused at start, and no
 key or token in the log even at debug level, where lws prints request paths.
 """
 
+import asyncio
 import os
 import stat
 import subprocess
@@ -80,6 +81,27 @@ class Headers(ServerTest):
         # the same connection's next request, of another kind, is cacheable again
         self.assertEqual({k.lower(): v for k, v in self.server.http_get("/metrics")[1].items()}
                          ["cache-control"], "no-cache")
+
+
+class Frames(ServerTest):
+    async def test_refused_frames_count_toward_the_rate_limit(self):
+        # Malformed frames and frames before hello take a token each, like any
+        # request: a flood of them gets rate_limited, and the connection stays.
+        c = await Client.connect(self.server)
+        for i in range(100):  # a malformed op, or an op before hello, each with its id
+            await c.send_raw('{"op": 5, "id": %d}' % i if i % 2
+                             else '{"op": "delegation.list", "id": %d}' % i)
+        await c.wait_for(lambda: len(c.replies) == 100)
+        codes = [c.replies[i]["error"]["code"] for i in range(100)]
+        self.assertEqual(set(codes[:60]), {"bad_request", "unauthenticated"})
+        self.assertEqual(codes[-1], "rate_limited")
+        self.assertLessEqual(len([k for k in codes if k != "rate_limited"]), 62)
+        # others are served meanwhile, and the flooder itself again after a pause
+        other = await Client.connect(self.server, self.server.admin_token)
+        await other.ok("delegation.list")
+        await asyncio.sleep(0.2)
+        c.replies.clear()
+        await c.err("delegation.list", "unauthenticated")
 
 
 class Files(ServerTest):
