@@ -48,11 +48,14 @@ char *pl_metrics_render(const pl_metrics *m, size_t *len) {
           "# TYPE plenary_keepalive_pings_total counter\nplenary_keepalive_pings_total %llu\n"
           "# HELP plenary_keepalive_drops_total Connections dropped for not answering a ping.\n"
           "# TYPE plenary_keepalive_drops_total counter\nplenary_keepalive_drops_total %llu\n"
+          "# HELP plenary_reply_drops_total Connections closed for leaving replies unread.\n"
+          "# TYPE plenary_reply_drops_total counter\nplenary_reply_drops_total %llu\n"
           "# HELP plenary_ops_total Requests by result.\n# TYPE plenary_ops_total counter\n",
           (unsigned long long)m->connections_open, (unsigned long long)m->connections_total,
           (unsigned long long)m->messages_in, (unsigned long long)m->messages_out,
           (unsigned long long)m->bytes_out, (unsigned long long)m->resyncs,
-          (unsigned long long)m->pings, (unsigned long long)m->silent_drops);
+          (unsigned long long)m->pings, (unsigned long long)m->silent_drops,
+          (unsigned long long)m->reply_drops);
   for (int e = 0; e < PL_ERR__COUNT; e++)
     fprintf(f, "plenary_ops_total{result=\"%s\"} %llu\n", pl_err_code((pl_err)e),
             (unsigned long long)m->ops[e]);

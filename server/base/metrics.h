@@ -30,6 +30,7 @@ typedef struct pl_metrics {
   uint64_t resyncs;
   uint64_t pings;          /* keepalive pings sent to quiet peers */
   uint64_t silent_drops;   /* connections dropped for not answering one */
+  uint64_t reply_drops;    /* connections closed for leaving replies unread */
   uint64_t ops[PL_ERR__COUNT]; /* by result: ok or the error code */
   pl_fanout_hist fanout;
 } pl_metrics;

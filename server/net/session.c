@@ -44,7 +44,17 @@ static int grow(pl_session *s) {
 }
 
 static void push(pl_session *s, pl_msg *m) {
+  if (!m->is_event)
+    s->reply_bytes += m->len;
   s->outq[s->out_tail++ & (s->out_cap - 1)] = pl_msg_ref(m);
+}
+
+/* Takes the oldest queued message (the caller unrefs it). */
+static pl_msg *pop(pl_session *s) {
+  pl_msg *m = s->outq[s->out_head++ & (s->out_cap - 1)];
+  if (!m->is_event)
+    s->reply_bytes -= m->len;
+  return m;
 }
 
 /* Drops every queued event (keeping replies, in order) to make room. */
@@ -122,6 +132,14 @@ void pl_session_send(pl_session *s, pl_msg *m) {
       pl_session_close(s, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "write failed");
     return;
   }
+  /* Replies cannot be dropped for a resync as events are: a session that
+   * keeps asking and never reads is bounded in bytes, not only in count
+   * (one meeting.sync reply may be megabytes). */
+  if (!m->is_event && s->reply_bytes + (uint64_t)m->len > PL_OUTQ_REPLY_BYTES) {
+    pl_srv->metrics.reply_drops++;
+    pl_session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION, "not reading replies");
+    return;
+  }
   if (queued(s) == s->out_cap && grow(s)) {
     /* Past the bound the pending events go, of every meeting the session
      * has joined, so it is told to resync each of them (not only the one
@@ -196,7 +214,7 @@ int pl_session_writeable(pl_session *s) {
     }
     return 0;
   }
-  pl_msg *m = s->outq[s->out_head++ & (s->out_cap - 1)];
+  pl_msg *m = pop(s);
   bool ok = write_now(s, m);
   pl_msg_unref(m);
   if (!ok)
@@ -208,7 +226,7 @@ int pl_session_writeable(pl_session *s) {
 
 void pl_session_release(pl_session *s) {
   while (queued(s))
-    pl_msg_unref(s->outq[s->out_head++ & (s->out_cap - 1)]);
+    pl_msg_unref(pop(s));
   free(s->outq);
   s->outq = NULL;
   s->out_cap = s->out_head = s->out_tail = 0;

@@ -20,6 +20,10 @@
 
 #define PL_MAX_FRAME (64 * 1024) /* contract section 3 */
 #define PL_OUTQ_MAX 1024         /* pending messages before a session resyncs */
+/* Bytes of replies a session may leave unread; past it, it is closed. Above
+ * the largest reply a reader can ask for (meeting.sync of 10,000 events,
+ * about 5.5 MB) with room for a few behind it. */
+#define PL_OUTQ_REPLY_BYTES (16u * 1024 * 1024)
 #define PL_MAX_JOINS 8           /* meetings one connection may join at once */
 #define PL_HELLO_TIMEOUT_S 10
 
@@ -61,6 +65,7 @@ typedef struct pl_session {
   ev_timer hello_timer; /* closes the session that says no hello */
   pl_join joins[PL_MAX_JOINS];
   int n_joins;
+  uint32_t reply_bytes; /* payload bytes of the replies queued */
   /* request rate: a token bucket (ops/dispatch.c) */
   double rate_tokens;
   int64_t rate_at;

@@ -109,6 +109,35 @@ class RawWS:
             events.append(m)
 
 
+def stream_rows(db, mid):
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT seq, at, body FROM events WHERE stream = ? ORDER BY seq",
+                         (mid,)).fetchall()
+
+
+def grow_log(db, mid, extra):
+    """Grows a stopped server's meeting log offline by `extra` events: copies of
+    its own last queue.closed / queue.opened rows (the stream must end with the
+    two), with new seqs, each chained to the one before as plenaryd chains."""
+    rows = stream_rows(db, mid)
+    closed, opened, last = rows[-2][2], rows[-1][2], rows[-1][0]
+    assert json.loads(closed)["ev"] == "queue.closed" and json.loads(opened)["ev"] == "queue.opened"
+    c = sqlite3.connect(db)
+    (prev,) = c.execute("SELECT hash FROM events WHERE stream = ? AND seq = ?",
+                        (mid, last)).fetchone()
+    new = []
+    for k in range(extra):
+        seq = last + 1 + k
+        body = json.loads(closed if k % 2 == 0 else opened)
+        body["seq"] = seq
+        text = json.dumps(body, separators=(",", ":"))
+        prev = hashlib.sha256(prev + text.encode()).digest()
+        new.append((mid, seq, rows[-1][1], text, prev))
+    c.executemany("INSERT INTO events (stream, seq, at, body, hash) VALUES (?, ?, ?, ?, ?)", new)
+    c.commit()
+    c.close()
+
+
 def rss_kb(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -184,28 +213,11 @@ class Sync(ServerTest):
         await c["chair"].ok("queue.close", meeting=mid)
         await c["chair"].ok("queue.open", meeting=mid)
         self.server.stop()
-        db = sqlite3.connect(self.server.db)
-        rows = db.execute("SELECT seq, at, body FROM events WHERE stream = ? ORDER BY seq",
-                          (mid,)).fetchall()
+        rows = stream_rows(self.server.db, mid)
         self.assertEqual([json.loads(b)["ev"] for _, _, b in rows],
                          ["queue.added", "queue.closed", "queue.opened"])
-        closed, opened = rows[1][2], rows[2][2]
         extra = 10011  # odd: the list ends closed
-        new = []
-        # each row chained to the one before it, as plenaryd chains its own
-        (prev,) = db.execute("SELECT hash FROM events WHERE stream = ? AND seq = 3",
-                             (mid,)).fetchone()
-        for k in range(extra):
-            seq = 4 + k
-            body = json.loads(closed if k % 2 == 0 else opened)
-            body["seq"] = seq
-            text = json.dumps(body, separators=(",", ":"))
-            prev = hashlib.sha256(prev + text.encode()).digest()
-            new.append((mid, seq, rows[2][1], text, prev))
-        db.executemany("INSERT INTO events (stream, seq, at, body, hash) VALUES (?, ?, ?, ?, ?)",
-                       new)
-        db.commit()
-        db.close()
+        grow_log(self.server.db, mid, extra)
         last = 3 + extra
         self.server = Server(folder=self.server.dir).start()
         k = await Client.connect(self.server, tokens["kenya"])
@@ -438,6 +450,41 @@ class Keepalive(ServerTest):
         self.assertEqual(online[tokens["ids"]["kenya"]], True)
         self.assertFalse([e for e in c["chair"].seen if e["ev"] == "presence"
                           and e["online"] is False])
+
+
+class UnreadReplies(ServerTest):
+    async def test_a_client_that_asks_and_never_reads_is_closed(self):
+        """Replies are not dropped for a resync as events are, so a session that
+        keeps asking for large ones and never reads is bounded in bytes (16 MiB,
+        net/session.h): it is closed, the server's memory stays put, and the
+        others are served meanwhile."""
+        admin, meeting, tokens = await setup_programme(self.server)
+        mid = meeting["id"]
+        c = await join_programme(self.server, meeting, tokens, who=["chair", "kenya"])
+        await c["chair"].ok("queue.close", meeting=mid)
+        await c["chair"].ok("queue.open", meeting=mid)
+        self.server.stop()
+        grow_log(self.server.db, mid, 9000)  # a sync since 0: about 0.7 MB
+        self.server = Server(folder=self.server.dir).start()
+        raw = RawWS(self.server.port)
+        raw.send({"op": "hello", "id": 0, "token": tokens["viewer"]})
+        raw.send({"op": "meeting.join", "id": 1, "meeting": mid, "presence": "remote"})
+        rss_before = rss_kb(self.server.proc.pid)
+        for i in range(50):  # 35 MB of replies asked for (within the rate), none read
+            raw.send({"op": "meeting.sync", "id": 2 + i, "meeting": mid, "since": 0})
+        k = await Client.connect(self.server, tokens["kenya"])
+        await k.ok("meeting.join", meeting=mid, presence="room")
+        for _ in range(50):  # the server reads the 50 as fast as it can answer them
+            status, _, metrics = self.server.http_get("/metrics")
+            if b"plenary_reply_drops_total 1" in metrics:
+                break
+            await asyncio.sleep(0.1)
+        self.assertIn(b"plenary_reply_drops_total 1", metrics)
+        self.assertLess(rss_kb(self.server.proc.pid) - rss_before, 48 * 1024)
+        # what it still reads ends in the close, with the reason
+        while raw.recv() is not None:
+            pass
+        self.assertEqual(raw.closed, 1008)
 
 
 if __name__ == "__main__":
