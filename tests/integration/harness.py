@@ -25,6 +25,17 @@ PLENARYD = os.environ.get("PLENARYD", "build/plenaryd")
 WEB = os.environ.get("PLENARY_WEB", "web")
 
 
+def make_cert():
+    """A throwaway self-signed P-256 pair for 127.0.0.1: (cert, key) paths."""
+    d = tempfile.mkdtemp(prefix="plenary-tls-")
+    cert, key = os.path.join(d, "t.crt"), os.path.join(d, "t.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    return cert, key
+
+
 class Server:
     """One plenaryd process over one database folder. The folder outlives
     restarts, so a test can kill the process and start it again on the same

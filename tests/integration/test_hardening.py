@@ -9,19 +9,9 @@ import asyncio
 import os
 import stat
 import subprocess
-import tempfile
 
-from harness import PLENARYD, WEB, Client, Server, ServerTest, main, setup_programme
-
-
-def make_cert():
-    d = tempfile.mkdtemp(prefix="plenary-tls-")
-    cert, key = os.path.join(d, "t.crt"), os.path.join(d, "t.key")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", key, "-out", cert], check=True, capture_output=True)
-    return cert, key
+from harness import (PLENARYD, WEB, Client, Server, ServerTest, main, make_cert,
+                     setup_programme)
 
 
 class Tls(ServerTest):

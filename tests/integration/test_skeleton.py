@@ -12,7 +12,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import (PLENARYD, WEB, Client, Server, ServerTest, assert_consecutive,  # noqa: E402
-                     join_programme, main, seq_events, setup_programme)
+                     join_programme, main, make_cert, seq_events, setup_programme)
 
 
 class FirstStart(ServerTest):
@@ -276,12 +276,7 @@ class Process(ServerTest):
 
 class Tls(ServerTest):
     def setUp(self):
-        d = tempfile.mkdtemp(prefix="plenary-tls-")
-        cert, key = os.path.join(d, "t.crt"), os.path.join(d, "t.key")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                        "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        cert, key = make_cert()
         # --keepalive 1: the server pings quiet TLS clients too (through OpenSSL)
         self.server = Server("--keepalive", "1", tls=(cert, key)).start()
 
