@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool pl_meeting_agenda_differs(const pl_meeting_rec *a, const pl_meeting_rec *b) {
+  return a->n_items != b->n_items ||
+         (a->n_items && memcmp(a->items, b->items, a->n_items * sizeof *a->items) != 0);
+}
+
 void pl_meeting_rec_release(pl_meeting_rec *m) {
   free(m->items);
   m->items = NULL;

@@ -7,6 +7,7 @@
 #ifndef PL_MODEL_H
 #define PL_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +62,9 @@ typedef struct pl_meeting_rec {
 void pl_id_format(char *buf, size_t len, char prefix, int64_t id);
 /* Returns the number, or -1 when `s` is not `prefix` followed by digits. */
 int64_t pl_id_parse(const char *s, char prefix);
+
+/* True when a and b differ in their agenda (items, in order). */
+bool pl_meeting_agenda_differs(const pl_meeting_rec *a, const pl_meeting_rec *b);
 
 /* Frees the items of `m` (not `m` itself). */
 void pl_meeting_rec_release(pl_meeting_rec *m);

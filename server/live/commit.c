@@ -94,12 +94,10 @@ void pl_change_programme(pl_change *ch, const pl_pevent *ev) {
   p->ev.at = ch->now;
   json_t *o = pl_json_pevent(&p->ev, pl_srv->prog.seq + ch->n_prog + 1);
   p->msg = o ? pl_msg_new(o, true) : NULL;
+  /* The view's body is the event's own meeting object, encoded once. */
+  if (o && ev->meeting)
+    p->body = json_dumps(json_object_get(o, "meeting"), JSON_COMPACT);
   json_decref(o);
-  if (ev->meeting) {
-    json_t *mj = pl_json_meeting(ev->meeting);
-    p->body = mj ? json_dumps(mj, JSON_COMPACT) : NULL;
-    json_decref(mj);
-  }
   if (!p->msg || (ev->meeting && !p->body)) {
     pl_msg_unref(p->msg);
     free(p->body);
@@ -150,8 +148,7 @@ void pl_change_meeting_update(pl_change *ch, pl_live *m, pl_meeting_rec *next,
                               pl_pevent_type how) {
   if (ch->err || NEVER(ch->target != NULL))
     return fail(ch, "one meeting record per change");
-  bool agenda = next->n_items != m->rec.n_items ||
-                memcmp(next->items, m->rec.items, next->n_items * sizeof *next->items);
+  bool agenda = pl_meeting_agenda_differs(next, &m->rec);
   ch->target = m;
   ch->next = *next; /* takes the items */
   next->items = NULL;

@@ -19,6 +19,12 @@ pl_live *pl_op_meeting(pl_op_ctx *c, const char *id, pl_err *err) {
   return m;
 }
 
+pl_err pl_op_commit(pl_op_ctx *c, pl_change *ch) {
+  pl_err e = pl_change_commit(ch, c->msg, sizeof c->msg);
+  pl_change_release(ch);
+  return e;
+}
+
 pl_live *pl_op_take_meeting(pl_op_ctx *c, json_t *args, pl_err *err) {
   json_t *id = json_object_get(args, "meeting");
   if (!json_is_string(id)) {

@@ -14,6 +14,7 @@
 
 #include "base/unpack.h"
 #include "core/err.h"
+#include "live/commit.h"
 #include "live/live.h"
 #include "net/session.h"
 
@@ -38,5 +39,8 @@ pl_live *pl_op_meeting(pl_op_ctx *c, const char *id, pl_err *err);
 /* Takes the `meeting` field out of args and finds it (ops that carry the
  * meeting beside the fields they change); NULL with the error set. */
 pl_live *pl_op_take_meeting(pl_op_ctx *c, json_t *args, pl_err *err);
+
+/* Commits a change an op built, into c->msg on failure, and releases it. */
+pl_err pl_op_commit(pl_op_ctx *c, pl_change *ch);
 
 #endif

@@ -79,13 +79,6 @@ void pl_delegation_prepare(pl_change *ch, pl_delegation_rec *d) {
   pl_change_programme(ch, &ev);
 }
 
-/* Commits a change built by an op and releases it. */
-static pl_err commit(pl_op_ctx *c, pl_change *ch) {
-  pl_err e = pl_change_commit(ch, c->msg, sizeof c->msg);
-  pl_change_release(ch);
-  return e;
-}
-
 pl_err pl_op_delegation_create(pl_op_ctx *c, json_t *args) {
   const char *name, *kind, *tz, *group = NULL;
   pl_err e = PL_OP_UNPACK(c, args, "{s:s, s:s, s:s, s?s}", "name", &name, "kind", &kind,
@@ -102,7 +95,7 @@ pl_err pl_op_delegation_create(pl_op_ctx *c, json_t *args) {
   pl_change ch;
   pl_change_init(&ch, c->now);
   pl_delegation_prepare(&ch, &d);
-  if ((e = commit(c, &ch)))
+  if ((e = pl_op_commit(c, &ch)))
     return e;
   c->result = json_pack("{s:o}", "delegation", pl_json_delegation(&d));
   return PL_ERR_OK;
@@ -126,7 +119,7 @@ pl_err pl_op_delegation_update(pl_op_ctx *c, json_t *args) {
   pl_change_init(&ch, c->now);
   pl_pevent ev = {.type = PL_PEV_DELEGATION_UPDATED, .delegation = d};
   pl_change_programme(&ch, &ev);
-  if ((e = commit(c, &ch)))
+  if ((e = pl_op_commit(c, &ch)))
     return e;
   c->result = json_pack("{s:o}", "delegation", pl_json_delegation(&d));
   return PL_ERR_OK;
@@ -212,7 +205,7 @@ pl_err pl_op_participant_invite(pl_op_ctx *c, json_t *args) {
     pl_change_release(&ch);
     return pl_op_fail(c, PL_ERR_INTERNAL, "could not make a token");
   }
-  if ((e = commit(c, &ch)))
+  if ((e = pl_op_commit(c, &ch)))
     return e;
   c->result = json_pack("{s:o, s:s, s:s}", "participant", pl_json_participant(&p), "token",
                         token, "feed", feed);
@@ -245,7 +238,7 @@ pl_err pl_op_participant_reissue(pl_op_ctx *c, json_t *args) {
   pl_token_hash(token, ev.token_hash);
   pl_change_programme(&ch, &ev);
   pl_change_close_sessions(&ch, p.id);
-  if ((e = commit(c, &ch)))
+  if ((e = pl_op_commit(c, &ch)))
     return e;
   c->result = json_pack("{s:o, s:s}", "participant", pl_json_participant(&p), "token", token);
   return PL_ERR_OK;
@@ -263,7 +256,7 @@ pl_err pl_op_participant_revoke(pl_op_ctx *c, json_t *args) {
   pl_pevent ev = {.type = PL_PEV_TOKEN_REVOKED, .participant = p};
   pl_change_programme(&ch, &ev);
   pl_change_close_sessions(&ch, p.id);
-  if ((e = commit(c, &ch)))
+  if ((e = pl_op_commit(c, &ch)))
     return e;
   c->result = json_pack("{s:o}", "participant", pl_json_participant(&p));
   return PL_ERR_OK;

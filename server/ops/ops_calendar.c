@@ -217,15 +217,15 @@ pl_err pl_op_meeting_import(pl_op_ctx *c, json_t *args) {
   pl_live **made = calloc(n ? n : 1, sizeof *made);
   for (size_t i = 0; made && i < n; i++)
     made[i] = pl_change_meeting_new(&ch, &recs[i], PL_PEV_MEETING_IMPORTED);
-  e = made ? pl_change_commit(&ch, c->msg, sizeof c->msg)
-           : pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
-  if (e == PL_ERR_OK) {
+  if (!made) {
+    pl_change_release(&ch);
+    e = pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+  } else if ((e = pl_op_commit(c, &ch)) == PL_ERR_OK) { /* made[] are in the registry */
     json_t *created = json_array();
     for (size_t i = 0; i < n; i++)
       json_array_append_new(created, pl_json_meeting(&made[i]->rec));
     c->result = json_pack("{s:o}", "meetings", created);
   }
-  pl_change_release(&ch);
   free(made);
   for (size_t i = 0; i < n; i++)
     pl_meeting_rec_release(&recs[i]);

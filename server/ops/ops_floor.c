@@ -144,8 +144,7 @@ pl_err pl_op_room(pl_op_ctx *c, json_t *args, pl_room_op op) {
   pl_change ch;
   pl_change_init(&ch, c->now);
   pl_change_room(&ch, m, &evs);
-  e = pl_change_commit(&ch, c->msg, sizeof c->msg);
-  pl_change_release(&ch);
+  e = pl_op_commit(c, &ch);
   if (e == PL_ERR_OK)
     c->result = result_of(op, &evs);
   return e;

@@ -46,10 +46,9 @@ pl_err pl_op_meeting_create(pl_op_ctx *c, json_t *args) {
   pl_change ch;
   pl_change_init(&ch, c->now);
   pl_live *m = pl_change_meeting_new(&ch, &rec, PL_PEV_MEETING_CREATED);
-  e = pl_change_commit(&ch, c->msg, sizeof c->msg);
-  if (e == PL_ERR_OK)
+  e = pl_op_commit(c, &ch);
+  if (e == PL_ERR_OK) /* m is in the registry now */
     c->result = json_pack("{s:o}", "meeting", pl_json_meeting(&m->rec));
-  pl_change_release(&ch);
   pl_meeting_rec_release(&rec);
   return e;
 }
@@ -57,16 +56,13 @@ pl_err pl_op_meeting_create(pl_op_ctx *c, json_t *args) {
 /* Commits `next` as m's record (its items taken). */
 static pl_err commit_update(pl_op_ctx *c, pl_live *m, pl_meeting_rec *next,
                             pl_pevent_type how) {
-  bool agenda_changed = next->n_items != m->rec.n_items ||
-                        memcmp(next->items, m->rec.items, next->n_items * sizeof *next->items);
-  if (agenda_changed && m->room_events)
+  if (pl_meeting_agenda_differs(next, &m->rec) && m->room_events)
     return pl_op_fail(c, PL_ERR_CONFLICT,
                       "the agenda of a meeting that has begun cannot be replaced");
   pl_change ch;
   pl_change_init(&ch, c->now);
   pl_change_meeting_update(&ch, m, next, how);
-  pl_err e = pl_change_commit(&ch, c->msg, sizeof c->msg);
-  pl_change_release(&ch);
+  pl_err e = pl_op_commit(c, &ch);
   if (e == PL_ERR_OK)
     c->result = json_pack("{s:o}", "meeting", pl_json_meeting(&m->rec));
   return e;

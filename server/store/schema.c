@@ -6,6 +6,8 @@
  */
 #include "store/schema.h"
 
+#include "store/store.h"
+
 const char *const pl_store__schema_steps[] = {
     /* 1: the first shape: rows written directly, a log per meeting. */
     "CREATE TABLE delegations("
@@ -98,6 +100,10 @@ const char *const pl_store__schema_steps[] = {
     "  WHERE chain.stream = events.stream AND chain.seq = events.seq);"
     "DROP TABLE chain;",
 };
+
+_Static_assert(sizeof pl_store__schema_steps / sizeof pl_store__schema_steps[0] ==
+                   PL_STORE_SCHEMA,
+               "PL_STORE_SCHEMA (store.h) names the last step");
 
 const size_t pl_store__schema_count =
     sizeof pl_store__schema_steps / sizeof pl_store__schema_steps[0];

@@ -22,16 +22,19 @@ from harness import (PLENARYD, Client, ProgrammeTest, Server, ServerTest, main,
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
 
 
-def replay(db):
-    r = subprocess.run([PLENARYD, "replay", "--db", db, "--check"], capture_output=True,
-                       text=True, errors="replace", timeout=60)
+def offline(*args):
+    """Runs a plenaryd subcommand; returns (exit status, what it printed)."""
+    r = subprocess.run([PLENARYD] + list(args), capture_output=True, text=True,
+                       errors="replace", timeout=60)
     return r.returncode, r.stdout + r.stderr
+
+
+def replay(db):
+    return offline("replay", "--db", db, "--check")
 
 
 def verify(db):
-    r = subprocess.run([PLENARYD, "verify", "--db", db], capture_output=True, text=True,
-                       errors="replace", timeout=60)
-    return r.returncode, r.stdout + r.stderr
+    return offline("verify", "--db", db)
 
 
 def chain_of(db, stream):
