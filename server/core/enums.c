@@ -23,6 +23,9 @@ PL_DEFINE_ENUM(pl_floor_phase, PL_FLOOR_PHASE_MAP)
 PL_DEFINE_ENUM(pl_pause_reason, PL_PAUSE_REASON_MAP)
 PL_DEFINE_ENUM(pl_remove_reason, PL_REMOVE_REASON_MAP)
 PL_DEFINE_ENUM(pl_meeting_status, PL_MEETING_STATUS_MAP)
+PL_DEFINE_ENUM(pl_proc_kind, PL_PROC_KIND_MAP)
+PL_DEFINE_ENUM(pl_proc_status, PL_PROC_STATUS_MAP)
+PL_DEFINE_ENUM(pl_office, PL_OFFICE_MAP)
 
 int pl_enum_parse(const char *const names[], size_t count, const char *s) {
   if (!s)

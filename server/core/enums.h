@@ -91,6 +91,23 @@
   X(PL_STATUS_SCHEDULED, "scheduled")                                           \
   X(PL_STATUS_CANCELLED, "cancelled")
 
+/* Silence procedures (procedure.h): what is decided, where it stands, and
+ * the offices an election fills. */
+#define PL_PROC_KIND_MAP(X)                                                     \
+  X(PL_PROC_ADOPTION, "adoption")                                               \
+  X(PL_PROC_ACCREDITATION, "accreditation")                                     \
+  X(PL_PROC_ELECTION, "election")
+
+#define PL_PROC_STATUS_MAP(X)                                                   \
+  X(PL_PROC_OPEN, "open")                                                       \
+  X(PL_PROC_ADOPTED, "adopted")                                                 \
+  X(PL_PROC_FAILED, "failed")
+
+#define PL_OFFICE_MAP(X)                                                        \
+  X(PL_OFFICE_CHAIR, "chair")                                                   \
+  X(PL_OFFICE_VICE_CHAIR, "vice_chair")                                         \
+  X(PL_OFFICE_RAPPORTEUR, "rapporteur")
+
 #define PL_ENUM_VALUE(id, str) id,
 #define PL_DECLARE_ENUM(type, MAP)                                              \
   typedef enum { MAP(PL_ENUM_VALUE) } type;                                     \
@@ -112,6 +129,9 @@ PL_DECLARE_ENUM(pl_floor_phase, PL_FLOOR_PHASE_MAP)
 PL_DECLARE_ENUM(pl_pause_reason, PL_PAUSE_REASON_MAP)
 PL_DECLARE_ENUM(pl_remove_reason, PL_REMOVE_REASON_MAP)
 PL_DECLARE_ENUM(pl_meeting_status, PL_MEETING_STATUS_MAP)
+PL_DECLARE_ENUM(pl_proc_kind, PL_PROC_KIND_MAP)
+PL_DECLARE_ENUM(pl_proc_status, PL_PROC_STATUS_MAP)
+PL_DECLARE_ENUM(pl_office, PL_OFFICE_MAP)
 
 /* Index of `s` in `names` (count entries), or -1 when it is none of them. */
 int pl_enum_parse(const char *const names[], size_t count, const char *s);
