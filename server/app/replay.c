@@ -31,6 +31,8 @@ typedef struct rebuild {
   size_t n, cap;
   char why[512];
   bool storefail;
+  pl_procedures procs; /* the silence procedures as the log builds them */
+  pl_pevent_bufs bufs; /* one decoded event at a time */
 } rebuild;
 
 static uint64_t *last_of(rebuild *rb, const char *stream) {
@@ -53,11 +55,11 @@ static uint64_t *last_of(rebuild *rb, const char *stream) {
 
 static int apply_programme(rebuild *rb, json_t *o, uint64_t seq) {
   pl_pevent ev;
-  pl_meeting_rec rec;
+  pl_pevent_bufs *b = &rb->bufs;
   char msg[256];
-  memset(&rec, 0, sizeof rec);
+  memset(b, 0, sizeof *b);
   int stop = 0;
-  if (pl_pevent_from_json(o, &ev, &rec, msg, sizeof msg) != PL_ERR_OK) {
+  if (pl_pevent_from_json(o, &ev, b, msg, sizeof msg) != PL_ERR_OK) {
     snprintf(rb->why, sizeof rb->why, "log: programme event %llu: %s",
              (unsigned long long)seq, msg);
     stop = 1;
@@ -76,7 +78,15 @@ static int apply_programme(rebuild *rb, json_t *o, uint64_t seq) {
     }
     free(body);
   }
-  pl_meeting_rec_release(&rec);
+  /* Procedures have no view; that their events apply in order is the check. */
+  if (!stop && ev.proc &&
+      (pl_proc_reserve(&rb->procs, ev.proc) || pl_proc_apply(&rb->procs, ev.proc))) {
+    snprintf(rb->why, sizeof rb->why,
+             "log: programme event %llu (%s) does not fit procedure %s as the log left it",
+             (unsigned long long)seq, pl_pevent_names[ev.type], ev.proc->procedure);
+    stop = 1;
+  }
+  pl_pevent_bufs_release(b);
   return stop;
 }
 
@@ -170,6 +180,7 @@ int pl_replay_check(const char *db) {
   }
 out:
   free(rb.streams);
+  pl_procs_release(&rb.procs);
   pl_store_close(rb.into);
   pl_store_close(stored);
   return status;

@@ -57,6 +57,22 @@ typedef struct pl_meeting_rec {
   int64_t created_at, updated_at; /* ms; DTSTAMP and Last-Modified */
 } pl_meeting_rec;
 
+/* An organization's application for observer status, made through a
+ * one-time link (accreditation.apply) and decided by a silence procedure. */
+#define PL_CONTACT_LEN 256
+#define PL_JUSTIFICATION_LEN 4096
+typedef struct pl_application_rec {
+  char id[PL_ID_LEN];   /* "a<n>" */
+  char link[PL_ID_LEN]; /* "l<n>", the link it came through */
+  char name[PL_NAME_LEN];
+  pl_delegation_kind kind; /* organization, ngo or expert */
+  char tz[PL_TZ_LEN];
+  char contact[PL_CONTACT_LEN];
+  char website[PL_URL_LEN];
+  char justification[PL_JUSTIFICATION_LEN];
+  int64_t at;
+} pl_application_rec;
+
 /* Ids are INTEGER rowids in SQLite and prefixed strings on the wire
  * ("d3", "p12", "m5"). */
 void pl_id_format(char *buf, size_t len, char prefix, int64_t id);

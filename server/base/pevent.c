@@ -15,3 +15,8 @@ int pl_pevent_parse(const char *name) {
       return i;
   return -1;
 }
+
+void pl_pevent_bufs_release(pl_pevent_bufs *b) {
+  pl_meeting_rec_release(&b->meeting);
+  pl_proc_event_release(&b->proc);
+}

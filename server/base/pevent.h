@@ -16,6 +16,7 @@
 
 #include "base/model.h"
 #include "base/token.h"
+#include "core/procedure.h"
 
 #define PL_PROGRAMME_STREAM "programme"
 
@@ -31,7 +32,15 @@
   X(MEETING_UPDATED, "meeting.updated")           \
   X(MEETING_CANCELLED, "meeting.cancelled")       \
   X(MEETING_IMPORTED, "meeting.imported")         \
-  X(MEETING_PLANNED, "meeting.planned")
+  X(MEETING_PLANNED, "meeting.planned")           \
+  X(PROCEDURE_STARTED, "procedure.started")       \
+  X(PROCEDURE_OBJECTED, "procedure.objected")     \
+  X(PROCEDURE_WITHDRAWN, "procedure.withdrawn")   \
+  X(PROCEDURE_EXTENDED, "procedure.extended")     \
+  X(PROCEDURE_STATEMENT, "procedure.statement")   \
+  X(PROCEDURE_CLOSED, "procedure.closed")         \
+  X(APPLICATION_LINK, "application.link_issued")  \
+  X(APPLICATION_RECEIVED, "application.received")
 
 typedef enum {
 #define PL_PEVENT_ENUM(name, wire) PL_PEV_##name,
@@ -47,14 +56,47 @@ typedef struct pl_pevent {
   int64_t at;
   pl_delegation_rec delegation;     /* DELEGATION_* */
   pl_participant_rec participant;   /* PARTICIPANT_INVITED; the others use its id */
-  uint8_t token_hash[PL_HASH_LEN];  /* TOKEN_ISSUED, TOKEN_REISSUED */
+  uint8_t token_hash[PL_HASH_LEN];  /* TOKEN_ISSUED, TOKEN_REISSUED, APPLICATION_LINK */
   char feed[PL_FEED_LEN];           /* FEED_ISSUED */
   const pl_meeting_rec *meeting;    /* MEETING_*: borrowed, the record after the change */
+  pl_proc_event *proc;              /* PROCEDURE_*: borrowed */
+  const pl_procedure *procedure;    /* PROCEDURE_CLOSED: borrowed, as it stood at the deadline */
+  const pl_application_rec *app;    /* APPLICATION_RECEIVED: borrowed */
+  char link[PL_ID_LEN];             /* APPLICATION_LINK */
 } pl_pevent;
+
+/* Where a decoded event's larger parts go (pl_pevent_from_json). */
+typedef struct pl_pevent_bufs {
+  pl_meeting_rec meeting;
+  pl_proc_event proc;
+  pl_application_rec app;
+} pl_pevent_bufs;
 
 static inline bool pl_pevent_is_meeting(pl_pevent_type t) {
   return t >= PL_PEV_MEETING_CREATED && t <= PL_PEV_MEETING_PLANNED;
 }
+
+/* The Programme's decisions: procedures and applications (live/decisions.h).
+ * They have no view; the server keeps them in memory. */
+static inline bool pl_pevent_is_decision(pl_pevent_type t) {
+  return t >= PL_PEV_PROCEDURE_STARTED && t <= PL_PEV_APPLICATION_RECEIVED;
+}
+
+static inline bool pl_pevent_is_procedure(pl_pevent_type t) {
+  return t >= PL_PEV_PROCEDURE_STARTED && t <= PL_PEV_PROCEDURE_CLOSED;
+}
+
+/* The procedure event type of a programme event type, and back. */
+static inline pl_proc_ev_type pl_pevent_proc_type(pl_pevent_type t) {
+  return (pl_proc_ev_type)(t - PL_PEV_PROCEDURE_STARTED);
+}
+static inline pl_pevent_type pl_proc_pevent_type(pl_proc_ev_type t) {
+  return (pl_pevent_type)(PL_PEV_PROCEDURE_STARTED + (int)t);
+}
+
+/* Frees what a decoded event left in b (its meeting's items, its
+ * procedure event's texts). */
+void pl_pevent_bufs_release(pl_pevent_bufs *b);
 
 /* The type named `name`, or -1. */
 int pl_pevent_parse(const char *name);

@@ -22,10 +22,12 @@
 #include "base/server.h"
 #include "core/invariant.h"
 #include "live/audience.h"
+#include "live/decisions.h"
 #include "net/fanout.h"
 #include "store/store.h"
 #include "store/views.h"
 #include "wire/codec.h"
+#include "wire/decision_json.h"
 #include "wire/meeting_json.h"
 #include "wire/pevent_json.h"
 
@@ -61,6 +63,8 @@ void pl_change_init(pl_change *ch, int64_t now) {
 void pl_change_release(pl_change *ch) {
   for (size_t i = 0; i < ch->n_prog; i++) {
     pl_msg_unref(ch->prog[i].msg);
+    pl_msg_unref(ch->prog[i].to_state);
+    pl_msg_unref(ch->prog[i].to_public);
     free(ch->prog[i].body);
   }
   free(ch->prog);
@@ -81,9 +85,22 @@ void pl_change_new_id(pl_change *ch, char kind, char *buf, size_t len) {
   pl_id_format(buf, len, kind, n);
 }
 
+/* The message `who` is sent of the event `o` whose full message is `full`:
+ * a reference to it, a message of its redacted form, or NULL. */
+static pl_msg *audience_msg(json_t *o, pl_msg *full, pl_audience who, bool *oom) {
+  json_t *seen = pl_pevent_for(o, who);
+  pl_msg *m = !seen ? NULL : seen == o ? pl_msg_ref(full) : pl_msg_new(seen, false);
+  if (seen && !m)
+    *oom = true;
+  json_decref(seen);
+  return m;
+}
+
 void pl_change_programme(pl_change *ch, const pl_pevent *ev) {
   if (ch->err)
     return;
+  if (pl_decisions_reserve(ev) != PL_ERR_OK)
+    return fail(ch, "out of memory");
   pl_change_pev *p = pl_reserve(ch->prog, &ch->cap_prog, ch->n_prog, sizeof *p, 4);
   if (!p)
     return fail(ch, "out of memory");
@@ -93,13 +110,22 @@ void pl_change_programme(pl_change *ch, const pl_pevent *ev) {
   p->ev = *ev;
   p->ev.at = ch->now;
   json_t *o = pl_json_pevent(&p->ev, pl_srv->prog.seq + ch->n_prog + 1);
-  p->msg = o ? pl_msg_new(o, true) : NULL;
+  /* What clients are sent of the programme is never dropped for a resync,
+   * as a meeting's events may be: it is rare, and has no resync of its own. */
+  p->msg = o ? pl_msg_new(o, false) : NULL;
+  bool oom = !p->msg;
   /* The view's body is the event's own meeting object, encoded once. */
-  if (o && ev->meeting)
-    p->body = json_dumps(json_object_get(o, "meeting"), JSON_COMPACT);
+  if (o && ev->meeting && !(p->body = json_dumps(json_object_get(o, "meeting"), JSON_COMPACT)))
+    oom = true;
+  if (p->msg) {
+    p->to_state = audience_msg(o, p->msg, PL_SEES_STATE, &oom);
+    p->to_public = audience_msg(o, p->msg, PL_SEES_PUBLIC, &oom);
+  }
   json_decref(o);
-  if (!p->msg || (ev->meeting && !p->body)) {
+  if (oom) {
     pl_msg_unref(p->msg);
+    pl_msg_unref(p->to_state);
+    pl_msg_unref(p->to_public);
     free(p->body);
     return fail(ch, "out of memory");
   }
@@ -236,6 +262,8 @@ static void install(pl_change *ch) {
   p->next_delegation += ch->new_delegations;
   p->next_participant += ch->new_participants;
   p->next_meeting += (int64_t)ch->n_born;
+  for (size_t i = 0; i < ch->n_prog; i++)
+    PL_VERIFY(pl_decisions_apply(&ch->prog[i].ev) == PL_ERR_OK);
   for (size_t i = 0; i < ch->n_born; i++) {
     pl_live_install(ch->born[i]);
     ch->born[i] = NULL;
@@ -258,7 +286,32 @@ static void install(pl_change *ch) {
   }
 }
 
+/* Programme events go to every session that said hello, as each may see
+ * them; they are few, so one queueing per session is no cost. */
+static void publish_programme(const pl_change_pev *p) {
+  if (!pl_pevent_published(p->ev.type))
+    return;
+  for (size_t i = 0; i < pl_srv->n_sessions; i++) {
+    pl_session *s = pl_srv->sessions[i];
+    if (!s->authed || s->applicant)
+      continue;
+    pl_audience who = pl_session_audience(s);
+    pl_msg *m = who == PL_SEES_SECRETARIAT ? p->msg
+                : who == PL_SEES_STATE     ? p->to_state
+                                           : p->to_public;
+    if (m)
+      pl_session_send(s, m);
+  }
+}
+
 static void publish(pl_change *ch) {
+  bool procedures = false;
+  for (size_t i = 0; i < ch->n_prog; i++) {
+    publish_programme(&ch->prog[i]);
+    procedures |= pl_pevent_is_procedure(ch->prog[i].ev.type);
+  }
+  if (procedures)
+    pl_decisions_arm(); /* a deadline began, moved or passed */
   pl_live *m = ch->m;
   for (size_t i = 0; m && i < ch->n_mev; i++) {
     pl_change_mev *e = &ch->mev[i];

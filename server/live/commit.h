@@ -34,8 +34,11 @@
 
 typedef struct pl_change_pev {
   pl_pevent ev;
-  pl_msg *msg; /* owned: the encoded event */
+  pl_msg *msg; /* owned: the encoded event, as stored and as the secretariat reads it */
   char *body;  /* owned: a meeting event's record as canonical JSON */
+  /* owned: what the States and the public are sent of it (wire/decision_json.h);
+   * NULL when it is not for them */
+  pl_msg *to_state, *to_public;
 } pl_change_pev;
 
 /* One event on the meeting's stream: a room event, or meeting.changed. */

@@ -19,6 +19,7 @@
 #include "core/invariant.h"
 #include "live/audience.h"
 #include "live/commit.h"
+#include "live/decisions.h"
 #include "store/store.h"
 #include "wire/codec.h"
 #include "wire/meeting_json.h"
@@ -88,7 +89,8 @@ static int replay_one(void *ctx, const char *stream, uint64_t seq, const char *b
                       size_t len) {
   (void)ctx;
   if (strcmp(stream, PL_PROGRAMME_STREAM) == 0)
-    return 0; /* its views are in the store already */
+    /* its views are in the store already; its decisions are built here */
+    return pl_decisions_replay(seq, body, len);
   pl_live *m = pl_live_get(stream);
   if (!m) {
     lwsl_err("replay: events of %s, a meeting that is not in the view\n", stream);
@@ -148,20 +150,24 @@ static int load_one(void *ctx, const char *id, const char *body) {
 
 int pl_live_load_all(void) {
   pl_programme *p = &pl_srv->prog;
+  pl_decisions_init();
   if (pl_store_stream_last(pl_srv->store, PL_PROGRAMME_STREAM, &p->seq) != PL_STORE_OK ||
       pl_store_next_ids(pl_srv->store, &p->next_delegation, &p->next_participant,
                         &p->next_meeting) != PL_STORE_OK ||
       pl_store_meeting_each(pl_srv->store, load_one, NULL) != PL_STORE_OK ||
       pl_store_log_each(pl_srv->store, replay_one, NULL) != PL_STORE_OK)
     return -1;
-  /* Anything past due while the server was down fires once, now. */
+  /* Anything past due while the server was down fires once, now: a
+   * floor's expiry, a procedure's deadline. */
   for (size_t i = 0; i < pl_srv->n_live; i++)
     if (pl_srv->live[i])
       pl_live_arm(pl_srv->live[i]);
+  pl_decisions_arm();
   return 0;
 }
 
 void pl_live_cancel_timers(void) {
+  pl_decisions_cancel_timer();
   for (size_t i = 0; i < pl_srv->n_live; i++)
     if (pl_srv->live[i]) {
       ev_timer_stop(pl_srv->loop, &pl_srv->live[i]->expiry);
@@ -174,6 +180,7 @@ void pl_live_free_all(void) {
     pl_live_free(pl_srv->live[i]);
   free(pl_srv->live);
   pl_srv->live = NULL;
+  pl_decisions_free();
   pl_srv->n_live = 0;
 }
 
@@ -224,8 +231,9 @@ bool pl_session_presides(const pl_session *s, const pl_live *m) {
   /* Only the chair the meeting names: one with none is presided by the
    * secretariat, not by any chair (a chair may sit in a State's
    * delegation, and would preside every meeting left unnamed). */
-  return s->who.role == PL_ROLE_CHAIR && m->rec.chair[0] &&
-         strcmp(m->rec.chair, s->who.id) == 0;
+  /* A delegate is named chair only once elected (pl_meeting_check_chair). */
+  return (s->who.role == PL_ROLE_CHAIR || s->who.role == PL_ROLE_DELEGATE) &&
+         m->rec.chair[0] && strcmp(m->rec.chair, s->who.id) == 0;
 }
 
 json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {

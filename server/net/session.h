@@ -53,6 +53,7 @@ typedef struct pl_session {
   pl_msg **outq;
   uint32_t out_cap, out_head, out_tail;
   bool authed;
+  bool applicant; /* said hello with an application link: may only apply */
   bool ping_sent, ping_due; /* keepalive (keepalive.c) */
   int64_t heard_ms;         /* monotonic ms of the last frame received */
   size_t slot;              /* index in pl_srv->sessions */

@@ -17,6 +17,7 @@
 #include "ops/ops_calendar.h"
 #include "ops/ops_floor.h"
 #include "ops/ops_meeting.h"
+#include "ops/ops_procedure.h"
 #include "ops/record.h"
 #include "wire/request.h"
 
@@ -32,8 +33,15 @@
 #define OBSERVER PL_ROLE_BIT(PL_ROLE_OBSERVER)
 #define VIEWER PL_ROLE_BIT(PL_ROLE_VIEWER)
 #define ANYONE (SEC | CHAIR | DELEGATE | OBSERVER | VIEWER)
-#define PRESIDES (SEC | CHAIR)     /* the core also checks the chair is this meeting's */
+/* The core also checks the session presides this meeting: its chair, or the
+ * secretariat. A delegate presides only a meeting that names them chair,
+ * which a meeting may do once they were elected to the bureau for its year. */
+#define PRESIDES (SEC | CHAIR | DELEGATE)
 #define SPEAKS (DELEGATE | OBSERVER)
+#define STATES (DELEGATE | CHAIR) /* the handler checks the delegation is a State's */
+/* A connection that said hello with an application link: not a role, a
+ * column of its own, so that no other op ever lets it through. */
+#define APPLICANT (1u << 7)
 
 typedef struct op_entry {
   const char *name;
@@ -46,7 +54,8 @@ typedef struct op_entry {
 } op_entry;
 
 static const op_entry ops[] = {
-    {"hello", pl_op_hello, PL_ROP_NONE, true, ANYONE, "say hello", "a valid token"},
+    {"hello", pl_op_hello, PL_ROP_NONE, true, ANYONE | APPLICANT, "say hello",
+     "a valid token"},
     {"delegation.create", pl_op_delegation_create, PL_ROP_NONE, false, SEC,
      "create delegations", ""},
     {"delegation.update", pl_op_delegation_update, PL_ROP_NONE, false, SEC,
@@ -75,6 +84,29 @@ static const op_entry ops[] = {
      ""},
     {"schedule.suggest", pl_op_schedule_suggest, PL_ROP_NONE, false, SEC | CHAIR,
      "plan meetings", ""},
+    {"procedure.start", pl_op_procedure_start, PL_ROP_NONE, false, SEC | CHAIR | DELEGATE,
+     "start procedures", "the secretariat, or presides the meeting named"},
+    {"procedure.object", pl_op_procedure_object, PL_ROP_NONE, false, STATES,
+     "break silence", "a State's delegation; before the deadline"},
+    {"procedure.withdraw_objection", pl_op_procedure_withdraw, PL_ROP_NONE, false, STATES,
+     "withdraw objections", "a State's delegation; before the deadline"},
+    {"procedure.extend", pl_op_procedure_extend, PL_ROP_NONE, false, SEC | CHAIR | DELEGATE,
+     "extend procedures", "whoever started it, or the secretariat; before the deadline"},
+    {"procedure.statement", pl_op_procedure_statement, PL_ROP_NONE, false, STATES,
+     "make statements", "a State's delegation; before the deadline"},
+    {"procedure.list", pl_op_procedure_list, PL_ROP_NONE, false, ANYONE, "list procedures",
+     "who objected to an applicant: States and the secretariat only"},
+    {"procedure.get", pl_op_procedure_get, PL_ROP_NONE, false, ANYONE, "read procedures",
+     "who objected to an applicant: States and the secretariat only"},
+    {"programme.sync", pl_op_programme_sync, PL_ROP_NONE, false, ANYONE,
+     "catch up with the programme", "the events one may see"},
+    {"bureau.list", pl_op_bureau_list, PL_ROP_NONE, false, ANYONE, "read the bureau", ""},
+    {"accreditation.link", pl_op_accreditation_link, PL_ROP_NONE, false, SEC,
+     "issue application links", ""},
+    {"accreditation.apply", pl_op_accreditation_apply, PL_ROP_NONE, false, APPLICANT,
+     "apply for observer status", "once per link"},
+    {"accreditation.list", pl_op_accreditation_list, PL_ROP_NONE, false, SEC,
+     "read applications", ""},
     {"item.open", NULL, PL_ROP_ITEM_OPEN, false, PRESIDES, "open agenda items",
      "joined; presides the meeting"},
     {"floor.request", NULL, PL_ROP_REQUEST, false, SPEAKS, "ask for the floor",
@@ -164,9 +196,11 @@ void pl_ops_handle(pl_session *s, const char *text, size_t len) {
     e = pl_op_fail(&c, PL_ERR_UNKNOWN_OP, "unknown op '%.40s'", r.op);
   else if (!entry->before_hello && !s->authed)
     e = pl_op_fail(&c, PL_ERR_UNAUTHENTICATED, "say hello with your token first");
-  else if (!entry->before_hello && !(entry->roles & PL_ROLE_BIT(s->who.role)))
-    e = pl_op_fail(&c, PL_ERR_FORBIDDEN, "a %s may not %s",
-                   PL_ENUM_NAME(pl_role, s->who.role), entry->what);
+  else if (!entry->before_hello &&
+           !(entry->roles & (s->applicant ? APPLICANT : PL_ROLE_BIT(s->who.role))))
+    e = pl_op_fail(&c, PL_ERR_FORBIDDEN, "a%s %s may not %s", s->applicant ? "n" : "",
+                   s->applicant ? "applicant" : PL_ENUM_NAME(pl_role, s->who.role),
+                   entry->what);
   else {
     e = entry->fn ? entry->fn(&c, r.args) : pl_op_room(&c, r.args, entry->room_op);
     if (e == PL_ERR_INTERNAL)
@@ -186,18 +220,20 @@ void pl_ops_print_authz(FILE *out) {
         "the dispatcher checks before any handler runs; a test fails when this file is\n"
         "stale, and tests/integration/test_authz.py tries every cell. \"Presides\" is the\n"
         "chair the meeting names, or the secretariat (which alone presides a meeting that\n"
-        "names none); the core checks it on top of the role.\n\n| op |",
+        "names none); the core checks it on top of the role. An applicant is a connection\n"
+        "that said hello with an application link (accreditation.link): it may only apply.\n\n| op |",
         out);
   for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
     fprintf(out, " %s |", PL_ENUM_NAME(pl_role, roles[r]));
-  fputs(" also checked |\n| --- |", out);
+  fputs(" applicant | also checked |\n| --- |", out);
   for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
     fputs(" --- |", out);
-  fputs(" --- |\n", out);
+  fputs(" --- | --- |\n", out);
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
     fprintf(out, "| `%s` |", ops[i].name);
     for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
       fputs(ops[i].roles & PL_ROLE_BIT(roles[r]) ? " yes |" : " |", out);
+    fputs(ops[i].roles & APPLICANT ? " yes |" : " |", out);
     fprintf(out, " %s%s%s |\n", ops[i].before_hello ? "before hello" : "after hello",
             ops[i].rule[0] ? "; " : "", ops[i].rule);
   }

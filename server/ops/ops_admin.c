@@ -11,6 +11,7 @@
 
 #include "base/server.h"
 #include "cal/tz.h"
+#include "ops/ops_procedure.h"
 #include "store/store.h"
 #include "wire/codec.h"
 
@@ -26,6 +27,16 @@ pl_err pl_op_hello(pl_op_ctx *c, json_t *args) {
   pl_participant_rec p;
   pl_delegation_rec d;
   pl_store_rc rc = pl_store_participant_by_token(pl_srv->store, hash, &p);
+  const pl_app_link *link = rc == PL_STORE_NOT_FOUND ? pl_decisions_link_by_hash(hash) : NULL;
+  if (link && link->used)
+    return pl_op_fail(c, PL_ERR_UNAUTHENTICATED, "this application link has been used");
+  if (link) {
+    pl_applicant_hello(c->s, link);
+    ev_timer_stop(pl_srv->loop, &c->s->hello_timer);
+    c->result = json_pack("{s:{s:s}, s:I}", "applicant", "link", link->id, "server_time",
+                          (json_int_t)c->now);
+    return PL_ERR_OK;
+  }
   if (rc == PL_STORE_NOT_FOUND)
     return pl_op_fail(c, PL_ERR_UNAUTHENTICATED, "the token is not valid");
   if (rc != PL_STORE_OK || pl_store_delegation_get(pl_srv->store, p.delegation, &d) != PL_STORE_OK)
@@ -38,9 +49,10 @@ pl_err pl_op_hello(pl_op_ctx *c, json_t *args) {
   c->s->delegation.kind = d.kind;
   c->s->authed = true;
   ev_timer_stop(pl_srv->loop, &c->s->hello_timer);
-  c->result = json_pack("{s:o, s:o, s:I, s:s}", "participant", pl_json_participant(&p),
+  c->result = json_pack("{s:o, s:o, s:I, s:s, s:I}", "participant", pl_json_participant(&p),
                         "delegation", pl_json_delegation(&d), "server_time",
-                        (json_int_t)c->now, "feed", feed);
+                        (json_int_t)c->now, "feed", feed, "programme_seq",
+                        (json_int_t)pl_srv->prog.seq);
   return PL_ERR_OK;
 }
 

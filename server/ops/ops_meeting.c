@@ -6,14 +6,21 @@
 
 #include "base/server.h"
 #include "live/audience.h"
+#include "live/decisions.h"
 #include "store/store.h"
 #include "wire/codec.h"
 #include "wire/meeting_json.h"
 
 #define SYNC_MAX_EVENTS 10000
 
-pl_err pl_meeting_check_chair(const char *chair, char *msg, size_t msglen) {
+/* The year of a meeting's local start ("2027-03-09T10:00"). */
+static int32_t year_of(const pl_meeting_rec *m) {
+  return (int32_t)strtol(m->start, NULL, 10);
+}
+
+pl_err pl_meeting_check_chair(const pl_meeting_rec *m, char *msg, size_t msglen) {
   pl_participant_rec p;
+  const char *chair = m->chair;
   if (!chair[0])
     return PL_ERR_OK;
   pl_store_rc rc = pl_store_participant_get(pl_srv->store, chair, &p);
@@ -25,9 +32,13 @@ pl_err pl_meeting_check_chair(const char *chair, char *msg, size_t msglen) {
     snprintf(msg, msglen, "the store failed");
     return PL_ERR_INTERNAL;
   }
-  if (p.role != PL_ROLE_CHAIR && p.role != PL_ROLE_SECRETARIAT) {
-    snprintf(msg, msglen, "field 'chair': %.40s is a %s, not a chair", chair,
-             PL_ENUM_NAME(pl_role, p.role));
+  /* Whom the bureau elected for the meeting's year may chair it too. */
+  bool elected = p.role == PL_ROLE_DELEGATE &&
+                 (pl_decisions_elected(chair, PL_OFFICE_CHAIR, year_of(m)) ||
+                  pl_decisions_elected(chair, PL_OFFICE_VICE_CHAIR, year_of(m)));
+  if (p.role != PL_ROLE_CHAIR && p.role != PL_ROLE_SECRETARIAT && !elected) {
+    snprintf(msg, msglen, "field 'chair': %.40s is a %s, not a chair, nor elected to the "
+             "bureau for %d", chair, PL_ENUM_NAME(pl_role, p.role), (int)year_of(m));
     return PL_ERR_BAD_REQUEST;
   }
   return PL_ERR_OK;
@@ -39,7 +50,7 @@ pl_err pl_op_meeting_create(pl_op_ctx *c, json_t *args) {
   if (pl_meeting_init_defaults(&rec))
     return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
   if ((e = pl_meeting_from_json(&rec, args, PL_MEETING_CREATE, c->msg, sizeof c->msg)) ||
-      (e = pl_meeting_check_chair(rec.chair, c->msg, sizeof c->msg))) {
+      (e = pl_meeting_check_chair(&rec, c->msg, sizeof c->msg))) {
     pl_meeting_rec_release(&rec);
     return e;
   }
@@ -77,7 +88,7 @@ pl_err pl_op_meeting_update(pl_op_ctx *c, json_t *args) {
   if (pl_meeting_rec_copy(&next, &m->rec))
     return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
   if (!(e = pl_meeting_from_json(&next, args, PL_MEETING_UPDATE, c->msg, sizeof c->msg)) &&
-      !(e = pl_meeting_check_chair(next.chair, c->msg, sizeof c->msg)))
+      !(e = pl_meeting_check_chair(&next, c->msg, sizeof c->msg)))
     e = commit_update(c, m, &next, PL_PEV_MEETING_UPDATED);
   pl_meeting_rec_release(&next);
   return e;

@@ -18,8 +18,9 @@ pl_err pl_op_meeting_join(pl_op_ctx *c, json_t *args);
 pl_err pl_op_meeting_leave(pl_op_ctx *c, json_t *args);
 pl_err pl_op_meeting_sync(pl_op_ctx *c, json_t *args);
 
-/* Checks that the chair a meeting names exists and may preside; "" is no
- * chair. Returns PL_ERR_OK or an error with msg set. */
-pl_err pl_meeting_check_chair(const char *chair, char *msg, size_t msglen);
+/* Checks that the chair meeting m names exists and may preside it: a chair,
+ * the secretariat, or a delegate elected chair or vice-chair for the year
+ * the meeting starts in; "" is no chair. Returns PL_ERR_OK or an error with msg set. */
+pl_err pl_meeting_check_chair(const pl_meeting_rec *m, char *msg, size_t msglen);
 
 #endif

@@ -94,6 +94,11 @@ pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *me
     return meeting_put(s, ev->meeting, meeting_body, true);
   case PL_PEV__COUNT:
     break;
+  default:
+    /* The decisions have no view: procedures, links and applications
+     * live in memory, built from the log at start (live/decisions.c), as
+     * rooms are. */
+    return pl_pevent_is_decision(ev->type) ? PL_STORE_OK : PL_STORE_ERROR;
   }
   return PL_STORE_ERROR;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "wire/codec.h"
+#include "wire/decision_json.h"
 #include "wire/meeting_json.h"
 
 static json_t *payload(const pl_pevent *ev) {
@@ -33,6 +34,8 @@ static json_t *payload(const pl_pevent *ev) {
   case PL_PEV_MEETING_IMPORTED:
   case PL_PEV_MEETING_PLANNED:
     return ev->meeting ? json_pack("{s:o}", "meeting", pl_json_meeting(ev->meeting)) : NULL;
+  default: /* the decisions: wire/decision_json.c */
+    return pl_json_decision_payload(ev);
   case PL_PEV__COUNT:
     break;
   }
@@ -107,8 +110,9 @@ static pl_err participant_from_json(json_t *p, pl_participant_rec *out, const ch
   return PL_ERR_OK;
 }
 
-pl_err pl_pevent_from_json(json_t *o, pl_pevent *out, pl_meeting_rec *meeting, char *msg,
+pl_err pl_pevent_from_json(json_t *o, pl_pevent *out, pl_pevent_bufs *bufs, char *msg,
                            size_t msglen) {
+  pl_meeting_rec *meeting = &bufs->meeting;
   memset(out, 0, sizeof *out);
   const char *name = json_string_value(json_object_get(o, "ev"));
   int type = pl_pevent_parse(name);
@@ -165,6 +169,8 @@ pl_err pl_pevent_from_json(json_t *o, pl_pevent *out, pl_meeting_rec *meeting, c
     out->meeting = meeting;
     return PL_ERR_OK;
   }
+  default: /* the decisions: wire/decision_json.c */
+    return pl_decision_from_json(o, out, bufs, msg, msglen);
   case PL_PEV__COUNT:
     break;
   }

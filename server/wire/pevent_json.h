@@ -21,11 +21,12 @@
 /* A new reference, or NULL when out of memory. */
 json_t *pl_json_pevent(const pl_pevent *ev, uint64_t seq);
 
-/* Decodes a stored programme event. A meeting event's record goes into
- * *meeting and out->meeting points at it: the caller zeroes *meeting before
- * and releases it after (pl_meeting_rec_release), whatever the result. Returns PL_ERR_OK, or PL_ERR_BAD_REQUEST with msg saying
- * what is wrong. */
-pl_err pl_pevent_from_json(json_t *o, pl_pevent *out, pl_meeting_rec *meeting, char *msg,
+/* Decodes a stored programme event. Its larger parts (a meeting's record,
+ * a procedure event, an application) go into *bufs and out points at them:
+ * the caller zeroes *bufs before and releases it after
+ * (pl_pevent_bufs_release), whatever the result. Returns PL_ERR_OK, or
+ * PL_ERR_BAD_REQUEST with msg saying what is wrong. */
+pl_err pl_pevent_from_json(json_t *o, pl_pevent *out, pl_pevent_bufs *bufs, char *msg,
                            size_t msglen);
 
 #endif

@@ -13,19 +13,23 @@ allowed one cannot hide a refusal.
 """
 
 import os
+import time
 
 from harness import Client, ProgrammeTest, main
 
 AUTHZ = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
                      "AUTHZ.md")
-ROLES = ["secretariat", "chair", "delegate", "observer", "viewer"]
+ROLES = ["secretariat", "chair", "delegate", "observer", "viewer", "applicant"]
 ROLE_OF = {"secretariat": "secretariat", "chair": "chair", "other_chair": "chair",
-           "kenya": "delegate", "japan": "delegate", "au": "observer", "viewer": "viewer"}
+           "kenya": "delegate", "japan": "delegate", "au": "observer", "viewer": "viewer",
+           "applicant": "applicant"}
 # who has the relation each "also checked" phrase asks for
 RELATIONS = {
     "presides the meeting": {"secretariat", "chair"},
     "the entry's delegation, or presides": {"secretariat", "chair", "kenya"},
     "the delegation called": {"japan"},
+    "a State's delegation": {"kenya", "japan"},
+    "whoever started it, or the secretariat": {"secretariat"},
 }
 
 
@@ -63,6 +67,12 @@ class Matrix(ProgrammeTest):
         self.actors["other_chair"] = await Client.connect(self.server, other["token"])
         self.actors["secretariat"] = admin
         self.actors["anon"] = await Client.connect(self.server)
+        link = await admin.ok("accreditation.link")
+        self.actors["applicant"] = await Client.connect(self.server)
+        await self.actors["applicant"].ok("hello", token=link["token"])
+        self.proc = (await admin.ok("procedure.start", kind="adoption", title="Standing",
+                                    text="x", deadline=int(time.time() * 1000) + 3600_000))
+        self.proc = self.proc["procedure"]
         for name in ("other_chair", "secretariat"):
             await self.actors[name].ok("meeting.join", meeting=self.mid, presence="room")
         self.n = 0
@@ -72,6 +82,21 @@ class Matrix(ProgrammeTest):
         m = self.mid
         return {
             "hello": {"token": "not-a-token"},
+            "procedure.start": {"kind": "adoption", "title": "Draft %d" % self.n, "text": "x",
+                                "deadline": int(time.time() * 1000) + 3600_000, "meeting": m},
+            "procedure.object": {"procedure": self.proc["id"], "reason": "No"},
+            "procedure.withdraw_objection": {"procedure": self.proc["id"]},
+            "procedure.extend": {"procedure": self.proc["id"],
+                                 "deadline": self.proc["deadline"] + 1000 * self.n},
+            "procedure.statement": {"procedure": self.proc["id"], "text": "We note"},
+            "procedure.list": {},
+            "procedure.get": {"procedure": self.proc["id"]},
+            "programme.sync": {"since": 0},
+            "bureau.list": {},
+            "accreditation.link": {},
+            "accreditation.apply": {"name": "Applicant %d" % self.n, "kind": "ngo",
+                                    "tz": "UTC", "contact": "c", "justification": "j"},
+            "accreditation.list": {},
             "delegation.create": {"name": "Body %d" % self.n, "kind": "ngo", "tz": "UTC"},
             "delegation.update": {"delegation": self.tokens["delegations"]["Public"],
                                   "name": "Public %d" % self.n},
@@ -136,7 +161,7 @@ class Matrix(ProgrammeTest):
 
     async def test_every_cell(self):
         table = read_table()
-        self.assertGreaterEqual(len(table), 34)
+        self.assertGreaterEqual(len(table), 46)
         # meeting.leave last: the room ops need everyone joined
         order = sorted(table, key=lambda op: op == "meeting.leave")
         checked = 0
