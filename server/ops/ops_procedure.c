@@ -260,7 +260,6 @@ typedef struct sync_page {
   json_t *events;
   pl_audience who;
   size_t limit;
-  uint64_t last; /* the last seq the page covers */
   bool more;
 } sync_page;
 
@@ -270,7 +269,7 @@ static int sync_one(void *ctx, uint64_t seq, const char *body, size_t len) {
     pg->more = true;
     return 1;
   }
-  pg->last = seq;
+  (void)seq;
   /* Most of the stream is not for clients: skip it unparsed, as the
    * restart does (every body starts with its name). */
   static const char proc[] = "{\"ev\":\"procedure.", app[] = "{\"ev\":\"application.rec";
@@ -298,16 +297,14 @@ pl_err pl_op_programme_sync(pl_op_ctx *c, json_t *args) {
     return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'limit' must be between 1 and %d",
                       SYNC_PAGE_MAX);
   sync_page pg = {.events = json_array(), .who = pl_session_audience(c->s),
-                  .limit = (size_t)limit, .last = seq};
+                  .limit = (size_t)limit};
   pl_store_rc rc = pl_store_stream_each(pl_srv->store, PL_PROGRAMME_STREAM, (uint64_t)since,
                                         sync_one, &pg);
   if (rc != PL_STORE_OK && rc != PL_STORE_STOPPED) {
     json_decref(pg.events);
     return pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
   }
-  if (!pg.more)
-    pg.last = seq;
-  c->result = json_pack("{s:o, s:I, s:b}", "events", pg.events, "seq", (json_int_t)pg.last,
+  c->result = json_pack("{s:o, s:I, s:b}", "events", pg.events, "seq", (json_int_t)seq,
                         "more", pg.more);
   return PL_ERR_OK;
 }

@@ -165,7 +165,8 @@ class Catchup(ProgrammeTest):
         page = await kenya.ok("programme.sync", since=seen, limit=1)
         self.assertTrue(page["more"])
         self.assertEqual([e["ev"] for e in page["events"]], ["procedure.started"])
-        rest = await kenya.ok("programme.sync", since=page["seq"], limit=5)
+        self.assertEqual(page["seq"], r["seq"])  # the stream's position, not the page's
+        rest = await kenya.ok("programme.sync", since=page["events"][-1]["seq"], limit=5)
         self.assertEqual([e["ev"] for e in rest["events"]],
                          ["procedure.objected", "procedure.statement"])
         await kenya.err("programme.sync", "bad_request", since=r["seq"] + 1)

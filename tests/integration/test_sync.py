@@ -230,8 +230,23 @@ class Sync(ServerTest):
         self.assertEqual(r["state"]["seq"], last)
         self.assertTrue(r["state"]["list_closed"])
         self.assertEqual(r["state"]["queue"], st["queue"])
-        r = await k.ok("meeting.sync", meeting=mid, since=last - 10000)
-        self.assertEqual([e["seq"] for e in r["events"]], list(range(last - 9999, last + 1)))
+        # 10,000 missed come in pages, each from the last seq of the one before
+        since, got, pages = last - 10000, [], 0
+        while True:
+            r = await k.ok("meeting.sync", meeting=mid, since=since)
+            self.assertEqual(r["seq"], last)
+            self.assertLessEqual(len(r["events"]), 1000)
+            got += [e["seq"] for e in r["events"]]
+            pages += 1
+            if not r["more"]:
+                break
+            since = r["events"][-1]["seq"]
+        self.assertEqual(got, list(range(last - 9999, last + 1)))
+        self.assertEqual(pages, 10)
+        r = await k.ok("meeting.sync", meeting=mid, since=last - 10, limit=4)
+        self.assertEqual(([e["seq"] for e in r["events"]], r["more"]),
+                         (list(range(last - 9, last - 5)), True))
+        await k.err("meeting.sync", "bad_request", meeting=mid, since=0, limit=2001)
         r = await k.ok("meeting.sync", meeting=mid, since=last - 10001)
         self.assertIn("state", r)
         # and the log goes on from there
@@ -383,10 +398,15 @@ class Sync(ServerTest):
             seqs = [e["seq"] for e in seen]
             self.assertEqual(seqs, sorted(set(seqs)))
             self.assertLess(len(seqs), final - joined_at)
-            r, _ = slow.call("meeting.sync", meeting=mid, since=last_seen)
-            self.assertTrue(r["ok"], r)
             got = {e["seq"] for e in seen if e["seq"] <= last_seen}
-            got |= {e["seq"] for e in r["events"]}
+            since = last_seen
+            while True:  # page by page
+                r, _ = slow.call("meeting.sync", meeting=mid, since=since)
+                self.assertTrue(r["ok"], r)
+                got |= {e["seq"] for e in r["events"]}
+                if not r["more"]:
+                    break
+                since = r["events"][-1]["seq"]
             self.assertEqual(got, set(range(joined_at + 1, r["seq"] + 1)))
         slow.sock.close()
 
@@ -464,14 +484,17 @@ class UnreadReplies(ServerTest):
         await c["chair"].ok("queue.close", meeting=mid)
         await c["chair"].ok("queue.open", meeting=mid)
         self.server.stop()
-        grow_log(self.server.db, mid, 9000)  # a sync since 0: about 0.7 MB
+        grow_log(self.server.db, mid, 9000)  # a page of 2,000 events: about 150 KB
         self.server = Server(folder=self.server.dir).start()
         raw = RawWS(self.server.port)
         raw.send({"op": "hello", "id": 0, "token": tokens["viewer"]})
         raw.send({"op": "meeting.join", "id": 1, "meeting": mid, "presence": "remote"})
         rss_before = rss_kb(self.server.proc.pid)
-        for i in range(50):  # 35 MB of replies asked for (within the rate), none read
-            raw.send({"op": "meeting.sync", "id": 2 + i, "meeting": mid, "since": 0})
+        for i in range(170):  # 26 MB of replies asked for (within the rate), none read
+            raw.send({"op": "meeting.sync", "id": 2 + i, "meeting": mid, "since": 0,
+                      "limit": 2000})
+            if i >= 55:
+                await asyncio.sleep(1 / 29)
         k = await Client.connect(self.server, tokens["kenya"])
         await k.ok("meeting.join", meeting=mid, presence="room")
         for _ in range(50):  # the server reads the 50 as fast as it can answer them

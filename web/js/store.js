@@ -65,7 +65,12 @@ export class MeetingStore {
     }
     this.syncing = true;
     try {
-      const reply = await this.client.request('meeting.sync', { meeting: this.meetingId, since: this.state.seq });
+      let reply = await this.client.request('meeting.sync', { meeting: this.meetingId, since: this.state.seq });
+      // A long gap comes in pages: apply each and ask from where it ends.
+      while (!reply.state && reply.more && reply.events?.length) {
+        for (const ev of reply.events) if (ev.seq > this.state.seq) this.apply(ev);
+        reply = await this.client.request('meeting.sync', { meeting: this.meetingId, since: this.state.seq });
+      }
       if (reply.state) {
         const buffered = this.buffer;
         this.setState(reply.state);
