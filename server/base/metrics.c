@@ -50,12 +50,27 @@ char *pl_metrics_render(const pl_metrics *m, size_t *len) {
           "# TYPE plenary_keepalive_drops_total counter\nplenary_keepalive_drops_total %llu\n"
           "# HELP plenary_reply_drops_total Connections closed for leaving replies unread.\n"
           "# TYPE plenary_reply_drops_total counter\nplenary_reply_drops_total %llu\n"
+          "# HELP plenary_sockets Open client connections of every kind (HTTP and WebSocket).\n"
+          "# TYPE plenary_sockets gauge\nplenary_sockets %llu\n"
+          "# HELP plenary_refused_total Connections refused at a cap, by cap.\n"
+          "# TYPE plenary_refused_total counter\n"
+          "plenary_refused_total{cap=\"global\"} %llu\n"
+          "plenary_refused_total{cap=\"address\"} %llu\n"
+          "# HELP plenary_header_timeouts_total Requests whose headers were not read in time (400).\n"
+          "# TYPE plenary_header_timeouts_total counter\nplenary_header_timeouts_total %llu\n"
+          "# HELP plenary_http_refused_total Requests answered 400, 414 or 431 for their form.\n"
+          "# TYPE plenary_http_refused_total counter\nplenary_http_refused_total %llu\n"
+          "# HELP plenary_accept_errors_total accept() failures (the listener backs off).\n"
+          "# TYPE plenary_accept_errors_total counter\nplenary_accept_errors_total %llu\n"
           "# HELP plenary_ops_total Requests by result.\n# TYPE plenary_ops_total counter\n",
           (unsigned long long)m->connections_open, (unsigned long long)m->connections_total,
           (unsigned long long)m->messages_in, (unsigned long long)m->messages_out,
           (unsigned long long)m->bytes_out, (unsigned long long)m->resyncs,
           (unsigned long long)m->pings, (unsigned long long)m->silent_drops,
-          (unsigned long long)m->reply_drops);
+          (unsigned long long)m->reply_drops, (unsigned long long)m->sockets_open,
+          (unsigned long long)m->refused_global, (unsigned long long)m->refused_address,
+          (unsigned long long)m->header_timeouts, (unsigned long long)m->http_refused,
+          (unsigned long long)m->accept_errors);
   for (int e = 0; e < PL_ERR__COUNT; e++)
     fprintf(f, "plenary_ops_total{result=\"%s\"} %llu\n", pl_err_code((pl_err)e),
             (unsigned long long)m->ops[e]);

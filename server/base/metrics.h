@@ -31,6 +31,12 @@ typedef struct pl_metrics {
   uint64_t pings;          /* keepalive pings sent to quiet peers */
   uint64_t silent_drops;   /* connections dropped for not answering one */
   uint64_t reply_drops;    /* connections closed for leaving replies unread */
+  uint64_t sockets_open;    /* connections of every kind (app/door.c) */
+  uint64_t refused_global;  /* refused at the global cap */
+  uint64_t refused_address; /* refused at the per-address cap */
+  uint64_t header_timeouts; /* requests not read in time: 400 */
+  uint64_t http_refused;    /* requests answered 400, 414 or 431 for their form */
+  uint64_t accept_errors;   /* accept() failures lws reported */
   uint64_t ops[PL_ERR__COUNT]; /* by result: ok or the error code */
   pl_fanout_hist fanout;
 } pl_metrics;
