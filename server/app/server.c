@@ -29,6 +29,7 @@
 #include "base/server.h"
 #include "live/live.h"
 #include "net/fanout.h"
+#include "ops/deferred.h"
 #include "net/keepalive.h"
 #include "net/session.h"
 #include "store/store.h"
@@ -267,6 +268,8 @@ int pl_server_run(const pl_config *cfg) {
   pl_door_start();
   lwsl_user("plenaryd takes at most %d connections\n", pl_door_max_conns());
   pl_keepalive_start(cfg->keepalive_s);
+  if (pl_deferred_start())
+    lwsl_warn("plenaryd: the worker thread did not start; long ops run on the service thread\n");
   if (pl_fanout_start(cfg->fanout_threads, cfg->fanout_split))
     lwsl_warn("plenaryd: fan-out threads did not start; the service thread sends alone\n");
   ev_signal_init(&sigint_w, on_stop_signal, SIGINT);
@@ -283,6 +286,7 @@ out_ctx:
   pl_live_cancel_timers();
   pl_door_stop();
   pl_early_close_all();
+  pl_deferred_stop();
   pl_keepalive_stop(); /* the loop below runs until no watcher is left */
   lws_context_destroy(srv.ctx);
   srv.ctx = NULL;

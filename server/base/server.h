@@ -42,6 +42,7 @@ typedef struct pl_server {
   bool stopping;              /* app: closing every connection is no dropped line */
   pl_session **sessions;      /* net: owned array of borrowed sessions */
   size_t n_sessions, cap_sessions;
+  uint64_t session_serial;    /* net: the last session's serial */
   ev_timer keepalive;         /* net */
   int64_t ping_after_ms;      /* net */
 } pl_server;

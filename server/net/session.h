@@ -54,6 +54,8 @@ typedef struct pl_session {
   uint32_t out_cap, out_head, out_tail;
   bool authed;
   bool applicant; /* said hello with an application link: may only apply */
+  bool deferred_busy; /* a request of its is with the worker (ops/deferred.h) */
+  uint64_t serial;    /* unique among every session the server has had */
   bool ping_sent, ping_due; /* keepalive (keepalive.c) */
   int64_t heard_ms;         /* monotonic ms of the last frame received */
   size_t slot;              /* index in pl_srv->sessions */

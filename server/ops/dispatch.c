@@ -163,7 +163,7 @@ static bool rate_ok(pl_session *s, int64_t now) {
   return true;
 }
 
-static void reply(pl_session *s, json_t *re, pl_err e, const char *msg, json_t *result) {
+void pl_ops_reply(pl_session *s, json_t *re, pl_err e, const char *msg, json_t *result) {
   pl_srv->metrics.ops[e < PL_ERR__COUNT ? e : PL_ERR_INTERNAL]++;
   json_t *o;
   if (e == PL_ERR_OK) {
@@ -202,11 +202,13 @@ void pl_ops_handle(pl_session *s, const char *text, size_t len) {
                    s->applicant ? "applicant" : PL_ENUM_NAME(pl_role, s->who.role),
                    entry->what);
   else {
+    c.re = r.re;
     e = entry->fn ? entry->fn(&c, r.args) : pl_op_room(&c, r.args, entry->room_op);
     if (e == PL_ERR_INTERNAL)
       lwsl_err("op %s by %s failed: %s\n", r.op, s->who.id, c.msg);
   }
-  reply(s, r.re, e, c.msg, e == PL_ERR_OK ? c.result : NULL);
+  if (!c.deferred)
+    pl_ops_reply(s, r.re, e, c.msg, e == PL_ERR_OK ? c.result : NULL);
   if (e != PL_ERR_OK)
     json_decref(c.result);
   pl_request_release(&r);

@@ -11,10 +11,17 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
+#include "core/err.h"
 #include "net/session.h"
 
 /* Handles one text frame: decodes, dispatches, replies. Never fails. */
 void pl_ops_handle(pl_session *s, const char *text, size_t len);
+
+/* The one reply to a request (`re` its id): result fields merged into an ok
+ * reply (taking `result`), or the error; counted by result. */
+void pl_ops_reply(pl_session *s, json_t *re, pl_err e, const char *msg, json_t *result);
 
 /* Writes the table of who may call which op, as Markdown. */
 void pl_ops_print_authz(FILE *out);

@@ -23,6 +23,8 @@ typedef struct pl_op_ctx {
   int64_t now;
   json_t *result; /* owned; the fields merged into the ok reply */
   char msg[256];
+  json_t *re;     /* borrowed: the request's id, for a reply made later */
+  bool deferred;  /* the reply comes later (deferred.h) */
 } pl_op_ctx;
 
 typedef pl_err (*pl_op_fn)(pl_op_ctx *c, json_t *args);

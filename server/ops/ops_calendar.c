@@ -14,6 +14,7 @@
 #include "cal/schedule_tz.h"
 #include "cal/tz.h"
 #include "live/commit.h"
+#include "ops/deferred.h"
 #include "store/store.h"
 #include "wire/meeting_json.h"
 
@@ -103,6 +104,70 @@ static pl_err parse_window(pl_op_ctx *c, json_t *window, pl_sched_request *req) 
   return PL_ERR_OK;
 }
 
+/* One schedule.suggest, prepared on the service thread (the delegations
+ * and their zones' tables, from the store and libical), computed on the
+ * worker by the core alone, and answered back on the service thread. */
+typedef struct suggest_job {
+  pl_sched_request req;
+  deleg_list l;
+  pl_sched_zones *zs;
+  const pl_sched_zone **zones;
+  pl_sched_slot *slots;
+  pl_sched_outside *scratch;
+  int64_t *by;
+  size_t count, series, n;
+  pl_sched_plan plan;
+  pl_err e;
+  char msg[256];
+} suggest_job;
+
+static void suggest_work(void *arg) {
+  suggest_job *j = arg;
+  if (j->series == 1) {
+    j->e = pl_sched_suggest(&j->req, j->slots, j->count, &j->n, j->msg, sizeof j->msg);
+    return;
+  }
+  j->plan = (pl_sched_plan){.slots = j->slots, .burden_by_delegation = j->by};
+  j->e = pl_sched_plan_series(&j->req, j->series, &j->plan, j->msg, sizeof j->msg);
+  j->n = j->series;
+}
+
+static pl_err suggest_done(void *arg, pl_op_ctx *c) {
+  suggest_job *j = arg;
+  if (j->e != PL_ERR_OK)
+    return pl_op_fail(c, j->e, "%s", j->msg);
+  json_t *list = json_array();
+  for (size_t i = 0; i < j->n; i++)
+    json_array_append_new(list, slot_json(&j->req, &j->slots[i], &j->l, j->scratch));
+  if (j->series == 1) {
+    c->result = json_pack("{s:o}", "slots", list);
+    return PL_ERR_OK;
+  }
+  json_t *burden = json_array();
+  for (size_t i = 0; i < j->l.n; i++)
+    json_array_append_new(burden, json_pack("{s:s, s:s, s:I}", "delegation", j->l.d[i].id,
+                                            "name", j->l.d[i].name, "burden",
+                                            (json_int_t)(j->by[i] / 60)));
+  c->result = json_pack("{s:o, s:o, s:I, s:I, s:b}", "slots", list, "burden_by_delegation",
+                        burden, "max_burden", (json_int_t)(j->plan.max_burden_s / 60),
+                        "sum_burden", (json_int_t)(j->plan.sum_burden_s / 60), "proven",
+                        j->plan.proven);
+  return PL_ERR_OK;
+}
+
+static void suggest_release(void *arg) {
+  suggest_job *j = arg;
+  free(j->l.d);
+  free(j->zones);
+  free(j->scratch);
+  free(j->by);
+  free(j->slots);
+  pl_sched_zones_free(j->zs);
+  free(j);
+}
+
+static const pl_deferred_ops suggest_ops = {suggest_work, suggest_done, suggest_release};
+
 pl_err pl_op_schedule_suggest(pl_op_ctx *c, json_t *args) {
   const char *tz, *from, *to;
   json_int_t duration, count = 5, series = 1;
@@ -113,90 +178,61 @@ pl_err pl_op_schedule_suggest(pl_op_ctx *c, json_t *args) {
                              "delegations", &ids, "window", &window, "count", &count,
                              "series", &series)))
     return e;
-  pl_sched_request req = {0};
+  suggest_job *j = calloc(1, sizeof *j);
+  if (!j)
+    return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+  pl_sched_request *req = &j->req;
   if (!pl_tz_is_known(tz))
-    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'tz': unknown time zone '%.64s'", tz);
-  if (!pl_sched_parse_date(from, &req.date_from) || !pl_sched_parse_date(to, &req.date_to))
-    return pl_op_fail(c, PL_ERR_BAD_REQUEST,
-                      "fields 'date_from' and 'date_to' must be dates YYYY-MM-DD");
-  if (req.date_to < req.date_from || req.date_to - req.date_from >= PL_SCHED_MAX_DAYS)
-    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "'date_to' must be 0 to %d days after "
-                      "'date_from'", PL_SCHED_MAX_DAYS - 1);
-  if (duration < 900 || duration > PL_SCHED_MAX_DURATION_S)
-    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'duration_s' must be 900 to %d",
-                      PL_SCHED_MAX_DURATION_S);
-  if (count < 1 || count > MAX_SUGGEST || series < 1 || series > PL_SCHED_MAX_SERIES)
-    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "fields 'count' (1 to %d) and 'series' "
-                      "(1 to %d) are out of range", MAX_SUGGEST, PL_SCHED_MAX_SERIES);
-  if ((e = parse_window(c, window, &req)))
+    e = pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'tz': unknown time zone '%.64s'", tz);
+  else if (!pl_sched_parse_date(from, &req->date_from) ||
+           !pl_sched_parse_date(to, &req->date_to))
+    e = pl_op_fail(c, PL_ERR_BAD_REQUEST,
+                   "fields 'date_from' and 'date_to' must be dates YYYY-MM-DD");
+  else if (req->date_to < req->date_from || req->date_to - req->date_from >= PL_SCHED_MAX_DAYS)
+    e = pl_op_fail(c, PL_ERR_BAD_REQUEST, "'date_to' must be 0 to %d days after 'date_from'",
+                   PL_SCHED_MAX_DAYS - 1);
+  else if (duration < 900 || duration > PL_SCHED_MAX_DURATION_S)
+    e = pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'duration_s' must be 900 to %d",
+                   PL_SCHED_MAX_DURATION_S);
+  else if (count < 1 || count > MAX_SUGGEST || series < 1 || series > PL_SCHED_MAX_SERIES)
+    e = pl_op_fail(c, PL_ERR_BAD_REQUEST, "fields 'count' (1 to %d) and 'series' "
+                   "(1 to %d) are out of range", MAX_SUGGEST, PL_SCHED_MAX_SERIES);
+  else
+    e = parse_window(c, window, req);
+  if (e) {
+    suggest_release(j);
     return e;
-  req.duration_s = (int32_t)duration;
-
-  deleg_list l = {0};
-  pl_sched_zones *zs = pl_sched_zones_new(req.date_from, req.date_to);
-  const pl_sched_zone **zones = NULL;
-  pl_sched_slot *slots = NULL;
-  pl_sched_outside *scratch = NULL;
-  int64_t *by = NULL;
-  if (!zs) {
-    e = pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
-    goto out;
   }
-  if ((e = suggest_delegations(c, ids, &l)))
-    goto out;
-  zones = calloc(l.n + 1, sizeof *zones);
-  scratch = calloc(l.n + 1, sizeof *scratch);
-  by = calloc(l.n + 1, sizeof *by);
-  slots = calloc((size_t)(count > series ? count : series), sizeof *slots);
-  req.tz = pl_sched_zones_get(zs, tz);
-  if (!zones || !scratch || !by || !slots || !req.tz) {
-    e = pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
-    goto out;
+  req->duration_s = (int32_t)duration;
+  j->count = (size_t)count;
+  j->series = (size_t)series;
+  if (!(j->zs = pl_sched_zones_new(req->date_from, req->date_to))) {
+    suggest_release(j);
+    return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
   }
-  for (size_t i = 0; i < l.n; i++)
-    if (!(zones[i] = pl_sched_zones_get(zs, l.d[i].tz))) {
-      e = pl_op_fail(c, PL_ERR_INTERNAL, "delegation %s has an unknown zone", l.d[i].id);
-      goto out;
+  if ((e = suggest_delegations(c, ids, &j->l))) {
+    suggest_release(j);
+    return e;
+  }
+  size_t n = j->l.n;
+  j->zones = calloc(n + 1, sizeof *j->zones);
+  j->scratch = calloc(n + 1, sizeof *j->scratch);
+  j->by = calloc(n + 1, sizeof *j->by);
+  j->slots = calloc(j->count > j->series ? j->count : j->series, sizeof *j->slots);
+  req->tz = pl_sched_zones_get(j->zs, tz);
+  if (!j->zones || !j->scratch || !j->by || !j->slots || !req->tz) {
+    suggest_release(j);
+    return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+  }
+  for (size_t i = 0; i < n; i++)
+    if (!(j->zones[i] = pl_sched_zones_get(j->zs, j->l.d[i].tz))) {
+      e = pl_op_fail(c, PL_ERR_INTERNAL, "delegation %s has an unknown zone", j->l.d[i].id);
+      suggest_release(j);
+      return e;
     }
-  req.zones = zones;
-  req.n_delegations = l.n;
-  json_t *list = json_array();
-  if (series == 1) {
-    size_t n = 0;
-    e = pl_sched_suggest(&req, slots, (size_t)count, &n, c->msg, sizeof c->msg);
-    for (size_t i = 0; e == PL_ERR_OK && i < n; i++)
-      json_array_append_new(list, slot_json(&req, &slots[i], &l, scratch));
-    if (e == PL_ERR_OK)
-      c->result = json_pack("{s:o}", "slots", list);
-    else
-      json_decref(list);
-    goto out;
-  }
-  pl_sched_plan plan = {.slots = slots, .burden_by_delegation = by};
-  e = pl_sched_plan_series(&req, (size_t)series, &plan, c->msg, sizeof c->msg);
-  if (e != PL_ERR_OK) {
-    json_decref(list);
-    goto out;
-  }
-  json_t *burden = json_array();
-  for (size_t i = 0; i < (size_t)series; i++)
-    json_array_append_new(list, slot_json(&req, &slots[i], &l, scratch));
-  for (size_t i = 0; i < l.n; i++)
-    json_array_append_new(burden, json_pack("{s:s, s:s, s:I}", "delegation", l.d[i].id,
-                                            "name", l.d[i].name, "burden",
-                                            (json_int_t)(by[i] / 60)));
-  c->result = json_pack("{s:o, s:o, s:I, s:I, s:b}", "slots", list, "burden_by_delegation",
-                        burden, "max_burden", (json_int_t)(plan.max_burden_s / 60),
-                        "sum_burden", (json_int_t)(plan.sum_burden_s / 60), "proven",
-                        plan.proven);
-out:
-  free(l.d);
-  free(zones);
-  free(scratch);
-  free(by);
-  free(slots);
-  pl_sched_zones_free(zs);
-  return e;
+  req->zones = j->zones;
+  req->n_delegations = n;
+  return pl_defer(c, j, &suggest_ops);
 }
 
 /* --- meeting.import -------------------------------------------------------- */

@@ -49,7 +49,10 @@ class RawWS:
         self.closed = None
 
     def send(self, obj):
-        data = json.dumps(obj).encode()
+        self.send_text(json.dumps(obj))
+
+    def send_text(self, text):
+        data = text.encode()
         mask = os.urandom(4)
         n = len(data)
         if n < 126:
