@@ -62,12 +62,12 @@ function record(p) {
     objections.length ? h('div', { class: 'record' },
       h('h4', {}, t('proc.objections'), ' ', h('span', { class: 'count' }, `(${objections.length})`)),
       h('ul', { 'data-testid': 'objections' }, objections.map((o) => h('li', {},
-        h('strong', {}, o.delegation?.name || ''), ': ', o.reason,
-        o.amendment ? h('p', { class: 'amendment' }, h('span', { class: 'muted' }, t('proc.amendment_label')), ' ', o.amendment) : null)))) : null,
+        h('strong', {}, h('bdi', {}, o.delegation?.name || '')), ': ', h('bdi', {}, o.reason),
+        o.amendment ? h('p', { class: 'amendment' }, h('span', { class: 'muted' }, t('proc.amendment_label')), ' ', h('bdi', {}, o.amendment)) : null)))) : null,
     statements.length ? h('div', { class: 'record' },
       h('h4', {}, t('proc.statements')),
       h('ul', { 'data-testid': 'statements' }, statements.map((st) => h('li', {},
-        h('strong', {}, st.delegation?.name || ''), ': ', st.text)))) : null,
+        h('strong', {}, h('bdi', {}, st.delegation?.name || '')), ': ', h('bdi', {}, st.text))))) : null,
   ];
 }
 
@@ -127,12 +127,12 @@ export function procedureCard(p, ctx) {
   const Hn = ctx.heading || 'h3';
   return h('article', { class: ['proc', `s-${p.status}`], 'data-procedure': p.id, 'data-testid': 'procedure', 'aria-labelledby': `proc-${p.id}-h` },
     h('div', { class: 'proc-head' },
-      h(Hn, { id: `proc-${p.id}-h` }, p.title),
+      h(Hn, { id: `proc-${p.id}-h` }, h('bdi', {}, p.title)),
       h('p', { class: 'tags' },
         h('span', { class: 'badge' }, procedureKindName(p.kind)),
         h('span', { class: ['badge', open ? 'warn' : p.status === 'adopted' ? 'ok' : 'danger'], 'data-testid': 'status' }, statusName(p.status)),
         p.extensions ? h('span', { class: 'muted' }, t('proc.extended_n', { n: p.extensions })) : null)),
-    p.text ? h('p', { class: 'proc-text' }, p.text) : null,
+    p.text ? h('p', { class: 'proc-text', dir: 'auto' }, p.text) : null,
     details(p),
     open ? [
       h('p', { class: 'countdown-line' }, h('span', { class: 'muted' }, t('proc.time_left')), ' ',
