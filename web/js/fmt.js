@@ -1,7 +1,7 @@
 // Formatting shared by the views: instants in a time zone, durations, and the
 // translated names of the protocol's enums.
 
-import { t, tOr, currentLanguage } from './i18n.js';
+import { t, tOr, currentLanguage, formatNumber } from './i18n.js';
 
 /** An instant (ms) as date and time in the IANA zone tz, with the zone's abbreviation. */
 export function formatInstant(ms, tz, opts = {}) {
@@ -44,6 +44,14 @@ export function formatDuration(ms) {
   return hrs ? `${hrs}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
+/** Time left to a deadline: "m:ss", "h:mm:ss", or "3 d 4:05:06" (never below zero). */
+export function formatCountdown(ms) {
+  const secs = Math.max(0, Math.ceil(ms / 1000));
+  const days = Math.floor(secs / 86400);
+  const time = formatDuration((secs % 86400) * 1000);
+  return days ? t('proc.days_left', { days: formatNumber(days), time }) : time;
+}
+
 export const kindName = (k) => tOr(`kind.${k}`, k);
 export const presenceName = (p) => tOr(`presence.${p}`, p);
 /** A regional group, or for observers (plenaryd keys them so) the delegation kind. */
@@ -63,4 +71,29 @@ export function speakerLabel(entry) {
 export function itemLabel(item) {
   if (!item) return t('item.none');
   return item.kind === 'stakeholder' ? `${item.title} — ${t('item.stakeholder')}` : item.title;
+}
+
+// A wall-clock time in a zone and back (datetime-local fields are zone-less).
+function zoneOffset(ms, tz) {
+  const parts = {};
+  for (const p of new Intl.DateTimeFormat('en-US', {
+    timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(ms))) parts[p.type] = Number(p.value);
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second);
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/** "2027-03-09T17:00[:30]" read in zone tz -> an instant (ms), NaN when malformed. */
+export function zonedToInstant(local, tz) {
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/.exec(local || '');
+  if (!m) return NaN;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] || 0));
+  const first = wall - zoneOffset(wall, tz);
+  return wall - zoneOffset(first, tz); // again at the guess, for a DST change in between
+}
+
+/** An instant as "YYYY-MM-DDTHH:MM" in zone tz (a datetime-local value). */
+export function instantToZoned(ms, tz) {
+  const local = new Date(ms + zoneOffset(ms, tz));
+  return local.toISOString().slice(0, 16);
 }

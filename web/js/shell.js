@@ -28,23 +28,23 @@ function languagePicker() {
 }
 
 function header(hello, links) {
-  const who = hello
+  const who = hello?.participant
     ? h('span', { class: 'who' }, hello.participant.name, ' · ', t(`role.${hello.participant.role}`),
       hello.delegation ? [' · ', hello.delegation.name] : null)
     : null;
   return [
     h('a', { class: 'brand', href: 'index.html' }, t('app.name')),
-    h('nav', { 'aria-label': t('nav.label') },
+    links.length === 0 ? null : h('nav', { 'aria-label': t('nav.label') },
       links.map((l) => h('a', { href: l.href, 'aria-current': l.current ? 'page' : null }, t(l.label)))),
     who,
     languagePicker(),
   ];
 }
 
-function showBanner(status) {
+function showBanner(status, refusedKey = 'banner.refused') {
   const el = $('#banner');
   if (!el) return;
-  const text = { offline: t('banner.offline'), refused: t('banner.refused') }[status];
+  const text = { offline: t('banner.offline'), refused: t(refusedKey) }[status];
   el.hidden = !text;
   el.className = status === 'refused' ? 'banner error' : 'banner';
   el.textContent = text || '';
@@ -60,23 +60,26 @@ export async function boot(opts = {}) {
   const links = opts.links || [
     { href: 'index.html', label: 'nav.meetings', current: opts.page === 'home' },
     { href: 'schedule.html', label: 'nav.schedule', current: opts.page === 'schedule' },
+    { href: 'decisions.html', label: 'nav.decisions', current: opts.page === 'decisions' },
     { href: 'stats.html', label: 'nav.stats', current: opts.page === 'stats' },
   ];
+  // What a page without a usable token says (apply.html: the application link's words).
+  const refused = opts.refused || { title: 'banner.refused', body: 'notoken.body' };
   const top = $('#top');
   let hello = null;
   const drawHeader = () => { if (top) render(top, header(hello, links)); };
   drawHeader();
-  onLanguage(() => { drawHeader(); showBanner(client?.status); });
+  onLanguage(() => { drawHeader(); showBanner(client?.status, refused.banner); });
 
-  const token = takeToken();
+  const token = (opts.takeToken || takeToken)();
   let client = null;
   if (!token) {
     render($('#main'), h('section', { class: 'card' },
-      h('h1', { text: t('notoken.title') }), h('p', { text: t('notoken.body') })));
+      h('h1', { text: t(opts.refused?.title || 'notoken.title') }), h('p', { text: t(refused.body) })));
     return null;
   }
   client = new Client(token);
-  client.onStatus(showBanner);
+  client.onStatus((st) => showBanner(st, refused.banner));
   const first = new Promise((resolve) => {
     client.onStatus((st) => { if (st === 'refused') resolve(null); });
     client.onReady((reply) => resolve(reply));
@@ -84,8 +87,8 @@ export async function boot(opts = {}) {
   client.start();
   const reply = await first;
   if (!reply) {
-    render($('#main'), h('section', { class: 'card' },
-      h('h1', { text: t('banner.refused') }), h('p', { text: t('notoken.body') })));
+    render($('#main'), h('section', { class: 'card', 'data-testid': 'refused' },
+      h('h1', { text: t(refused.title) }), h('p', { text: t(refused.body) })));
     return null;
   }
   hello = reply;

@@ -37,6 +37,8 @@ export class MeetingStore {
   }
 
   onEvent(ev) {
+    // The programme stream (decisions by non-objection) has seqs of its own: programme.js keeps it.
+    if (ev.stream === 'programme') return;
     // The envelope's `meeting` is the id, except in meeting.changed, whose
     // payload field of the same name (the meeting object) takes its place.
     const mid = idOf(ev.meeting);

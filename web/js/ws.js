@@ -38,6 +38,13 @@ export class Client {
     window.addEventListener('online', () => this.kick());
   }
 
+  /** Close for good: no reconnection (an applicant's link is spent). */
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.ws?.close();
+  }
+
   /** Reconnect now instead of waiting for the backoff timer. */
   kick() {
     if (this.status === 'offline' && this.timer) {

@@ -13,8 +13,11 @@ import { requestRules, requestPanel } from '../views/request.js';
 import { chairConsole, chairShortcuts, attendancePanel } from '../views/chair.js';
 import { itemLabel, speakerLabel } from '../fmt.js';
 import { beep } from '../sound.js';
+import { ProgrammeStore } from '../programme.js';
+import { procedureCard, tickCountdowns } from '../views/procedure.js';
 
-const ui = { editing: null, drafts: new Map(), request: { chosen: 'statement' }, chair: {}, actionError: null };
+const ui = { editing: null, drafts: new Map(), request: { chosen: 'statement' }, chair: {}, actionError: null, procs: {} };
+const CLOSED_SHOWN = 3; // the meeting's latest results; the rest are on decisions.html
 
 async function main() {
   const meetingId = param('meeting');
@@ -43,9 +46,10 @@ async function main() {
   const isChair = () => Boolean(store.state?.presides);
   let chairSeen;
 
+  // Room ops name the meeting; procedure ops (but procedure.start) do not.
   async function act(op, args, okMsg) {
     try {
-      const reply = await client.request(op, { meeting: meetingId, ...args });
+      const reply = await client.request(op, op.startsWith('procedure.') && op !== 'procedure.start' ? args : { meeting: meetingId, ...args });
       ui.actionError = null;
       if (okMsg) announce(okMsg);
       draw();
@@ -112,6 +116,29 @@ async function main() {
         h('a', { href: `stats.html?meeting=${encodeURIComponent(meetingId)}` }, t('link.stats'))));
   }
 
+  const programme = new ProgrammeStore(client);
+  const startProcedure = async (args) => {
+    const reply = await act('procedure.start', args); // procedure.started announces it
+    if (reply?.procedure) programme.put(reply.procedure);
+    return reply;
+  };
+  const procAct = async (op, args, okMsg) => {
+    const reply = await act(op, args, okMsg);
+    if (reply?.procedure) programme.put(reply.procedure);
+    return reply;
+  };
+
+  /** This meeting's decisions by non-objection: the open ones, then the latest results. */
+  function decisionsPanel() {
+    const { open, closed } = programme.list((p) => p.meeting === meetingId);
+    if (!open.length && !closed.length) return null;
+    const pctx = { hello: client.hello, tz: client.hello.delegation?.tz, ui: ui.procs, act: procAct, redraw: draw, compact: true };
+    return h('section', { class: 'card decisions', 'aria-labelledby': 'decisions-h', 'data-testid': 'meeting-decisions' },
+      h('h2', { id: 'decisions-h' }, t('proc.at_meeting')),
+      [...open, ...closed.slice(0, CLOSED_SHOWN)].map((p) => procedureCard(p, pctx)),
+      h('p', {}, h('a', { href: 'decisions.html' }, t('proc.all_decisions'))));
+  }
+
   function draw() {
     const st = store.state;
     if (!st) {
@@ -130,6 +157,7 @@ async function main() {
     const parts = [
       header(st),
       youPanel(st),
+      decisionsPanel(),
       h('p', { class: 'error', role: 'alert', 'data-testid': 'action-error', hidden: !ui.actionError }, ui.actionError || ''),
       h('div', { class: 'grid' },
         h('section', { class: 'card', 'aria-labelledby': 'floor-h' },
@@ -142,11 +170,12 @@ async function main() {
             state: st, policy: store.policy, hello: client.hello, currentItem: store.currentItem, items: st.items,
           }), ui.request, client.hello, store.currentItem, submitRequest, draw))
           : null,
-        chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations }) : null),
+        chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations, startProcedure }) : null),
       chair ? attendancePanel(st.attendance, delegations) : null,
     ];
     render($('#main'), ...parts);
     tick($('#main'), st.floor);
+    tickCountdowns($('#main'));
     if (st.meeting?.title) document.title = `${st.meeting.title} — ${t('title.meeting')}`;
   }
 
@@ -200,6 +229,15 @@ async function main() {
       draw();
     }
   });
+  programme.subscribe((pr, cause, ev) => {
+    const p = pr.procedures.get(ev?.procedure?.id || ev?.procedure);
+    if (p?.meeting === meetingId) {
+      if (cause === 'procedure.started') announce(t('proc.announce_asked', { title: p.title }));
+      else if (cause === 'procedure.closed') announce(t(ev.result === 'adopted' ? 'proc.announce_adopted' : 'proc.announce_failed', { title: p.title }));
+    }
+    draw();
+  });
+  setInterval(() => tickCountdowns($('#main')), 1000);
   client.onStatus((st) => { if (st === 'offline') draw(); });
   onLanguage(draw);
   chairShortcuts(() => (store.state && isChair() ? { state: store.state, act } : null));

@@ -7,6 +7,32 @@
 import { h } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { itemLabel, presenceName } from '../fmt.js';
+import { serverNow } from '../clock.js';
+
+const OBJECTION_SECONDS = [10, 30, 60, 120];
+
+/** "Is there any objection?": a draft put to the meeting, adopted unless a State objects within seconds. */
+function objectionForm(ui, start) {
+  const secs = Number(ui.objSecs || 60);
+  return h('form', { class: 'any-objection', 'data-testid': 'any-objection', onSubmit: async (ev) => {
+    ev.preventDefault();
+    const within = Number(ui.objSecs || 60) * 1000;
+    const ok = await start({ kind: 'adoption', title: ui.objTitle || '', text: ui.objText || '', deadline: Math.round(serverNow() + within) });
+    if (ok) { ui.objTitle = ''; ui.objText = ''; }
+  } },
+  h('h3', {}, t('chair.objection_title')),
+  h('div', { class: 'field' }, h('label', { for: 'obj-title' }, t('proc.title')),
+    h('input', { type: 'text', id: 'obj-title', 'data-key': 'obj-title', 'data-testid': 'obj-title', required: true, maxlength: '200',
+      value: ui.objTitle || '', onInput: (e) => { ui.objTitle = e.target.value; } })),
+  h('div', { class: 'field' }, h('label', { for: 'obj-text' }, t('proc.text')),
+    h('textarea', { id: 'obj-text', 'data-key': 'obj-text', 'data-testid': 'obj-text', rows: 2, required: true,
+      onInput: (e) => { ui.objText = e.target.value; } }, ui.objText || '')),
+  h('div', { class: 'inline' },
+    h('label', { for: 'obj-secs' }, t('chair.objection_within')),
+    h('select', { id: 'obj-secs', 'data-key': 'obj-secs', 'data-testid': 'obj-secs', onChange: (e) => { ui.objSecs = e.target.value; } },
+      OBJECTION_SECONDS.map((n) => h('option', { value: String(n), selected: n === secs }, t('chair.seconds', { n: formatNumber(n) })))),
+    h('button', { type: 'submit', class: 'primary', 'data-testid': 'obj-start', 'data-key': 'obj-start' }, t('chair.objection_ask'))));
+}
 
 export function chairConsole(ctx) {
   const { state, ui } = ctx;
@@ -65,7 +91,8 @@ export function chairConsole(ctx) {
     h('p', { class: 'shortcuts muted' }, t('chair.shortcuts'), ' ', kbd('N'), ' ', t('chair.next'), ' · ',
       kbd('P'), ' ', t('chair.pause_resume'), ' · ', kbd('E'), ' ', t('chair.end'), ' · ',
       kbd('Alt'), '+', kbd('↑'), '/', kbd('↓'), ' ', t('chair.move')),
-    agenda);
+    agenda,
+    ctx.startProcedure ? objectionForm(ui, ctx.startProcedure) : null);
 }
 
 /** Who is in the room, who is remote, who is online (chair and secretariat). */
