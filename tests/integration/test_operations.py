@@ -206,6 +206,16 @@ class Ready(ServerTest):
         self.assertEqual(self.server.http_get("/readyz")[:3:2], (200, b"ready"))
         self.assertEqual(self.server.http_get("/healthz")[:3:2], (200, b"ok"))
 
+    def test_every_metric_is_documented(self):
+        body = self.server.http_get("/metrics")[2].decode()
+        names = [line.split()[2] for line in body.splitlines() if line.startswith("# TYPE")]
+        self.assertGreater(len(names), 5)
+        with open(os.path.join(os.path.dirname(__file__), "..", "..", "docs",
+                               "OPERATIONS.md")) as f:
+            doc = f.read()
+        for name in names:
+            self.assertIn("`%s" % name, doc, "docs/OPERATIONS.md does not explain " + name)
+
 
 class Backup(ProgrammeTest):
     who = ["chair", "kenya", "japan"]
