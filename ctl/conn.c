@@ -107,6 +107,9 @@ static int on_message(struct lws *wsi, run *r) {
   r->pending = NULL;
   int rc = r->talk->reply(r->talk->ctx, r->said_hello ? req : NULL, msg);
   if (!r->said_hello && rc == 0 && ctl_exit_of(msg) != 0) {
+    /* the refusal, as JSON like every other reply, and why on stderr */
+    json_dumpf(msg, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+    fputc('\n', stdout);
     fprintf(stderr, "plenaryctl: hello refused: %s\n",
             json_string_value(json_object_get(json_object_get(msg, "error"), "message")));
     rc = ctl_exit_of(msg);

@@ -85,8 +85,12 @@ out:
 }
 
 bool pl_store_writable(pl_store *s) {
-  if (pl_store_begin(s) != PL_STORE_OK)
-    return false;
-  pl_store_rollback(s);
-  return true;
+  /* The probe runs on the service thread: wait 100 ms for another writer,
+   * not the 5 s a change may wait, so a probe never stalls every meeting. */
+  sqlite3_busy_timeout(s->db, 100);
+  bool ok = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+  if (ok)
+    pl_store_rollback(s);
+  sqlite3_busy_timeout(s->db, 5000);
+  return ok;
 }

@@ -28,8 +28,9 @@ pl_store_rc pl_store_single_file(const char *path, char *why, size_t cap);
  * answers "ok", else PL_STORE_ERROR with its first complaint in why. */
 pl_store_rc pl_store_integrity(const char *path, char *why, size_t cap);
 
-/* Whether the open store can take the write lock now (BEGIN IMMEDIATE, then
- * ROLLBACK): what /readyz means by "the database is writable". */
+/* Whether the open store can take the write lock within 100 ms (BEGIN
+ * IMMEDIATE, then ROLLBACK): what /readyz means by "the database is
+ * writable". The store's own 5 s wait is restored after. */
 bool pl_store_writable(pl_store *s);
 
 #endif

@@ -206,6 +206,20 @@ class Ready(ServerTest):
         self.assertEqual(self.server.http_get("/readyz")[:3:2], (200, b"ready"))
         self.assertEqual(self.server.http_get("/healthz")[:3:2], (200, b"ok"))
 
+    def test_readyz_is_503_while_another_writer_holds_the_database(self):
+        import sqlite3
+        other = sqlite3.connect(self.server.db, isolation_level=None, timeout=5)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            t0 = time.time()
+            status, _, body = self.server.http_get("/readyz")
+            self.assertEqual((status, body), (503, b"the database is not writable"))
+            self.assertLess(time.time() - t0, 2, "the probe must not wait the store's 5 s")
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        self.assertEqual(self.server.http_get("/readyz")[0], 200)
+
     def test_every_metric_is_documented(self):
         body = self.server.http_get("/metrics")[2].decode()
         names = [line.split()[2] for line in body.splitlines() if line.startswith("# TYPE")]

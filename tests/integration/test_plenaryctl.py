@@ -70,7 +70,9 @@ class Ops(ServerTest):
         self.assertEqual(subprocess.run([CTL, "delegation.list"], capture_output=True)
                          .returncode, 2)
         wrong = Ctl(self.server, "not-a-token")
-        self.assertEqual(wrong.run("delegation.list").returncode, 14)  # unauthenticated
+        p = wrong.run("delegation.list")
+        self.assertEqual(p.returncode, 14)  # unauthenticated
+        self.assertEqual(json.loads(p.stdout)["error"]["code"], "unauthenticated")
         gone = Server().start()
         dead = Ctl(gone, gone.admin_token)
         gone.stop()
