@@ -305,7 +305,8 @@ int pl_server_run(const pl_config *cfg) {
   signal(SIGPIPE, SIG_IGN);
   pl_keepalive_start(cfg->keepalive_s);
   if (pl_fanout_start(cfg->fanout_threads, cfg->fanout_split))
-    pl_log(PL_LOG_WARN, "fanout", "msg", "fan-out threads did not start; the service thread sends alone", NULL);
+    pl_log(PL_LOG_WARN, "fanout", "msg",
+           "fan-out threads did not start; the service thread sends alone", NULL);
   ev_signal_init(&sigint_w, on_stop_signal, SIGINT);
   ev_signal_init(&sigterm_w, on_stop_signal, SIGTERM);
   ev_signal_init(&sighup_w, on_reload_signal, SIGHUP);
