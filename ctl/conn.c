@@ -17,6 +17,7 @@
 #include "ctl.h"
 
 typedef struct run {
+  struct lws_context *ctx;
   const ctl_target *t;
   const ctl_talk *talk;
   int status;
@@ -44,6 +45,10 @@ static void finish(run *r, int status, const char *why) {
   r->status = status;
   if (why)
     fprintf(stderr, "plenaryctl: %s: %s\n", r->t->url, why);
+  /* lws 4.1's service returns only when a descriptor wakes it, up to 30 s
+   * after a timer ran (LIBRARY-NOTES 1): wake it so the loop sees `done` */
+  if (r->ctx)
+    lws_cancel_service(r->ctx);
 }
 
 static void on_deadline(lws_sorted_usec_list_t *sul) {
@@ -230,7 +235,7 @@ static void serve(run *r, const char *path) {
   info.options = tls ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0;
   info.client_ssl_ca_filepath = r->t->cafile;
   info.user = r;
-  struct lws_context *ctx = lws_create_context(&info);
+  struct lws_context *ctx = r->ctx = lws_create_context(&info);
   if (!ctx) {
     finish(r, CTL_EXIT_TRANSPORT, "cannot set up the client (TLS?)");
     return;
@@ -261,6 +266,7 @@ static void serve(run *r, const char *path) {
   while (!r->done && lws_service(ctx, 0) >= 0)
     ;
   lws_sul_cancel(&r->deadline);
+  r->ctx = NULL;
   lws_context_destroy(ctx);
 }
 

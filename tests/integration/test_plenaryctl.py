@@ -73,6 +73,20 @@ class Ops(ServerTest):
         p = wrong.run("delegation.list")
         self.assertEqual(p.returncode, 14)  # unauthenticated
         self.assertEqual(json.loads(p.stdout)["error"]["code"], "unauthenticated")
+        # a peer that accepts and never answers: the timeout, then 3
+        import socket
+        import time
+        mute = socket.socket()
+        mute.bind(("127.0.0.1", 0))
+        mute.listen(1)
+        t0 = time.time()
+        p = subprocess.run([CTL, "--url", "ws://127.0.0.1:%d" % mute.getsockname()[1],
+                            "--token-file", ctl.token_file, "--timeout", "1", "delegation.list"],
+                           capture_output=True, text=True, timeout=30)
+        mute.close()
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("--timeout", p.stderr)
+        self.assertLess(time.time() - t0, 4, "the deadline wakes the loop")
         gone = Server().start()
         dead = Ctl(gone, gone.admin_token)
         gone.stop()
