@@ -5,7 +5,7 @@
  * `--check-config` checks exactly what a start would.
  *
  * Order: the command line is scanned first for --config and --check-config,
- * then the file is read, then the flags are applied on top. Each option
+ * then the file is read (config_file.c), then the flags are applied on top. Each option
  * remembers who set it last ("--db" or "/etc/plenary/plenary.conf:4: db"),
  * so an error found only when options are combined still names its source.
  */
@@ -13,11 +13,11 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <ini.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "app/config_file.h"
 #include "app/tls.h"
 #include "base/log.h"
 
@@ -191,75 +191,30 @@ static int apply(pl_options *o, int i, const char *v, const char *where) {
   return 0;
 }
 
-/* ---- The file ---- */
-
-typedef struct file_reader {
-  pl_options *o;
-  FILE *f;
-  int line;
-  int status; /* the first error's exit status */
-} file_reader;
-
-/* libinih's reader, counting lines so that every key knows its line. */
-static char *read_line(char *str, int num, void *stream) {
-  file_reader *r = stream;
-  char *got = fgets(str, num, r->f);
-  if (got)
-    r->line++;
-  return got;
-}
-
-static int on_key(void *user, const char *section, const char *name, const char *value) {
-  file_reader *r = user;
-  pl_options *o = r->o;
-  char where[300];
-  snprintf(where, sizeof where, "%s:%d: %s", o->path, r->line, name);
-  int i = def_index(name);
-  if (*section) {
-    fprintf(stderr, "plenaryd: %s:%d: [%s]: sections are not used; put every key at the top\n",
-            o->path, r->line, section);
-    r->status = 2;
-  } else if (i < 0) {
+int pl_options_set(pl_options *o, const char *key, const char *value, const char *where) {
+  int i = def_index(key);
+  if (i < 0) {
     fprintf(stderr, "plenaryd: %s: unknown key (plenaryd --help lists them)\n", where);
-    r->status = 2;
-  } else if (!defs[i].takes_value) {
+    return 2;
+  }
+  if (!defs[i].takes_value) {
     bool yes = strcmp(value, "true") == 0 || strcmp(value, "yes") == 0;
     if (!yes && strcmp(value, "false") && strcmp(value, "no")) {
       fprintf(stderr, "plenaryd: %s: expected true or false\n", where);
-      r->status = 2;
-    } else {
-      r->status = apply(o, i, yes ? "true" : "false", where);
+      return 2;
     }
-  } else if (o->n_owned == sizeof o->owned / sizeof o->owned[0]) {
+    return apply(o, i, yes ? "true" : "false", where);
+  }
+  if (o->n_owned == sizeof o->owned / sizeof o->owned[0]) {
     fprintf(stderr, "plenaryd: %s: too many keys\n", where);
-    r->status = 2;
-  } else {
-    /* libinih's line buffer is reused: the value must be copied */
-    char *copy = strdup(value);
-    if (!copy)
-      return r->status = 1, 0;
-    o->owned[o->n_owned++] = copy;
-    r->status = apply(o, i, copy, where);
-  }
-  return r->status == 0;
-}
-
-static int read_file(pl_options *o) {
-  file_reader r = {.o = o, .f = fopen(o->path, "r")};
-  if (!r.f) {
-    fprintf(stderr, "plenaryd: --config: cannot read %s: %s\n", o->path, strerror(errno));
     return 2;
   }
-  ini_stop_on_first_error = true;
-  ini_allow_multiline = false; /* an indented line is a mistake, not a continuation */
-  int rc = ini_parse_stream(read_line, &r, on_key, &r);
-  fclose(r.f);
-  if (rc > 0 && r.status == 0) {
-    fprintf(stderr, "plenaryd: %s:%d: expected key = value (at most 197 characters)\n",
-            o->path, rc);
-    return 2;
-  }
-  return rc < 0 ? 1 : r.status;
+  /* the caller's buffer (libinih's line) is reused: the value is copied */
+  char *copy = strdup(value);
+  if (!copy)
+    return 1;
+  o->owned[o->n_owned++] = copy;
+  return apply(o, i, copy, where);
 }
 
 /* ---- The whole ---- */
@@ -383,7 +338,7 @@ int pl_options_load(pl_options *o, int argc, char **argv) {
     return bad(argv[optind], "unexpected argument");
   if (!o->path && access(PL_CONFIG_DEFAULT, F_OK) == 0)
     o->path = PL_CONFIG_DEFAULT;
-  int rc = o->path ? read_file(o) : 0;
+  int rc = o->path ? pl_config_file_read(o) : 0;
   if (rc)
     return rc;
 

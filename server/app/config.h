@@ -38,6 +38,11 @@ typedef struct pl_options {
 int pl_options_load(pl_options *o, int argc, char **argv);
 void pl_options_release(pl_options *o);
 
+/* Sets one option by its key from text (a switch takes true/yes/false/no),
+ * copying the value; `where` names it in the one-line error. Returns 0, or
+ * the exit status after writing why (2 for a bad key or value). */
+int pl_options_set(pl_options *o, const char *key, const char *value, const char *where);
+
 /* The usage text of the server command. */
 void pl_options_usage(FILE *out);
 
