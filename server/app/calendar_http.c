@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app/http_respond.h"
+#include "base/log.h"
 #include "base/server.h"
 #include "cal/ical.h"
 #include "live/live.h"
@@ -17,11 +18,18 @@ static int not_found(struct lws *wsi, void *user) {
   return pl_http_respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
 }
 
-/* The participant and the zone of their delegation, from a feed key. */
-static int feed_owner(const char *feed, pl_participant_rec *p, pl_delegation_rec *d) {
+/* The participant and the zone of their delegation, from a feed key. A key
+ * that names no one is an authentication failure: logged with the peer's
+ * address, never with the key. */
+static int feed_owner(struct lws *wsi, const char *feed, pl_participant_rec *p,
+                      pl_delegation_rec *d) {
   if (!feed[0] || pl_store_participant_by_feed(pl_srv->store, feed, p) != PL_STORE_OK ||
-      pl_store_delegation_get(pl_srv->store, p->delegation, d) != PL_STORE_OK)
+      pl_store_delegation_get(pl_srv->store, p->delegation, d) != PL_STORE_OK) {
+    char remote[48];
+    lws_get_peer_simple(wsi, remote, sizeof remote);
+    pl_log(PL_LOG_WARN, "auth.failed", "via", "feed key", "remote", remote, NULL);
     return -1;
+  }
   return 0;
 }
 
@@ -65,7 +73,7 @@ static int send_calendar(struct lws *wsi, void *user, char *body, size_t len, in
 static int feed_calendar(struct lws *wsi, void *user, const char *key) {
   pl_participant_rec p;
   pl_delegation_rec d;
-  if (feed_owner(key, &p, &d))
+  if (feed_owner(wsi, key, &p, &d))
     return not_found(wsi, user);
   /* Every participant may attend every meeting of the programme today; a
    * per-meeting invitation list would filter here. */
@@ -107,7 +115,7 @@ int pl_calendar_http(struct lws *wsi, void *user, const char *path, const char *
   pl_live *m = pl_live_get(id);
   pl_participant_rec p;
   pl_delegation_rec d;
-  if (!m || feed_owner(feed, &p, &d))
+  if (!m || feed_owner(wsi, feed, &p, &d))
     return not_found(wsi, user);
   size_t len = 0;
   if (strcmp(rest, ".ics") == 0) {

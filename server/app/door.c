@@ -15,6 +15,7 @@
 
 #include "app/early.h"
 #include "base/clock.h"
+#include "base/log.h"
 #include "base/server.h"
 
 /* One accepted connection, indexed by its descriptor. */
@@ -279,9 +280,12 @@ bool pl_door_accept_failed(const char *line) {
   door.unlogged++;
   if (door.logged_ms && now - door.logged_ms < 10000)
     return true;
-  fprintf(stderr, "plenaryd: accept() failed %llu time%s in the last 10 s (%s); "
-          "%d connections open, cap %d\n", (unsigned long long)door.unlogged,
-          door.unlogged == 1 ? "" : "s", line + 8, door.open, door.cfg.max_conns);
+  char count[24], open[16], cap[16];
+  snprintf(count, sizeof count, "%llu", (unsigned long long)door.unlogged);
+  snprintf(open, sizeof open, "%d", door.open);
+  snprintf(cap, sizeof cap, "%d", door.cfg.max_conns);
+  pl_log(PL_LOG_ERROR, "accept.failed", "msg", line + 8, "times_in_10s", count, "open", open,
+         "max_conns", cap, NULL);
   door.unlogged = 0;
   door.logged_ms = now;
   return true;

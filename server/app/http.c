@@ -1,6 +1,6 @@
 /*
- * Dynamic HTTP endpoints (http.h): /healthz, /metrics, the calendar feeds
- * and the record of speeches, routed from one table.
+ * Dynamic HTTP endpoints (http.h): /healthz, /readyz, /metrics, the calendar
+ * feeds and the record of speeches, routed from one table.
  */
 #include "app/http.h"
 
@@ -9,11 +9,25 @@
 
 #include "app/calendar_http.h"
 #include "app/http_respond.h"
+#include "app/tls.h"
 #include "base/server.h"
+#include "store/backup.h"
 
 static int healthz(struct lws *wsi, void *user, const char *path) {
   (void)path;
   return pl_http_respond_text(wsi, user, HTTP_STATUS_OK, "ok");
+}
+
+/* Alive and able to serve: a load balancer sends traffic elsewhere on 503.
+ * Each condition is checked on the spot; the body names the first that fails. */
+static int readyz(struct lws *wsi, void *user, const char *path) {
+  (void)path;
+  const char *why = pl_srv->stopping                        ? "shutting down"
+                    : pl_srv->tls && !pl_tls_ready()        ? "no TLS certificate and key loaded"
+                    : !pl_store_writable(pl_srv->store)     ? "the database is not writable"
+                                                            : NULL;
+  return why ? pl_http_respond_text(wsi, user, HTTP_STATUS_SERVICE_UNAVAILABLE, why)
+             : pl_http_respond_text(wsi, user, HTTP_STATUS_OK, "ready");
 }
 
 static int metrics(struct lws *wsi, void *user, const char *path) {
@@ -36,6 +50,7 @@ static int calendar(struct lws *wsi, void *user, const char *path) {
 
 const pl_http_route pl_http_routes[] = {
     {"/healthz", false, healthz},
+    {"/readyz", false, readyz},
     {"/metrics", false, metrics},
     {"/calendar", true, calendar},
     {"/meetings", true, calendar},

@@ -1,10 +1,12 @@
 /* Log lines without secrets (redact.h). */
 #include "app/redact.h"
 
+#include <libwebsockets.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app/door.h"
+#include "base/log.h"
 
 /* Where a secret's value ends: at a separator of paths, queries and log
  * text, or at ".ics". */
@@ -39,13 +41,29 @@ void pl_redact(const char *line, char *out, size_t cap) {
 }
 
 void pl_log_emit(int level, const char *line) {
-  (void)level;
   if (pl_door_accept_failed(line))
     return;
-  char clean[2048];
-  pl_redact(line, clean, sizeof clean);
-  fputs(clean, stderr);
-  size_t n = strlen(clean);
-  if (n && clean[n - 1] != '\n')
-    fputc('\n', stderr);
+  pl_log_level l = level & LLL_ERR                ? PL_LOG_ERROR
+                   : level & LLL_WARN             ? PL_LOG_WARN
+                   : level & (LLL_USER | LLL_NOTICE) ? PL_LOG_NOTICE
+                   : level & LLL_INFO             ? PL_LOG_INFO
+                                                  : PL_LOG_DEBUG;
+  char text[2048];
+  size_t n = strlen(line);
+  /* lws lines end in a newline; the line is ours to end */
+  while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+    n--;
+  snprintf(text, sizeof text, "%.*s", (int)n, line);
+  pl_log(l, "log", "msg", text, NULL);
+}
+
+int pl_log_lws_mask(int level) {
+  int mask = LLL_ERR | LLL_USER;
+  if (level >= PL_LOG_WARN)
+    mask |= LLL_WARN;
+  if (level >= PL_LOG_INFO)
+    mask |= LLL_NOTICE | LLL_INFO; /* lws logs cookies at NOTICE (LIBRARY-NOTES 4.6); we set none */
+  if (level >= PL_LOG_DEBUG)
+    mask |= LLL_DEBUG;
+  return mask;
 }

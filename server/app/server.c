@@ -8,6 +8,7 @@
  * loop scans every descriptor on every pass and falls over at ten thousand
  * clients.
  */
+#include <errno.h>
 #include <ev.h>
 #include <openssl/ssl.h>
 #include <fcntl.h>
@@ -22,10 +23,14 @@
 #include "app/bootstrap.h"
 #include "app/door.h"
 #include "app/early.h"
+#include "app/dblock.h"
 #include "app/http.h"
 #include "app/http_respond.h"
 #include "app/redact.h"
+#include "app/service.h"
+#include "app/tls.h"
 #include "app/ws.h"
+#include "base/log.h"
 #include "base/server.h"
 #include "live/live.h"
 #include "net/fanout.h"
@@ -48,7 +53,43 @@
 static void on_stop_signal(struct ev_loop *loop, ev_signal *w, int revents) {
   (void)w;
   (void)revents;
+  pl_srv->stopping = true; /* /readyz says so from now on */
+  pl_service_stopping(loop);
   ev_break(loop, EVBREAK_ALL);
+}
+
+/* Points stderr at the log file, opened again: after logrotate moved the old
+ * one away, the next line goes to a new file. Without a log file, stderr is
+ * journald's and stays as it is. */
+static int reopen_log(const char *path) {
+  if (!path)
+    return 0;
+  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0)
+    return -1;
+  int rc = dup2(fd, STDERR_FILENO) < 0 ? -1 : 0;
+  close(fd);
+  return rc;
+}
+
+/* SIGHUP: the log file, then the TLS pair. A pair that does not load is
+ * logged and the old one stays in use; no connection is dropped either way. */
+static void on_reload_signal(struct ev_loop *loop, ev_signal *w, int revents) {
+  (void)loop;
+  (void)revents;
+  const pl_config *cfg = w->data;
+  char why[512] = "";
+  pl_service_reloading();
+  if (reopen_log(cfg->log_file))
+    pl_log(PL_LOG_ERROR, "reload.failed", "what", "log-file", "file", cfg->log_file, "msg",
+           strerror(errno), NULL);
+  if (!cfg->plain && pl_tls_reload(cfg->cert, cfg->key, why, sizeof why))
+    pl_log(PL_LOG_WARN, "reload.failed", "what", "tls", "msg", why,
+           "cert", cfg->cert, NULL);
+  else
+    pl_log(PL_LOG_NOTICE, "reload", "tls", cfg->plain ? "off" : "reloaded", "cert",
+           cfg->plain ? NULL : cfg->cert, NULL);
+  pl_service_reloaded();
 }
 
 /* True when a Sec-WebSocket-Protocol list ("a, plenary.v1") names ours. */
@@ -71,6 +112,10 @@ static bool names_plenary(const char *list) {
  * with a status before the handshake completes. */
 static int pl_default_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
                                void *in, size_t len) {
+  if (reason == LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS) {
+    pl_tls_capture(user); /* the vhost's SSL_CTX, for SIGHUP (tls.h) */
+    return 0;
+  }
   int result;
   if (pl_door_callback(wsi, reason, user, in, len, &result))
     return result;
@@ -158,14 +203,17 @@ int pl_server_run(const pl_config *cfg) {
   char err[512];
   int status = 1;
 
+  if (reopen_log(cfg->log_file)) {
+    fprintf(stderr, "plenaryd: log-file: cannot open %s: %s\n", cfg->log_file, strerror(errno));
+    return 2;
+  }
   struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
-  ev_signal sigint_w, sigterm_w;
+  ev_signal sigint_w, sigterm_w, sighup_w;
   void *foreign[1] = {loop};
   if (!loop) {
     fprintf(stderr, "plenaryd: cannot create the event loop\n");
     return 1;
   }
-  lws_set_log_level(cfg->log_level, pl_log_emit);
   memset(&srv, 0, sizeof srv);
   srv.loop = loop;
   pl_srv = &srv;
@@ -179,10 +227,20 @@ int pl_server_run(const pl_config *cfg) {
     ev_loop_destroy(loop);
     return 1;
   }
+  srv.tls = !cfg->plain;
   srv.store = pl_store_open(cfg->db, err, sizeof err);
   if (!srv.store) {
     pl_door_free();
     fprintf(stderr, "plenaryd: %s\n", err);
+    ev_loop_destroy(loop);
+    return 1;
+  }
+  /* After the open, which makes the database's folder: one server a file. */
+  int lock = pl_db_lock(cfg->db, err, sizeof err);
+  if (lock < 0) {
+    fprintf(stderr, "plenaryd: %s\n", err);
+    pl_store_close(srv.store);
+    pl_door_free();
     ev_loop_destroy(loop);
     return 1;
   }
@@ -197,8 +255,8 @@ int pl_server_run(const pl_config *cfg) {
                  LWS_SERVER_OPTION_DISABLE_IPV6 * (strchr(cfg->listen_addr, ':') == NULL);
   if (!cfg->plain)
     info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-  /* The header space is the 8 KB a request may have: past it lws gives up,
-   * and the door answers 414 or 431 (door.c). */
+  /* The header space is the 8 KB a request may have: on a plain port the
+   * door has already answered a longer head (early.c). */
   info.max_http_header_data = PL_DOOR_HEADERS_MAX;
   info.foreign_loops = foreign;
   srv.ctx = lws_create_context(&info);
@@ -257,8 +315,10 @@ int pl_server_run(const pl_config *cfg) {
     goto out_ctx;
   }
   int port = lws_get_vhost_listen_port(srv.vh);
-  lwsl_user("plenaryd listening on %s://%s:%d\n", cfg->plain ? "http" : "https",
-            cfg->listen_addr, port);
+  char url[160];
+  snprintf(url, sizeof url, "%s://%s:%d", cfg->plain ? "http" : "https", cfg->listen_addr, port);
+  pl_log(PL_LOG_NOTICE, "start", "msg", "plenaryd " PLENARY_VERSION " listening", "url", url,
+         "db", cfg->db, NULL);
   if (cfg->port_file && write_port_file(cfg->port_file, port))
     fprintf(stderr, "plenaryd: cannot write %s\n", cfg->port_file);
   if (cfg->demo && pl_demo_print_links(cfg, port))
@@ -266,23 +326,33 @@ int pl_server_run(const pl_config *cfg) {
 
   signal(SIGPIPE, SIG_IGN);
   pl_door_start();
-  lwsl_user("plenaryd takes at most %d connections\n", pl_door_max_conns());
+  char cap[16];
+  snprintf(cap, sizeof cap, "%d", pl_door_max_conns());
+  pl_log(PL_LOG_NOTICE, "door", "msg", "connections capped", "max_conns", cap, NULL);
   pl_keepalive_start(cfg->keepalive_s);
   if (pl_deferred_start())
-    lwsl_warn("plenaryd: the worker thread did not start; long ops run on the service thread\n");
+    pl_log(PL_LOG_WARN, "deferred", "msg",
+           "the worker thread did not start; long ops run on the service thread", NULL);
   if (pl_fanout_start(cfg->fanout_threads, cfg->fanout_split))
-    lwsl_warn("plenaryd: fan-out threads did not start; the service thread sends alone\n");
+    pl_log(PL_LOG_WARN, "fanout", "msg",
+           "fan-out threads did not start; the service thread sends alone", NULL);
   ev_signal_init(&sigint_w, on_stop_signal, SIGINT);
   ev_signal_init(&sigterm_w, on_stop_signal, SIGTERM);
+  ev_signal_init(&sighup_w, on_reload_signal, SIGHUP);
+  sighup_w.data = (void *)cfg;
   ev_signal_start(loop, &sigint_w);
   ev_signal_start(loop, &sigterm_w);
+  ev_signal_start(loop, &sighup_w);
+  pl_service_ready(loop, url);
   ev_run(loop, 0);
   ev_signal_stop(loop, &sigint_w);
   ev_signal_stop(loop, &sigterm_w);
-  lwsl_user("plenaryd stopping\n");
+  ev_signal_stop(loop, &sighup_w);
+  pl_log(PL_LOG_NOTICE, "stop", "msg", "plenaryd stopping", NULL);
   status = 0;
 out_ctx:
   srv.stopping = true;
+  pl_service_stopping(loop);
   pl_live_cancel_timers();
   pl_door_stop();
   pl_early_close_all();
@@ -297,6 +367,7 @@ out_live:
   pl_live_free_all();
   pl_store_close(srv.store);
   pl_door_free();
+  close(lock);
   ev_loop_destroy(loop);
   return status;
 }

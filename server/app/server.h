@@ -18,7 +18,9 @@ typedef struct pl_config {
   bool plain;
   const char **origins;    /* NULL-terminated; empty: any origin */
   bool demo;
-  int log_level;           /* lws LLL_* mask */
+  int log_level;           /* a pl_log_level (base/log.h) */
+  int log_format;          /* a pl_log_format */
+  const char *log_file;    /* NULL: stderr (journald); reopened on SIGHUP */
   const char *port_file;   /* write the listening port here (tests) */
   int keepalive_s;         /* ping a peer silent this long */
   int fanout_threads;      /* send() workers beside the service thread */
@@ -28,7 +30,8 @@ typedef struct pl_config {
   int header_timeout_s;    /* a request's headers must arrive within; 0: the default */
 } pl_config;
 
-/* Runs the server until SIGINT/SIGTERM. Returns the process exit status. */
+/* Runs the server until SIGINT/SIGTERM; SIGHUP reopens the log file and
+ * reloads the TLS pair. Returns the process exit status. */
 int pl_server_run(const pl_config *cfg);
 
 #endif

@@ -92,6 +92,7 @@ int pl_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
     memset(s, 0, sizeof *s);
     s->wsi = wsi;
     s->serial = ++pl_srv->session_serial;
+    lws_get_peer_simple(wsi, s->remote, sizeof s->remote);
     /* Plain sockets take frames straight from the fan-out; TLS goes through lws. */
     s->fd = lws_is_ssl(wsi) ? -1 : (int)lws_get_socket_fd(wsi);
     if (pl_keepalive_track(s))

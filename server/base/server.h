@@ -34,6 +34,7 @@ typedef struct pl_server {
   struct ev_loop *loop;       /* app: ours; lws runs on it as a foreign loop */
   const char *const *origins; /* app: borrowed from argv; NULL-terminated */
   const char *web_dir;        /* app */
+  bool tls;                   /* app: false with --plain */
   pl_store *store;            /* store: owned */
   pl_programme prog;          /* live */
   pl_live **live;             /* live: owned; index = numeric meeting id */

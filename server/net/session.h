@@ -72,6 +72,8 @@ typedef struct pl_session {
   /* request rate: a token bucket (ops/dispatch.c) */
   double rate_tokens;
   int64_t rate_at;
+  bool rate_noted;          /* this burst's refusal is logged */
+  char remote[48];          /* the peer's address, for the log */
 } pl_session;
 
 /* Queues a reference to `m` and asks for a writeable callback. A message that

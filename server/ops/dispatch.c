@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/log.h"
 #include "base/server.h"
 #include "ops/op.h"
 #include "ops/ops_admin.h"
@@ -178,6 +179,28 @@ void pl_ops_reply(pl_session *s, json_t *re, pl_err e, const char *msg, json_t *
   pl_session_send_json(s, o);
 }
 
+/* One line for what an operator may need to find again: every failed
+ * request (a failed hello is an authentication failure, at warn), and every
+ * ruling of whoever presides. Never the arguments: a hello's are a token. */
+static void log_outcome(const pl_session *s, const op_entry *entry, const pl_request_env *r,
+                        pl_err e, const char *msg) {
+  const char *who = s->authed ? s->who.id : NULL;
+  const char *op = entry ? entry->name : NULL;
+  const char *meeting = r->args ? json_string_value(json_object_get(r->args, "meeting")) : NULL;
+  if (e == PL_ERR_OK) {
+    bool presides = s->who.role == PL_ROLE_CHAIR || s->who.role == PL_ROLE_SECRETARIAT;
+    if (entry && !entry->fn && presides)
+      pl_log(PL_LOG_NOTICE, "ruling", "op", op, "meeting", meeting, "participant", who,
+             "remote", s->remote, NULL);
+    return;
+  }
+  bool auth = op && strcmp(op, "hello") == 0 && e == PL_ERR_UNAUTHENTICATED;
+  pl_log(auth ? PL_LOG_WARN : e == PL_ERR_INTERNAL ? PL_LOG_ERROR : PL_LOG_NOTICE,
+         auth ? "auth.failed" : "request.failed", "op", op, "code", pl_err_code(e),
+         "meeting", meeting, "participant", who, "remote", s->remote, "msg",
+         msg && *msg ? msg : pl_err_message(e), NULL);
+}
+
 void pl_ops_handle(pl_session *s, const char *text, size_t len) {
   pl_op_ctx c = {.s = s, .now = pl_now_ms()};
   pl_request_env r;
@@ -204,9 +227,12 @@ void pl_ops_handle(pl_session *s, const char *text, size_t len) {
   else {
     c.re = r.re;
     e = entry->fn ? entry->fn(&c, r.args) : pl_op_room(&c, r.args, entry->room_op);
-    if (e == PL_ERR_INTERNAL)
-      lwsl_err("op %s by %s failed: %s\n", r.op, s->who.id, c.msg);
   }
+  /* A client over the rate is logged once per burst, not once per frame:
+   * the log must not become the flood. */
+  if (e != PL_ERR_RATE_LIMITED || !s->rate_noted)
+    log_outcome(s, entry, &r, e, c.msg);
+  s->rate_noted = e == PL_ERR_RATE_LIMITED;
   if (!c.deferred)
     pl_ops_reply(s, r.re, e, c.msg, e == PL_ERR_OK ? c.result : NULL);
   if (e != PL_ERR_OK)

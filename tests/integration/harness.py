@@ -53,8 +53,9 @@ class Server:
         port_file = os.path.join(self.dir, "port")
         if os.path.exists(port_file):
             os.unlink(port_file)
-        args = [PLENARYD, "--listen", "127.0.0.1:0", "--db", self.db, "--web", WEB,
-                "--port-file", port_file] + self.extra
+        # --config /dev/null: an installed /etc/plenary/plenary.conf stays out of tests
+        args = [PLENARYD, "--config", "/dev/null", "--listen", "127.0.0.1:0", "--db", self.db,
+                "--web", WEB, "--port-file", port_file] + self.extra
         args += ["--cert", self.tls[0], "--key", self.tls[1]] if self.tls else ["--plain"]
         self.log = open(os.path.join(self.dir, "server.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
