@@ -114,6 +114,27 @@ describe('decisions by non-objection', () => {
     await screenshot(del, 'decisions-delegate-closed');
   });
 
+  it('whoever started a procedure, or the secretariat, extends it; nobody else is offered to', async () => {
+    const sec = await open(server.adminToken, '/decisions.html');
+    await sec.locator('[data-testid="start-procedure"]').waitFor();
+    await sec.locator('[data-testid="start-title"]').fill('Accreditation round of December');
+    await sec.locator('[data-testid="start-text"]').fill('The applications received by 30 November.');
+    await sec.locator('[data-testid="start-deadline"]').fill(localValue(Date.now() + 3600e3, 'Europe/Zurich'));
+    await sec.locator('[data-testid="start-submit"]').click();
+    const card = sec.locator('[data-testid="open-procedures"] [data-testid="procedure"]', { hasText: 'Accreditation round' });
+    await card.waitFor();
+    const before = Number(await card.locator('[data-testid="countdown"]').getAttribute('data-deadline'));
+    await card.locator('[data-testid="extend-by"]').selectOption(String(86400e3));
+    await card.locator('[data-testid="extend"]').click();
+    await sec.waitForFunction((b) => [...document.querySelectorAll('[data-testid="countdown"]')]
+      .some((el) => Number(el.dataset.deadline) === b + 86400e3), before);
+    assert.match(await sec.locator('#live').textContent(), /deadline of Accreditation round of December is now/);
+    const del = await open(kenya.token, '/decisions.html');
+    const theirs = del.locator('[data-testid="procedure"]', { hasText: 'Accreditation round' });
+    await theirs.waitFor();
+    assert.equal(await theirs.locator('[data-testid="extend"]').count(), 0, 'a delegate who did not start it');
+  });
+
   it('the chair asks "is there any objection?" at the meeting; silence adopts it there', async () => {
     const m = encodeURIComponent(cast.meeting.id);
     const chair = await open(cast.chair.token, `/meeting.html?meeting=${m}&presence=room`);

@@ -110,6 +110,34 @@ function actions(p, ctx) {
     statementForm);
 }
 
+/* Whoever started a procedure, or the secretariat, may give it a later
+ * deadline while it is open (procedure.extend). */
+const EXTENSIONS = [['proc.ext_1m', 60e3], ['proc.ext_10m', 600e3], ['proc.ext_1h', 3600e3],
+  ['proc.ext_1d', 86400e3]];
+
+function mayExtend(p, hello) {
+  return hello.participant?.role === 'secretariat' || hello.participant?.id === p.started_by;
+}
+
+function extendControl(p, ctx) {
+  const ui = ctx.ui[p.id] || (ctx.ui[p.id] = {});
+  const id = `extend-${p.id}`;
+  const by = ui.extendBy || EXTENSIONS[0][1];
+  return h('form', { class: 'proc-extend', 'data-testid': 'extend-form',
+    onSubmit: async (ev) => {
+      ev.preventDefault();
+      // the choice as the control shows it now, whatever redraws came between
+      const deadline = p.deadline + Number(ev.target.querySelector('select').value);
+      if (await ctx.act('procedure.extend', { procedure: p.id, deadline },
+        t('proc.announce_extended', { title: p.title, when: formatInstant(deadline, ctx.tz) }))) ctx.redraw();
+    } },
+  h('label', { for: id }, t('proc.extend_by')),
+  h('select', { id, 'data-key': id, 'data-testid': 'extend-by',
+    onChange: (e) => { ui.extendBy = Number(e.target.value); } },
+  EXTENSIONS.map(([key, ms]) => h('option', { value: String(ms), selected: ms === by }, t(key)))),
+  h('button', { type: 'submit', 'data-testid': 'extend', 'data-key': `${id}-go` }, t('proc.extend')));
+}
+
 function result(p, ctx) {
   const adopted = p.status === 'adopted';
   const n = (p.objections || []).length;
@@ -141,5 +169,6 @@ export function procedureCard(p, ctx) {
       ctx.compact ? null : deadlineTimes(p, ctx),
     ] : result(p, ctx),
     record(p),
+    open && mayExtend(p, ctx.hello) ? extendControl(p, ctx) : null,
     open && breaksSilence(ctx.hello) ? actions(p, ctx) : null);
 }
