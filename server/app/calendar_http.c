@@ -41,18 +41,48 @@ static void http_date(int64_t ms, char *buf, size_t len) {
 }
 
 /* True when the client's copy is current: If-None-Match takes precedence
- * over If-Modified-Since (RFC 9110 13.2.2). */
+ * over If-Modified-Since (RFC 9110 13.2.2), and "*" matches whatever the
+ * feed is now. A date has whole seconds: a change in the same second as
+ * the copy's Last-Modified cannot be told from none, so only a copy dated
+ * after the second of the last change is current (the ETag, exact, does
+ * better for clients that keep it). */
 static bool not_modified(struct lws *wsi, const char *etag, int64_t last_ms) {
   char hdr[128];
   if (lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_HTTP_IF_NONE_MATCH) > 0)
-    return strstr(hdr, etag) != NULL;
+    return strcmp(hdr, "*") == 0 || strstr(hdr, etag) != NULL;
   if (lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_HTTP_IF_MODIFIED_SINCE) > 0) {
     struct tm tm;
     memset(&tm, 0, sizeof tm);
     if (strptime(hdr, "%a, %d %b %Y %H:%M:%S GMT", &tm))
-      return (int64_t)timegm(&tm) >= last_ms / 1000;
+      return (int64_t)timegm(&tm) > last_ms / 1000;
   }
   return false;
+}
+
+/* The secretariat's name, the ORGANIZER of every event. */
+static int find_secretariat(void *ctx, const pl_delegation_rec *d) {
+  if (d->kind != PL_DELEGATION_SECRETARIAT)
+    return 0;
+  snprintf(ctx, PL_NAME_LEN, "%s", d->name);
+  return 1; /* the first will do */
+}
+
+/* The feed's options from the URL: ?alarm=MINUTES (1 to 10080, a week) asks
+ * for a reminder before each meeting. -1 when the value is not one. */
+static int feed_options(struct lws *wsi, pl_ical_feed *f, char *organizer) {
+  char arg[32];
+  const char *alarm = lws_get_urlarg_by_name(wsi, "alarm=", arg, sizeof arg);
+  if (alarm) {
+    char *end;
+    long v = strtol(alarm, &end, 10);
+    if (end == alarm || *end || v < 1 || v > 10080)
+      return -1;
+    f->alarm_min = (int)v;
+  }
+  organizer[0] = '\0';
+  pl_store_delegation_each(pl_srv->store, find_secretariat, organizer);
+  f->organizer = organizer;
+  return 0;
 }
 
 static int send_calendar(struct lws *wsi, void *user, char *body, size_t len, int64_t last_ms) {
@@ -84,10 +114,16 @@ static int feed_calendar(struct lws *wsi, void *user, const char *key) {
   for (size_t i = 0; i < pl_srv->n_live; i++)
     if (pl_srv->live[i])
       list[n++] = pl_srv->live[i]->rec; /* shallow: items stay borrowed */
-  char calname[PL_NAME_LEN + 32];
+  char calname[PL_NAME_LEN + 32], organizer[PL_NAME_LEN];
   snprintf(calname, sizeof calname, "Plenary: %s", d.name);
+  pl_ical_feed f = {.calname = calname, .viewer_tz = d.tz};
+  if (feed_options(wsi, &f, organizer)) {
+    free(list);
+    return pl_http_respond_text(wsi, user, HTTP_STATUS_BAD_REQUEST,
+                                "alarm= takes minutes, 1 to 10080");
+  }
   size_t len = 0;
-  char *body = pl_ical_render_feed(list, n, calname, d.tz, NULL, &len);
+  char *body = pl_ical_render(list, n, &f, &len);
   int64_t last = pl_ical_last_modified(list, n);
   free(list);
   return send_calendar(wsi, user, body, len, last);
@@ -119,7 +155,12 @@ int pl_calendar_http(struct lws *wsi, void *user, const char *path, const char *
     return not_found(wsi, user);
   size_t len = 0;
   if (strcmp(rest, ".ics") == 0) {
-    char *body = pl_ical_render_meeting(&m->rec, d.tz, NULL, &len);
+    char organizer[PL_NAME_LEN];
+    pl_ical_feed f = {.calname = m->rec.title, .viewer_tz = d.tz};
+    if (feed_options(wsi, &f, organizer))
+      return pl_http_respond_text(wsi, user, HTTP_STATUS_BAD_REQUEST,
+                                  "alarm= takes minutes, 1 to 10080");
+    char *body = pl_ical_render(&m->rec, 1, &f, &len);
     return send_calendar(wsi, user, body, len, m->rec.updated_at);
   }
   if (strcmp(rest, "/record.json") == 0) {

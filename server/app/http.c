@@ -75,10 +75,15 @@ int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
     char path[512];
     (void)in;
     (void)len;
-    ((pl_http_pss *)user)->secret = false; /* a kept-alive connection's next request */
-    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0)
-      return pl_http_respond_text(wsi, user, HTTP_STATUS_METHOD_NOT_ALLOWED, "GET only");
-    if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI) < 0)
+    pl_http_pss *h = user;
+    h->secret = false; /* a kept-alive connection's next request */
+    /* HEAD is GET without the body: calendar programs ask it to see
+     * whether a feed changed (RFC 9110 9.3.2). */
+    h->head = lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
+    enum lws_token_indexes uri = h->head ? WSI_TOKEN_HEAD_URI : WSI_TOKEN_GET_URI;
+    if (lws_hdr_total_length(wsi, uri) <= 0)
+      return pl_http_respond_text(wsi, user, HTTP_STATUS_METHOD_NOT_ALLOWED, "GET or HEAD only");
+    if (lws_hdr_copy(wsi, path, sizeof path, uri) < 0)
       return pl_http_respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
     return route(wsi, user, path);
   }

@@ -31,7 +31,7 @@ int pl_http_respond(struct lws *wsi, void *user, unsigned status, const char *ct
     return 1;
   if (lws_finalize_write_http_header(wsi, start, &p, end))
     return 1;
-  if (len == 0) {
+  if (len == 0 || h->head) {
     free(h->body);
     h->body = NULL;
     return lws_http_transaction_completed(wsi) ? -1 : 0;

@@ -17,6 +17,7 @@ typedef struct pl_http_pss {
   /* The URL carries a feed key or the answer a participant's data: no
    * cache, shared or private, may keep it (no-store, private). */
   bool secret;
+  bool head; /* a HEAD request: the headers of the GET, no body */
 } pl_http_pss;
 
 /* Sends a complete response; takes ownership of body (malloc'd). */

@@ -286,9 +286,37 @@ static void add_description(out *o, rctx *r, const pl_meeting_rec *m, const char
   prop_text(o, "DESCRIPTION", text);
 }
 
+/* ORGANIZER;CN="name":mailto:... A PUBLISH needs an organizer (RFC 5546
+ * 3.2.1); there is no mailbox behind it, so the address is in .invalid
+ * (RFC 2606) and the name is what calendar programs show. A parameter
+ * value cannot hold a DQUOTE or a control character: those are dropped. */
+static void prop_organizer(out *o, const char *name) {
+  char cn[PL_NAME_LEN];
+  size_t n = 0;
+  for (const char *c = name; *c && n + 1 < sizeof cn; c++)
+    if (*c != '"' && (unsigned char)*c >= 0x20 && *c != 0x7f)
+      cn[n++] = *c;
+  cn[n] = '\0';
+  put(o, "ORGANIZER;CN=\"");
+  put(o, cn);
+  put(o, "\":mailto:noreply@plenary.invalid");
+  end_line(o);
+}
+
+/* A reminder `minutes` before the start, for a subscriber who asked. */
+static void write_alarm(out *o, const pl_meeting_rec *m, int minutes) {
+  char trigger[24];
+  snprintf(trigger, sizeof trigger, "-PT%dM", minutes);
+  prop_raw(o, "BEGIN", "VALARM");
+  prop_raw(o, "ACTION", "DISPLAY");
+  prop_text(o, "DESCRIPTION", m->title[0] ? m->title : "Meeting");
+  prop_raw(o, "TRIGGER", trigger);
+  prop_raw(o, "END", "VALARM");
+}
+
 /* One VEVENT. Returns false for a meeting whose stored times are broken. */
-static bool write_event(out *o, rctx *r, const pl_meeting_rec *m, const char *viewer_tz,
-                        const char *base_url) {
+static bool write_event(out *o, rctx *r, const pl_meeting_rec *m, const pl_ical_feed *f) {
+  const char *viewer_tz = f->viewer_tz, *base_url = f->base_url;
   char uid[PL_ID_LEN + 64], seq[16];
   snprintf(uid, sizeof uid, "%s-%lld@" UID_DOMAIN, m->id, (long long)m->created_at);
   snprintf(seq, sizeof seq, "%d", (int)m->sequence);
@@ -324,6 +352,10 @@ static bool write_event(out *o, rctx *r, const pl_meeting_rec *m, const char *vi
     if (pl_ical_url_is_safe(url))
       prop_raw(o, "URL", url);
   }
+  if (f->organizer && *f->organizer)
+    prop_organizer(o, f->organizer);
+  if (f->alarm_min > 0 && m->status != PL_STATUS_CANCELLED)
+    write_alarm(o, m, f->alarm_min);
   prop_raw(o, "END", "VEVENT");
   return true;
 }
@@ -358,6 +390,13 @@ static icalcomponent *make_vtimezone(const zone_use *u) {
 
 char *pl_ical_render_feed(const pl_meeting_rec *meetings, size_t n, const char *calname,
                           const char *viewer_tz, const char *base_url, size_t *len_out) {
+  pl_ical_feed f = {.calname = calname, .viewer_tz = viewer_tz, .base_url = base_url};
+  return pl_ical_render(meetings, n, &f, len_out);
+}
+
+char *pl_ical_render(const pl_meeting_rec *meetings, size_t n, const pl_ical_feed *f,
+                     size_t *len_out) {
+  const char *calname = f->calname, *viewer_tz = f->viewer_tz;
   out o = {0};
   rctx r = {.nz = 0};
   zone_use *zones = calloc(n + 1, sizeof *zones);
@@ -369,6 +408,12 @@ char *pl_ical_render_feed(const pl_meeting_rec *meetings, size_t n, const char *
   prop_raw(&o, "CALSCALE", "GREGORIAN");
   prop_raw(&o, "METHOD", "PUBLISH");
   prop_text(&o, "X-WR-CALNAME", calname && *calname ? calname : "Plenary");
+  /* RFC 7986's names for what Google and Apple read from X-WR-*, and how
+   * often to come back (Outlook reads X-PUBLISHED-TTL). */
+  prop_text(&o, "NAME", calname && *calname ? calname : "Plenary");
+  prop_raw(&o, "REFRESH-INTERVAL;VALUE=DURATION", "PT1H");
+  prop_raw(&o, "X-PUBLISHED-TTL", "PT1H");
+  prop_raw(&o, "COLOR", "steelblue");
   if (viewer_tz && zone_of(&r, viewer_tz))
     prop_raw(&o, "X-WR-TIMEZONE", viewer_tz);
   for (size_t i = 0; ok && i < n; i++) {
@@ -398,7 +443,7 @@ char *pl_ical_render_feed(const pl_meeting_rec *meetings, size_t n, const char *
       icalcomponent_free(vtz);
   }
   for (size_t i = 0; ok && i < n; i++)
-    ok = write_event(&o, &r, &meetings[i], viewer_tz, base_url);
+    ok = write_event(&o, &r, &meetings[i], f);
   prop_raw(&o, "END", "VCALENDAR");
   free(zones);
   if (!ok || o.oom) {

@@ -30,6 +30,17 @@ char *pl_ical_render_feed(const pl_meeting_rec *meetings, size_t n, const char *
                           const char *viewer_tz, const char *base_url,
                           size_t *len_out /* OUT */);
 
+/* What a feed is rendered for: the above, and for subscribers' programs an
+ * ORGANIZER (the secretariat's name; NULL for none) on every event and a
+ * reminder `alarm_min` minutes before each (0 for none). */
+typedef struct pl_ical_feed {
+  const char *calname, *viewer_tz, *base_url;
+  const char *organizer;
+  int alarm_min;
+} pl_ical_feed;
+char *pl_ical_render(const pl_meeting_rec *meetings, size_t n, const pl_ical_feed *f,
+                     size_t *len_out /* OUT */);
+
 /* One meeting as a calendar (GET /meetings/{id}.ics): the feed of one, named
  * after the meeting. Same ownership and errors. */
 char *pl_ical_render_meeting(const pl_meeting_rec *m, const char *viewer_tz,

@@ -18,10 +18,10 @@ import ICAL from 'ical.js';
 
 const EVENT_PROPS = new Set(['uid', 'dtstamp', 'created', 'last-modified', 'dtstart', 'dtend',
   'rrule', 'sequence', 'status', 'summary', 'location', 'description', 'categories', 'url',
-  'conference']);
+  'conference', 'organizer']);
 const CAL_PROPS = new Set(['prodid', 'version', 'calscale', 'method', 'x-wr-calname',
-  'x-wr-timezone']);
-const COMPONENTS = new Set(['vtimezone', 'standard', 'daylight', 'vevent']);
+  'x-wr-timezone', 'name', 'refresh-interval', 'x-published-ttl', 'color']);
+const COMPONENTS = new Set(['vtimezone', 'standard', 'daylight', 'vevent', 'valarm']);
 
 function fail(msg) {
   process.stderr.write(`ical_check.mjs: ${msg}\n`);

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -145,6 +146,48 @@ class Calendar(ServerTest):
         self.assertEqual(len(self.parse(one)), 1)
         self.assertEqual(self.fetch("/meetings/%s.ics?feed=nope" % m["id"])[0], 404)
         self.assertEqual(self.fetch("/calendar/nope.ics")[0], 404)
+
+    async def test_what_calendar_programs_expect(self):
+        """RFC 7986 names and refresh, the ORGANIZER a PUBLISH needs, a reminder
+        for who asks, HEAD, If-None-Match: *, and no 304 from a date that
+        cannot tell a change in the same second."""
+        import icalendar
+        m = await self.meeting(title="Reminded meeting")
+        status, headers, body = self.fetch()
+        cal = icalendar.Calendar.from_ical(body)
+        self.assertEqual(str(cal["NAME"]), "Plenary: Japan")
+        refresh = cal["REFRESH-INTERVAL"]  # this icalendar has no type for it: text
+        self.assertEqual((str(refresh), refresh.params["VALUE"]), ("PT1H", "DURATION"))
+        self.assertEqual(str(cal["COLOR"]), "steelblue")
+        ev = [c for c in cal.walk("VEVENT") if str(c["UID"]).startswith(m["id"] + "-")][0]
+        self.assertTrue(str(ev["ORGANIZER"]).startswith("mailto:"))
+        self.assertEqual(ev["ORGANIZER"].params["CN"], "Secretariat")
+        self.assertEqual(list(ev.walk("VALARM")), [])
+        # ?alarm=15: a reminder a quarter of an hour before, read by both parsers
+        status, _, reminded = self.fetch("/calendar/%s.ics?alarm=15" % self.feed)
+        self.assertEqual(status, 200)
+        ev = [c for c in icalendar.Calendar.from_ical(reminded).walk("VEVENT")
+              if str(c["UID"]).startswith(m["id"] + "-")][0]
+        alarm = list(ev.walk("VALARM"))[0]
+        self.assertEqual(alarm["TRIGGER"].dt, -datetime.timedelta(minutes=15))
+        self.assertEqual(str(alarm["ACTION"]), "DISPLAY")
+        self.parse(reminded)
+        for bad in ("0", "x", "10081", "-5"):
+            self.assertEqual(self.fetch("/calendar/%s.ics?alarm=%s" % (self.feed, bad))[0], 400)
+        # HEAD: the GET's headers, no body
+        req = urllib.request.Request(self.server.url("/calendar/%s.ics" % self.feed),
+                                     method="HEAD")
+        with urllib.request.urlopen(req, timeout=5) as r:
+            self.assertEqual(r.status, 200)
+            self.assertEqual(r.headers["etag"], headers["etag"])
+            self.assertEqual(int(r.headers["content-length"]), len(body))
+            self.assertEqual(r.read(), b"")
+        self.assertEqual(self.fetch(headers={"If-None-Match": "*"})[0], 304)
+        # a copy dated in the second of the last change may not be the last
+        status, _, _ = self.fetch(headers={"If-Modified-Since": headers["last-modified"]})
+        self.assertEqual(status, 200)
+        later = "Fri, 01 Jan 2100 00:00:00 GMT"
+        self.assertEqual(self.fetch(headers={"If-Modified-Since": later})[0], 304)
 
     async def test_import(self):
         ics = "\r\n".join([
