@@ -240,6 +240,14 @@ static void prop_utc(out *o, const char *name, int64_t ms) {
   prop_raw(o, name, v);
 }
 
+/* True for a zone that is UTC under another name ("GMT", "Etc/UTC"):
+ * libical hands back its UTC zone for those, which has no VTIMEZONE to
+ * write, so their times are written in UTC with "Z" (a meeting in "GMT"
+ * made every feed that held it fail). */
+static bool is_utc(const char *tz) {
+  return strcmp(tz, "UTC") == 0 || pl_ical_zone(tz) == icaltimezone_get_utc_timezone();
+}
+
 /* DTSTART/DTEND from a stored "2027-03-09T10:00": with TZID=<IANA name>, or
  * "Z" in UTC. False when the stored value is not a real date-time. */
 static bool prop_local(out *o, const char *name, const char *local, const char *tz) {
@@ -257,9 +265,9 @@ static bool prop_local(out *o, const char *name, const char *local, const char *
   if (local[11] > '2' || (local[11] == '2' && local[12] > '3') || local[14] > '5')
     return false;
   snprintf(v, sizeof v, "%.4s%.2s%.2sT%.2s%.2s00%s", local, local + 5, local + 8, local + 11,
-           local + 14, strcmp(tz, "UTC") == 0 ? "Z" : "");
+           local + 14, is_utc(tz) ? "Z" : "");
   put(o, name);
-  if (strcmp(tz, "UTC") != 0) { /* names passed pl_ical_zone: no quoting needed */
+  if (!is_utc(tz)) { /* names passed pl_ical_zone: no quoting needed */
     put(o, ";TZID=");
     put(o, tz);
   }
@@ -367,6 +375,45 @@ typedef struct zone_use {
   bool open_ended; /* a series: keep the rules to the end */
 } zone_use;
 
+/* Two ways a truncated VTIMEZONE, right by RFC 5545, was read wrong
+ * (found by the all-zones test, tests/integration/test_zones.py):
+ *  - a STANDARD or DAYLIGHT with RDATEs: ical.js (the parser of Thunderbird)
+ *    takes only the RDATEs as onsets, not the DTSTART that RFC 5545 makes
+ *    the first one, so Africa/Casablanca's first Ramadan change was missed
+ *    and meetings were an hour off for weeks. The DTSTART is listed among
+ *    the RDATEs too.
+ *  - a yearly RRULE whose UTC UNTIL is exactly its last onset: dateutil
+ *    compares that UNTIL with the local onset as if it were local time, and
+ *    dropped Cairo's October 2029 change. UNTIL is moved a day later, which
+ *    no yearly rule can reach: the onsets stay the same for every reader. */
+static void for_every_reader(icalcomponent *vtz) {
+  for (icalcomponent *c = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); c;
+       c = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+    icalproperty *start = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
+    icalproperty *first = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY);
+    icalproperty *rule = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
+    if (rule) {
+      struct icalrecurrencetype r = icalproperty_get_rrule(rule);
+      if (r.freq == ICAL_YEARLY_RECURRENCE && !icaltime_is_null_time(r.until)) {
+        struct icaldurationtype day = icaldurationtype_from_int(86400);
+        r.until = icaltime_add(r.until, day);
+        icalproperty_set_rrule(rule, r);
+      }
+    }
+    if (!first || !start)
+      continue;
+    struct icaltimetype onset = icalproperty_get_dtstart(start);
+    bool listed = false;
+    for (icalproperty *p = first; p && !listed;
+         p = icalcomponent_get_next_property(c, ICAL_RDATE_PROPERTY))
+      listed = icaltime_compare(icalproperty_get_rdate(p).time, onset) == 0;
+    if (!listed) {
+      struct icaldatetimeperiodtype dtp = {.time = onset, .period = icalperiodtype_null_period()};
+      icalcomponent_add_property(c, icalproperty_new_rdate(dtp));
+    }
+  }
+}
+
 static icalcomponent *make_vtimezone(const zone_use *u) {
   icaltimezone *zone = pl_ical_zone(u->name);
   if (!zone)
@@ -385,6 +432,7 @@ static icalcomponent *make_vtimezone(const zone_use *u) {
   struct icaltimetype end =
       u->open_ended ? icaltime_null_time() : utc_time(u->last_ms + 86400000LL);
   icaltimezone_truncate_vtimezone(vtz, utc_time(u->first_ms - 86400000LL), end, 0);
+  for_every_reader(vtz);
   return vtz;
 }
 
@@ -419,7 +467,7 @@ char *pl_ical_render(const pl_meeting_rec *meetings, size_t n, const pl_ical_fee
   for (size_t i = 0; ok && i < n; i++) {
     const pl_meeting_rec *m = &meetings[i];
     ok = zone_of(&r, m->tz) != NULL;
-    if (!ok || strcmp(m->tz, "UTC") == 0)
+    if (!ok || is_utc(m->tz))
       continue; /* UTC times are written with "Z" and need no VTIMEZONE */
     size_t z = 0;
     while (z < nz && strcmp(zones[z].name, m->tz) != 0)

@@ -3,6 +3,7 @@
 // Thunderbird) and checks what a calendar program relies on.
 //
 //   node ical_check.mjs FEED.ics [--expect UID[#K]=START[/END]]... [--quiet | --json]
+//                       [--occurrences N]   (JSON {uid: [UTC ms of the first N starts]})
 //
 // Same interface and output as ical_check.py: one line per event (UID,
 // start and end in UTC, summary), or with --json one JSON array of {uid,
@@ -43,8 +44,10 @@ function main(argv) {
   const expects = [];
   let quiet = false;
   let asJson = false;
+  let occurrences = 0;
   for (let i = 1; i < argv.length; i++) {
     if (argv[i] === '--expect' && i + 1 < argv.length) expects.push(argv[++i]);
+    else if (argv[i] === '--occurrences' && i + 1 < argv.length) { occurrences = Number(argv[++i]); quiet = true; }
     else if (argv[i] === '--quiet') quiet = true;
     else if (argv[i] === '--json') quiet = asJson = true;
     else fail(`unknown argument ${argv[i]}`);
@@ -105,6 +108,17 @@ function main(argv) {
       description: text(ev.component, 'description'), url: text(ev.component, 'url'),
       status: text(ev.component, 'status'), sequence: ev.sequence ?? null,
     }))));
+  }
+  if (occurrences) {
+    // {uid: [UTC ms of each of the first N starts]}, by the file's own zones
+    const out = {};
+    for (const [uid, ev] of events) {
+      const starts = [];
+      const it = ev.iterator();
+      for (let t = it.next(); t && starts.length < occurrences; t = it.next()) starts.push(t.toUnixTime() * 1000);
+      out[uid] = starts;
+    }
+    console.log(JSON.stringify(out));
   }
   for (const spec of expects) {
     const [key, when] = spec.split('=');

@@ -3,6 +3,7 @@
 python3-icalendar) and checks what a calendar program relies on.
 
     ical_check.py FEED.ics [--expect UID[#K]=START[/END]]... [--quiet | --json]
+                  [--occurrences N]   (JSON {uid: [UTC ms of the first N starts]})
 
 Prints one line per event: UID, start and end in UTC (ISO, "Z"), summary
 (newlines as \\n); with --json instead one JSON array of objects {uid,
@@ -23,11 +24,13 @@ itself can be turned into a tzinfo (Timezone.to_tz) the script also checks
 that the file's own rules give the same instant.
 """
 import datetime
+import io
 import json
 import sys
 
 import icalendar
 from dateutil import rrule as du_rrule
+from dateutil import tz as du_tz
 
 UTC = datetime.timezone.utc
 EVENT_PROPS = {
@@ -53,14 +56,35 @@ def parse_iso(s):
     return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
 
 
-def own_rules(vtimezones, tzid, naive):
-    """The instant of local `naive` by the file's VTIMEZONE, or None when
-    icalendar cannot build a tzinfo from it."""
+_own = {}
+
+
+def _dateutil_zone(vtz):
+    """The file's VTIMEZONE as dateutil reads it (tzical), or None. dateutil
+    refuses properties it does not know, which say nothing about offsets."""
+    text = vtz.to_ical().decode()
+    text = "\r\n".join(line for line in text.split("\r\n")
+                        if not line.startswith(("X-", "TZUNTIL", "TZURL", "LAST-MODIFIED")))
     try:
-        tz = vtimezones[tzid].to_tz()
-    except Exception:  # icalendar 4.0 rejects UNTIL in UTC in some rules
+        return du_tz.tzical(io.StringIO(text)).get(str(vtz["TZID"]))
+    except Exception:
         return None
-    return tz.localize(naive)
+
+
+def own_rules(vtimezones, tzid, naive):
+    """The instant of local `naive` by the file's VTIMEZONE: through
+    icalendar's own tzinfo where it can build one (icalendar 4 and 5 reject
+    an RRULE whose UNTIL is in UTC, which every zone with daylight saving
+    has here), else through dateutil's reading of the same VTIMEZONE. None
+    when neither can."""
+    if tzid not in _own:
+        try:
+            tz = vtimezones[tzid].to_tz()
+            _own[tzid] = lambda n, tz=tz: tz.localize(n)
+        except Exception:
+            tz = _dateutil_zone(vtimezones[tzid])
+            _own[tzid] = (lambda n, tz=tz: n.replace(tzinfo=tz)) if tz else None
+    return _own[tzid](naive) if _own[tzid] else None
 
 
 def occurrences(ev, n):
@@ -92,7 +116,7 @@ def occurrences(ev, n):
 def main(argv):
     if len(argv) < 2:
         fail("usage: ical_check.py FEED.ics [--expect UID[#K]=START[/END]]... [--quiet]")
-    path, expects, quiet, as_json = argv[1], [], False, False
+    path, expects, quiet, as_json, n_occ = argv[1], [], False, False, 0
     args = argv[2:]
     while args:
         a = args.pop(0)
@@ -102,6 +126,8 @@ def main(argv):
             quiet = True
         elif a == "--json":
             quiet = as_json = True
+        elif a == "--occurrences" and args:
+            n_occ, quiet = int(args.pop(0)), True
         else:
             fail("unknown argument %r" % a)
     with open(path, "rb") as f:
@@ -158,6 +184,22 @@ def main(argv):
                            for k in ("summary", "location", "description", "url", "status")},
                         "sequence": int(ev["SEQUENCE"]) if "SEQUENCE" in ev else None})
         print(json.dumps(out, ensure_ascii=False))
+    if n_occ:
+        # {uid: [UTC ms of each of the first N starts]}, by the file's own
+        # VTIMEZONE where icalendar can build one, else by the zone's name
+        out = {}
+        for uid, ev in events.items():
+            tzid = ev["DTSTART"].params.get("TZID")
+            starts = []
+            for s, _ in occurrences(ev, n_occ):
+                own = own_rules(vtimezones, tzid, s.replace(tzinfo=None)) if tzid else None
+                starts.append(int((own or s).timestamp() * 1000))
+            out[uid] = starts
+        unbuilt = sorted(t for t, tz in _own.items() if tz is None)
+        if unbuilt:
+            sys.stderr.write("ical_check.py: read by name, VTIMEZONE not buildable: %s\n"
+                             % " ".join(unbuilt))
+        print(json.dumps(out))
     for spec in expects:
         key, _, when = spec.partition("=")
         uid, _, k = key.partition("#")
