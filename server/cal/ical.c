@@ -29,6 +29,7 @@
 
 #include "core/schedule.h"
 #include "cal/ical_tz.h"
+#include "cal/tz.h"
 
 #define PRODID "-//Plenary//Plenary meetings 1.0//EN"
 /* UID domain: the same for every deployment and host name, so a move of the
@@ -333,8 +334,23 @@ static bool write_event(out *o, rctx *r, const pl_meeting_rec *m, const pl_ical_
   prop_utc(o, "DTSTAMP", m->updated_at);
   prop_utc(o, "CREATED", m->created_at);
   prop_utc(o, "LAST-MODIFIED", m->updated_at);
-  if (!prop_local(o, "DTSTART", m->start, m->tz) || !prop_local(o, "DTEND", m->end, m->tz))
+  /* A local time the clocks pass twice is the first by RFC 5545, but
+   * readers pick either (icalendar through pytz takes the second): a
+   * meeting that does not repeat is then written in UTC, which every reader
+   * reads alike. A series keeps its local times, which its rule needs. */
+  pl_local_kind ks = PL_LOCAL_ONCE, ke = PL_LOCAL_ONCE;
+  int64_t unused;
+  if (!m->rrule[0]) {
+    pl_local_to_utc_ex(m->start, m->tz, &unused, &ks);
+    pl_local_to_utc_ex(m->end, m->tz, &unused, &ke);
+  }
+  if (ks == PL_LOCAL_TWICE || ke == PL_LOCAL_TWICE) {
+    prop_utc(o, "DTSTART", m->start_at);
+    prop_utc(o, "DTEND", m->end_at);
+  } else if (!prop_local(o, "DTSTART", m->start, m->tz) ||
+             !prop_local(o, "DTEND", m->end, m->tz)) {
     return false;
+  }
   if (m->rrule[0]) {
     /* the ops layer validated it; a rule libical cannot read is left out
      * rather than break the whole feed */

@@ -45,7 +45,17 @@ int pl_local_parse(const char *s, int *y, int *mo, int *d, int *h, int *mi) {
   return 0;
 }
 
-int pl_local_to_utc(const char *local, const char *tz, int64_t *out_ms) {
+static int32_t offset_at(icaltimezone *zone, int64_t utc_s) {
+  struct icaltimetype t =
+      icaltime_from_timet_with_zone((time_t)utc_s, 0, icaltimezone_get_utc_timezone());
+  int is_daylight = 0;
+  return (int32_t)icaltimezone_get_utc_offset_of_utc_time(zone, &t, &is_daylight);
+}
+
+/* RFC 5545 3.3.5: a local time in a gap is read with the offset before the
+ * gap; one that happens twice is the first. Offsets a day either side
+ * stand for "before" and "after": no zone changes twice within two days. */
+int pl_local_to_utc_ex(const char *local, const char *tz, int64_t *out_ms, pl_local_kind *kind) {
   int y, mo, d, h, mi;
   icaltimezone *zone = zone_get(tz);
   if (!zone || pl_local_parse(local, &y, &mo, &d, &h, &mi))
@@ -53,9 +63,29 @@ int pl_local_to_utc(const char *local, const char *tz, int64_t *out_ms) {
   struct icaltimetype t = icaltime_null_time();
   t.year = y, t.month = mo, t.day = d, t.hour = h, t.minute = mi;
   t.is_date = 0;
-  t.zone = zone;
-  *out_ms = (int64_t)icaltime_as_timet_with_zone(t, zone) * 1000;
+  /* the local clock reading, as if it were UTC */
+  int64_t wall = (int64_t)icaltime_as_timet_with_zone(t, icaltimezone_get_utc_timezone());
+  int32_t before = offset_at(zone, wall - 86400), after = offset_at(zone, wall + 86400);
+  int64_t c1 = wall - before, c2 = wall - after;
+  bool ok1 = offset_at(zone, c1) == before, ok2 = offset_at(zone, c2) == after;
+  pl_local_kind k = PL_LOCAL_ONCE;
+  int64_t u = c1;
+  if (ok1 && ok2 && c1 != c2) {
+    k = PL_LOCAL_TWICE;
+    u = c1 < c2 ? c1 : c2;
+  } else if (ok2 && !ok1) {
+    u = c2;
+  } else if (!ok1 && !ok2) {
+    k = PL_LOCAL_GAP; /* c1: the offset before the gap */
+  }
+  *out_ms = u * 1000;
+  if (kind)
+    *kind = k;
   return 0;
+}
+
+int pl_local_to_utc(const char *local, const char *tz, int64_t *out_ms) {
+  return pl_local_to_utc_ex(local, tz, out_ms, NULL);
 }
 
 int pl_utc_to_local(int64_t ms, const char *tz, char *buf, unsigned len) {

@@ -17,10 +17,15 @@ bool pl_tz_is_known(const char *name);
  * Returns 0 and fills the parts, or -1. */
 int pl_local_parse(const char *s, int *y, int *mo, int *d, int *h, int *mi);
 
-/* The UTC instant (ms) of local time `local` in zone `tz`. A nonexistent
- * local time (spring-forward gap) and an ambiguous one resolve as libical
- * does. Returns 0, or -1 for a bad zone or date. */
+/* The UTC instant (ms) of local time `local` in zone `tz`, by RFC 5545
+ * 3.3.5 (below). Returns 0, or -1 for a bad zone or date. */
 int pl_local_to_utc(const char *local, const char *tz, int64_t *out_ms);
+
+/* The same, saying what kind of local time it was: one that happens once,
+ * one the clocks skip (a gap: read with the offset before it, so "02:30"
+ * of a spring-forward night is 03:30), or one they pass twice (the first). */
+typedef enum { PL_LOCAL_ONCE, PL_LOCAL_GAP, PL_LOCAL_TWICE } pl_local_kind;
+int pl_local_to_utc_ex(const char *local, const char *tz, int64_t *out_ms, pl_local_kind *kind);
 
 /* Formats instant `ms` as local time in `tz` into buf ("YYYY-MM-DDTHH:MM").
  * Returns 0, or -1 for an unknown zone. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/server.h"
+#include "cal/tz.h"
 #include "live/audience.h"
 #include "live/decisions.h"
 #include "store/store.h"
@@ -46,6 +47,35 @@ pl_err pl_meeting_check_chair(const pl_meeting_rec *m, char *msg, size_t msglen)
   return PL_ERR_OK;
 }
 
+/* A start or end the clocks skip is moved to the time it really is (RFC
+ * 5545 3.3.5: the offset before the gap), so the record, the feed and its
+ * description say the same; the warning tells the secretariat. Writes the
+ * warning into buf, or "" when neither falls in a gap. */
+static void resolve_gaps(pl_meeting_rec *m, char *buf, size_t len) {
+  char *fields[] = {m->start, m->end};
+  const char *names[] = {"start", "end"};
+  buf[0] = '\0';
+  for (int i = 0; i < 2; i++) {
+    int64_t at;
+    pl_local_kind kind;
+    char real[PL_LOCAL_LEN];
+    if (pl_local_to_utc_ex(fields[i], m->tz, &at, &kind) || kind != PL_LOCAL_GAP ||
+        pl_utc_to_local(at, m->tz, real, sizeof real))
+      continue;
+    size_t n = strlen(buf);
+    snprintf(buf + n, len - n, "%s%s %s does not exist in %s (the clocks go forward): it "
+             "will be %s", n ? "; " : "", names[i], fields[i], m->tz, real);
+    memcpy(fields[i], real, sizeof real);
+  }
+}
+
+static json_t *meeting_reply(const pl_meeting_rec *m, const char *warning) {
+  json_t *o = json_pack("{s:o}", "meeting", pl_json_meeting(m));
+  if (o && warning[0])
+    json_object_set_new(o, "warning", json_string(warning));
+  return o;
+}
+
 pl_err pl_op_meeting_create(pl_op_ctx *c, json_t *args) {
   pl_meeting_rec rec;
   pl_err e;
@@ -56,12 +86,14 @@ pl_err pl_op_meeting_create(pl_op_ctx *c, json_t *args) {
     pl_meeting_rec_release(&rec);
     return e;
   }
+  char warning[400];
+  resolve_gaps(&rec, warning, sizeof warning);
   pl_change ch;
   pl_change_init(&ch, c->now);
   pl_live *m = pl_change_meeting_new(&ch, &rec, PL_PEV_MEETING_CREATED);
   e = pl_op_commit(c, &ch);
   if (e == PL_ERR_OK) /* m is in the registry now */
-    c->result = json_pack("{s:o}", "meeting", pl_json_meeting(&m->rec));
+    c->result = meeting_reply(&m->rec, warning);
   pl_meeting_rec_release(&rec);
   return e;
 }
@@ -89,9 +121,13 @@ pl_err pl_op_meeting_update(pl_op_ctx *c, json_t *args) {
   pl_meeting_rec next;
   if (pl_meeting_rec_copy(&next, &m->rec))
     return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
+  char warning[400] = "";
   if (!(e = pl_meeting_from_json(&next, args, PL_MEETING_UPDATE, c->msg, sizeof c->msg)) &&
-      !(e = pl_meeting_check_chair(&next, c->msg, sizeof c->msg)))
-    e = commit_update(c, m, &next, PL_PEV_MEETING_UPDATED);
+      !(e = pl_meeting_check_chair(&next, c->msg, sizeof c->msg))) {
+    resolve_gaps(&next, warning, sizeof warning);
+    if (!(e = commit_update(c, m, &next, PL_PEV_MEETING_UPDATED)) && warning[0])
+      json_object_set_new(c->result, "warning", json_string(warning));
+  }
   pl_meeting_rec_release(&next);
   return e;
 }

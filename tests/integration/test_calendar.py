@@ -189,6 +189,32 @@ class Calendar(ServerTest):
         later = "Fri, 01 Jan 2100 00:00:00 GMT"
         self.assertEqual(self.fetch(headers={"If-Modified-Since": later})[0], 304)
 
+    async def test_times_the_clocks_skip_or_pass_twice(self):
+        """RFC 5545 3.3.5: a start in a gap is read with the offset before it,
+        so it is moved to the time it really is, with a warning; one that
+        happens twice is the first. The record, the feed and both readers agree."""
+        r = await self.admin.ok("meeting.create", title="Gap", kind="thematic",
+                                format="hybrid", tz="Europe/Zurich",
+                                start="2027-03-28T02:30", end="2027-03-28T04:30")
+        gap = r["meeting"]
+        self.assertIn("start 2027-03-28T02:30 does not exist in Europe/Zurich", r["warning"])
+        self.assertIn("2027-03-28T03:30", r["warning"])
+        self.assertEqual(gap["start"], "2027-03-28T03:30")
+        self.assertEqual(gap["start_at"], ms("2027-03-28T01:30Z"))
+        r = await self.admin.ok("meeting.create", title="Twice", kind="thematic",
+                                format="hybrid", tz="Europe/Zurich",
+                                start="2027-10-31T02:30", end="2027-10-31T04:00")
+        self.assertNotIn("warning", r)
+        twice = r["meeting"]
+        self.assertEqual(twice["start_at"], ms("2027-10-31T00:30Z"))  # the first 02:30
+        self.parse(self.fetch()[2], "%s=2027-03-28T01:30Z/2027-03-28T02:30Z" % gap["id"],
+                   "%s=2027-10-31T00:30Z/2027-10-31T03:00Z" % twice["id"])
+        # an update into a gap says so too
+        r = await self.admin.ok("meeting.update", meeting=twice["id"],
+                                start="2027-03-28T02:15", end="2027-03-28T05:00")
+        self.assertEqual(r["meeting"]["start"], "2027-03-28T03:15")
+        self.assertIn("warning", r)
+
     async def test_import(self):
         ics = "\r\n".join([
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN",
