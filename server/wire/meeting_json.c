@@ -12,6 +12,7 @@
 
 #include "wire/codec.h"
 #include "cal/ical.h"
+#include "cal/rrule.h"
 #include "cal/tz.h"
 #include "base/unpack.h"
 
@@ -297,6 +298,15 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
   if (m->end_at <= m->start_at) {
     snprintf(msg, msglen, "field 'end' must be after 'start'");
     return PL_ERR_BAD_REQUEST;
+  }
+  /* What a client sends is held to what calendar programs can read; a
+   * stored rule loads as it was accepted. */
+  if (mode != PL_MEETING_LOAD && m->rrule[0]) {
+    char norm[PL_RRULE_LEN];
+    pl_err e = pl_rrule_check(m->rrule, m->start, m->tz, norm, sizeof norm, msg, msglen);
+    if (e)
+      return e;
+    memcpy(m->rrule, norm, sizeof norm);
   }
   if (mode == PL_MEETING_LOAD) {
     if (id)

@@ -215,6 +215,36 @@ class Calendar(ServerTest):
         self.assertEqual(r["meeting"]["start"], "2027-03-28T03:15")
         self.assertIn("warning", r)
 
+    async def test_recurrence_rules_that_make_sense(self):
+        """A meeting repeats by the day at most; its rule produces its own start;
+        the expansion is bounded; UNTIL is stored in UTC (a date or a local time
+        converted in the meeting's zone). 2027-03-16 is a Tuesday."""
+        base = dict(title="Series", kind="thematic", format="virtual", tz="Europe/Zurich",
+                    start="2027-03-16T10:00", end="2027-03-16T11:00")
+        for rule, why in [("FREQ=HOURLY;COUNT=5", "by the day"),
+                          ("FREQ=MINUTELY;COUNT=5", "by the day"),
+                          ("FREQ=WEEKLY;BYDAY=MO;COUNT=4", "own start"),
+                          ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31", "own start"),
+                          ("FREQ=WEEKLY;COUNT=5000", "COUNT"),
+                          ("FREQ=WEEKLY;COUNT=3;UNTIL=20270401T000000Z", "RFC 5545"),  # libical refuses it
+                          ("FREQ=WEEKLY;UNTIL=20270301T000000Z", "before"),
+                          ("FREQ=WEEKLY;UNTIL=20470301T000000Z", "years"),
+                          ("FREQ=FORTNIGHTLY", "RFC 5545")]:
+            r = await self.admin.err("meeting.create", "bad_request", rrule=rule, **base)
+            self.assertIn(why, r["error"]["message"], rule)
+        ok = (await self.admin.ok("meeting.create", rrule="FREQ=WEEKLY;BYDAY=TU,TH;COUNT=6",
+                                  **base))["meeting"]
+        self.assertIn("BYDAY=TU,TH", ok["rrule"])
+        # a date UNTIL is the end of that day in Geneva, in UTC
+        m = (await self.admin.ok("meeting.create", rrule="FREQ=WEEKLY;UNTIL=20270406",
+                                 **base))["meeting"]
+        self.assertIn("UNTIL=20270406T215900Z", m["rrule"])  # 23:59 in Geneva
+        m = (await self.admin.ok("meeting.create", rrule="FREQ=DAILY;UNTIL=20270320T100000",
+                                 **base))["meeting"]
+        self.assertIn("UNTIL=20270320T090000Z", m["rrule"])
+        # read alike: the third occurrence of the Tuesday-Thursday series
+        self.parse(self.fetch()[2], "%s#2=2027-03-23T09:00Z" % ok["id"])
+
     async def test_import(self):
         ics = "\r\n".join([
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//EN",
