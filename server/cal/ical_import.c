@@ -17,6 +17,7 @@
 #include "core/schedule.h"
 #include "cal/ical.h"
 #include "cal/ical_tz.h"
+#include "cal/zone_name.h"
 
 #define MAX_BYTES (4u << 20)
 #define MAX_EVENTS 1000
@@ -110,14 +111,22 @@ static bool time_is_real(struct icaltimetype t) {
   return pl_sched_parse_date(date, &days);
 }
 
-/* The IANA name in a TZID: bare, or behind libical's own prefix
- * ("/freeassociation.sourceforge.net/Europe/Zurich") or another "/x/"
- * prefix some exporters add. Returns a pointer into tzid. */
-static const char *iana_of(const char *tzid) {
-  if (tzid[0] != '/')
-    return tzid;
-  const char *p = strchr(tzid + 1, '/');
-  return p ? p + 1 : tzid;
+/* The IANA zone for an event's TZID: the name's (zone_name.h), or else the
+ * one whose offsets the file's own VTIMEZONE of that TZID has around the
+ * event (Outlook's "Customized Time Zone"). The local time keeps its wall
+ * clock: the zones agree on the offset there. */
+static icaltimezone *zone_for(icalproperty *p, const char *tzid, struct icaltimetype t,
+                              char *name, size_t cap) {
+  if (pl_zone_from_tzid(tzid, name, cap))
+    return pl_ical_zone(name);
+  icalcomponent *ev = icalproperty_get_parent(p);
+  icalcomponent *cal = ev ? icalcomponent_get_parent(ev) : NULL;
+  icaltimezone *own = cal ? icalcomponent_get_timezone(cal, tzid) : NULL;
+  if (!own)
+    return NULL;
+  t.zone = own;
+  int64_t at = (int64_t)icaltime_as_timet_with_zone(t, own);
+  return pl_zone_matching(own, at, name, cap) ? pl_ical_zone(name) : NULL;
 }
 
 /* Reads DTSTART or DTEND of event ev: the zone name (into tz, "UTC" for Z
@@ -135,11 +144,13 @@ static int read_when(const ctx *c, size_t ev, icalproperty *p, const char *prop,
     snprintf(tz, PL_TZ_LEN, "UTC");
     zone = icaltimezone_get_utc_timezone();
   } else if (tzp && icalparameter_get_tzid(tzp)) {
-    const char *name = iana_of(icalparameter_get_tzid(tzp));
-    zone = pl_ical_zone(name);
+    const char *tzid = icalparameter_get_tzid(tzp);
+    char name[PL_TZ_LEN];
+    zone = zone_for(p, tzid, *t, name, sizeof name);
     if (!zone) {
-      char why[PL_TZ_LEN + 80];
-      snprintf(why, sizeof why, "unknown time zone \"%.63s\" (use an IANA name)", name);
+      char why[PL_TZ_LEN + 120];
+      snprintf(why, sizeof why, "unknown time zone \"%.63s\" (not an IANA or Windows name, "
+               "and no VTIMEZONE in the file that an IANA zone matches)", tzid);
       return fail(c, ev, prop, why);
     }
     snprintf(tz, PL_TZ_LEN, "%s", name);

@@ -274,6 +274,46 @@ class Calendar(ServerTest):
         after = len((await self.admin.ok("meeting.list"))["meetings"])
         self.assertEqual(before, after)
 
+    async def test_exports_of_outlook_thunderbird_and_custom_zones_import(self):
+        """Zone names as real exporters write them (written here from the
+        published formats, not copied from anyone's calendar): Outlook's
+        Windows name with its own VTIMEZONE, Thunderbird's prefixed TZID, and
+        a "Customized Time Zone" whose only meaning is its VTIMEZONE."""
+        windows_vtz = ["BEGIN:VTIMEZONE", "TZID:W. Europe Standard Time",
+                       "BEGIN:STANDARD", "DTSTART:16010101T030000", "TZOFFSETFROM:+0200",
+                       "TZOFFSETTO:+0100", "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+                       "END:STANDARD", "BEGIN:DAYLIGHT", "DTSTART:16010101T020000",
+                       "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200",
+                       "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3", "END:DAYLIGHT",
+                       "END:VTIMEZONE"]
+        custom_vtz = ["BEGIN:VTIMEZONE", "TZID:Customized Time Zone", "BEGIN:STANDARD",
+                      "DTSTART:16010101T000000", "TZOFFSETFROM:+0545", "TZOFFSETTO:+0545",
+                      "END:STANDARD", "END:VTIMEZONE"]
+
+        def event(uid, tzid, start, end):
+            return ["BEGIN:VEVENT", "UID:%s" % uid, "DTSTAMP:20270101T000000Z",
+                    "DTSTART;TZID=\"%s\":%s" % (tzid, start),
+                    "DTEND;TZID=\"%s\":%s" % (tzid, end), "SUMMARY:%s" % uid, "END:VEVENT"]
+        ics = "\r\n".join(
+            ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Microsoft Corporation//Outlook//EN",
+             "METHOD:PUBLISH"] + windows_vtz + custom_vtz +
+            event("outlook", "W. Europe Standard Time", "20270713T100000", "20270713T120000") +
+            event("thunderbird", "/mozilla.org/20050126_1/Europe/Berlin", "20270714T100000",
+                  "20270714T110000") +
+            event("custom", "Customized Time Zone", "20270715T090000", "20270715T100000") +
+            ["END:VCALENDAR", ""])
+        r = await self.admin.ok("meeting.import", ics=ics)
+        by = {m["title"]: m for m in r["meetings"]}
+        self.assertEqual(by["outlook"]["tz"], "Europe/Berlin")  # CLDR's, through ICU
+        self.assertEqual(by["outlook"]["start_at"], ms("2027-07-13T08:00Z"))
+        self.assertEqual(by["thunderbird"]["tz"], "Europe/Berlin")
+        self.assertEqual(by["thunderbird"]["start_at"], ms("2027-07-14T08:00Z"))
+        # +05:45 all year: Nepal's offset, whatever the IANA name chosen
+        self.assertEqual(by["custom"]["start_at"], ms("2027-07-15T03:15Z"))
+        self.assertEqual(ZoneInfo(by["custom"]["tz"]).utcoffset(datetime.datetime(2027, 7, 15)),
+                         datetime.timedelta(hours=5, minutes=45))
+        self.assertEqual(by["custom"]["start"], "2027-07-15T09:00")
+
     async def test_programme_plan(self):
         r = await self.admin.ok("programme.plan", first_year=2028, years=5,
                                 tz="America/New_York", location="UN Headquarters")
