@@ -46,8 +46,9 @@ class AllZones(ServerTest):
                 if i % 25 == 24:
                     await asyncio.sleep(0.9)  # the rate limit
         await asyncio.gather(*[create(a, zones[k::len(admins)]) for k, a in enumerate(admins)])
-        self.assertGreater(len(made), 300, "zones plenaryd knows: %d; unknown: %s"
-                           % (len(made), unknown[:10]))
+        # libical reads the same tzdata: every name of it is a zone here (597 today)
+        self.assertEqual(unknown, [])
+        self.assertGreater(len(made), 500)
         status, _, body = self.server.http_get("/calendar/%s.ics" % feed)
         if status != 200:
             broken = [z for mid, z in made.items() if self.server.http_get(
