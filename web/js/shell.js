@@ -35,7 +35,7 @@ function header(hello, links) {
   return [
     h('a', { class: 'brand', href: 'index.html' }, t('app.name')),
     links.length === 0 ? null : h('nav', { 'aria-label': t('nav.label') },
-      links.map((l) => h('a', { href: l.href, 'aria-current': l.current ? 'page' : null }, t(l.label)))),
+      links.filter((l) => !l.secretariat || hello?.participant?.role === 'secretariat').map((l) => h('a', { href: l.href, 'aria-current': l.current ? 'page' : null }, t(l.label)))),
     who,
     languagePicker(),
   ];
@@ -44,9 +44,9 @@ function header(hello, links) {
 function showBanner(status, refusedKey = 'banner.refused') {
   const el = $('#banner');
   if (!el) return;
-  const text = { offline: t('banner.offline'), refused: t(refusedKey) }[status];
+  const text = { offline: t('banner.offline'), refused: t(refusedKey), revoked: t('banner.revoked') }[status];
   el.hidden = !text;
-  el.className = status === 'refused' ? 'banner error' : 'banner';
+  el.className = status === 'refused' || status === 'revoked' ? 'banner error' : 'banner';
   el.textContent = text || '';
 }
 
@@ -62,6 +62,7 @@ export async function boot(opts = {}) {
     { href: 'schedule.html', label: 'nav.schedule', current: opts.page === 'schedule' },
     { href: 'decisions.html', label: 'nav.decisions', current: opts.page === 'decisions' },
     { href: 'stats.html', label: 'nav.stats', current: opts.page === 'stats' },
+    { href: 'console.html', label: 'nav.console', current: opts.page === 'console', secretariat: true },
   ];
   // What a page without a usable token says (apply.html: the application link's words).
   const refused = opts.refused || { title: 'banner.refused', body: 'notoken.body' };
@@ -80,6 +81,12 @@ export async function boot(opts = {}) {
   }
   client = new Client(token);
   client.onStatus((st) => showBanner(st, refused.banner));
+  // Reissued or revoked while the page is open: nothing on it is current any more.
+  client.onStatus((st) => {
+    if (st !== 'revoked') return;
+    render($('#main'), h('section', { class: 'card', 'data-testid': 'revoked', role: 'alert' },
+      h('h1', { text: t('revoked.title') }), h('p', { text: t('revoked.body') })));
+  });
   const first = new Promise((resolve) => {
     client.onStatus((st) => { if (st === 'refused') resolve(null); });
     client.onReady((reply) => resolve(reply));
