@@ -6,6 +6,7 @@ import { h, render, $ } from './dom.js';
 import { initI18n, t, LANGUAGES, currentLanguage, setLanguage, onLanguage } from './i18n.js';
 import { takeToken } from './session.js';
 import { Client } from './ws.js';
+import { loadStates, localName } from './states.js';
 
 const liveTimers = {};
 
@@ -30,7 +31,7 @@ function languagePicker() {
 function header(hello, links) {
   const who = hello?.participant
     ? h('span', { class: 'who' }, hello.participant.name, ' · ', t(`role.${hello.participant.role}`),
-      hello.delegation ? [' · ', hello.delegation.name] : null)
+      hello.delegation ? [' · ', localName(hello.delegation.name)] : null)
     : null;
   return [
     h('a', { class: 'brand', href: 'index.html' }, t('app.name')),
@@ -56,7 +57,7 @@ function showBanner(status, refusedKey = 'banner.refused') {
  * there is no token (a message explaining how to get in is shown).
  */
 export async function boot(opts = {}) {
-  await initI18n();
+  await Promise.all([initI18n(), loadStates()]);
   const links = opts.links || [
     { href: 'index.html', label: 'nav.meetings', current: opts.page === 'home' },
     { href: 'schedule.html', label: 'nav.schedule', current: opts.page === 'schedule' },
