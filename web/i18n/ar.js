@@ -448,4 +448,6 @@ export default {
   'fair.series_summary': "على امتداد السلسلة، أثقل عبء على وفد واحد {max} دقيقة؛ والمجموع {sum} دقيقة.",
   'fair.by_delegation': "العبء لكل وفد على امتداد السلسلة",
   'fair.by_group': "العبء لكل مجموعة إقليمية على امتداد السلسلة",
+  'console.show_all': "اعرض الكل ({n})",
+  'console.show_fewer': "اعرض أقل",
 };

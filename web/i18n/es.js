@@ -448,4 +448,6 @@ export default {
   'fair.series_summary': "En la serie, la mayor carga de una delegación es de {max} minutos; {sum} minutos en total.",
   'fair.by_delegation': "Carga por delegación en la serie",
   'fair.by_group': "Carga por grupo regional en la serie",
+  'console.show_all': "Mostrar las {n}",
+  'console.show_fewer': "Mostrar menos",
 };

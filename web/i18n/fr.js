@@ -448,4 +448,6 @@ export default {
   'fair.series_summary': "Sur la série, la charge la plus lourde pour une délégation est de {max} minutes ; {sum} minutes au total.",
   'fair.by_delegation': "Charge par délégation sur la série",
   'fair.by_group': "Charge par groupe régional sur la série",
+  'console.show_all': "Afficher les {n}",
+  'console.show_fewer': "Afficher moins",
 };

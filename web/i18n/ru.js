@@ -448,4 +448,6 @@ export default {
   'fair.series_summary': "За серию наибольшая нагрузка на одну делегацию — {max} мин; всего {sum} мин.",
   'fair.by_delegation': "Нагрузка по делегациям за серию",
   'fair.by_group': "Нагрузка по региональным группам за серию",
+  'console.show_all': "Показать все ({n})",
+  'console.show_fewer': "Показать меньше",
 };

@@ -448,4 +448,6 @@ export default {
   'fair.series_summary': "整个系列中，单个代表团的最大负担为 {max} 分钟；总计 {sum} 分钟。",
   'fair.by_delegation': "系列中各代表团的负担",
   'fair.by_group': "系列中各区域组的负担",
+  'console.show_all': "显示全部 {n} 个",
+  'console.show_fewer': "显示较少",
 };

@@ -22,6 +22,8 @@ const ROLES = ['delegate', 'observer', 'chair', 'viewer', 'secretariat'];
 // The dispatcher allows 30 requests a second after a burst of 60: loading the
 // States goes at 20 a second, leaving room for everything else.
 const PACE_MS = 50;
+// Delegations listed before "show all" (the filter finds the others).
+const SHOWN = 25;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -171,13 +173,16 @@ async function main() {
       h('div', { class: 'table-wrap' }, h('table', { class: 'data', 'data-testid': 'delegations' },
         h('thead', {}, h('tr', {}, [t('console.name'), t('console.kind'), t('console.group'), t('console.tz'), t('console.actions')]
           .map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, rows.slice(0, 250).map((d) => (ui.editing?.id === d.id ? editRow(d) : h('tr', {},
+        h('tbody', {}, rows.slice(0, ui.showAll ? rows.length : SHOWN).map((d) => (ui.editing?.id === d.id ? editRow(d) : h('tr', {},
           h('td', {}, h('bdi', {}, localName(d.name))),
           h('td', {}, singularKind(d.kind)),
           h('td', {}, d.group ? groupName(d.group) : ''),
           h('td', {}, d.tz),
           h('td', {}, h('button', { type: 'button', class: 'small', 'aria-label': t('console.edit_named', { name: localName(d.name) }),
-            onClick: () => { ui.editing = { id: d.id, name: d.name, tz: d.tz, group: d.group || 'african' }; draw(); } }, t('console.edit'))))))))));
+            onClick: () => { ui.editing = { id: d.id, name: d.name, tz: d.tz, group: d.group || 'african' }; draw(); } }, t('console.edit'))))))))),
+      rows.length > SHOWN ? h('button', { type: 'button', 'data-key': 'show-all', 'aria-expanded': String(Boolean(ui.showAll)),
+        onClick: () => { ui.showAll = !ui.showAll; draw(); } },
+      ui.showAll ? t('console.show_fewer') : t('console.show_all', { n: formatNumber(rows.length) })) : null);
   }
 
   // --- participants ------------------------------------------------------------
@@ -223,7 +228,7 @@ async function main() {
     creds.feed ? h('p', { class: 'muted' }, t('console.feed_help'), ' ',
       h('code', {}, `${location.origin}/calendar/${creds.feed}.ics`)) : null,
     upcoming.length ? [h('h3', {}, t('console.card_meetings', { tz })),
-      h('ul', { class: 'plain' }, upcoming.map((m) => h('li', {}, h('bdi', {}, m.title), ': ', formatRange(m.start_at, m.end_at, tz))))] : null,
+      h('ul', { class: 'plain' }, upcoming.map((m) => h('li', {}, h('bdi', {}, m.title), ': ', h('bdi', {}, formatRange(m.start_at, m.end_at, tz)))))] : null,
     h('p', { class: 'no-print' },
       h('button', { type: 'button', 'data-testid': `print-${p.id}`, onClick: () => {
         ui.printing = p.id; draw(); window.print();

@@ -18,6 +18,7 @@ const LABEL = 190;
 const ROW = 20;
 const MAX_ROWS = 14;
 
+const short = (text, n) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 const minutes = (hhmm) => { const [a, b] = hhmm.split(':').map(Number); return a * 60 + b; };
 
 function inWindow(localHHMM, win) {
@@ -30,7 +31,7 @@ function inWindow(localHHMM, win) {
 function slotFigure(slot, i, rows, win, tz) {
   const from = slot.start - 12 * HOUR;
   const to = slot.start + 12 * HOUR;
-  const plot = W - LABEL - 10;
+  const plot = W - LABEL - 24; // room for the last hour's label
   const x = (ms) => LABEL + ((ms - from) / (to - from)) * plot;
   const height = 24 + rows.length * ROW + 8;
   const ticks = [];
@@ -49,7 +50,7 @@ function slotFigure(slot, i, rows, win, tz) {
     }
     return s('g', {},
       s('text', { x: LABEL - 6, y: y + ROW / 2, class: 'label', 'text-anchor': 'end', 'dominant-baseline': 'middle' },
-        `${localName(d.name).slice(0, 22)} ${instantToZoned(slot.start, d.tz).slice(11, 16)}`),
+        `${short(localName(d.name), 20)} ${instantToZoned(slot.start, d.tz).slice(11, 16)}`),
       s('rect', { x: LABEL, y: y + 3, width: plot, height: ROW - 6, class: 'lane' }),
       runs.map(([a, b]) => s('rect', { x: x(a), y: y + 3, width: Math.max(1, x(b) - x(a)), height: ROW - 6, class: 'awake' })));
   });
@@ -75,7 +76,7 @@ function burdenChart(id, title, rows) {
       rows.map((r, i) => {
         const w = Math.max(2, Math.round((r.burden / max) * plot));
         return s('g', {},
-          s('text', { x: LABEL - 6, y: 4 + i * 24 + 10, class: 'label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, r.label.slice(0, 28)),
+          s('text', { x: LABEL - 6, y: 4 + i * 24 + 10, class: 'label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, short(r.label, 24)),
           s('rect', { x: LABEL, y: 4 + i * 24, width: w, height: 20, rx: 3, class: `fill c${i % 6}` }),
           s('text', { x: LABEL + w + 6, y: 4 + i * 24 + 10, class: 'value', 'dominant-baseline': 'middle' },
             t('fair.minutes', { n: formatNumber(r.burden) })));
