@@ -139,7 +139,7 @@ async function main() {
       onInput: (e) => { f.name = e.target.value; } })),
     field('d-kind', t('console.kind'), select('d-kind', DKINDS.map((k) => [k, singularKind(k)]), f.kind, (v) => { f.kind = v; draw(); })),
     isState ? field('d-group', t('console.group'), select('d-group', GROUPS.map((g) => [g, groupName(g)]), f.group, (v) => { f.group = v; })) : null,
-    field('d-tz', t('console.tz'), h('input', { id: 'd-tz', 'data-key': 'd-tz', required: true, value: f.tz, list: 'zones',
+    field('d-tz', t('console.tz'), h('input', { id: 'd-tz', 'data-key': 'd-tz', required: true, value: f.tz, list: 'zones', dir: 'ltr',
       onInput: (e) => { f.tz = e.target.value; } })),
     h('button', { type: 'submit', 'data-testid': 'delegation-create' }, t('console.create')));
   }
@@ -155,7 +155,7 @@ async function main() {
       } },
       field(`e-name-${d.id}`, t('console.name'), h('input', { id: `e-name-${d.id}`, 'data-key': `e-name-${d.id}`, value: e.name, required: true,
         onInput: (ev) => { e.name = ev.target.value; } })),
-      field(`e-tz-${d.id}`, t('console.tz'), h('input', { id: `e-tz-${d.id}`, value: e.tz, list: 'zones', required: true,
+      field(`e-tz-${d.id}`, t('console.tz'), h('input', { id: `e-tz-${d.id}`, value: e.tz, list: 'zones', dir: 'ltr', required: true,
         onInput: (ev) => { e.tz = ev.target.value; } })),
       d.kind === 'state' ? field(`e-group-${d.id}`, t('console.group'),
         select(`e-group-${d.id}`, GROUPS.map((g) => [g, groupName(g)]), e.group, (v) => { e.group = v; })) : null,

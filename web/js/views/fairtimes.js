@@ -115,7 +115,7 @@ export function fairSection(c) {
     onChange: (e) => { f.chosen = new Set([...e.target.selectedOptions].map((o) => o.value)); } },
   data.delegations.map((d) => h('option', { value: d.id, selected: f.chosen.has(d.id) }, localName(d.name)))), t('fair.delegations_help')),
   h('div', { class: 'form-grid' },
-    field('f-tz', t('console.tz'), h('input', { id: 'f-tz', list: 'zones', value: f.tz, required: true, onInput: (e) => { f.tz = e.target.value; } })),
+    field('f-tz', t('console.tz'), h('input', { id: 'f-tz', list: 'zones', dir: 'ltr', value: f.tz, required: true, onInput: (e) => { f.tz = e.target.value; } })),
     field('f-from', t('fair.date_from'), h('input', { id: 'f-from', type: 'date', value: f.date_from, required: true, onInput: (e) => { f.date_from = e.target.value; } })),
     field('f-to', t('fair.date_to'), h('input', { id: 'f-to', type: 'date', value: f.date_to, required: true, onInput: (e) => { f.date_to = e.target.value; } })),
     field('f-duration', t('fair.duration'), h('input', { id: 'f-duration', type: 'number', min: 15, max: 1440, step: 15, value: f.duration, required: true,
