@@ -197,7 +197,8 @@ int pl_bootstrap(const pl_config *cfg) {
   pl_change ch;
   pl_change_init(&ch, pl_now_ms());
   add_delegation(&ch, &sec, "Secretariat", PL_DELEGATION_SECRETARIAT, -1, "Europe/Zurich");
-  if (add_participant(&ch, &admin, &sec, "Secretariat", PL_ROLE_SECRETARIAT, token)) {
+  if (add_participant(&ch, &admin, &sec, "Programme administrator", PL_ROLE_SECRETARIAT,
+                      token)) {
     pl_change_release(&ch);
     return -1;
   }

@@ -24,6 +24,7 @@
 #include "live/audience.h"
 #include "live/decisions.h"
 #include "net/fanout.h"
+#include "net/session.h"
 #include "store/store.h"
 #include "store/views.h"
 #include "wire/codec.h"
@@ -328,8 +329,7 @@ static void publish(pl_change *ch) {
     for (size_t i = 0; i < pl_srv->n_sessions; i++) {
       pl_session *s = pl_srv->sessions[i];
       if (s->authed && strcmp(s->who.id, ch->closing) == 0)
-        pl_session_close(s, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-                         "your token was reissued or revoked");
+        pl_session_close(s, PL_CLOSE_CREDENTIALS, "your token was reissued or revoked");
     }
 }
 

@@ -86,6 +86,12 @@ void pl_session_send_json(pl_session *s, json_t *o); /* steals o */
 /* Writes the next queued message; returns -1 when the connection must close. */
 int pl_session_writeable(pl_session *s);
 void pl_session_release(pl_session *s);
+/* The close code when a participant's token is reissued or revoked: one of
+ * the private codes (RFC 6455 section 7.4.2, 4000-4999), so that a client
+ * can tell "your link no longer works" from a policy violation and stop
+ * reconnecting. */
+#define PL_CLOSE_CREDENTIALS 4001
+
 /* Asks lws to close the session with `status` after what is queued. */
 void pl_session_close(pl_session *s, int status, const char *reason);
 /* True when a frame may go straight to the socket now: a plain connection

@@ -2,8 +2,9 @@
  * Ops of identity and administration (ops_admin.h). Each change goes
  * through the commit path as programme events: delegation.created or
  * .updated; participant.invited with token.issued and feed.issued;
- * token.reissued; token.revoked. Reissuing or revoking a token closes the
- * participant's open connections as soon as it commits.
+ * token.reissued; token.revoked; feed.issued again for a rotated feed key.
+ * Reissuing or revoking a token closes the participant's open connections as
+ * soon as it commits.
  */
 #include "ops/ops_admin.h"
 
@@ -271,5 +272,54 @@ pl_err pl_op_participant_revoke(pl_op_ctx *c, json_t *args) {
   if ((e = pl_op_commit(c, &ch)))
     return e;
   c->result = json_pack("{s:o}", "participant", pl_json_participant(&p));
+  return PL_ERR_OK;
+}
+
+static int participant_one(void *ctx, const pl_participant_rec *p, bool active) {
+  json_t *o = pl_json_participant(p);
+  json_object_set_new(o, "active", json_boolean(active));
+  return json_array_append_new(ctx, o);
+}
+
+pl_err pl_op_participant_list(pl_op_ctx *c, json_t *args) {
+  const char *delegation = NULL;
+  pl_err e = PL_OP_UNPACK(c, args, "{s?s}", "delegation", &delegation);
+  if (e)
+    return e;
+  pl_delegation_rec d;
+  if (delegation) {
+    pl_store_rc rc = pl_store_delegation_get(pl_srv->store, delegation, &d);
+    if (rc == PL_STORE_NOT_FOUND)
+      return pl_op_fail(c, PL_ERR_NOT_FOUND, "no delegation '%.40s'", delegation);
+    if (rc != PL_STORE_OK)
+      return pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
+  }
+  json_t *list = json_array();
+  if (pl_store_participant_each(pl_srv->store, delegation, participant_one, list) !=
+      PL_STORE_OK) {
+    json_decref(list);
+    return pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
+  }
+  c->result = json_pack("{s:o}", "participants", list);
+  return PL_ERR_OK;
+}
+
+/* A new feed key is one more feed.issued: the view keeps the last, so the
+ * old key finds nobody and its URL answers 404. The token is untouched, so
+ * no connection closes. */
+pl_err pl_op_participant_feed_rotate(pl_op_ctx *c, json_t *args) {
+  pl_participant_rec p;
+  pl_err e = find_participant(c, args, &p);
+  if (e)
+    return e;
+  pl_pevent ev = {.type = PL_PEV_FEED_ISSUED, .participant = p};
+  if (pl_token_new(ev.feed, sizeof ev.feed, 16))
+    return pl_op_fail(c, PL_ERR_INTERNAL, "could not make a feed key");
+  pl_change ch;
+  pl_change_init(&ch, c->now);
+  pl_change_programme(&ch, &ev);
+  if ((e = pl_op_commit(c, &ch)))
+    return e;
+  c->result = json_pack("{s:o, s:s}", "participant", pl_json_participant(&p), "feed", ev.feed);
   return PL_ERR_OK;
 }

@@ -18,6 +18,8 @@ pl_err pl_op_delegation_list(pl_op_ctx *c, json_t *args);
 pl_err pl_op_participant_invite(pl_op_ctx *c, json_t *args);
 pl_err pl_op_participant_reissue(pl_op_ctx *c, json_t *args);
 pl_err pl_op_participant_revoke(pl_op_ctx *c, json_t *args);
+pl_err pl_op_participant_list(pl_op_ctx *c, json_t *args);
+pl_err pl_op_participant_feed_rotate(pl_op_ctx *c, json_t *args);
 
 /* Adds the invitation of participant p (name, role and delegation set; its
  * id is given here) to the change: participant.invited, token.issued and

@@ -35,6 +35,8 @@ static const char *const sql[Q__COUNT] = {
     [Q_PART_BY_FEED] = "SELECT id, delegation, name, role FROM participants WHERE feed = ?",
     [Q_PART_GET] = "SELECT id, delegation, name, role FROM participants WHERE id = ?",
     [Q_PART_FEED] = "SELECT feed FROM participants WHERE id = ?",
+    [Q_PART_ALL] = "SELECT id, delegation, name, role, token_hash IS NOT NULL FROM participants"
+                   " WHERE ?1 IS NULL OR delegation = ?1 ORDER BY id",
     [Q_MEET_INSERT] = "INSERT INTO meetings(id, start_at, end_at, status, body)"
                       " VALUES (?,?,?,?,?)",
     [Q_MEET_UPDATE] = "UPDATE meetings SET start_at = ?, end_at = ?, status = ?, body = ?"
@@ -388,6 +390,22 @@ pl_store_rc pl_store_participant_get(pl_store *s, const char *id, pl_participant
   sqlite3_stmt *st = pl_store__stmt(s, Q_PART_GET);
   sqlite3_bind_int64(st, 1, n);
   return participant_one(s, st, out, NULL);
+}
+
+pl_store_rc pl_store_participant_each(pl_store *s, const char *delegation,
+                                      pl_participant_cb cb, void *ctx) {
+  sqlite3_stmt *st = pl_store__stmt(s, Q_PART_ALL);
+  if (delegation)
+    sqlite3_bind_int64(st, 1, pl_id_parse(delegation, 'd'));
+  else
+    sqlite3_bind_null(st, 1);
+  int rc, stop = 0;
+  while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    pl_participant_rec p;
+    participant_read(st, &p);
+    stop = cb(ctx, &p, sqlite3_column_int(st, 4) != 0);
+  }
+  return walk_end(s, st, rc, stop, "list participants");
 }
 
 pl_store_rc pl_store_participant_feed(pl_store *s, const char *id, char *buf, size_t len) {

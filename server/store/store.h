@@ -61,6 +61,12 @@ pl_store_rc pl_store_participant_by_token(pl_store *s, const uint8_t token_hash[
 pl_store_rc pl_store_participant_by_feed(pl_store *s, const char *feed,
                                          pl_participant_rec *out);
 pl_store_rc pl_store_participant_get(pl_store *s, const char *id, pl_participant_rec *out);
+/* Calls cb for every participant, or only those of `delegation` when it is
+ * not NULL, in id order; `active` is false once the token was revoked. A
+ * nonzero return from cb stops the walk. */
+typedef int (*pl_participant_cb)(void *ctx, const pl_participant_rec *p, bool active);
+pl_store_rc pl_store_participant_each(pl_store *s, const char *delegation,
+                                      pl_participant_cb cb, void *ctx);
 /* Copies the participant's feed key into buf ("" when none was issued). */
 pl_store_rc pl_store_participant_feed(pl_store *s, const char *id, char *buf, size_t len);
 

@@ -105,6 +105,8 @@ class Matrix(ProgrammeTest):
                                    "name": "Guest %d" % self.n, "role": "viewer"},
             "participant.reissue": {"participant": self.spare},
             "participant.revoke": {"participant": self.spare},
+            "participant.list": {},
+            "participant.feed_rotate": {"participant": self.spare},
             "meeting.create": {"title": "New %d" % self.n, "kind": "other", "format": "virtual",
                                "tz": "UTC", "start": "2027-05-01T10:00",
                                "end": "2027-05-01T11:00"},

@@ -306,7 +306,7 @@ class Credentials(ProgrammeTest):
         await self.admin.ok("participant.revoke", participant=kenya_id)
         for c in (self.c["kenya"], other):
             code, reason = await c.closed(5)
-            self.assertEqual(code, 1008)
+            self.assertEqual(code, 4001)
             self.assertIn("revoked", reason)
         c = await Client.connect(self.server)
         await c.err("hello", "unauthenticated", token=self.tokens["kenya"])
@@ -319,8 +319,9 @@ class Credentials(ProgrammeTest):
     async def test_reissue_gives_a_new_token(self):
         kenya_id = self.tokens["ids"]["kenya"]
         r = await self.admin.ok("participant.reissue", participant=kenya_id)
-        code, _ = await self.c["kenya"].closed(5)
-        self.assertEqual(code, 1008)
+        code, reason = await self.c["kenya"].closed(5)
+        self.assertEqual(code, 4001)
+        self.assertIn("reissued", reason)
         c = await Client.connect(self.server)
         await c.err("hello", "unauthenticated", token=self.tokens["kenya"])
         fresh = await Client.connect(self.server, r["token"])
@@ -328,9 +329,55 @@ class Credentials(ProgrammeTest):
         # the feed key is not a token: it stays
         self.assertEqual(fresh.hello["feed"], self.tokens["kenya_feed"])
 
+    async def test_list_without_tokens(self):
+        kenya = self.tokens["delegations"]["Kenya"]
+        kenya_id = self.tokens["ids"]["kenya"]
+        everyone = (await self.admin.ok("participant.list"))["participants"]
+        self.assertIn(kenya_id, [p["id"] for p in everyone])
+        self.assertIn(self.admin.hello["participant"]["id"], [p["id"] for p in everyone])
+        for p in everyone:
+            self.assertEqual(set(p), {"id", "name", "role", "delegation", "active"})
+        mine = (await self.admin.ok("participant.list", delegation=kenya))["participants"]
+        self.assertEqual({p["delegation"] for p in mine}, {kenya})
+        self.assertIn(kenya_id, [p["id"] for p in mine])
+        await self.admin.ok("participant.revoke", participant=kenya_id)
+        mine = (await self.admin.ok("participant.list", delegation=kenya))["participants"]
+        self.assertFalse(next(p for p in mine if p["id"] == kenya_id)["active"])
+        await self.admin.err("participant.list", "not_found", delegation="d999")
+        await self.admin.err("participant.list", "bad_request", delegation=7)
+
+    async def test_feed_rotate(self):
+        kenya_id = self.tokens["ids"]["kenya"]
+        old = self.tokens["kenya_feed"]
+        status, _, _ = self.server.http_get("/calendar/%s.ics" % old)
+        self.assertEqual(status, 200)
+        r = await self.admin.ok("participant.feed_rotate", participant=kenya_id)
+        self.assertNotEqual(r["feed"], old)
+        self.assertEqual(r["participant"]["id"], kenya_id)
+        status, _, _ = self.server.http_get("/calendar/%s.ics" % old)
+        self.assertEqual(status, 404)
+        status, _, body = self.server.http_get("/calendar/%s.ics" % r["feed"])
+        self.assertEqual(status, 200)
+        self.assertIn(b"BEGIN:VCALENDAR", body)
+        # the token is not touched: the delegate's connection stays open
+        await self.c["kenya"].ok("delegation.list")
+        fresh = await Client.connect(self.server, self.tokens["kenya"])
+        self.assertEqual(fresh.hello["feed"], r["feed"])
+        # the rotation is an event of the log, so a replay agrees
+        with sqlite3.connect(self.server.db) as c:
+            bodies = [json.loads(b) for (b,) in c.execute(
+                "SELECT body FROM events WHERE stream = 'programme' ORDER BY seq")]
+        self.assertEqual(bodies[-1]["ev"], "feed.issued")
+        self.server.stop()
+        rc, out = replay(self.server.db)
+        self.assertEqual(rc, 0, out)
+        self.server.start()
+
     async def test_only_the_secretariat(self):
         for op, args in [("participant.revoke", {"participant": "p2"}),
                          ("participant.reissue", {"participant": "p2"}),
+                         ("participant.feed_rotate", {"participant": "p2"}),
+                         ("participant.list", {}),
                          ("delegation.update", {"delegation": "d2", "name": "X"})]:
             r = await self.c["chair"].err(op, "forbidden", **args)
             self.assertIn("a chair may not", r["error"]["message"])

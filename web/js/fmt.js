@@ -2,6 +2,7 @@
 // translated names of the protocol's enums.
 
 import { t, tOr, currentLanguage, formatNumber } from './i18n.js';
+import { localName } from './states.js';
 
 /** An instant (ms) as date and time in the IANA zone tz, with the zone's abbreviation. */
 export function formatInstant(ms, tz, opts = {}) {
@@ -64,8 +65,9 @@ export const anyKindName = (k) => tOr(`kind.${k}`, tOr(`dkind.${k}`, k));
 
 export function speakerLabel(entry) {
   if (!entry) return '';
-  const del = entry.delegation?.name;
-  return del && del !== entry.speaker ? `${entry.speaker} (${del})` : entry.speaker || del || '';
+  const raw = entry.delegation?.name;
+  const del = localName(raw);
+  return raw && entry.speaker && raw !== entry.speaker ? `${entry.speaker} (${del})` : entry.speaker || del || '';
 }
 
 export function itemLabel(item) {

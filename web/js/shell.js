@@ -6,6 +6,7 @@ import { h, render, $ } from './dom.js';
 import { initI18n, t, LANGUAGES, currentLanguage, setLanguage, onLanguage } from './i18n.js';
 import { takeToken } from './session.js';
 import { Client } from './ws.js';
+import { loadStates, localName } from './states.js';
 
 const liveTimers = {};
 
@@ -30,12 +31,12 @@ function languagePicker() {
 function header(hello, links) {
   const who = hello?.participant
     ? h('span', { class: 'who' }, hello.participant.name, ' · ', t(`role.${hello.participant.role}`),
-      hello.delegation ? [' · ', hello.delegation.name] : null)
+      hello.delegation ? [' · ', localName(hello.delegation.name)] : null)
     : null;
   return [
     h('a', { class: 'brand', href: 'index.html' }, t('app.name')),
     links.length === 0 ? null : h('nav', { 'aria-label': t('nav.label') },
-      links.map((l) => h('a', { href: l.href, 'aria-current': l.current ? 'page' : null }, t(l.label)))),
+      links.filter((l) => !l.secretariat || hello?.participant?.role === 'secretariat').map((l) => h('a', { href: l.href, 'aria-current': l.current ? 'page' : null }, t(l.label)))),
     who,
     languagePicker(),
   ];
@@ -44,9 +45,9 @@ function header(hello, links) {
 function showBanner(status, refusedKey = 'banner.refused') {
   const el = $('#banner');
   if (!el) return;
-  const text = { offline: t('banner.offline'), refused: t(refusedKey) }[status];
+  const text = { offline: t('banner.offline'), refused: t(refusedKey), revoked: t('banner.revoked') }[status];
   el.hidden = !text;
-  el.className = status === 'refused' ? 'banner error' : 'banner';
+  el.className = status === 'refused' || status === 'revoked' ? 'banner error' : 'banner';
   el.textContent = text || '';
 }
 
@@ -56,12 +57,13 @@ function showBanner(status, refusedKey = 'banner.refused') {
  * there is no token (a message explaining how to get in is shown).
  */
 export async function boot(opts = {}) {
-  await initI18n();
+  await Promise.all([initI18n(), loadStates()]);
   const links = opts.links || [
     { href: 'index.html', label: 'nav.meetings', current: opts.page === 'home' },
     { href: 'schedule.html', label: 'nav.schedule', current: opts.page === 'schedule' },
     { href: 'decisions.html', label: 'nav.decisions', current: opts.page === 'decisions' },
     { href: 'stats.html', label: 'nav.stats', current: opts.page === 'stats' },
+    { href: 'console.html', label: 'nav.console', current: opts.page === 'console', secretariat: true },
   ];
   // What a page without a usable token says (apply.html: the application link's words).
   const refused = opts.refused || { title: 'banner.refused', body: 'notoken.body' };
@@ -80,6 +82,12 @@ export async function boot(opts = {}) {
   }
   client = new Client(token);
   client.onStatus((st) => showBanner(st, refused.banner));
+  // Reissued or revoked while the page is open: nothing on it is current any more.
+  client.onStatus((st) => {
+    if (st !== 'revoked') return;
+    render($('#main'), h('section', { class: 'card', 'data-testid': 'revoked', role: 'alert' },
+      h('h1', { text: t('revoked.title') }), h('p', { text: t('revoked.body') })));
+  });
   const first = new Promise((resolve) => {
     client.onStatus((st) => { if (st === 'refused') resolve(null); });
     client.onReady((reply) => resolve(reply));

@@ -9,6 +9,9 @@ import { noteServerTime } from './clock.js';
 const MIN_DELAY = 500;
 const MAX_DELAY = 30000;
 const REQUEST_TIMEOUT = 15000;
+// The server closes with 4001 when the participant's token is reissued or
+// revoked (docs/PROTOCOL.md, section D).
+const CLOSE_CREDENTIALS = 4001;
 
 export class ProtocolError extends Error {
   constructor(code, message) {
@@ -28,7 +31,7 @@ export class Client {
     this.statusListeners = new Set();
     this.readyHooks = new Set();
     this.delay = MIN_DELAY;
-    this.status = 'connecting'; // connecting | online | offline | refused
+    this.status = 'connecting'; // connecting | online | offline | refused | revoked
     this.hello = null;
     this.stopped = false;
   }
@@ -65,7 +68,7 @@ export class Client {
     this.ws = ws;
     ws.addEventListener('open', () => this.onOpen());
     ws.addEventListener('message', (e) => this.onMessage(e.data));
-    ws.addEventListener('close', () => this.onClose(ws));
+    ws.addEventListener('close', (e) => this.onClose(ws, e.code));
     ws.addEventListener('error', () => { /* close follows */ });
   }
 
@@ -108,7 +111,7 @@ export class Client {
     }
   }
 
-  onClose(ws) {
+  onClose(ws, code) {
     if (ws !== this.ws) return;
     this.ws = null;
     for (const p of this.pending.values()) {
@@ -117,6 +120,11 @@ export class Client {
     }
     this.pending.clear();
     if (this.stopped) return;
+    if (code === CLOSE_CREDENTIALS) { // the link no longer works: say so, do not retry
+      this.stopped = true;
+      this.setStatus('revoked');
+      return;
+    }
     this.setStatus('offline');
     this.scheduleReconnect();
   }

@@ -42,6 +42,8 @@ async function main() {
     render($('#main'),
       h('h1', {}, t('home.title')),
       h('p', { class: 'lead' }, t('home.welcome', { name: hello.participant.name })),
+      hello.participant.role === 'secretariat' ? h('p', { class: 'card console-link' }, t('home.console_help'), ' ',
+        h('a', { href: 'console.html', 'data-testid': 'console-link' }, t('home.console'))) : null,
       err,
       meetings === null ? h('p', { class: 'loading' }, t('loading'))
         : meetings.length === 0 ? h('p', {}, t('home.none'))

@@ -4,36 +4,12 @@
 // encoder is the vendored npm package qrcode-generator (web/vendor/qrcode.js);
 // without it the page shows the link alone.
 
-import { h, s, render, $ } from '../dom.js';
+import { h, render, $ } from '../dom.js';
 import { t, onLanguage } from '../i18n.js';
 import { boot, showError } from '../shell.js';
 import { inviteLink } from '../session.js';
 import { formatRange, formatName, pillarName } from '../fmt.js';
-
-let qrModule;
-async function loadQr() {
-  if (qrModule === undefined) {
-    try { qrModule = (await import('../../vendor/qrcode.js')).default; } catch { qrModule = null; }
-  }
-  return qrModule;
-}
-
-/** The QR code as SVG rectangles (no data: URL, no inline style: CSP-safe). */
-function qrSvg(qrcode, text) {
-  const qr = qrcode(0, 'M');
-  qr.addData(text);
-  qr.make();
-  const n = qr.getModuleCount();
-  const q = 4; // quiet zone
-  const cells = [];
-  for (let r = 0; r < n; r++) {
-    for (let c = 0; c < n; c++) if (qr.isDark(r, c)) cells.push(`M${c + q},${r + q}h1v1h-1z`);
-  }
-  return s('svg', { class: 'qr', viewBox: `0 0 ${n + 2 * q} ${n + 2 * q}`, role: 'img', 'aria-label': t('schedule.qr_label'),
-    'shape-rendering': 'crispEdges', 'data-testid': 'qr' },
-  s('rect', { width: n + 2 * q, height: n + 2 * q, fill: '#fff' }),
-  s('path', { d: cells.join(''), fill: '#000' }));
-}
+import { loadQr, qrSvg } from '../views/qr.js';
 
 function meetingRow(m, myTz) {
   return h('li', { class: ['card', m.status === 'cancelled' && 'cancelled'] },
@@ -77,7 +53,7 @@ async function main() {
       h('button', { type: 'button', 'aria-expanded': String(showQr), 'data-key': 'qr-toggle', 'data-testid': 'qr-toggle',
         onClick: () => { showQr = !showQr; draw(); } }, t(showQr ? 'schedule.hide_qr' : 'schedule.show_qr')),
       showQr ? h('div', { class: 'qrbox' },
-        qrcode ? qrSvg(qrcode, link) : h('p', { class: 'muted' }, t('schedule.no_qr')),
+        qrcode ? qrSvg(qrcode, link, t('schedule.qr_label')) : h('p', { class: 'muted' }, t('schedule.no_qr')),
         h('p', { class: 'link' }, h('code', {}, link))) : null);
   }
 

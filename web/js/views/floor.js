@@ -7,6 +7,7 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { remainingMs, spokenMs, formatMs, clockLevel } from '../clock.js';
 import { kindName, presenceName, groupName } from '../fmt.js';
+import { localName } from '../states.js';
 
 export function floorPanel(floor, opts = {}) {
   if (!floor) {
@@ -18,9 +19,9 @@ export function floorPanel(floor, opts = {}) {
   if (floor.phase === 'calling') phase = t(e.presence === 'remote' ? 'floor.calling_remote' : 'floor.calling');
   else if (floor.paused) phase = floor.pause_reason === 'disconnected' ? t('floor.paused_disconnected') : t('floor.paused');
   return h('div', { class: ['floor', floor.phase, floor.paused && 'paused'], 'data-testid': 'floor' },
-    h('p', { class: 'speaker', 'data-testid': 'floor-speaker' }, e.speaker || e.delegation?.name || ''),
+    h('p', { class: 'speaker', 'data-testid': 'floor-speaker' }, e.speaker || localName(e.delegation?.name) || ''),
     h('p', { class: 'meta' },
-      e.delegation?.name && e.delegation.name !== e.speaker ? [e.delegation.name, ' · '] : null,
+      e.delegation?.name && e.delegation.name !== e.speaker ? [localName(e.delegation.name), ' · '] : null,
       kindName(e.kind), ' · ', presenceName(e.presence),
       e.on_behalf ? [' · ', t('entry.on_behalf', { group: groupName(e.on_behalf) })] : null),
     h('div', { class: 'clockwrap' },

@@ -8,6 +8,7 @@ import { h } from '../dom.js';
 import { t, tOr } from '../i18n.js';
 import { serverNow } from '../clock.js';
 import { formatInstant, formatCountdown, delegationKindName } from '../fmt.js';
+import { localName } from '../states.js';
 
 /** May this reader break silence? A State's delegate or chair. */
 export function breaksSilence(hello) {
@@ -42,7 +43,7 @@ function details(p) {
   if (p.kind === 'election' && p.election) {
     const e = p.election;
     return h('p', { class: 'election', 'data-testid': 'election' }, t('proc.election_of', {
-      name: e.candidate_name || e.candidate, delegation: e.delegation?.name || '',
+      name: e.candidate_name || e.candidate, delegation: localName(e.delegation?.name) || '',
       office: tOr(`office.${e.office}`, e.office), year: e.year,
     }));
   }
@@ -62,12 +63,12 @@ function record(p) {
     objections.length ? h('div', { class: 'record' },
       h('h4', {}, t('proc.objections'), ' ', h('span', { class: 'count' }, `(${objections.length})`)),
       h('ul', { 'data-testid': 'objections' }, objections.map((o) => h('li', {},
-        h('strong', {}, h('bdi', {}, o.delegation?.name || '')), ': ', h('bdi', {}, o.reason),
+        h('strong', {}, h('bdi', {}, localName(o.delegation?.name) || '')), ': ', h('bdi', {}, o.reason),
         o.amendment ? h('p', { class: 'amendment' }, h('span', { class: 'muted' }, t('proc.amendment_label')), ' ', h('bdi', {}, o.amendment)) : null)))) : null,
     statements.length ? h('div', { class: 'record' },
       h('h4', {}, t('proc.statements')),
       h('ul', { 'data-testid': 'statements' }, statements.map((st) => h('li', {},
-        h('strong', {}, h('bdi', {}, st.delegation?.name || '')), ': ', h('bdi', {}, st.text))))) : null,
+        h('strong', {}, h('bdi', {}, localName(st.delegation?.name) || '')), ': ', h('bdi', {}, st.text))))) : null,
   ];
 }
 
@@ -143,7 +144,7 @@ function result(p, ctx) {
   const n = (p.objections || []).length;
   return h('p', { class: ['result', adopted ? 'adopted' : 'failed'], 'data-testid': 'result' },
     t(adopted ? 'proc.result_adopted' : 'proc.result_failed', { when: formatInstant(p.closed_at, ctx.tz) }),
-    !adopted && n ? [' ', t('proc.objected_by', { names: p.objections.map((o) => o.delegation?.name).join(', ') })] : null);
+    !adopted && n ? [' ', t('proc.objected_by', { names: p.objections.map((o) => localName(o.delegation?.name)).join(', ') })] : null);
 }
 
 /**

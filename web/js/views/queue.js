@@ -5,6 +5,7 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { kindName, presenceName, groupName } from '../fmt.js';
+import { localName } from '../states.js';
 
 /**
  * ctx: {queue, isChair, isMine(entry), editing (entry id or null), drafts (Map),
@@ -19,7 +20,7 @@ export function queueList(ctx) {
 function row(ctx, e, i) {
   const mine = ctx.isMine(e);
   const chair = ctx.isChair && !ctx.readOnly;
-  const name = e.speaker || e.delegation?.name || '';
+  const name = e.speaker || localName(e.delegation?.name) || '';
   const move = (to) => ctx.act('queue.move', { entry: e.id, position: to }, t('announce.moved', { name, pos: to + 1 }));
   // Accessible names start with the visible text (WCAG 2.5.3, label in name)
   // and add whose entry it is.
@@ -49,13 +50,13 @@ function row(ctx, e, i) {
   const li = h('li', {
     class: ['entry', mine && 'mine', `kind-${e.kind}`],
     'data-entry': e.id, 'data-key': `row-${e.id}`, tabindex: '0',
-    'aria-label': t('queue.row_label', { pos: i + 1, name, del: e.delegation?.name || '', kind: kindName(e.kind) }),
+    'aria-label': t('queue.row_label', { pos: i + 1, name, del: localName(e.delegation?.name) || '', kind: kindName(e.kind) }),
     draggable: chair ? 'true' : null,
   },
   h('span', { class: 'pos', 'aria-hidden': 'true' }, String(i + 1)),
   h('span', { class: 'who' },
     h('span', { class: 'name' }, name),
-    e.delegation?.name && e.delegation.name !== name ? h('span', { class: 'del' }, e.delegation.name) : null),
+    e.delegation?.name && e.speaker && e.delegation.name !== e.speaker ? h('span', { class: 'del' }, localName(e.delegation.name)) : null),
   h('span', { class: 'badges' },
     h('span', { class: `badge k-${e.kind}` }, kindName(e.kind)),
     h('span', { class: `badge p-${e.presence}` }, presenceName(e.presence)),
