@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cal/ical_tz.h"
+
 static icaltimezone *zone_get(const char *name) {
   if (!name || !*name || strlen(name) > 63)
     return NULL;
@@ -45,13 +47,6 @@ int pl_local_parse(const char *s, int *y, int *mo, int *d, int *h, int *mi) {
   return 0;
 }
 
-static int32_t offset_at(icaltimezone *zone, int64_t utc_s) {
-  struct icaltimetype t =
-      icaltime_from_timet_with_zone((time_t)utc_s, 0, icaltimezone_get_utc_timezone());
-  int is_daylight = 0;
-  return (int32_t)icaltimezone_get_utc_offset_of_utc_time(zone, &t, &is_daylight);
-}
-
 /* RFC 5545 3.3.5: a local time in a gap is read with the offset before the
  * gap; one that happens twice is the first. Offsets a day either side
  * stand for "before" and "after": no zone changes twice within two days. */
@@ -65,9 +60,11 @@ int pl_local_to_utc_ex(const char *local, const char *tz, int64_t *out_ms, pl_lo
   t.is_date = 0;
   /* the local clock reading, as if it were UTC */
   int64_t wall = (int64_t)icaltime_as_timet_with_zone(t, icaltimezone_get_utc_timezone());
-  int32_t before = offset_at(zone, wall - 86400), after = offset_at(zone, wall + 86400);
+  int32_t before = pl_ical_offset_at(zone, wall - 86400);
+  int32_t after = pl_ical_offset_at(zone, wall + 86400);
   int64_t c1 = wall - before, c2 = wall - after;
-  bool ok1 = offset_at(zone, c1) == before, ok2 = offset_at(zone, c2) == after;
+  bool ok1 = pl_ical_offset_at(zone, c1) == before;
+  bool ok2 = pl_ical_offset_at(zone, c2) == after;
   pl_local_kind k = PL_LOCAL_ONCE;
   int64_t u = c1;
   if (ok1 && ok2 && c1 != c2) {

@@ -40,25 +40,18 @@ bool pl_zone_from_tzid(const char *tzid, char *out, size_t cap) {
   return false;
 }
 
-static int32_t offset(icaltimezone *z, int64_t utc_s) {
-  struct icaltimetype t =
-      icaltime_from_timet_with_zone((time_t)utc_s, 0, icaltimezone_get_utc_timezone());
-  int dst = 0;
-  return (int32_t)icaltimezone_get_utc_offset_of_utc_time(z, &t, &dst);
-}
-
 bool pl_zone_matching(icaltimezone *zone, int64_t at_s, char *out, size_t cap) {
   enum { SAMPLES = 24 };
   int32_t want[SAMPLES];
   const int64_t step = 365 * 86400 / SAMPLES, from = at_s - 183 * 86400;
   for (int i = 0; i < SAMPLES; i++)
-    want[i] = offset(zone, from + i * step);
+    want[i] = pl_ical_offset_at(zone, from + i * step);
   icalarray *all = icaltimezone_get_builtin_timezones();
   for (size_t k = 0; all && k < all->num_elements; k++) {
     icaltimezone *z = icalarray_element_at(all, k);
     bool same = true;
     for (int i = 0; same && i < SAMPLES; i++)
-      same = offset(z, from + i * step) == want[i];
+      same = pl_ical_offset_at(z, from + i * step) == want[i];
     /* The TZID, once the zone is loaded, is "/freeassociation.../Asia/X";
      * its location field is not to be trusted in this libical. */
     const char *tzid = same ? icaltimezone_get_tzid(z) : NULL;
