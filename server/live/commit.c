@@ -118,7 +118,9 @@ void pl_change_programme(pl_change *ch, const pl_pevent *ev) {
   /* The view's body is the event's own meeting object, encoded once. */
   if (o && ev->meeting && !(p->body = json_dumps(json_object_get(o, "meeting"), JSON_COMPACT)))
     oom = true;
-  if (p->msg) {
+  /* Credentials and records go to nobody: no forms to build for them
+   * (a bulk of invitations is most of the programme stream). */
+  if (p->msg && pl_pevent_published(ev->type)) {
     p->to_state = audience_msg(o, p->msg, PL_SEES_STATE, &oom);
     p->to_public = audience_msg(o, p->msg, PL_SEES_PUBLIC, &oom);
   }

@@ -181,11 +181,7 @@ pl_err pl_decisions_apply(pl_pevent *ev) {
 }
 
 int pl_decisions_replay(uint64_t seq, const char *body, size_t len) {
-  /* Most of the programme stream is credentials and records; every body
-   * starts with its name ({"ev":"...), so the others are not parsed. */
-  static const char proc[] = "{\"ev\":\"procedure.", app[] = "{\"ev\":\"application.";
-  if ((len < sizeof proc - 1 || memcmp(body, proc, sizeof proc - 1) != 0) &&
-      (len < sizeof app - 1 || memcmp(body, app, sizeof app - 1) != 0))
+  if (!pl_pevent_text_is_decision(body, len))
     return 0;
   static pl_pevent_bufs b; /* large; one event at a time, at start */
   memset(&b, 0, sizeof b);

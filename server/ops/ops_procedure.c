@@ -271,10 +271,8 @@ static int sync_one(void *ctx, uint64_t seq, const char *body, size_t len) {
   }
   (void)seq;
   /* Most of the stream is not for clients: skip it unparsed, as the
-   * restart does (every body starts with its name). */
-  static const char proc[] = "{\"ev\":\"procedure.", app[] = "{\"ev\":\"application.rec";
-  if ((len < sizeof proc - 1 || memcmp(body, proc, sizeof proc - 1) != 0) &&
-      (len < sizeof app - 1 || memcmp(body, app, sizeof app - 1) != 0))
+   * restart does; pl_pevent_for leaves out the links. */
+  if (!pl_pevent_text_is_decision(body, len))
     return 0;
   json_t *o = json_loadb(body, len, 0, NULL);
   json_t *seen = o ? pl_pevent_for(o, pg->who) : NULL;

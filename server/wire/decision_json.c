@@ -157,6 +157,16 @@ json_t *pl_json_decision_payload(const pl_pevent *ev) {
 
 /* --- who sees what ----------------------------------------------------------- */
 
+static bool starts_with(const char *body, size_t len, const char *prefix) {
+  size_t n = strlen(prefix);
+  return len >= n && memcmp(body, prefix, n) == 0;
+}
+
+bool pl_pevent_text_is_decision(const char *body, size_t len) {
+  return starts_with(body, len, "{\"ev\":\"procedure.") ||
+         starts_with(body, len, "{\"ev\":\"application.");
+}
+
 bool pl_pevent_published(pl_pevent_type t) {
   return pl_pevent_is_procedure(t) || t == PL_PEV_APPLICATION_RECEIVED;
 }

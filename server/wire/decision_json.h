@@ -41,6 +41,12 @@ pl_err pl_decision_from_json(json_t *o, pl_pevent *out, pl_pevent_bufs *b, char 
  * application.received (the secretariat's). */
 bool pl_pevent_published(pl_pevent_type t);
 
+/* True when a stored programme event's text is a procedure.* or
+ * application.* event. Every stored body starts with its name
+ * ({"ev":"...), so the rest of the stream (credentials and records, most
+ * of it) is passed over without parsing. */
+bool pl_pevent_text_is_decision(const char *body, size_t len);
+
 /* The programme event `o` as `who` sees it: `o` itself (a new reference)
  * when they see all of it, a copy without what they may not see, or NULL
  * when it is not for them at all (credentials, views' records). */
