@@ -19,22 +19,12 @@
 
 #include "core/procedure.h"
 
+#include "fuzz_input.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_STEPS 128
 #define MAX_LOG (MAX_STEPS * 2)
-
-typedef struct input {
-  const uint8_t *p;
-  size_t n;
-} input;
-
-static uint8_t next(input *in) {
-  if (!in->n)
-    return 0;
-  in->n--;
-  return *in->p++;
-}
 
 static pl_proc_party party(int i) {
   static const char *const names[] = {"Kenya", "Japan", "Brazil", "Access Now"};

@@ -18,22 +18,12 @@
 
 #include "core/room.h"
 
+#include "fuzz_input.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_STEPS 256
 #define MAX_LOG (MAX_STEPS * PL_MAX_EVENTS)
-
-typedef struct input {
-  const uint8_t *p;
-  size_t n;
-} input;
-
-static uint8_t next(input *in) {
-  if (!in->n)
-    return 0;
-  in->n--;
-  return *in->p++;
-}
 
 static pl_actor actor(int i) {
   static const struct {
