@@ -207,10 +207,18 @@ void pl_door_leave(int fd) {
 
 /* --- requests ----------------------------------------------------------------- */
 
-static void mark_parsed(struct lws *wsi) {
+/* The slot of a connection the door handed to lws (its descriptor + 1 is
+ * the wsi's opaque data), or NULL. */
+static slot *slot_of(struct lws *wsi) {
   int fd = (int)(intptr_t)lws_get_opaque_user_data(wsi) - 1;
-  if (fd >= 0 && (size_t)fd < door.n_slots)
-    door.slots[fd].parsed = true;
+  return fd >= 0 && (size_t)fd < door.n_slots && door.slots[fd].wsi == wsi ? &door.slots[fd]
+                                                                           : NULL;
+}
+
+static void mark_parsed(struct lws *wsi) {
+  slot *s = slot_of(wsi);
+  if (s)
+    s->parsed = true;
 }
 
 /* Under TLS, what lws parsed but must not be served: lws decodes %00 into
@@ -322,9 +330,9 @@ int pl_door_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
     return 0;
   }
   case LWS_CALLBACK_WSI_DESTROY: {
-    int fd = (int)(intptr_t)lws_get_opaque_user_data(wsi) - 1;
-    if (fd >= 0 && (size_t)fd < door.n_slots && door.slots[fd].wsi == wsi)
-      pl_door_leave(fd);
+    slot *s = slot_of(wsi);
+    if (s)
+      pl_door_leave((int)(s - door.slots));
     return 0;
   }
   case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
