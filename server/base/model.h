@@ -19,6 +19,16 @@
 #define PL_LOCAL_LEN 17 /* "YYYY-MM-DDTHH:MM" and NUL */
 #define PL_URL_LEN 1024
 #define PL_RRULE_LEN 256
+#define PL_UID_LEN 256
+#define PL_DATES_MAX 64 /* EXDATEs, and RDATEs, of one meeting */
+#define PL_MOVES_MAX 32 /* occurrences moved (RECURRENCE-ID) of one meeting */
+
+/* One occurrence of a series held at another time: `of` is the time the
+ * rule gives it (its RECURRENCE-ID), start and end where it really is; all
+ * local times in the meeting's zone. */
+typedef struct pl_moved {
+  char of[PL_LOCAL_LEN], start[PL_LOCAL_LEN], end[PL_LOCAL_LEN];
+} pl_moved;
 
 typedef struct pl_delegation_rec {
   char id[PL_ID_LEN];
@@ -44,6 +54,14 @@ typedef struct pl_meeting_rec {
   char start[PL_LOCAL_LEN];       /* local date-time, "2027-03-09T10:00" */
   char end[PL_LOCAL_LEN];
   char rrule[PL_RRULE_LEN];       /* "" when the meeting does not repeat */
+  /* Occurrences the rule does not give (rdate) and that it gives but are not
+   * held (exdate), as local times of the start; ones held at another time. */
+  char rdate[PL_DATES_MAX][PL_LOCAL_LEN];
+  size_t n_rdate;
+  char exdate[PL_DATES_MAX][PL_LOCAL_LEN];
+  size_t n_exdate;
+  pl_moved moved[PL_MOVES_MAX];
+  size_t n_moved;
   int pillar;                     /* pl_pillar, or -1 */
   char location[PL_TITLE_LEN];
   char video_url[PL_URL_LEN];
@@ -55,6 +73,10 @@ typedef struct pl_meeting_rec {
   int32_t sequence;               /* calendar revision, grows on every change */
   int64_t start_at, end_at;       /* UTC instants (ms) of start and end */
   int64_t created_at, updated_at; /* ms; DTSTAMP and Last-Modified */
+  /* The UID and SEQUENCE of the calendar event it was imported from ("" and
+   * 0 otherwise): importing it again finds this meeting. */
+  char import_uid[PL_UID_LEN];
+  int32_t import_sequence;
 } pl_meeting_rec;
 
 /* An organization's application for observer status, made through a

@@ -278,17 +278,23 @@ static bool prop_local(out *o, const char *name, const char *local, const char *
   return true;
 }
 
-static void add_description(out *o, rctx *r, const pl_meeting_rec *m, const char *viewer_tz) {
+/* The times of [start_ms, end_ms) in the meeting's zone and the viewer's;
+ * `series` for the first of a series, false for one occurrence of it. */
+static void add_description(out *o, rctx *r, const pl_meeting_rec *m, int64_t start_ms,
+                            int64_t end_ms, bool series, const char *viewer_tz) {
   char when[160], theirs[160], text[640];
-  describe_span(r, when, sizeof when, m->start_at, m->end_at, m->tz);
+  describe_span(r, when, sizeof when, start_ms, end_ms, m->tz);
   if (viewer_tz && *viewer_tz && strcmp(viewer_tz, m->tz) != 0 && zone_of(r, viewer_tz)) {
-    describe_span(r, theirs, sizeof theirs, m->start_at, m->end_at, viewer_tz);
+    describe_span(r, theirs, sizeof theirs, start_ms, end_ms, viewer_tz);
     snprintf(text, sizeof text, "%s; %s for your delegation", when, theirs);
   } else {
     snprintf(text, sizeof text, "%s", when);
   }
-  if (m->rrule[0])
+  if (series)
     strncat(text, "\n(the first meeting of a series; it repeats at the same local time)",
+            sizeof text - strlen(text) - 1);
+  else if (m->rrule[0] || m->n_rdate)
+    strncat(text, "\n(one meeting of a series, held at another time)",
             sizeof text - strlen(text) - 1);
   if (m->status == PL_STATUS_CANCELLED)
     strncat(text, "\nThis meeting is cancelled.", sizeof text - strlen(text) - 1);
@@ -323,24 +329,69 @@ static void write_alarm(out *o, const pl_meeting_rec *m, int minutes) {
   prop_raw(o, "END", "VALARM");
 }
 
-/* One VEVENT. Returns false for a meeting whose stored times are broken. */
-static bool write_event(out *o, rctx *r, const pl_meeting_rec *m, const pl_ical_feed *f) {
-  const char *viewer_tz = f->viewer_tz, *base_url = f->base_url;
-  char uid[PL_ID_LEN + 64], seq[16];
-  snprintf(uid, sizeof uid, "%s-%lld@" UID_DOMAIN, m->id, (long long)m->created_at);
+/* The lines of a VEVENT after its times, the same for a series and for
+ * each of its moved occurrences. */
+static void write_details(out *o, rctx *r, const pl_meeting_rec *m, const pl_ical_feed *f,
+                          int64_t start_ms, int64_t end_ms, bool series) {
+  char seq[16];
   snprintf(seq, sizeof seq, "%d", (int)m->sequence);
+  prop_raw(o, "SEQUENCE", seq);
+  prop_raw(o, "STATUS", m->status == PL_STATUS_CANCELLED ? "CANCELLED" : "CONFIRMED");
+  prop_text(o, "SUMMARY", m->title[0] ? m->title : "Meeting");
+  prop_text(o, "LOCATION", m->location);
+  add_description(o, r, m, start_ms, end_ms, series, f->viewer_tz);
+  if (m->pillar >= 0 && (size_t)m->pillar < pl_pillar_count)
+    prop_text(o, "CATEGORIES", pl_pillar_names[m->pillar]);
+  if (m->video_url[0] && pl_ical_url_is_safe(m->video_url)) {
+    prop_raw(o, "URL", m->video_url);
+    prop_raw(o, "CONFERENCE;VALUE=URI;FEATURE=VIDEO;LABEL=Join the meeting", m->video_url);
+  } else if (f->base_url && *f->base_url) {
+    char url[PL_URL_LEN + PL_ID_LEN + 32];
+    snprintf(url, sizeof url, "%s/#/meetings/%s", f->base_url, m->id);
+    if (pl_ical_url_is_safe(url))
+      prop_raw(o, "URL", url);
+  }
+  if (f->organizer && *f->organizer)
+    prop_organizer(o, f->organizer);
+  if (f->alarm_min > 0 && m->status != PL_STATUS_CANCELLED)
+    write_alarm(o, m, f->alarm_min);
+  prop_raw(o, "END", "VEVENT");
+}
+
+static void write_head(out *o, const pl_meeting_rec *m, const char *uid) {
   prop_raw(o, "BEGIN", "VEVENT");
   prop_text(o, "UID", uid);
   prop_utc(o, "DTSTAMP", m->updated_at);
   prop_utc(o, "CREATED", m->created_at);
   prop_utc(o, "LAST-MODIFIED", m->updated_at);
+}
+
+/* The occurrences the rule does not give and those it gives but are not
+ * held, as RDATE and EXDATE in the meeting's zone. */
+static bool write_dates(out *o, const pl_meeting_rec *m) {
+  bool ok = true;
+  for (size_t i = 0; ok && i < m->n_rdate; i++)
+    ok = prop_local(o, "RDATE", m->rdate[i], m->tz);
+  for (size_t i = 0; ok && i < m->n_exdate; i++)
+    ok = prop_local(o, "EXDATE", m->exdate[i], m->tz);
+  return ok;
+}
+
+/* One VEVENT, and one more for each occurrence held at another time (the
+ * same UID, its RECURRENCE-ID the time the rule gives it). Returns false
+ * for a meeting whose stored times are broken. */
+static bool write_event(out *o, rctx *r, const pl_meeting_rec *m, const pl_ical_feed *f) {
+  char uid[PL_ID_LEN + 64];
+  snprintf(uid, sizeof uid, "%s-%lld@" UID_DOMAIN, m->id, (long long)m->created_at);
+  write_head(o, m, uid);
   /* A local time the clocks pass twice is the first by RFC 5545, but
    * readers pick either (icalendar through pytz takes the second): a
    * meeting that does not repeat is then written in UTC, which every reader
    * reads alike. A series keeps its local times, which its rule needs. */
+  const bool series = m->rrule[0] || m->n_rdate;
   pl_local_kind ks = PL_LOCAL_ONCE, ke = PL_LOCAL_ONCE;
   int64_t unused;
-  if (!m->rrule[0]) {
+  if (!series) {
     pl_local_to_utc_ex(m->start, m->tz, &unused, &ks);
     pl_local_to_utc_ex(m->end, m->tz, &unused, &ke);
   }
@@ -360,27 +411,20 @@ static bool write_event(out *o, rctx *r, const pl_meeting_rec *m, const pl_ical_
       prop_raw(o, "RRULE", v);
     free(v); /* malloc'd by libical */
   }
-  prop_raw(o, "SEQUENCE", seq);
-  prop_raw(o, "STATUS", m->status == PL_STATUS_CANCELLED ? "CANCELLED" : "CONFIRMED");
-  prop_text(o, "SUMMARY", m->title[0] ? m->title : "Meeting");
-  prop_text(o, "LOCATION", m->location);
-  add_description(o, r, m, viewer_tz);
-  if (m->pillar >= 0 && (size_t)m->pillar < pl_pillar_count)
-    prop_text(o, "CATEGORIES", pl_pillar_names[m->pillar]);
-  if (m->video_url[0] && pl_ical_url_is_safe(m->video_url)) {
-    prop_raw(o, "URL", m->video_url);
-    prop_raw(o, "CONFERENCE;VALUE=URI;FEATURE=VIDEO;LABEL=Join the meeting", m->video_url);
-  } else if (base_url && *base_url) {
-    char url[PL_URL_LEN + PL_ID_LEN + 32];
-    snprintf(url, sizeof url, "%s/#/meetings/%s", base_url, m->id);
-    if (pl_ical_url_is_safe(url))
-      prop_raw(o, "URL", url);
+  if (!write_dates(o, m))
+    return false;
+  write_details(o, r, m, f, m->start_at, m->end_at, series);
+  for (size_t i = 0; i < m->n_moved; i++) {
+    const pl_moved *mv = &m->moved[i];
+    int64_t a, b;
+    if (pl_local_to_utc(mv->start, m->tz, &a) || pl_local_to_utc(mv->end, m->tz, &b))
+      return false;
+    write_head(o, m, uid);
+    if (!prop_local(o, "RECURRENCE-ID", mv->of, m->tz) ||
+        !prop_local(o, "DTSTART", mv->start, m->tz) || !prop_local(o, "DTEND", mv->end, m->tz))
+      return false;
+    write_details(o, r, m, f, a, b, false);
   }
-  if (f->organizer && *f->organizer)
-    prop_organizer(o, f->organizer);
-  if (f->alarm_min > 0 && m->status != PL_STATUS_CANCELLED)
-    write_alarm(o, m, f->alarm_min);
-  prop_raw(o, "END", "VEVENT");
   return true;
 }
 
@@ -494,7 +538,14 @@ char *pl_ical_render(const pl_meeting_rec *meetings, size_t n, const pl_ical_fee
       zones[z].first_ms = m->start_at;
     if (m->end_at > zones[z].last_ms)
       zones[z].last_ms = m->end_at;
-    zones[z].open_ended |= m->rrule[0] != 0;
+    /* RDATEs and moved occurrences may lie anywhere: keep the rules to the end */
+    zones[z].open_ended |= m->rrule[0] || m->n_rdate || m->n_moved;
+    for (size_t k = 0; k < m->n_rdate + m->n_moved; k++) {
+      int64_t at;
+      const char *t = k < m->n_rdate ? m->rdate[k] : m->moved[k - m->n_rdate].start;
+      if (pl_local_to_utc(t, m->tz, &at) == 0 && at < zones[z].first_ms)
+        zones[z].first_ms = at;
+    }
   }
   for (size_t z = 0; ok && z < nz; z++) {
     icalcomponent *vtz = make_vtimezone(&zones[z]);

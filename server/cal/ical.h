@@ -60,19 +60,41 @@ void pl_ical_etag(const char *body, size_t len, char *out);
 /* Last-Modified of a feed: the largest updated_at, or 0 for none (ms). */
 int64_t pl_ical_last_modified(const pl_meeting_rec *meetings, size_t n);
 
-/* Parses a VCALENDAR into meetings (kind other; format hybrid when the event
- * has a URL, else in_person; one general item; default policy; id empty,
- * status scheduled, sequence 0, start_at/end_at computed). Events carry
- * DTSTART/DTEND with a TZID that is an IANA name known to libical (its
- * VTIMEZONE may come along; the system rules are used) or UTC times ("Z",
- * tz "UTC"); DURATION instead of DTEND is accepted. All or nothing: on any
- * error (bad syntax, X-LIC-ERROR, no VEVENT, missing DTSTART, unknown zone,
- * impossible date such as hour 25 or 30 February, DTEND not after DTSTART,
- * a bad RRULE, an unsafe URL, text too long) returns -1 with err naming the
- * line or the property, and *out = NULL. Returns 0 and *out a malloc'd array
- * of *n_out meetings: release each with pl_meeting_rec_release, then free
- * the array. At most 1000 events. */
-int pl_ical_import(const char *ics, size_t len, pl_meeting_rec **out /* OUT */,
+/* One VEVENT of an imported file: a meeting, or skipped and why. */
+typedef struct pl_ical_event {
+  /* The meeting (kind other; format hybrid when the event has an https URL,
+   * else in_person; one general item; default policy; id empty; status
+   * scheduled or cancelled; start_at/end_at computed; import_uid and
+   * import_sequence from UID and SEQUENCE; rdate, exdate and moved from
+   * RDATE, EXDATE and the events that change its occurrences). When
+   * skipped, only title and import_uid are set, for the results. */
+  pl_meeting_rec rec;
+  bool skipped;
+  char why[256];  /* why it was skipped, naming the event, the property and its line */
+  char note[256]; /* what of it was not kept, or "" */
+} pl_ical_event;
+
+/* Parses a VCALENDAR. The file itself is refused whole, with err naming the
+ * line where it can (-1, *out NULL): not one VCALENDAR, a syntax error
+ * (libical's X-LIC-ERROR, hour 25, 30 February), no VEVENT or more than
+ * 1000, more than 4 MiB or a NUL byte. Otherwise returns 0 and *out, a
+ * malloc'd array of *n_out entries (free with pl_ical_events_free): one for
+ * each event that is not a change of another's occurrence (RECURRENCE-ID),
+ * and one for each such change that could not be applied. An event is
+ * skipped when it is not a meeting: all-day, no DTSTART or end, an unknown
+ * or floating zone, DTEND not after DTSTART, a bad RRULE, an unsafe URL,
+ * text too long, a UID seen before in the file. Times carry a TZID (IANA,
+ * Windows or prefixed, or matched through the file's own VTIMEZONE) or are
+ * UTC; a DURATION's days and weeks are nominal (RFC 5545 3.3.6);
+ * quoted-printable values are decoded. */
+int pl_ical_import(const char *ics, size_t len, pl_ical_event **out /* OUT */,
                    size_t *n_out /* OUT */, char *err, size_t errlen);
+void pl_ical_events_free(pl_ical_event *evs, size_t n);
+
+/* A NUL-terminated copy of the len bytes of ics with each quoted-printable
+ * property value (ENCODING=QUOTED-PRINTABLE, vCalendar 1.0 and Outlook)
+ * decoded into an iCalendar TEXT value (ical_qp.c); NULL when out of
+ * memory. */
+char *pl_ical_unquote(const char *ics, size_t len);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * iCalendar import (pl_ical_import in ical.h): a VCALENDAR from someone's
- * calendar program becomes meetings, all or nothing.
+ * calendar program becomes meetings, event by event: a file that does not
+ * parse is refused whole, an event that is not a meeting is skipped with
+ * the reason.
  *
  * libical's parser is lenient (LIBRARY-NOTES 5): bad lines become
  * X-LIC-ERROR properties, hour 25 and unknown TZIDs pass silently. So every
@@ -9,6 +11,7 @@
  * which a secretary can find in a text editor.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <libical/ical.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 #include "core/schedule.h"
 #include "cal/ical.h"
 #include "cal/ical_tz.h"
+#include "cal/rrule.h"
 #include "cal/zone_name.h"
 
 #define MAX_BYTES (4u << 20)
@@ -24,8 +28,13 @@
 
 typedef struct ctx {
   const char *ics; /* NUL-terminated copy of the input (borrowed) */
-  char *err;
+  char *err;       /* why the event at hand is skipped (or the file refused) */
   size_t errlen;
+  char *note;      /* what of the event at hand is not kept */
+  size_t notelen;
+  /* the first event with a value that is not what its type allows (hour
+   * 25, 30 February): the file is malformed, and refused whole */
+  const char *malformed;
 } ctx;
 
 /* Physical line (1-based) where property `name` begins inside the ev-th
@@ -100,6 +109,27 @@ static int copy_text(char *dst, size_t cap, const char *s) {
   return 0;
 }
 
+/* A value no calendar program writes: fails the event, and the file. */
+static int malformed(ctx *c, size_t ev, const char *prop, const char *why) {
+  fail(c, ev, prop, why);
+  if (!c->malformed)
+    c->malformed = c->err;
+  return -1;
+}
+
+/* Adds a remark to the event's note: imported, but not all of it. */
+__attribute__((format(printf, 2, 3))) static void note(const ctx *c, const char *fmt, ...) {
+  const size_t n = strlen(c->note);
+  if (n + 3 >= c->notelen)
+    return;
+  if (n)
+    memcpy(c->note + n, "; ", 3);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->note + strlen(c->note), c->notelen - strlen(c->note), fmt, ap);
+  va_end(ap);
+}
+
 static bool time_is_real(struct icaltimetype t) {
   if (t.year < 1970 || t.year > 2200 || t.month < 1 || t.month > 12 || t.day < 1 ||
       t.hour < 0 || t.hour > 23 || t.minute < 0 || t.minute > 59 || t.second < 0 ||
@@ -131,13 +161,13 @@ static icaltimezone *zone_for(icalproperty *p, const char *tzid, struct icaltime
 
 /* Reads DTSTART or DTEND of event ev: the zone name (into tz, "UTC" for Z
  * times) and the instant. */
-static int read_when(const ctx *c, size_t ev, icalproperty *p, const char *prop, char *tz,
+static int read_when(ctx *c, size_t ev, icalproperty *p, const char *prop, char *tz,
                      struct icaltimetype *t, int64_t *at_ms) {
   *t = icalvalue_get_datetime(icalproperty_get_value(p));
   if (t->is_date)
     return fail(c, ev, prop, "a date without a time (all-day events are not meetings)");
   if (!time_is_real(*t))
-    return fail(c, ev, prop, "not a real date and time");
+    return malformed(c, ev, prop, "not a real date and time");
   icalparameter *tzp = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
   icaltimezone *zone;
   if (icaltime_is_utc(*t)) {
@@ -195,18 +225,92 @@ static int pillar_of(icalcomponent *ve) {
   return -1;
 }
 
-static int read_event(const ctx *c, size_t ev, icalcomponent *ve, pl_meeting_rec *m) {
-  static const icalproperty_kind unsupported[] = {ICAL_RECURRENCEID_PROPERTY,
-                                                  ICAL_EXDATE_PROPERTY, ICAL_RDATE_PROPERTY};
-  static const char *const unsupported_names[] = {"RECURRENCE-ID", "EXDATE", "RDATE"};
-  for (size_t k = 0; k < 3; k++)
-    if (icalcomponent_get_first_property(ve, unsupported[k]))
-      return fail(c, ev, unsupported_names[k], "changed or extra occurrences are not supported");
+/* The local time, in the zone and wall clock of the series' start `ts`,
+ * of an EXDATE, RDATE or RECURRENCE-ID value t of property p: a date alone
+ * (VALUE=DATE) is the series' time of day on that date. */
+static int series_local(ctx *c, size_t ev, icalproperty *p, const char *prop,
+                        struct icaltimetype t, const struct icaltimetype *ts, char *dst) {
+  if (t.is_date) {
+    t.is_date = 0;
+    t.hour = ts->hour, t.minute = ts->minute, t.second = 0;
+    t.zone = ts->zone;
+  } else if (!time_is_real(t)) {
+    return malformed(c, ev, prop, "not a real date and time");
+  } else if (icaltime_is_utc(t)) {
+    t.zone = icaltimezone_get_utc_timezone();
+  } else {
+    icalparameter *tzp = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+    const char *tzid = tzp ? icalparameter_get_tzid(tzp) : NULL;
+    char name[PL_TZ_LEN];
+    t.zone = tzid ? zone_for(p, tzid, t, name, sizeof name) : ts->zone; /* floating: the series' */
+    if (!t.zone)
+      return fail(c, ev, prop, "unknown time zone");
+  }
+  const time_t at = icaltime_as_timet_with_zone(t, (icaltimezone *)t.zone);
+  struct icaltimetype l = icaltime_from_timet_with_zone(at, 0, (icaltimezone *)ts->zone);
+  local_string(dst, &l);
+  return 0;
+}
+
+/* EXDATE and RDATE (libical gives one property a value): into m. */
+static int read_dates(ctx *c, size_t ev, icalcomponent *ve, const struct icaltimetype *ts,
+                      pl_meeting_rec *m) {
+  for (icalproperty *p = icalcomponent_get_first_property(ve, ICAL_EXDATE_PROPERTY); p;
+       p = icalcomponent_get_next_property(ve, ICAL_EXDATE_PROPERTY)) {
+    if (m->n_exdate == PL_DATES_MAX)
+      return fail(c, ev, "EXDATE", "more than 64 excluded dates");
+    if (series_local(c, ev, p, "EXDATE", icalproperty_get_exdate(p), ts,
+                     m->exdate[m->n_exdate++]))
+      return -1;
+  }
+  for (icalproperty *p = icalcomponent_get_first_property(ve, ICAL_RDATE_PROPERTY); p;
+       p = icalcomponent_get_next_property(ve, ICAL_RDATE_PROPERTY)) {
+    if (m->n_rdate == PL_DATES_MAX)
+      return fail(c, ev, "RDATE", "more than 64 extra dates");
+    const struct icaldatetimeperiodtype v = icalproperty_get_rdate(p);
+    /* a PERIOD's own length is not kept: each meeting of a series is as long as its first */
+    const struct icaltimetype t = icaltime_is_null_time(v.time) ? v.period.start : v.time;
+    if (series_local(c, ev, p, "RDATE", t, ts, m->rdate[m->n_rdate++]))
+      return -1;
+  }
+  return 0;
+}
+
+/* The end of an event given by DURATION: RFC 5545 3.3.6 makes days and
+ * weeks nominal (a day is the same wall-clock time on the next date,
+ * whatever the clocks do) and hours, minutes and seconds exact. */
+static int64_t end_of_duration(struct icaltimetype ts, struct icaldurationtype d,
+                               int64_t start_ms) {
+  const int sign = d.is_neg ? -1 : 1;
+  ts.day += sign * (int)(d.weeks * 7 + d.days);
+  ts = icaltime_normalize(ts);
+  const int64_t day_ms = ((d.weeks || d.days) ? (int64_t)icaltime_as_timet_with_zone(
+                                                    ts, (icaltimezone *)ts.zone) * 1000
+                                              : start_ms);
+  return day_ms + sign * ((int64_t)d.hours * 3600 + d.minutes * 60 + d.seconds) * 1000;
+}
+
+static int read_event(ctx *c, size_t ev, icalcomponent *ve, pl_meeting_rec *m) {
+  icalproperty *p = icalcomponent_get_first_property(ve, ICAL_SUMMARY_PROPERTY);
+  const char *title = p && icalproperty_get_summary(p) && *icalproperty_get_summary(p)
+                          ? icalproperty_get_summary(p)
+                          : "Imported meeting";
+  if (copy_text(m->title, sizeof m->title, title))
+    return fail(c, ev, "SUMMARY", "longer than 255 bytes, or not UTF-8");
+  p = icalcomponent_get_first_property(ve, ICAL_UID_PROPERTY);
+  if (p && icalproperty_get_uid(p) &&
+      copy_text(m->import_uid, sizeof m->import_uid, icalproperty_get_uid(p)))
+    return fail(c, ev, "UID", "longer than 255 bytes, or not UTF-8");
+  p = icalcomponent_get_first_property(ve, ICAL_SEQUENCE_PROPERTY);
+  m->import_sequence = p && icalproperty_get_sequence(p) > 0 ? icalproperty_get_sequence(p) : 0;
 
   icalproperty *ps = icalcomponent_get_first_property(ve, ICAL_DTSTART_PROPERTY);
   if (!ps)
     return fail(c, ev, NULL, "DTSTART is missing");
   struct icaltimetype ts, te;
+  if (icalproperty_get_dtstart(ps).is_date)
+    return fail(c, ev, "DTSTART", "an all-day event (a date without a time) is not a meeting: "
+                "give it a start and an end time to import it");
   if (read_when(c, ev, ps, "DTSTART", m->tz, &ts, &m->start_at))
     return -1;
   local_string(m->start, &ts);
@@ -221,7 +325,7 @@ static int read_event(const ctx *c, size_t ev, icalcomponent *ve, pl_meeting_rec
     const struct icaldurationtype d = icalproperty_get_duration(pd);
     if (icaldurationtype_is_bad_duration(d))
       return fail(c, ev, "DURATION", "not a duration");
-    m->end_at = m->start_at + (int64_t)icaldurationtype_as_int(d) * 1000;
+    m->end_at = end_of_duration(ts, d, m->start_at);
     m->end_at -= m->end_at % 60000; /* to the minute, as the local string */
   } else {
     return fail(c, ev, NULL, "DTEND (or DURATION) is missing");
@@ -234,12 +338,6 @@ static int read_event(const ctx *c, size_t ev, icalcomponent *ve, pl_meeting_rec
   te = icaltime_from_timet_with_zone((time_t)(m->end_at / 1000), 0, (icaltimezone *)ts.zone);
   local_string(m->end, &te);
 
-  icalproperty *p = icalcomponent_get_first_property(ve, ICAL_SUMMARY_PROPERTY);
-  const char *title = p && icalproperty_get_summary(p) && *icalproperty_get_summary(p)
-                          ? icalproperty_get_summary(p)
-                          : "Imported meeting";
-  if (copy_text(m->title, sizeof m->title, title))
-    return fail(c, ev, "SUMMARY", "longer than 255 bytes, or not UTF-8");
   p = icalcomponent_get_first_property(ve, ICAL_LOCATION_PROPERTY);
   if (p && icalproperty_get_location(p) &&
       copy_text(m->location, sizeof m->location, icalproperty_get_location(p)))
@@ -254,10 +352,15 @@ static int read_event(const ctx *c, size_t ev, icalcomponent *ve, pl_meeting_rec
   if (p) {
     char *url = icalproperty_get_value_as_string_r(p); /* malloc'd: free */
     const bool safe = url && pl_ical_url_is_safe(url);
+    const bool web = url && strncasecmp(url, "http://", 7) == 0;
     if (safe)
       snprintf(m->video_url, sizeof m->video_url, "%s", url);
     free(url);
-    if (!safe)
+    /* Programs put the event's web page in URL, often over http: that is not
+     * the meeting's video link, and a link delegates join by stays https. */
+    if (!safe && web)
+      note(c, "%s over http is not kept: a meeting's video link must be https", prop);
+    else if (!safe)
       return fail(c, ev, prop, "must be an https:// URL without spaces or control characters");
   }
 
@@ -273,7 +376,14 @@ static int read_event(const ctx *c, size_t ev, icalcomponent *ve, pl_meeting_rec
     free(s);
     if (!fits)
       return fail(c, ev, "RRULE", "not a valid rule (or longer than 255 bytes)");
+    /* held to what meeting.create holds a rule to, UNTIL made UTC */
+    char norm[PL_RRULE_LEN], why[200];
+    if (pl_rrule_check(m->rrule, m->start, m->tz, norm, sizeof norm, why, sizeof why))
+      return fail(c, ev, "RRULE", why);
+    memcpy(m->rrule, norm, sizeof norm);
   }
+  if (read_dates(c, ev, ve, &ts, m))
+    return -1;
 
   m->pillar = pillar_of(ve);
   m->kind = PL_MEETING_OTHER;
@@ -290,6 +400,44 @@ static int read_event(const ctx *c, size_t ev, icalcomponent *ve, pl_meeting_rec
   snprintf(m->items[0].title, sizeof m->items[0].title, "General debate");
   m->items[0].kind = PL_ITEM_GENERAL;
   return 0;
+}
+
+/* A VEVENT with a RECURRENCE-ID changes one occurrence of the series of the
+ * same UID (RFC 5545 3.8.4.4): cancelled, it is an EXDATE of the series;
+ * otherwise the occurrence is moved to its DTSTART and DTEND. Its other
+ * properties are not kept: a meeting has one title and one place. */
+static int read_override(ctx *c, size_t ev, icalcomponent *ve, pl_meeting_rec *m) {
+  pl_meeting_rec o;
+  memset(&o, 0, sizeof o);
+  icaltimezone *zone = pl_ical_zone(m->tz);
+  struct icaltimetype ms = icaltime_from_timet_with_zone((time_t)(m->start_at / 1000), 0, zone);
+  ms.zone = zone;
+  char of[PL_LOCAL_LEN];
+  icalproperty *rid = icalcomponent_get_first_property(ve, ICAL_RECURRENCEID_PROPERTY);
+  if (series_local(c, ev, rid, "RECURRENCE-ID", icalproperty_get_recurrenceid(rid), &ms, of))
+    return -1;
+  icalproperty *p = icalcomponent_get_first_property(ve, ICAL_STATUS_PROPERTY);
+  if (p && icalproperty_get_status(p) == ICAL_STATUS_CANCELLED) {
+    if (m->n_exdate == PL_DATES_MAX)
+      return fail(c, ev, "RECURRENCE-ID", "more than 64 excluded dates");
+    memcpy(m->exdate[m->n_exdate++], of, PL_LOCAL_LEN);
+    return 0;
+  }
+  if (m->n_moved == PL_MOVES_MAX)
+    return fail(c, ev, "RECURRENCE-ID", "more than 32 occurrences moved");
+  int rc = read_event(c, ev, ve, &o);
+  if (rc == 0) {
+    pl_moved *mv = &m->moved[m->n_moved++];
+    memcpy(mv->of, of, PL_LOCAL_LEN);
+    /* in the series' zone, whatever zone the override was written in */
+    struct icaltimetype t = icaltime_from_timet_with_zone((time_t)(o.start_at / 1000), 0,
+                                                          pl_ical_zone(m->tz));
+    local_string(mv->start, &t);
+    t = icaltime_from_timet_with_zone((time_t)(o.end_at / 1000), 0, pl_ical_zone(m->tz));
+    local_string(mv->end, &t);
+  }
+  pl_meeting_rec_release(&o);
+  return rc;
 }
 
 /* The first X-LIC-ERROR anywhere under c, or NULL. */
@@ -328,7 +476,78 @@ static bool error_property(const char *msg, char *prop, size_t cap) {
   return true;
 }
 
-int pl_ical_import(const char *ics, size_t len, pl_meeting_rec **out, size_t *n_out, char *err,
+/* Strips what is not printable ASCII from a message: they quote the input
+ * (libical's texts, zone names), and any JSON encoder must take them. */
+static void printable(char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+      *s = '?';
+}
+
+/* The series (an entry of evs that is not skipped) with this UID, or NULL. */
+static pl_ical_event *series_of(pl_ical_event *evs, size_t n, const char *uid) {
+  for (size_t i = 0; uid && *uid && i < n; i++)
+    if (!evs[i].skipped && strcmp(evs[i].rec.import_uid, uid) == 0)
+      return &evs[i];
+  return NULL;
+}
+
+/* Reads each VEVENT into evs[*n]: the series first, in the file's order,
+ * then each override into its series (or, when it cannot be, as a skipped
+ * entry of its own). */
+static void read_events(ctx *c, icalcomponent *root, pl_ical_event *evs, size_t *n) {
+  for (int pass = 0; pass < 2; pass++) {
+    size_t ev = 0;
+    for (icalcomponent *ve = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT);
+         ve; ve = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT), ev++) {
+      const bool override =
+          icalcomponent_get_first_property(ve, ICAL_RECURRENCEID_PROPERTY) != NULL;
+      if (override != (pass == 1))
+        continue;
+      pl_ical_event *e = &evs[*n];
+      c->err = e->why, c->errlen = sizeof e->why;
+      c->note = e->note, c->notelen = sizeof e->note;
+      if (!override) {
+        e->skipped = read_event(c, ev, ve, &e->rec) != 0;
+        if (!e->skipped && series_of(evs, *n, e->rec.import_uid)) {
+          e->skipped = true;
+          fail(c, ev, "UID", "a second event with the UID of an earlier one");
+        }
+      } else {
+        icalproperty *u = icalcomponent_get_first_property(ve, ICAL_UID_PROPERTY);
+        pl_ical_event *s = series_of(evs, *n, u ? icalproperty_get_uid(u) : NULL);
+        if (s) {
+          c->note = s->note, c->notelen = sizeof s->note;
+          if (read_override(c, ev, ve, &s->rec) == 0)
+            continue;
+        } else {
+          fail(c, ev, "RECURRENCE-ID", "changes an occurrence of a series that is not in the "
+               "file or was skipped");
+        }
+        e->skipped = true;
+        icalproperty *t = icalcomponent_get_first_property(ve, ICAL_SUMMARY_PROPERTY);
+        if (t && icalproperty_get_summary(t))
+          copy_text(e->rec.title, sizeof e->rec.title, icalproperty_get_summary(t));
+        if (u && icalproperty_get_uid(u))
+          copy_text(e->rec.import_uid, sizeof e->rec.import_uid, icalproperty_get_uid(u));
+      }
+      if (e->skipped) {
+        pl_meeting_rec_release(&e->rec);
+        printable(e->why);
+      }
+      printable(e->note);
+      (*n)++;
+    }
+  }
+}
+
+void pl_ical_events_free(pl_ical_event *evs, size_t n) {
+  for (size_t i = 0; evs && i < n; i++)
+    pl_meeting_rec_release(&evs[i].rec);
+  free(evs);
+}
+
+int pl_ical_import(const char *ics, size_t len, pl_ical_event **out, size_t *n_out, char *err,
                    size_t errlen) {
   *out = NULL;
   *n_out = 0;
@@ -337,13 +556,11 @@ int pl_ical_import(const char *ics, size_t len, pl_meeting_rec **out, size_t *n_
     snprintf(err, errlen, "ics: more than 4 MiB, or a NUL byte");
     return -1;
   }
-  char *text = malloc(len + 1);
+  char *text = pl_ical_unquote(ics, len);
   if (!text)
     return -1;
-  memcpy(text, ics, len);
-  text[len] = 0;
   ctx c = {.ics = text, .err = err, .errlen = errlen};
-  pl_meeting_rec *ms = NULL;
+  pl_ical_event *evs = NULL;
   size_t n = 0;
   int rc = -1;
   icalcomponent *root = icalparser_parse_string(text);
@@ -370,32 +587,24 @@ int pl_ical_import(const char *ics, size_t len, pl_meeting_rec **out, size_t *n_
     snprintf(err, errlen, "ics: %s", total ? "more than 1000 VEVENTs" : "no VEVENT");
     goto out;
   }
-  ms = calloc(total, sizeof *ms);
-  if (!ms)
+  evs = calloc(total, sizeof *evs);
+  if (!evs)
     goto out;
-  for (icalcomponent *ve = icalcomponent_get_first_component(root, ICAL_VEVENT_COMPONENT); ve;
-       ve = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT)) {
-    if (read_event(&c, n, ve, &ms[n]) != 0) {
-      pl_meeting_rec_release(&ms[n]);
-      goto out;
-    }
-    n++;
+  read_events(&c, root, evs, &n);
+  if (c.malformed) {
+    snprintf(err, errlen, "%s", c.malformed);
+    pl_ical_events_free(evs, n);
+    evs = NULL;
+    goto out;
   }
-  *out = ms;
+  *out = evs;
   *n_out = n;
-  ms = NULL;
-  n = 0;
+  evs = NULL;
   rc = 0;
   err[0] = 0;
 out:
-  /* Messages quote the input (libical's texts, zone names): keep them
-   * printable ASCII so that any JSON encoder takes them. */
-  for (char *p = err; rc != 0 && *p; p++)
-    if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-      *p = '?';
-  for (size_t i = 0; i < n; i++)
-    pl_meeting_rec_release(&ms[i]);
-  free(ms);
+  printable(err);
+  free(evs);
   if (root)
     icalcomponent_free(root);
   free(text);

@@ -16,6 +16,7 @@
 #include "ops/op.h"
 #include "ops/ops_admin.h"
 #include "ops/ops_calendar.h"
+#include "ops/ops_import.h"
 #include "ops/ops_floor.h"
 #include "ops/ops_meeting.h"
 #include "ops/ops_procedure.h"

@@ -1,7 +1,7 @@
 /*
- * Ops of the programme in time: schedule.suggest (contract section 7),
- * meeting.import (iCalendar in) and programme.plan (the Programme's rhythm of
- * review conferences and annual meetings). The arithmetic is the core's
+ * Ops of the programme in time: schedule.suggest (contract section 7) and
+ * programme.plan (the Programme's rhythm of review conferences and annual
+ * meetings). The arithmetic is the core's
  * (core/schedule.h); zones come from libical through schedule_tz.c.
  */
 #include "ops/ops_calendar.h"
@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "base/server.h"
-#include "cal/ical.h"
 #include "cal/schedule_tz.h"
 #include "cal/tz.h"
 #include "live/commit.h"
@@ -233,40 +232,6 @@ pl_err pl_op_schedule_suggest(pl_op_ctx *c, json_t *args) {
   req->zones = j->zones;
   req->n_delegations = n;
   return pl_defer(c, j, &suggest_ops);
-}
-
-/* --- meeting.import -------------------------------------------------------- */
-
-pl_err pl_op_meeting_import(pl_op_ctx *c, json_t *args) {
-  const char *ics;
-  size_t len;
-  pl_err e = PL_OP_UNPACK(c, args, "{s:s%}", "ics", &ics, &len);
-  if (e)
-    return e;
-  pl_meeting_rec *recs = NULL;
-  size_t n = 0;
-  if (pl_ical_import(ics, len, &recs, &n, c->msg, sizeof c->msg))
-    return PL_ERR_BAD_REQUEST;
-  /* All or nothing, as the parse was: one change for every meeting. */
-  pl_change ch;
-  pl_change_init(&ch, c->now);
-  pl_live **made = calloc(n ? n : 1, sizeof *made);
-  for (size_t i = 0; made && i < n; i++)
-    made[i] = pl_change_meeting_new(&ch, &recs[i], PL_PEV_MEETING_IMPORTED);
-  if (!made) {
-    pl_change_release(&ch);
-    e = pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
-  } else if ((e = pl_op_commit(c, &ch)) == PL_ERR_OK) { /* made[] are in the registry */
-    json_t *created = json_array();
-    for (size_t i = 0; i < n; i++)
-      json_array_append_new(created, pl_json_meeting(&made[i]->rec));
-    c->result = json_pack("{s:o}", "meetings", created);
-  }
-  free(made);
-  for (size_t i = 0; i < n; i++)
-    pl_meeting_rec_release(&recs[i]);
-  free(recs);
-  return e;
 }
 
 /* --- programme.plan -------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "wire/codec.h"
+#include "wire/recurrence_json.h"
 #include "cal/ical.h"
 #include "cal/rrule.h"
 #include "cal/tz.h"
@@ -191,9 +192,10 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
                          size_t msglen) {
   const char *title = NULL, *kind = NULL, *format = NULL, *tz = NULL, *start = NULL,
              *end = NULL, *rrule = NULL, *pillar = NULL, *location = NULL, *video = NULL,
-             *chair = NULL, *id = NULL, *status = NULL;
-  json_t *policy = NULL, *items = NULL;
-  json_int_t sequence = -1, start_at = 0, end_at = 0, created = 0, updated = 0;
+             *chair = NULL, *id = NULL, *status = NULL, *import_uid = NULL;
+  json_t *policy = NULL, *items = NULL, *rdate = NULL, *exdate = NULL, *moved = NULL;
+  json_int_t sequence = -1, start_at = 0, end_at = 0, created = 0, updated = 0,
+             import_sequence = 0;
   if (mode == PL_MEETING_LOAD) {
     /* Stored bodies write absent optional fields as null; read them as absent. */
     const char *key;
@@ -207,19 +209,23 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
   pl_err rc = mode == PL_MEETING_LOAD
                ? pl_unpack(obj, msg, msglen,
                            "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o,"
-                           " s?s, s?s, s?I, s?I, s?I, s?I, s?I}",
+                           " s?o, s?o, s?o, s?s, s?s, s?I, s?I, s?I, s?I, s?I, s?s, s?I}",
                            "title", &title, "kind", &kind, "format", &format, "tz", &tz,
                            "start", &start, "end", &end, "rrule", &rrule, "pillar", &pillar,
                            "location", &location, "video_url", &video, "chair", &chair,
-                           "policy", &policy, "items", &items, "id", &id, "status", &status,
+                           "policy", &policy, "items", &items, "rdate", &rdate, "exdate",
+                           &exdate, "moved", &moved, "id", &id, "status", &status,
                            "sequence", &sequence, "start_at", &start_at, "end_at", &end_at,
-                           "created_at", &created, "updated_at", &updated)
+                           "created_at", &created, "updated_at", &updated, "import_uid",
+                           &import_uid, "import_sequence", &import_sequence)
                : pl_unpack(obj, msg, msglen,
-                           "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o}",
+                           "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o,"
+                           " s?o, s?o, s?o}",
                            "title", &title, "kind", &kind, "format", &format, "tz", &tz,
                            "start", &start, "end", &end, "rrule", &rrule, "pillar", &pillar,
                            "location", &location, "video_url", &video, "chair", &chair,
-                           "policy", &policy, "items", &items);
+                           "policy", &policy, "items", &items, "rdate", &rdate, "exdate",
+                           &exdate, "moved", &moved);
   if (rc != PL_ERR_OK)
     return rc;
   /* A stored body was written whole by pl_json_meeting: one without these
@@ -299,6 +305,9 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
     snprintf(msg, msglen, "field 'end' must be after 'start'");
     return PL_ERR_BAD_REQUEST;
   }
+  pl_err re = pl_recurrence_from_json(m, rdate, exdate, moved, msg, msglen);
+  if (re)
+    return re;
   /* What a client sends is held to what calendar programs can read; a
    * stored rule loads as it was accepted. */
   if (mode != PL_MEETING_LOAD && m->rrule[0]) {
@@ -318,6 +327,10 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
     m->sequence = sequence < 0 ? 0 : (int32_t)sequence;
     m->created_at = created;
     m->updated_at = updated;
+    if (set_text(m->import_uid, sizeof m->import_uid, import_uid, "import_uid", false, msg,
+                 msglen))
+      return PL_ERR_BAD_REQUEST;
+    m->import_sequence = (int32_t)import_sequence;
   }
   return PL_ERR_OK;
 }
@@ -339,7 +352,7 @@ json_t *pl_json_meeting(const pl_meeting_rec *m) {
   json_t *items = json_array();
   for (size_t i = 0; items && i < m->n_items; i++)
     json_array_append_new(items, pl_json_item(&m->items[i]));
-  return json_pack(
+  json_t *o = json_pack(
       "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s, s:i,"
       " s:I, s:I, s:I, s:I}",
       "id", m->id, "title", m->title, "kind", PL_ENUM_NAME(pl_meeting_kind, m->kind),
@@ -351,4 +364,12 @@ json_t *pl_json_meeting(const pl_meeting_rec *m) {
       items, "status", PL_ENUM_NAME(pl_meeting_status, m->status), "sequence", m->sequence,
       "start_at", (json_int_t)m->start_at, "end_at", (json_int_t)m->end_at, "created_at",
       (json_int_t)m->created_at, "updated_at", (json_int_t)m->updated_at);
+  if (o) {
+    pl_recurrence_to_json(o, m);
+    if (m->import_uid[0]) {
+      json_object_set_new(o, "import_uid", json_string(m->import_uid));
+      json_object_set_new(o, "import_sequence", json_integer(m->import_sequence));
+    }
+  }
+  return o;
 }

@@ -12,14 +12,15 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  pl_meeting_rec *ms = NULL;
+  pl_ical_event *evs = NULL;
   size_t n = 0;
   char err[256];
-  if (pl_ical_import((const char *)data, size, &ms, &n, err, sizeof err) == 0) {
+  if (pl_ical_import((const char *)data, size, &evs, &n, err, sizeof err) == 0) {
     for (size_t i = 0; i < n; i++)
-      pl_meeting_rec_release(&ms[i]);
-    free(ms);
-  } else if (ms != NULL || err[0] == '\0') {
+      if (evs[i].skipped && evs[i].why[0] == '\0')
+        abort(); /* a skipped event says why */
+    pl_ical_events_free(evs, n);
+  } else if (evs != NULL || err[0] == '\0') {
     abort(); /* the contract of a refusal: no meetings, and a reason */
   }
   return 0;

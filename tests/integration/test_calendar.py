@@ -265,8 +265,15 @@ class Calendar(ServerTest):
         self.assertEqual(b["start_at"], ms("2027-04-01T13:00Z"))
         self.assertEqual(b["video_url"], "https://meet.example.org/c")
         before = len((await self.admin.ok("meeting.list"))["meetings"])
+        # an event that is not a meeting is skipped, and says why
+        r = await self.admin.ok("meeting.import",
+                                ics=ics.replace("America/New_York", "Mars/Olympus"))
+        self.assertEqual([x["action"] for x in r["results"]], ["skip", "skip"])
+        self.assertIn('DTSTART (line 7): unknown time zone "Mars/Olympus"',
+                      r["results"][0]["reason"])
+        self.assertIn("imported before as meeting %s" % b["id"], r["results"][1]["reason"])
+        # a file that is malformed is refused whole
         for bad in [ics.replace("20270316T100000", "20270316T250000"),
-                    ics.replace("America/New_York", "Mars/Olympus"),
                     ics.replace("20270316T100000", "20270230T100000"),
                     "this is not a calendar",
                     ics.replace("END:VCALENDAR", "")]:
