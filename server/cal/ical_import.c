@@ -440,11 +440,21 @@ static int read_override(ctx *c, size_t ev, icalcomponent *ve, pl_meeting_rec *m
   return rc;
 }
 
-/* The first X-LIC-ERROR anywhere under c, or NULL. */
+/* An X-LIC-ERROR for a property with no value ("LOCATION:", which Google
+ * writes for every event without a place): libical drops the property, and
+ * so it is read as absent, as its writer meant. */
+static bool is_empty_value(icalproperty *xe) {
+  const char *v = icalproperty_get_xlicerror(xe);
+  return v && strncmp(v, "No value for ", 13) == 0;
+}
+
+/* The first X-LIC-ERROR anywhere under c that is not for an empty value,
+ * or NULL. */
 static icalproperty *first_error(icalcomponent *comp, size_t *ev, size_t *n_ev) {
-  icalproperty *own = icalcomponent_get_first_property(comp, ICAL_XLICERROR_PROPERTY);
-  if (own)
-    return own;
+  for (icalproperty *own = icalcomponent_get_first_property(comp, ICAL_XLICERROR_PROPERTY);
+       own; own = icalcomponent_get_next_property(comp, ICAL_XLICERROR_PROPERTY))
+    if (!is_empty_value(own))
+      return own;
   for (icalcomponent *k = icalcomponent_get_first_component(comp, ICAL_ANY_COMPONENT); k;
        k = icalcomponent_get_next_component(comp, ICAL_ANY_COMPONENT)) {
     const bool is_ev = icalcomponent_isa(k) == ICAL_VEVENT_COMPONENT;

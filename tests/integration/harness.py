@@ -313,6 +313,16 @@ class ServerTest(unittest.IsolatedAsyncioTestCase):
             print(self.server.read_log())
         self.assertIn(code, (0, -9, None), "plenaryd did not exit cleanly")
 
+    def assert_log_rebuilds(self):
+        """Stops the server, checks that `replay --check` and `verify` pass on
+        its database, and starts it again on the same file."""
+        self.server.stop()
+        for tool in (["replay", "--db", self.server.db, "--check"],
+                     ["verify", "--db", self.server.db]):
+            out = subprocess.run([PLENARYD] + tool, capture_output=True, text=True)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.server.start()
+
 
 class ProgrammeTest(ServerTest):
     """A server with the programme of setup_programme, its people joined to

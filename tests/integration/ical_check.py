@@ -36,7 +36,7 @@ UTC = datetime.timezone.utc
 EVENT_PROPS = {
     "UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "DTSTART", "DTEND", "RRULE",
     "SEQUENCE", "STATUS", "SUMMARY", "LOCATION", "DESCRIPTION", "CATEGORIES",
-    "URL", "CONFERENCE", "ORGANIZER",
+    "URL", "CONFERENCE", "ORGANIZER", "RDATE", "EXDATE", "RECURRENCE-ID",
 }
 CAL_PROPS = {"PRODID", "VERSION", "CALSCALE", "METHOD", "X-WR-CALNAME", "X-WR-TIMEZONE",
              "NAME", "REFRESH-INTERVAL", "X-PUBLISHED-TTL", "COLOR"}
@@ -87,30 +87,56 @@ def own_rules(vtimezones, tzid, naive):
     return _own[tzid](naive) if _own[tzid] else None
 
 
-def occurrences(ev, n):
-    """The first n (start, end) of an event, aware datetimes."""
+def _local_dates(ev, name, tz):
+    """RDATE or EXDATE values of ev as naive local times on the clock of tz."""
+    props = ev.get(name)
+    if props is None:
+        return []
+    out = []
+    for prop in props if isinstance(props, list) else [props]:
+        for v in prop.dts:
+            dt = v.dt
+            if dt.tzinfo is not None:
+                dt = dt.astimezone(tz)
+            out.append(dt.replace(tzinfo=None))
+    return out
+
+
+def occurrences(ev, n, moved=None):
+    """The first n (start, end) of an event, aware datetimes: its RRULE and
+    RDATEs less its EXDATEs, each occurrence that an event with its
+    RECURRENCE-ID moves (moved: {UTC instant: (start, end)}) where it moved to."""
     start = ev.decoded("DTSTART")
     end = ev.decoded("DTEND")
-    if "RRULE" not in ev:
+    if "RRULE" not in ev and "RDATE" not in ev:
         return [(start, end)]
     tz = start.tzinfo
     length = end - start
-    rule = ev["RRULE"].to_ical().decode()
-    if "UNTIL" in ev["RRULE"]:
-        # expand on the naive local clock; UNTIL read on the same clock
-        until = ev["RRULE"]["UNTIL"][0]
-        if isinstance(until, datetime.datetime) and until.tzinfo:
-            until = until.astimezone(tz).replace(tzinfo=None)
-        parts = [p for p in rule.split(";") if not p.startswith("UNTIL=")]
-        rule = ";".join(parts) + ";UNTIL=" + until.strftime("%Y%m%dT%H%M%S")
-    naive = du_rrule.rrulestr(rule, dtstart=start.replace(tzinfo=None))
+    naive = du_rrule.rruleset()
+    if "RRULE" in ev:
+        rule = ev["RRULE"].to_ical().decode()
+        if "UNTIL" in ev["RRULE"]:
+            # expand on the naive local clock; UNTIL read on the same clock
+            until = ev["RRULE"]["UNTIL"][0]
+            if isinstance(until, datetime.datetime) and until.tzinfo:
+                until = until.astimezone(tz).replace(tzinfo=None)
+            parts = [p for p in rule.split(";") if not p.startswith("UNTIL=")]
+            rule = ";".join(parts) + ";UNTIL=" + until.strftime("%Y%m%dT%H%M%S")
+        naive.rrule(du_rrule.rrulestr(rule, dtstart=start.replace(tzinfo=None)))
+    else:
+        naive.rdate(start.replace(tzinfo=None))
+    for d in _local_dates(ev, "RDATE", tz):
+        naive.rdate(d)
+    for d in _local_dates(ev, "EXDATE", tz):
+        naive.exdate(d)
     out = []
     for local in naive:
         if len(out) == n:
             break
         aware = tz.localize(local) if hasattr(tz, "localize") else local.replace(tzinfo=tz)
-        out.append((aware, aware + length))
-    return out
+        key = aware.astimezone(UTC)
+        out.append(moved[key] if moved and key in moved else (aware, aware + length))
+    return sorted(out, key=lambda se: se[0].astimezone(UTC))
 
 
 def main(argv):
@@ -147,8 +173,13 @@ def main(argv):
             fail("unexpected calendar property %s" % name)
     vtimezones = {str(tz["TZID"]): tz for tz in cal.walk("VTIMEZONE")}
     events = {}
+    moved = {}  # {uid: {UTC instant of RECURRENCE-ID: (start, end)}}
     for ev in cal.walk("VEVENT"):
         uid = str(ev["UID"])
+        if "RECURRENCE-ID" in ev:
+            rid = ev.decoded("RECURRENCE-ID").astimezone(UTC)
+            moved.setdefault(uid, {})[rid] = (ev.decoded("DTSTART"), ev.decoded("DTEND"))
+            continue
         for name in ev.keys():
             if name not in EVENT_PROPS:
                 fail("%s: unexpected property %s" % (uid, name))
@@ -191,7 +222,7 @@ def main(argv):
         for uid, ev in events.items():
             tzid = ev["DTSTART"].params.get("TZID")
             starts = []
-            for s, _ in occurrences(ev, n_occ):
+            for s, _ in occurrences(ev, n_occ, moved.get(uid)):
                 own = own_rules(vtimezones, tzid, s.replace(tzinfo=None)) if tzid else None
                 starts.append(int((own or s).timestamp() * 1000))
             out[uid] = starts
@@ -207,7 +238,7 @@ def main(argv):
         match = [u for u in events if u == uid or u.startswith(uid + "-")]
         if len(match) != 1:
             fail("--expect %s: %d events with that UID" % (spec, len(match)))
-        occ = occurrences(events[match[0]], k + 1)
+        occ = occurrences(events[match[0]], k + 1, moved.get(match[0]))
         if len(occ) <= k:
             fail("--expect %s: only %d occurrences" % (spec, len(occ)))
         s, e = occ[k]
