@@ -32,7 +32,8 @@ function tomorrow(tz) {
 
 const ICS = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//console//EN', 'BEGIN:VEVENT', 'UID:console-import-1@test',
   'DTSTAMP:20270101T000000Z', 'DTSTART:20270910T080000Z', 'DTEND:20270910T100000Z', 'SUMMARY:Imported briefing',
-  'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  'END:VEVENT', 'BEGIN:VEVENT', 'UID:console-import-2@test', 'DTSTAMP:20270101T000000Z', 'DTSTART;VALUE=DATE:20270911',
+  'SUMMARY:Holiday', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 
 describe('the secretariat console', () => {
   let server;
@@ -156,9 +157,21 @@ describe('the secretariat console', () => {
     await page.locator('[data-testid="plan"]').click();
     await page.locator('[data-testid="planned"]').waitFor();
     await page.setInputFiles('#ics-file', { name: 'briefing.ics', mimeType: 'text/calendar', buffer: Buffer.from(ICS) });
+    // the preview says what each event would become, and imports nothing
+    await page.locator('[data-testid="import-preview"]').click();
+    await page.locator('[data-testid="import-preview-status"]').waitFor();
+    assert.equal(await page.locator('[data-testid="import-row-0"]').getAttribute('data-action'), 'create');
+    assert.equal(await page.locator('[data-testid="import-row-1"]').getAttribute('data-action'), 'skip');
+    assert.match(await page.locator('[data-testid="import-row-1"]').innerText(), /all-day event/);
+    assert.equal(await page.locator('[data-testid="meetings"]').getByText('Imported briefing').count(), 0);
     await page.locator('[data-testid="import"]').click();
     await page.locator('[data-testid="imported"]').waitFor();
     await page.locator('[data-testid="meetings"]').getByText('Imported briefing').waitFor();
+    await screenshot(page, 'console-import');
+    // the same file again creates nothing twice
+    await page.locator('[data-testid="import"]').click();
+    await page.locator('[data-testid="imported"]').getByText(/New: 0/).waitFor();
+    assert.equal(await page.locator('[data-testid="meetings"]').getByText('Imported briefing').count(), 1);
   });
 
   it('asks for fair times and draws them', async () => {

@@ -137,18 +137,46 @@ function planForm(c) {
   c.ui.planned != null ? h('p', { role: 'status', 'data-testid': 'planned' }, t('console.planned', { n: formatNumber(c.ui.planned) })) : null);
 }
 
+// What each event of the file became (or would become), and why.
+function importResults(r) {
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'data', 'data-testid': 'import-results' },
+    h('thead', {}, h('tr', {}, [t('console.import_action'), t('console.title_field'), t('console.import_reason')]
+      .map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', {}, r.results.map((x, i) => h('tr', { 'data-testid': `import-row-${i}`, 'data-action': x.action },
+      h('td', {}, x.action === 'skip' ? h('span', { class: 'badge danger' }, t('console.import_skip')) : t(`console.import_${x.action}`)),
+      h('td', {}, h('bdi', {}, x.title)),
+      // the server's reasons name the event, property and line of the file, in English
+      h('td', { lang: 'en', dir: 'ltr' }, x.reason || x.note || ''))))));
+}
+
 function importForm(c) {
-  return h('form', { class: 'card form', 'data-testid': 'import-form', onSubmit: async (e) => {
-    e.preventDefault();
-    const file = e.target.querySelector('#ics-file').files[0];
-    if (!file) return;
-    const r = await c.act('meeting.import', { ics: await file.text() });
-    if (r) { c.ui.imported = r.meetings.length; await c.refresh(); }
-  } },
+  // The file is read once chosen: a redraw (after the preview) makes a new, empty input.
+  const run = async (dryRun) => {
+    if (!c.ui.ics) return;
+    const r = await c.act('meeting.import', { ics: c.ui.ics.text, dry_run: dryRun });
+    if (!r) return;
+    c.ui.importResult = r;
+    if (!dryRun) { c.ui.imported = r.meetings.length; await c.refresh(); } else c.draw();
+  };
+  const r = c.ui.importResult;
+  return h('form', { class: 'card form', 'data-testid': 'import-form', onSubmit: (e) => { e.preventDefault(); run(false); } },
   h('h2', {}, t('console.import')),
-  field('ics-file', t('console.ics_file'), h('input', { id: 'ics-file', type: 'file', accept: '.ics,text/calendar', required: true })),
-  h('button', { type: 'submit', 'data-testid': 'import' }, t('console.import_button')),
-  c.ui.imported != null ? h('p', { role: 'status', 'data-testid': 'imported' }, t('console.imported', { n: formatNumber(c.ui.imported) })) : null);
+  h('p', {}, t('console.import_help')),
+  field('ics-file', t('console.ics_file'), h('input', { id: 'ics-file', type: 'file', accept: '.ics,text/calendar', required: !c.ui.ics,
+    onChange: async (e) => {
+      const file = e.target.files[0];
+      c.ui.ics = file ? { name: file.name, text: await file.text() } : null;
+      c.ui.importResult = null;
+      c.draw();
+    } })),
+  c.ui.ics ? h('p', { class: 'muted', 'data-testid': 'ics-chosen' }, h('bdi', {}, c.ui.ics.name)) : null,
+  h('div', { class: 'actions' },
+    h('button', { type: 'button', 'data-testid': 'import-preview', disabled: !c.ui.ics, onClick: () => run(true) }, t('console.preview_button')),
+    h('button', { type: 'submit', class: 'primary', 'data-testid': 'import', disabled: !c.ui.ics }, t('console.import_button'))),
+  r ? h('p', { role: 'status', 'data-testid': r.dry_run ? 'import-preview-status' : 'imported' },
+    r.dry_run ? t('console.import_preview') : t('console.imported', { n: formatNumber(c.ui.imported) }), ' ',
+    t('console.import_counts', { created: formatNumber(r.counts.created), updated: formatNumber(r.counts.updated), skipped: formatNumber(r.counts.skipped) })) : null,
+  r ? importResults(r) : null);
 }
 
 function meetingList(c) {
