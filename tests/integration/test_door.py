@@ -4,6 +4,7 @@ and in all, below the file limit, with a clear refusal; a connection that
 sends no request is let go. Raw sockets, so that what is sent is exactly
 what a careless or hostile client would send."""
 
+import os
 import resource
 import socket
 import ssl
@@ -175,6 +176,52 @@ class FileLimit(ServerTest):
         time.sleep(0.3)
         self.assertEqual(exchange(self.server.port, get("/healthz"))[0], 200)
         self.assertNotIn("accept", self.server.read_log())
+
+
+class AcceptErrors(ServerTest):
+    """The file limit reached for real: plenaryd inherits 60 open descriptors
+    under a limit of 100, so its cap (36, from the limit) is more than the
+    descriptors it has left, and accept() meets EMFILE. The listener then
+    rests a tenth of a second at a time instead of spinning, the log says so
+    once, not once a try, and the waiting connections are served when
+    descriptors come free."""
+
+    def setUp(self):
+        self.held_fds = [os.open("/dev/null", os.O_RDONLY) for _ in range(60)]
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        orig = subprocess.Popen
+
+        def limited(args, **kw):
+            return orig(["prlimit", "--nofile=100:100", "--"] + list(args),
+                        pass_fds=self.held_fds, **kw)
+        subprocess.Popen = limited
+        try:
+            super().setUp()
+        finally:
+            subprocess.Popen = orig
+            for fd in self.held_fds:
+                os.close(fd)
+
+    def cpu_s(self):
+        with open("/proc/%d/stat" % self.server.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def test_emfile_rests_the_listener_and_recovers(self):
+        self.assertIn("max_conns=36", self.server.read_log())
+        held = [connect(self.server.port) for _ in range(36)]  # more than it can accept
+        time.sleep(0.5)
+        before = self.cpu_s()
+        time.sleep(2)
+        # resting, not spinning on a listener that stays readable
+        self.assertLess(self.cpu_s() - before, 0.5)
+        log = self.server.read_log()
+        self.assertEqual(log.count("accept.failed"), 1, log[-2000:])
+        for s in held:
+            s.close()
+        time.sleep(0.5)
+        self.assertEqual(exchange(self.server.port, get("/healthz"))[0], 200)
+        self.assertGreater(metric(self.server, "plenary_accept_errors_total"), 1)
 
 
 class OverTLS(ServerTest):
