@@ -1,0 +1,245 @@
+/*
+ * The link to NATS JetStream (jetstream.h), through Debian's libnats (the
+ * C client of the NATS project): we write no protocol of our own.
+ */
+#include "cluster/jetstream.h"
+
+#include <nats/nats.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STREAM "PLENARY"
+#define BUCKET "PLENARY_LEASES"
+#define SUBJECT_PREFIX "plenary.ev."
+#define DUPLICATE_WINDOW_NS (120LL * 1000 * 1000 * 1000) /* retries within two minutes */
+
+struct pl_js {
+  natsConnection *nc;
+  jsCtx *js;
+  kvStore *leases;
+  char node[64];
+};
+
+static void say(char *err, size_t errlen, const char *what, natsStatus s, jsErrCode jerr) {
+  const char *detail = nats_GetLastError(NULL);
+  snprintf(err, errlen, "%s: %s%s%s (JetStream error %d)", what, natsStatus_GetText(s),
+           detail ? ": " : "", detail ? detail : "", (int)jerr);
+}
+
+/* The stream of every Plenary stream's changes: kept for good, never
+ * deleted from, readable by direct get on any replica. */
+static natsStatus ensure_stream(pl_js *j, int replicas, char *err, size_t errlen) {
+  const char *subjects[] = {SUBJECT_PREFIX ">"};
+  jsStreamConfig sc;
+  jsStreamConfig_Init(&sc);
+  sc.Name = STREAM;
+  sc.Subjects = subjects;
+  sc.SubjectsLen = 1;
+  sc.Storage = js_FileStorage;
+  sc.Replicas = replicas;
+  sc.Duplicates = DUPLICATE_WINDOW_NS;
+  sc.DenyDelete = true;
+  sc.DenyPurge = true;
+  sc.AllowDirect = true;
+  jsErrCode jerr = 0;
+  jsStreamInfo *si = NULL;
+  natsStatus s = js_AddStream(&si, j->js, &sc, NULL, &jerr);
+  if (s != NATS_OK && jerr == JSStreamNameExistErr) /* made before with other settings */
+    s = js_UpdateStream(&si, j->js, &sc, NULL, &jerr);
+  jsStreamInfo_Destroy(si);
+  if (s != NATS_OK)
+    say(err, errlen, "stream " STREAM, s, jerr);
+  return s;
+}
+
+static natsStatus ensure_bucket(pl_js *j, int replicas, int64_t lease_ms, char *err,
+                                size_t errlen) {
+  kvConfig kc;
+  kvConfig_Init(&kc);
+  kc.Bucket = BUCKET;
+  kc.History = 1;
+  /* in nanoseconds, as JetStream durations are: an owner that stops renewing
+   * loses its leases after this */
+  kc.TTL = lease_ms * 1000000;
+  kc.Replicas = replicas;
+  kc.StorageType = js_FileStorage;
+  natsStatus s = js_CreateKeyValue(&j->leases, j->js, &kc);
+  if (s != NATS_OK)
+    say(err, errlen, "bucket " BUCKET, s, 0);
+  return s;
+}
+
+pl_js *pl_js_open(const pl_js_config *cfg, char *err, size_t errlen) {
+  pl_js *j = calloc(1, sizeof *j);
+  natsOptions *opts = NULL;
+  natsStatus s = j ? natsOptions_Create(&opts) : NATS_NO_MEMORY;
+  if (s == NATS_OK)
+    s = natsOptions_SetURL(opts, cfg->url);
+  if (s == NATS_OK)
+    s = natsOptions_SetName(opts, cfg->node);
+  if (s == NATS_OK)
+    s = natsOptions_SetMaxReconnect(opts, -1); /* a NATS restart is waited out */
+  if (s == NATS_OK)
+    s = natsConnection_Connect(&j->nc, opts);
+  natsOptions_Destroy(opts);
+  if (s != NATS_OK) {
+    say(err, errlen, cfg->url, s, 0);
+    pl_js_close(j);
+    return NULL;
+  }
+  snprintf(j->node, sizeof j->node, "%s", cfg->node);
+  jsOptions jo;
+  jsOptions_Init(&jo);
+  jo.Wait = cfg->wait_ms;
+  s = natsConnection_JetStream(&j->js, j->nc, &jo);
+  if (s != NATS_OK)
+    say(err, errlen, "JetStream", s, 0);
+  if (s == NATS_OK)
+    s = ensure_stream(j, cfg->replicas, err, errlen);
+  if (s == NATS_OK)
+    s = ensure_bucket(j, cfg->replicas, cfg->lease_ms, err, errlen);
+  if (s != NATS_OK) {
+    pl_js_close(j);
+    return NULL;
+  }
+  return j;
+}
+
+void pl_js_close(pl_js *j) {
+  if (!j)
+    return;
+  kvStore_Destroy(j->leases);
+  jsCtx_Destroy(j->js);
+  natsConnection_Destroy(j->nc);
+  free(j);
+}
+
+const char *pl_js_node(const pl_js *j) {
+  return j->node;
+}
+
+void pl_js_subject(char *buf, size_t len, const char *stream) {
+  snprintf(buf, len, SUBJECT_PREFIX "%s", stream);
+}
+
+pl_js_rc pl_js_append(pl_js *j, const char *stream, uint64_t first_seq, const void *body,
+                      size_t len, uint64_t expect_last, uint64_t *js_seq, char *err,
+                      size_t errlen) {
+  char subject[128], id[160], expect[24], seq[24];
+  pl_js_subject(subject, sizeof subject, stream);
+  /* The node is in the id: JetStream checks ids before expected sequences,
+   * so a deposed owner's change with the same seq as the new owner's must
+   * not pass for a retry of it. */
+  snprintf(id, sizeof id, "%s:%llu@%s", stream, (unsigned long long)first_seq, j->node);
+  snprintf(seq, sizeof seq, "%llu", (unsigned long long)first_seq);
+  snprintf(expect, sizeof expect, "%llu", (unsigned long long)expect_last);
+  natsMsg *msg = NULL;
+  natsStatus s = natsMsg_Create(&msg, subject, NULL, body, (int)len);
+  /* Set by hand: the client leaves out an expected sequence of 0, which is
+   * how the first writer of a subject says "no one has written here". */
+  if (s == NATS_OK)
+    s = natsMsgHeader_Set(msg, "Nats-Expected-Last-Subject-Sequence", expect);
+  if (s == NATS_OK)
+    s = natsMsgHeader_Set(msg, "Plenary-Stream", stream);
+  if (s == NATS_OK)
+    s = natsMsgHeader_Set(msg, "Plenary-Seq", seq);
+  if (s == NATS_OK)
+    s = natsMsgHeader_Set(msg, "Plenary-Node", j->node);
+  jsPubOptions po;
+  jsPubOptions_Init(&po);
+  po.MsgId = id;
+  jsPubAck *ack = NULL;
+  jsErrCode jerr = 0;
+  if (s == NATS_OK)
+    s = js_PublishMsg(&ack, j->js, msg, &po, &jerr);
+  natsMsg_Destroy(msg);
+  pl_js_rc rc = PL_JS_ERROR;
+  if (s == NATS_OK && ack) {
+    *js_seq = ack->Sequence;
+    rc = ack->Duplicate ? PL_JS_DUPLICATE : PL_JS_OK;
+  } else if (jerr == JSStreamWrongLastSequenceErr) {
+    snprintf(err, errlen, "%s: another node has written since JetStream sequence %llu",
+             stream, (unsigned long long)expect_last);
+    rc = PL_JS_FENCED;
+  } else {
+    say(err, errlen, subject, s, jerr);
+  }
+  jsPubAck_Destroy(ack);
+  return rc;
+}
+
+int pl_js_last(pl_js *j, const char *stream, uint64_t *js_seq, char **body, size_t *len,
+               char *err, size_t errlen) {
+  char subject[128];
+  pl_js_subject(subject, sizeof subject, stream);
+  natsMsg *msg = NULL;
+  jsErrCode jerr = 0;
+  natsStatus s = js_GetLastMsg(&msg, j->js, STREAM, subject, NULL, &jerr);
+  *js_seq = 0;
+  if (body)
+    *body = NULL, *len = 0;
+  if (s == NATS_NOT_FOUND)
+    return 0;
+  if (s != NATS_OK) {
+    say(err, errlen, subject, s, jerr);
+    return -1;
+  }
+  *js_seq = natsMsg_GetSequence(msg);
+  int rc = 0;
+  if (body) {
+    *len = (size_t)natsMsg_GetDataLength(msg);
+    *body = malloc(*len + 1);
+    if (*body) {
+      memcpy(*body, natsMsg_GetData(msg), *len);
+      (*body)[*len] = 0;
+    } else {
+      snprintf(err, errlen, "out of memory");
+      rc = -1;
+    }
+  }
+  natsMsg_Destroy(msg);
+  return rc;
+}
+
+/* --- leases ------------------------------------------------------------------ */
+
+/* Who holds the lease now, into holder: "" when no one (or it aged out). */
+static void holder_of(pl_js *j, const char *stream, char *holder, size_t len) {
+  kvEntry *e = NULL;
+  holder[0] = 0;
+  if (kvStore_Get(&e, j->leases, stream) == NATS_OK && e)
+    snprintf(holder, len, "%.*s", kvEntry_ValueLen(e), (const char *)kvEntry_Value(e));
+  kvEntry_Destroy(e);
+}
+
+pl_lease_rc pl_lease_take(pl_js *j, const char *stream, uint64_t *rev, char *holder,
+                          size_t holder_len) {
+  /* Create succeeds only when the key is absent, deleted, or aged out. */
+  natsStatus s = kvStore_CreateString(rev, j->leases, stream, j->node);
+  if (s == NATS_OK) {
+    snprintf(holder, holder_len, "%s", j->node);
+    return PL_LEASE_OURS;
+  }
+  holder_of(j, stream, holder, holder_len);
+  return holder[0] ? PL_LEASE_THEIRS : PL_LEASE_ERROR;
+}
+
+pl_lease_rc pl_lease_renew(pl_js *j, const char *stream, uint64_t *rev, char *holder,
+                           size_t holder_len) {
+  uint64_t next = 0;
+  natsStatus s = kvStore_UpdateString(&next, j->leases, stream, j->node, *rev);
+  if (s == NATS_OK) {
+    *rev = next;
+    snprintf(holder, holder_len, "%s", j->node);
+    return PL_LEASE_OURS;
+  }
+  /* Aged out with no one else in: take it again, so a renewal a little
+   * late is not a loss. Otherwise it is someone else's now. */
+  pl_lease_rc rc = pl_lease_take(j, stream, rev, holder, holder_len);
+  return rc;
+}
+
+void pl_lease_release(pl_js *j, const char *stream) {
+  kvStore_Delete(j->leases, stream);
+}

@@ -1,0 +1,177 @@
+/*
+ * The cluster's link to JetStream (server/cluster/jetstream.h) against a
+ * real nats-server -js started here on a free loopback port with a
+ * temporary store: two nodes, "a" and "b", in one process.
+ *  - a lease is one node's at a time, renewed by its holder, free to take
+ *    once it has aged out, and a late holder's renewal then fails;
+ *  - the fencing: a change appended against an older last sequence than
+ *    the subject's is refused, so a deposed owner cannot write; its own
+ *    retry is stored once; another node's change with the same seq is not
+ *    mistaken for that retry.
+ * Skipped (not passed) when nats-server is not installed.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "cluster/jetstream.h"
+
+#define LEASE_MS 1000
+
+static pid_t server;
+static char dir[64], url[64];
+
+static int free_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t len = sizeof a;
+  bind(fd, (struct sockaddr *)&a, sizeof a);
+  getsockname(fd, (struct sockaddr *)&a, &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+static void sleep_ms(int ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+static pl_js *node(const char *name) {
+  pl_js_config cfg = {.url = url, .node = name, .replicas = 1, .lease_ms = LEASE_MS,
+                      .wait_ms = 5000};
+  char err[256];
+  pl_js *j = NULL;
+  for (int i = 0; i < 100 && !j; i++) { /* the server may still be starting */
+    j = pl_js_open(&cfg, err, sizeof err);
+    if (!j)
+      sleep_ms(50);
+  }
+  if (!j)
+    fail_msg("%s", err);
+  return j;
+}
+
+static int start_server(void **state) {
+  (void)state;
+  if (system("command -v nats-server >/dev/null 2>&1") != 0)
+    return 0;
+  snprintf(dir, sizeof dir, "/tmp/plenary-nats-XXXXXX");
+  assert_non_null(mkdtemp(dir));
+  const int port = free_port();
+  char port_s[16];
+  snprintf(port_s, sizeof port_s, "%d", port);
+  snprintf(url, sizeof url, "nats://127.0.0.1:%d", port);
+  server = fork();
+  if (server == 0) {
+    execlp("nats-server", "nats-server", "-js", "-a", "127.0.0.1", "-p", port_s, "-sd", dir,
+           "-l", "/dev/null", (char *)NULL);
+    _exit(127);
+  }
+  return server > 0 ? 0 : -1;
+}
+
+static int stop_server(void **state) {
+  (void)state;
+  if (server > 0) {
+    kill(server, SIGTERM);
+    waitpid(server, NULL, 0);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+static void needs_server(void) {
+  if (server <= 0)
+    skip();
+}
+
+static void test_lease_is_one_nodes_and_ages_out(void **state) {
+  (void)state;
+  needs_server();
+  pl_js *a = node("a"), *b = node("b");
+  uint64_t ra = 0, rb = 0;
+  char holder[64];
+  assert_int_equal(pl_lease_take(a, "m1", &ra, holder, sizeof holder), PL_LEASE_OURS);
+  assert_int_equal(pl_lease_take(b, "m1", &rb, holder, sizeof holder), PL_LEASE_THEIRS);
+  assert_string_equal(holder, "a");
+  /* renewed, it outlives its age */
+  for (int i = 0; i < 4; i++) {
+    sleep_ms(LEASE_MS / 2);
+    assert_int_equal(pl_lease_renew(a, "m1", &ra, holder, sizeof holder), PL_LEASE_OURS);
+  }
+  assert_int_equal(pl_lease_take(b, "m1", &rb, holder, sizeof holder), PL_LEASE_THEIRS);
+  /* a stops renewing (paused, dead): past its age, b takes it, and a's late
+   * renewal says whose it is now */
+  sleep_ms(LEASE_MS * 3 / 2);
+  assert_int_equal(pl_lease_take(b, "m1", &rb, holder, sizeof holder), PL_LEASE_OURS);
+  assert_int_equal(pl_lease_renew(a, "m1", &ra, holder, sizeof holder), PL_LEASE_THEIRS);
+  assert_string_equal(holder, "b");
+  /* given up, it is free at once */
+  pl_lease_release(b, "m1");
+  assert_int_equal(pl_lease_take(a, "m1", &ra, holder, sizeof holder), PL_LEASE_OURS);
+  pl_js_close(a);
+  pl_js_close(b);
+}
+
+static void test_append_is_fenced(void **state) {
+  (void)state;
+  needs_server();
+  pl_js *a = node("a"), *b = node("b");
+  char err[256], *body = NULL;
+  uint64_t s1 = 0, s2 = 0, seen = 0, last = 0;
+  size_t len = 0;
+  assert_int_equal(pl_js_last(a, "m7", &last, NULL, NULL, err, sizeof err), 0);
+  assert_true(last == 0);
+  assert_int_equal(pl_js_append(a, "m7", 1, "one", 3, 0, &s1, err, sizeof err), PL_JS_OK);
+  /* b, believing the subject empty, is refused */
+  assert_int_equal(pl_js_append(b, "m7", 1, "uno", 3, 0, &seen, err, sizeof err),
+                   PL_JS_FENCED);
+  /* a's retry of the same change is stored once */
+  assert_int_equal(pl_js_append(a, "m7", 1, "one", 3, 0, &seen, err, sizeof err),
+                   PL_JS_DUPLICATE);
+  assert_true(seen == s1);
+  /* b takes over: it reads where the subject is, and goes on from there */
+  assert_int_equal(pl_js_last(b, "m7", &last, &body, &len, err, sizeof err), 0);
+  assert_true(last == s1);
+  assert_memory_equal(body, "one", 3);
+  free(body);
+  assert_int_equal(pl_js_append(b, "m7", 2, "two", 3, s1, &s2, err, sizeof err), PL_JS_OK);
+  assert_true(s2 > s1);
+  /* a, deposed and unaware, writes its own seq 2 against s1: refused, and
+   * not taken for a retry of b's seq 2 */
+  assert_int_equal(pl_js_append(a, "m7", 2, "dos", 3, s1, &seen, err, sizeof err),
+                   PL_JS_FENCED);
+  assert_non_null(strstr(err, "another node has written"));
+  assert_int_equal(pl_js_last(a, "m7", &last, &body, &len, err, sizeof err), 0);
+  assert_true(last == s2);
+  assert_memory_equal(body, "two", 3);
+  free(body);
+  /* other subjects are not fenced by this one */
+  assert_int_equal(pl_js_append(a, "programme", 1, "p", 1, 0, &seen, err, sizeof err),
+                   PL_JS_OK);
+  pl_js_close(a);
+  pl_js_close(b);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_lease_is_one_nodes_and_ages_out),
+      cmocka_unit_test(test_append_is_fenced),
+  };
+  return cmocka_run_group_tests(tests, start_server, stop_server);
+}
