@@ -78,6 +78,7 @@ COUNT_SETTER(set_fanout_split, fanout_split, size_t, 2, 1000000)
 COUNT_SETTER(set_max_conns, max_conns, int, 16, 1 << 20)
 COUNT_SETTER(set_max_per_address, max_conns_per_address, int, 1, 1 << 20)
 COUNT_SETTER(set_header_timeout, header_timeout_s, int, 1, 60)
+COUNT_SETTER(set_cluster_replicas, cluster_replicas, int, 1, 5)
 
 static int set_log_level(pl_options *o, const char *v, char *why, size_t cap) {
   pl_log_level l;
@@ -116,6 +117,24 @@ PATH_SETTER(set_port_file, port_file)
     o->cfg.field = strcmp(v, "true") == 0;                                             \
     return 0;                                                                          \
   }
+static int set_cluster(pl_options *o, const char *v, char *why, size_t cap) {
+  if (strncmp(v, "nats://", 7) != 0 || !v[7])
+    return snprintf(why, cap, "expected nats://HOST:PORT"), -1;
+  o->cfg.cluster = v;
+  return 0;
+}
+
+/* A node's name goes into NATS subjects' ids and the leases: letters,
+ * digits, '-' and '_' only. */
+static int set_node(pl_options *o, const char *v, char *why, size_t cap) {
+  size_t n = strlen(v);
+  if (n == 0 || n > 32 || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                    "0123456789-_") != n)
+    return snprintf(why, cap, "expected 1 to 32 letters, digits, '-' or '_'"), -1;
+  o->cfg.node = v;
+  return 0;
+}
+
 SWITCH_SETTER(set_plain, plain)
 SWITCH_SETTER(set_demo, demo)
 
@@ -147,6 +166,9 @@ static const option_def defs[] = {
     {"max-conns", true, set_max_conns, "N"},
     {"max-conns-per-address", true, set_max_per_address, "N"},
     {"header-timeout", true, set_header_timeout, "SECONDS"},
+    {"cluster", true, set_cluster, "nats://HOST:PORT"},
+    {"node", true, set_node, "NAME"},
+    {"cluster-replicas", true, set_cluster_replicas, "N"},
     {"port-file", true, set_port_file, "FILE"},
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])

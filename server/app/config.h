@@ -15,7 +15,7 @@
 
 #define PL_CONFIG_DEFAULT "/etc/plenary/plenary.conf"
 #define PL_CONFIG_MAX_ORIGINS 16
-#define PL_CONFIG_MAX_OPTIONS 24
+#define PL_CONFIG_MAX_OPTIONS 32
 
 typedef struct pl_options {
   pl_config cfg;

@@ -32,6 +32,7 @@
 #include "app/ws.h"
 #include "base/log.h"
 #include "base/server.h"
+#include "live/cluster.h"
 #include "live/live.h"
 #include "net/fanout.h"
 #include "ops/deferred.h"
@@ -244,7 +245,25 @@ int pl_server_run(const pl_config *cfg) {
     ev_loop_destroy(loop);
     return 1;
   }
-  if (pl_live_load_all() || pl_bootstrap(cfg)) {
+  if (pl_live_load_all()) {
+    fprintf(stderr, "plenaryd: could not load the database %s\n", cfg->db);
+    goto out_live;
+  }
+  /* A node of several follows the log before it bootstraps or serves: what
+   * the others made is here first. */
+  if (cfg->cluster) {
+    pl_cluster_config cc = {.url = cfg->cluster, .node = cfg->node,
+                            .replicas = cfg->cluster_replicas ? cfg->cluster_replicas : 1};
+    if (!cfg->node) {
+      fprintf(stderr, "plenaryd: --cluster needs --node NAME, unique among the nodes\n");
+      goto out_live;
+    }
+    if (pl_cluster_start(&cc, err, sizeof err)) {
+      fprintf(stderr, "plenaryd: cluster: %s\n", err);
+      goto out_live;
+    }
+  }
+  if (pl_bootstrap(cfg)) {
     fprintf(stderr, "plenaryd: could not load the database %s\n", cfg->db);
     goto out_live;
   }
@@ -353,6 +372,7 @@ int pl_server_run(const pl_config *cfg) {
 out_ctx:
   srv.stopping = true;
   pl_service_stopping(loop);
+  pl_cluster_stop(); /* its watchers would keep the closing loop below running */
   pl_live_cancel_timers();
   pl_door_stop();
   pl_early_close_all();
@@ -362,6 +382,7 @@ out_ctx:
   srv.ctx = NULL;
   ev_run(loop, 0); /* lets lws finish closing on the loop, then returns */
 out_live:
+  pl_cluster_stop();
   pl_fanout_stop();
   free(srv.sessions); /* emptied by the closes above */
   pl_live_free_all();

@@ -28,6 +28,9 @@ typedef struct pl_config {
   int max_conns;           /* connections of every kind; 0: the file limit less a reserve */
   int max_conns_per_address; /* 0: the default (app/door.h) */
   int header_timeout_s;    /* a request's headers must arrive within; 0: the default */
+  const char *cluster;     /* nats://HOST:PORT: one node of several (docs/CLUSTER.md); NULL: alone */
+  const char *node;        /* this node's name in the cluster */
+  int cluster_replicas;    /* replicas of the log: 0 for 1; 3 in production */
 } pl_config;
 
 /* Runs the server until SIGINT/SIGTERM; SIGHUP reopens the log file and

@@ -87,6 +87,16 @@ char *pl_metrics_render(const pl_metrics *m, size_t *len) {
           "plenary_fanout_seconds_bucket{le=\"+Inf\"} %llu\n"
           "plenary_fanout_seconds_sum %.6f\nplenary_fanout_seconds_count %llu\n",
           (unsigned long long)cum, m->fanout.sum_s, (unsigned long long)m->fanout.count);
+  fprintf(f,
+          "# HELP plenary_cluster_fenced_total Changes decided again because another node's "
+          "came first.\n# TYPE plenary_cluster_fenced_total counter\n"
+          "plenary_cluster_fenced_total %llu\n"
+          "# HELP plenary_cluster_applied The log's sequence this node has applied.\n"
+          "# TYPE plenary_cluster_applied gauge\nplenary_cluster_applied %llu\n"
+          "# HELP plenary_cluster_leads 1 while this node decides the timers.\n"
+          "# TYPE plenary_cluster_leads gauge\nplenary_cluster_leads %llu\n",
+          (unsigned long long)m->cluster_fenced, (unsigned long long)m->cluster_applied,
+          (unsigned long long)m->cluster_leads);
   if (fclose(f)) {
     free(buf);
     return NULL;

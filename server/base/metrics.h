@@ -39,6 +39,10 @@ typedef struct pl_metrics {
   uint64_t accept_errors;   /* accept() failures lws reported */
   uint64_t ops[PL_ERR__COUNT]; /* by result: ok or the error code */
   pl_fanout_hist fanout;
+  /* with --cluster (live/cluster.h) */
+  uint64_t cluster_fenced;  /* appends refused: another node's change came first */
+  uint64_t cluster_applied; /* the log's sequence applied here */
+  uint64_t cluster_leads;   /* 1 while this node decides the timers */
 } pl_metrics;
 
 /* Records `n` deliveries of a published event, `us` after it was published. */

@@ -5,6 +5,7 @@
 #include "cluster/jetstream.h"
 
 #include <nats/nats.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,12 +20,30 @@ struct pl_js {
   jsCtx *js;
   kvStore *leases;
   char node[64];
+  /* what the consumer delivered and the loop has not taken yet */
+  natsSubscription *follow;
+  pthread_mutex_t lock;
+  pl_js_item *queued;
+  size_t n_queued, cap_queued;
+  void (*wake)(void *);
+  void *wake_arg;
 };
 
 static void say(char *err, size_t errlen, const char *what, natsStatus s, jsErrCode jerr) {
   const char *detail = nats_GetLastError(NULL);
   snprintf(err, errlen, "%s: %s%s%s (JetStream error %d)", what, natsStatus_GetText(s),
            detail ? ": " : "", detail ? detail : "", (int)jerr);
+}
+
+/* A malloc'd, NUL-terminated copy of a message's body. */
+static char *body_of(natsMsg *msg, size_t *len) {
+  *len = (size_t)natsMsg_GetDataLength(msg);
+  char *b = malloc(*len + 1);
+  if (b) {
+    memcpy(b, natsMsg_GetData(msg), *len);
+    b[*len] = 0;
+  }
+  return b;
 }
 
 /* The stream of every Plenary stream's changes: kept for good, never
@@ -72,6 +91,8 @@ static natsStatus ensure_bucket(pl_js *j, int replicas, int64_t lease_ms, char *
 
 pl_js *pl_js_open(const pl_js_config *cfg, char *err, size_t errlen) {
   pl_js *j = calloc(1, sizeof *j);
+  if (j)
+    pthread_mutex_init(&j->lock, NULL);
   natsOptions *opts = NULL;
   natsStatus s = j ? natsOptions_Create(&opts) : NATS_NO_MEMORY;
   if (s == NATS_OK)
@@ -109,6 +130,14 @@ pl_js *pl_js_open(const pl_js_config *cfg, char *err, size_t errlen) {
 void pl_js_close(pl_js *j) {
   if (!j)
     return;
+  if (j->follow) {
+    natsSubscription_Unsubscribe(j->follow);
+    natsSubscription_Destroy(j->follow);
+  }
+  for (size_t i = 0; i < j->n_queued; i++)
+    free(j->queued[i].body);
+  free(j->queued);
+  pthread_mutex_destroy(&j->lock);
   kvStore_Destroy(j->leases);
   jsCtx_Destroy(j->js);
   natsConnection_Destroy(j->nc);
@@ -187,19 +216,96 @@ int pl_js_last(pl_js *j, const char *stream, uint64_t *js_seq, char **body, size
   }
   *js_seq = natsMsg_GetSequence(msg);
   int rc = 0;
-  if (body) {
-    *len = (size_t)natsMsg_GetDataLength(msg);
-    *body = malloc(*len + 1);
-    if (*body) {
-      memcpy(*body, natsMsg_GetData(msg), *len);
-      (*body)[*len] = 0;
-    } else {
-      snprintf(err, errlen, "out of memory");
-      rc = -1;
-    }
+  if (body && !(*body = body_of(msg, len))) {
+    snprintf(err, errlen, "out of memory");
+    rc = -1;
   }
   natsMsg_Destroy(msg);
   return rc;
+}
+
+int pl_js_get(pl_js *j, uint64_t js_seq, char **body, size_t *len, char *stream,
+              size_t stream_len, char *err, size_t errlen) {
+  natsMsg *msg = NULL;
+  jsErrCode jerr = 0;
+  natsStatus s = js_GetMsg(&msg, j->js, STREAM, js_seq, NULL, &jerr);
+  if (s == NATS_NOT_FOUND)
+    return 1;
+  if (s != NATS_OK) {
+    say(err, errlen, "get", s, jerr);
+    return -1;
+  }
+  const char *name = NULL;
+  natsMsgHeader_Get(msg, "Plenary-Stream", &name);
+  snprintf(stream, stream_len, "%s", name ? name : "");
+  *body = body_of(msg, len);
+  natsMsg_Destroy(msg);
+  if (!*body) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  return 0;
+}
+
+/* On NATS's thread: queue the message for the loop and wake it. */
+static void on_message(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *arg) {
+  (void)nc;
+  (void)sub;
+  pl_js *j = arg;
+  /* a delivered message's place in the stream is in its metadata (the
+   * sequence field is for messages fetched by js_GetMsg) */
+  jsMsgMetaData *meta = NULL;
+  pl_js_item it = {0};
+  if (natsMsg_GetMetaData(&meta, msg) == NATS_OK)
+    it.js_seq = meta->Sequence.Stream;
+  jsMsgMetaData_Destroy(meta);
+  it.body = body_of(msg, &it.len);
+  natsMsg_Destroy(msg);
+  pthread_mutex_lock(&j->lock);
+  if (it.body && j->n_queued == j->cap_queued) {
+    size_t cap = j->cap_queued ? j->cap_queued * 2 : 64;
+    pl_js_item *grown = realloc(j->queued, cap * sizeof *grown);
+    if (grown)
+      j->queued = grown, j->cap_queued = cap;
+  }
+  /* A message dropped for want of memory is fetched again by sequence:
+   * the loop sees the gap (pl_js_get). */
+  if (it.body && j->n_queued < j->cap_queued)
+    j->queued[j->n_queued++] = it;
+  else
+    free(it.body);
+  pthread_mutex_unlock(&j->lock);
+  j->wake(j->wake_arg);
+}
+
+int pl_js_follow(pl_js *j, uint64_t from_seq, void (*wake)(void *), void *arg, char *err,
+                 size_t errlen) {
+  j->wake = wake;
+  j->wake_arg = arg;
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Stream = STREAM;
+  so.Ordered = true;
+  so.Config.DeliverPolicy = js_DeliverByStartSequence;
+  so.Config.OptStartSeq = from_seq;
+  jsErrCode jerr = 0;
+  natsStatus s = js_Subscribe(&j->follow, j->js, SUBJECT_PREFIX ">", on_message, j, NULL, &so,
+                              &jerr);
+  if (s != NATS_OK) {
+    say(err, errlen, "follow", s, jerr);
+    return -1;
+  }
+  return 0;
+}
+
+size_t pl_js_take(pl_js *j, pl_js_item **items) {
+  pthread_mutex_lock(&j->lock);
+  *items = j->queued;
+  size_t n = j->n_queued;
+  j->queued = NULL;
+  j->n_queued = j->cap_queued = 0;
+  pthread_mutex_unlock(&j->lock);
+  return n;
 }
 
 /* --- leases ------------------------------------------------------------------ */

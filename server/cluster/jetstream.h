@@ -57,6 +57,31 @@ pl_js_rc pl_js_append(pl_js *js, const char *stream, uint64_t first_seq, const v
 int pl_js_last(pl_js *js, const char *stream, uint64_t *js_seq, char **body, size_t *len,
                char *err, size_t errlen);
 
+/* The message at JetStream sequence js_seq: a malloc'd copy of its body
+ * (*len bytes, NUL-terminated) into *body, and its Plenary stream name
+ * into stream. Returns 0, 1 when there is no such message (yet), or -1 with
+ * err. */
+int pl_js_get(pl_js *js, uint64_t js_seq, char **body, size_t *len, char *stream,
+              size_t stream_len, char *err, size_t errlen);
+
+/* Follows the log from JetStream sequence from_seq on (an ordered push
+ * consumer: in order, without gaps, resumed by the client after a NATS
+ * restart). Each message is queued here; wake(arg) is then called, from
+ * NATS's own thread, and the loop takes the queue with pl_js_take.
+ * Returns 0, or -1 with err. */
+int pl_js_follow(pl_js *js, uint64_t from_seq, void (*wake)(void *), void *arg, char *err,
+                 size_t errlen);
+
+typedef struct pl_js_item {
+  uint64_t js_seq;
+  char *body; /* malloc'd, NUL-terminated */
+  size_t len;
+} pl_js_item;
+
+/* Moves the queued messages out, oldest first: *items is malloc'd (free
+ * each body, then the array). Returns their number. */
+size_t pl_js_take(pl_js *js, pl_js_item **items);
+
 /* --- leases ---------------------------------------------------------------- */
 
 typedef enum {

@@ -17,6 +17,7 @@
   X(CONFLICT, "conflict", "the current state does not allow this")               \
   X(LIMIT, "limit", "a speaking limit refuses this")                               \
   X(RATE_LIMITED, "rate_limited", "too many requests; slow down")                  \
+  X(UNAVAILABLE, "unavailable", "the change could not be stored; try again")       \
   X(INTERNAL, "internal", "internal error")
 
 typedef enum {

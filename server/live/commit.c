@@ -18,13 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/mem.h"
 #include "base/server.h"
 #include "core/invariant.h"
 #include "live/audience.h"
+#include "live/cluster.h"
 #include "live/decisions.h"
 #include "net/fanout.h"
 #include "net/session.h"
+#include "store/applied.h"
 #include "store/store.h"
 #include "store/views.h"
 #include "wire/codec.h"
@@ -58,6 +61,7 @@ void pl_change_init(pl_change *ch, int64_t now) {
   ch->has_fresh = false;
   ch->m = NULL;
   ch->n_mev = 0;
+  ch->from_log = 0;
   ch->closing[0] = '\0';
 }
 
@@ -335,6 +339,61 @@ static void publish(pl_change *ch) {
     }
 }
 
+/* --- the record of a change, for the log ------------------------------------ */
+
+typedef struct text {
+  char *p;
+  size_t n, cap;
+  bool oom;
+} text;
+
+static void put(text *t, const char *s, size_t n) {
+  if (t->oom)
+    return;
+  if (t->n + n + 1 > t->cap) {
+    size_t cap = (t->n + n + 1) * 2;
+    char *grown = realloc(t->p, cap);
+    if (!grown) {
+      t->oom = true;
+      return;
+    }
+    t->p = grown, t->cap = cap;
+  }
+  memcpy(t->p + t->n, s, n);
+  t->n += n;
+  t->p[t->n] = 0;
+}
+
+static void put_event(text *t, const char *meeting, const pl_msg *m) {
+  char head[PL_ID_LEN + 48];
+  int n = meeting ? snprintf(head, sizeof head, "m %s %zu\n", meeting, (size_t)m->len)
+                  : snprintf(head, sizeof head, "p %zu\n", (size_t)m->len);
+  put(t, head, (size_t)n);
+  put(t, pl_msg_text(m), m->len);
+  put(t, "\n", 1);
+}
+
+char *pl_change_record(const pl_change *ch, size_t *len) {
+  text t = {0};
+  char head[64 + PL_ID_LEN];
+  int n = snprintf(head, sizeof head, "plenary-change 1\nat %lld\n", (long long)ch->now);
+  put(&t, head, (size_t)n);
+  if (ch->closing[0]) {
+    n = snprintf(head, sizeof head, "close %s\n", ch->closing);
+    put(&t, head, (size_t)n);
+  }
+  for (size_t i = 0; i < ch->n_prog; i++)
+    put_event(&t, NULL, ch->prog[i].msg);
+  for (size_t i = 0; i < ch->n_mev; i++)
+    put_event(&t, ch->m->rec.id, ch->mev[i].msg);
+  if (t.oom) {
+    free(t.p);
+    return NULL;
+  }
+  *len = t.n;
+  return t.p;
+}
+
 pl_err pl_change_commit(pl_change *ch, char *msg, size_t msglen) {
   if (ch->err) {
     snprintf(msg, msglen, "%s", ch->msg);
@@ -342,10 +401,26 @@ pl_err pl_change_commit(pl_change *ch, char *msg, size_t msglen) {
   }
   if (ch->n_prog == 0 && ch->n_mev == 0)
     return PL_ERR_OK;
+  /* With --cluster the log is JetStream's: the change is there, on a
+   * quorum, before anything here changes. */
+  uint64_t js_seq = ch->from_log;
+  if (!js_seq && pl_cluster_on()) {
+    size_t len = 0;
+    char *record = pl_change_record(ch, &len);
+    pl_err e = record ? pl_cluster_append(record, len, &js_seq, msg, msglen) : PL_ERR_INTERNAL;
+    free(record);
+    if (e != PL_ERR_OK) {
+      if (e == PL_ERR_INTERNAL)
+        snprintf(msg, msglen, "out of memory");
+      return e;
+    }
+  }
   pl_store *st = pl_srv->store;
   if (pl_store_begin(st) != PL_STORE_OK)
     goto out_fail;
-  if (write_all(ch) != PL_STORE_OK || pl_store_commit(st) != PL_STORE_OK)
+  if (write_all(ch) != PL_STORE_OK ||
+      (js_seq && pl_store_applied_set(st, js_seq) != PL_STORE_OK) ||
+      pl_store_commit(st) != PL_STORE_OK)
     goto out_rollback;
   /* Committed: from here on nothing can fail. */
   install(ch);
@@ -354,6 +429,14 @@ pl_err pl_change_commit(pl_change *ch, char *msg, size_t msglen) {
 out_rollback:
   pl_store_rollback(st);
 out_fail:
+  if (js_seq) {
+    /* The log has the change and this node's file cannot: it would serve a
+     * state the log has left. It stops; started again, it applies the
+     * change from the log. */
+    pl_log(PL_LOG_ERROR, "cluster.diverged", "msg",
+           "the store failed after the log took a change: stopping", NULL);
+    exit(EXIT_FAILURE);
+  }
   snprintf(msg, msglen, "the store failed; nothing changed");
   return PL_ERR_INTERNAL;
 }

@@ -70,6 +70,9 @@ typedef struct pl_change {
   size_t n_mev;
   /* whose sessions close after the commit (a token reissued or revoked) */
   char closing[PL_ID_LEN];
+  /* 0 for a change decided here; with --cluster, the log's sequence of the
+   * change another node decided and this one rebuilt (live/cluster.h) */
+  uint64_t from_log;
 } pl_change;
 
 void pl_change_init(pl_change *ch, int64_t now);
@@ -103,6 +106,13 @@ void pl_change_room(pl_change *ch, pl_live *m, const pl_events *evs);
 
 /* Closes the open sessions of `participant` once the change commits. */
 void pl_change_close_sessions(pl_change *ch, const char *participant);
+
+/* The change as the log holds it (live/cluster.h): malloc'd, *len bytes.
+ *   plenary-change 1 / at <ms> / [close <participant>]
+ *   p <len> LF <programme event text>        for each programme event
+ *   m <meeting> <len> LF <meeting event text> for each meeting event
+ * each line ending in LF. NULL when out of memory. */
+char *pl_change_record(const pl_change *ch, size_t *len);
 
 /* Commits the change: BEGIN, append every event and update the views,
  * COMMIT; then apply and publish. Returns PL_ERR_OK; or the first add's

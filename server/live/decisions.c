@@ -10,6 +10,7 @@
 #include "base/mem.h"
 #include "base/server.h"
 #include "core/invariant.h"
+#include "live/cluster.h"
 #include "live/commit.h"
 #include "wire/pevent_json.h"
 
@@ -243,6 +244,8 @@ static void on_deadline(struct ev_loop *loop, ev_periodic *w, int revents) {
   int64_t now = pl_now_ms();
   pl_proc_event pe;
   the.armed = 0;
+  if (!pl_cluster_leads())
+    return; /* the deadlines are another node's to decide (live/cluster.h) */
   while (pl_proc_close_due(&the.procs, now, &pe)) {
     if (close_one(&pe, now) != PL_ERR_OK) {
       /* The store refused: try again shortly rather than lose the close. */

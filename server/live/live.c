@@ -18,6 +18,7 @@
 #include "base/server.h"
 #include "core/invariant.h"
 #include "live/audience.h"
+#include "live/cluster.h"
 #include "live/commit.h"
 #include "live/decisions.h"
 #include "store/store.h"
@@ -193,6 +194,8 @@ static void on_deadline(struct ev_loop *loop, ev_timer *w, int revents) {
   int64_t now = pl_now_ms();
   pl_events evs;
   m->armed_deadline = 0;
+  if (!pl_cluster_leads())
+    return; /* the clock is another node's to decide: it arms again on taking it */
   if (pl_room_tick(&m->room, now, &evs) == PL_ERR_OK && evs.n) {
     pl_change ch;
     char msg[128];

@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/server.h"
+#include "live/cluster.h"
 #include "ops/op.h"
 #include "ops/ops_admin.h"
 #include "ops/ops_calendar.h"
@@ -206,6 +207,23 @@ static void log_outcome(const pl_session *s, const op_entry *entry, const pl_req
          msg && *msg ? msg : pl_err_message(e), NULL);
 }
 
+/* Runs the op. With --cluster, a change another node appended first fences
+ * this one (live/cluster.h): nothing of it was kept, and it is decided
+ * again on the state after that change, a few times. Ops change their
+ * arguments as they read them: each try reads a copy. */
+static pl_err run(pl_op_ctx *c, const op_entry *entry, json_t *args) {
+  for (int tries = 1;; tries++) {
+    json_t *a = pl_cluster_on() ? json_deep_copy(args) : json_incref(args);
+    pl_err e = entry->fn ? entry->fn(c, a) : pl_op_room(c, a, entry->room_op);
+    json_decref(a);
+    if (e != PL_ERR_UNAVAILABLE || c->deferred || tries == 5 || !pl_cluster_was_fenced())
+      return e;
+    json_decref(c->result);
+    c->result = NULL;
+    pl_cluster_catch_up();
+  }
+}
+
 void pl_ops_handle(pl_session *s, const char *text, size_t len) {
   pl_op_ctx c = {.s = s, .now = pl_now_ms()};
   pl_request_env r;
@@ -231,7 +249,7 @@ void pl_ops_handle(pl_session *s, const char *text, size_t len) {
                    entry->what);
   else {
     c.re = r.re;
-    e = entry->fn ? entry->fn(&c, r.args) : pl_op_room(&c, r.args, entry->room_op);
+    e = run(&c, entry, r.args);
   }
   /* A client over the rate is logged once per burst, not once per frame:
    * the log must not become the flood. */

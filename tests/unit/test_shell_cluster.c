@@ -168,10 +168,61 @@ static void test_append_is_fenced(void **state) {
   pl_js_close(b);
 }
 
+static int woken;
+static void on_wake(void *arg) {
+  (void)arg;
+  __atomic_add_fetch(&woken, 1, __ATOMIC_SEQ_CST);
+}
+
+/* What one node appends, another's consumer delivers: every message, in
+ * order, with its place in the log. */
+static void test_follow_delivers_in_order(void **state) {
+  (void)state;
+  needs_server();
+  pl_js *a = node("a"), *b = node("b");
+  char err[256];
+  uint64_t last = 0, s = 0;
+  assert_int_equal(pl_js_last(a, "log", &last, NULL, NULL, err, sizeof err), 0);
+  if (pl_js_follow(b, 1, on_wake, NULL, err, sizeof err))
+    fail_msg("%s", err);
+  for (uint64_t i = 1; i <= 5; i++) {
+    char body[16];
+    snprintf(body, sizeof body, "change %llu", (unsigned long long)i);
+    assert_int_equal(pl_js_append(a, "log", i, body, strlen(body), last, &s, err, sizeof err),
+                     PL_JS_OK);
+    last = s;
+  }
+  /* the stream's other subjects (the tests before) come first: the log's
+   * changes are its last five messages */
+  pl_js_item *items = NULL;
+  size_t n = 0, got = 0;
+  uint64_t want = last - 4;
+  for (int i = 0; i < 100 && got < 5; i++) {
+    sleep_ms(20);
+    n = pl_js_take(b, &items);
+    for (size_t k = 0; k < n; k++) {
+      if (items[k].js_seq >= want) {
+        char body[16];
+        snprintf(body, sizeof body, "change %zu", got + 1);
+        assert_true(items[k].js_seq == want + got);
+        assert_string_equal(items[k].body, body);
+        got++;
+      }
+      free(items[k].body);
+    }
+    free(items);
+  }
+  assert_int_equal(got, 5);
+  assert_true(__atomic_load_n(&woken, __ATOMIC_SEQ_CST) >= 1);
+  pl_js_close(a);
+  pl_js_close(b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_lease_is_one_nodes_and_ages_out),
       cmocka_unit_test(test_append_is_fenced),
+      cmocka_unit_test(test_follow_delivers_in_order),
   };
   return cmocka_run_group_tests(tests, start_server, stop_server);
 }
