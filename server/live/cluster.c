@@ -256,8 +256,8 @@ static void apply(const char *text, size_t len, uint64_t js_seq) {
   the.applied = pl_srv->metrics.cluster_applied = js_seq;
 }
 
-void pl_cluster_catch_up(void) {
-  for (;;) {
+size_t pl_cluster_catch_up(void) {
+  for (size_t n = 0;; n++) {
     char *body = NULL, stream[64], err[256];
     size_t len = 0;
     int rc = pl_js_get(the.js, the.applied + 1, &body, &len, stream, sizeof stream, err,
@@ -265,7 +265,7 @@ void pl_cluster_catch_up(void) {
     if (rc == -1)
       pl_log(PL_LOG_WARN, "cluster.catch_up", "msg", err, NULL);
     if (rc != 0)
-      return;
+      return n;
     apply(body, len, the.applied + 1);
     free(body);
   }

@@ -55,7 +55,7 @@ pl_err pl_cluster_append(const char *record, size_t len, uint64_t *js_seq, char 
 bool pl_cluster_was_fenced(void);
 
 /* Applies, now, every change of the log that this node has not: fetched by
- * sequence, rebuilt and committed locally. */
-void pl_cluster_catch_up(void);
+ * sequence, rebuilt and committed locally. Returns how many. */
+size_t pl_cluster_catch_up(void);
 
 #endif

@@ -207,20 +207,29 @@ static void log_outcome(const pl_session *s, const op_entry *entry, const pl_req
          msg && *msg ? msg : pl_err_message(e), NULL);
 }
 
-/* Runs the op. With --cluster, a change another node appended first fences
- * this one (live/cluster.h): nothing of it was kept, and it is decided
- * again on the state after that change, a few times. Ops change their
- * arguments as they read them: each try reads a copy. */
+/* Runs the op. With --cluster (live/cluster.h) the state here may be a
+ * little behind the log: a change another node appended first fences this
+ * one (nothing of it was kept), and a refusal may come from not having
+ * seen another node's change yet. Either way the node catches up and, if
+ * the log had anything new, decides again on the newer state. A fenced
+ * change races the other nodes' next ones: it is tried until it wins,
+ * within a bound. Ops change their arguments as they read them: each try
+ * reads a copy. */
+#define CLUSTER_TRIES 50
 static pl_err run(pl_op_ctx *c, const op_entry *entry, json_t *args) {
   for (int tries = 1;; tries++) {
     json_t *a = pl_cluster_on() ? json_deep_copy(args) : json_incref(args);
     pl_err e = entry->fn ? entry->fn(c, a) : pl_op_room(c, a, entry->room_op);
     json_decref(a);
-    if (e != PL_ERR_UNAVAILABLE || c->deferred || tries == 5 || !pl_cluster_was_fenced())
+    if (e == PL_ERR_OK || !pl_cluster_on() || c->deferred || tries == CLUSTER_TRIES)
       return e;
+    const bool fenced = e == PL_ERR_UNAVAILABLE && pl_cluster_was_fenced();
+    if (e == PL_ERR_UNAVAILABLE && !fenced)
+      return e; /* the log did not answer: the client may try again */
+    if (pl_cluster_catch_up() == 0 && !fenced)
+      return e; /* refused on the log's latest state: the refusal stands */
     json_decref(c->result);
     c->result = NULL;
-    pl_cluster_catch_up();
   }
 }
 
