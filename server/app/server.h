@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/server.h"
+
 typedef struct pl_config {
   const char *listen_addr; /* "127.0.0.1" */
   int port;                /* 0: any free port */
@@ -28,6 +30,8 @@ typedef struct pl_config {
   int max_conns;           /* connections of every kind; 0: the file limit less a reserve */
   int max_conns_per_address; /* 0: the default (app/door.h) */
   int header_timeout_s;    /* a request's headers must arrive within; 0: the default */
+  const char *jitsi_secret_file, *hook_secret_file;
+  pl_video_cfg video;      /* Jitsi and the hooks' secret (docs/VIDEO.md) */
 } pl_config;
 
 /* Runs the server until SIGINT/SIGTERM; SIGHUP reopens the log file and

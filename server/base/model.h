@@ -19,6 +19,7 @@
 #define PL_LOCAL_LEN 17 /* "YYYY-MM-DDTHH:MM" and NUL */
 #define PL_URL_LEN 1024
 #define PL_RRULE_LEN 256
+#define PL_ROOM_LEN 64 /* a video room's name */
 
 typedef struct pl_delegation_rec {
   char id[PL_ID_LEN];
@@ -47,6 +48,7 @@ typedef struct pl_meeting_rec {
   int pillar;                     /* pl_pillar, or -1 */
   char location[PL_TITLE_LEN];
   char video_url[PL_URL_LEN];
+  char video_room[PL_ROOM_LEN];   /* the Jitsi room, "" when the meeting has none */
   char chair[PL_ID_LEN];          /* participant id, "" when none */
   pl_policy policy;
   pl_item_def *items;             /* owned; n_items >= 1 */

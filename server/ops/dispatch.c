@@ -19,6 +19,7 @@
 #include "ops/ops_floor.h"
 #include "ops/ops_meeting.h"
 #include "ops/ops_procedure.h"
+#include "ops/ops_video.h"
 #include "ops/record.h"
 #include "wire/request.h"
 
@@ -144,6 +145,8 @@ static const op_entry ops[] = {
      "joined; presides the meeting"},
     {"queue.open", NULL, PL_ROP_OPEN, false, PRESIDES, "open the list of speakers",
      "joined; presides the meeting"},
+    {"video.join", pl_op_video_join, PL_ROP_NONE, false, SEC | CHAIR | DELEGATE | OBSERVER,
+     "join the video conference", "the meeting has a Jitsi room; a moderator's token for whoever presides it"},
 };
 
 static const op_entry *op_find(const char *name) {

@@ -14,6 +14,7 @@
 #include "cal/ical.h"
 #include "cal/rrule.h"
 #include "cal/tz.h"
+#include "base/sign.h"
 #include "base/unpack.h"
 
 #define MAX_ITEMS 100
@@ -187,12 +188,57 @@ out_free:
   return -1;
 }
 
+/* `video`: {provider: "jitsi"} gives the meeting a room, named once with
+ * random hex (Jitsi lowercases room names, and its tokens name the room);
+ * {provider: "none"} or null takes it away. A stored body carries the room. */
+static int video_from_json(pl_meeting_rec *m, json_t *v, pl_meeting_mode mode, char *msg,
+                           size_t msglen) {
+  const char *provider = NULL, *room = NULL;
+  if (json_is_null(v)) {
+    m->video_room[0] = '\0';
+    return 0;
+  }
+  if (pl_unpack(v, msg, msglen, mode == PL_MEETING_LOAD ? "{s:s, s?s}" : "{s:s}", "provider",
+                &provider, "room", &room) != PL_ERR_OK) {
+    snprintf(msg, msglen, "field 'video' must be {\"provider\": \"jitsi\"} or "
+                          "{\"provider\": \"none\"}");
+    return -1;
+  }
+  if (strcmp(provider, "none") == 0) {
+    m->video_room[0] = '\0';
+    return 0;
+  }
+  if (strcmp(provider, "jitsi") != 0) {
+    snprintf(msg, msglen, "field 'video': provider must be 'jitsi' or 'none'");
+    return -1;
+  }
+  if (mode == PL_MEETING_LOAD) {
+    if (!room || !*room || strlen(room) >= sizeof m->video_room ||
+        strspn(room, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(room)) {
+      snprintf(msg, msglen, "field 'video': a stored room must be lower-case letters and "
+                            "digits");
+      return -1;
+    }
+    snprintf(m->video_room, sizeof m->video_room, "%s", room);
+    return 0;
+  }
+  if (!m->video_room[0]) {
+    char hex[41];
+    if (pl_random_hex(hex, sizeof hex, 20)) {
+      snprintf(msg, msglen, "no randomness for the video room");
+      return -1;
+    }
+    snprintf(m->video_room, sizeof m->video_room, "plenary%s", hex);
+  }
+  return 0;
+}
+
 pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode, char *msg,
                          size_t msglen) {
   const char *title = NULL, *kind = NULL, *format = NULL, *tz = NULL, *start = NULL,
              *end = NULL, *rrule = NULL, *pillar = NULL, *location = NULL, *video = NULL,
              *chair = NULL, *id = NULL, *status = NULL;
-  json_t *policy = NULL, *items = NULL;
+  json_t *policy = NULL, *items = NULL, *videoconf = NULL;
   json_int_t sequence = -1, start_at = 0, end_at = 0, created = 0, updated = 0;
   if (mode == PL_MEETING_LOAD) {
     /* Stored bodies write absent optional fields as null; read them as absent. */
@@ -207,19 +253,21 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
   pl_err rc = mode == PL_MEETING_LOAD
                ? pl_unpack(obj, msg, msglen,
                            "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o,"
-                           " s?s, s?s, s?I, s?I, s?I, s?I, s?I}",
+                           " s?o, s?s, s?s, s?I, s?I, s?I, s?I, s?I}",
                            "title", &title, "kind", &kind, "format", &format, "tz", &tz,
                            "start", &start, "end", &end, "rrule", &rrule, "pillar", &pillar,
                            "location", &location, "video_url", &video, "chair", &chair,
-                           "policy", &policy, "items", &items, "id", &id, "status", &status,
+                           "policy", &policy, "items", &items, "video", &videoconf, "id", &id,
+                           "status", &status,
                            "sequence", &sequence, "start_at", &start_at, "end_at", &end_at,
                            "created_at", &created, "updated_at", &updated)
                : pl_unpack(obj, msg, msglen,
-                           "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o}",
+                           "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o,"
+                           " s?o}",
                            "title", &title, "kind", &kind, "format", &format, "tz", &tz,
                            "start", &start, "end", &end, "rrule", &rrule, "pillar", &pillar,
                            "location", &location, "video_url", &video, "chair", &chair,
-                           "policy", &policy, "items", &items);
+                           "policy", &policy, "items", &items, "video", &videoconf);
   if (rc != PL_ERR_OK)
     return rc;
   /* A stored body was written whole by pl_json_meeting: one without these
@@ -286,6 +334,8 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
     }
     snprintf(m->rrule, sizeof m->rrule, "%s", rrule);
   }
+  if (videoconf && video_from_json(m, videoconf, mode, msg, msglen))
+    return PL_ERR_BAD_REQUEST;
   if (policy && policy_from_json(&m->policy, policy, msg, msglen))
     return PL_ERR_BAD_REQUEST;
   if (items && items_from_json(m, items, msg, msglen))
@@ -336,12 +386,15 @@ json_t *pl_json_policy(const pl_policy *p) {
 }
 
 json_t *pl_json_meeting(const pl_meeting_rec *m) {
+  json_t *video = m->video_room[0] ? json_pack("{s:s, s:s}", "provider", "jitsi", "room",
+                                               m->video_room)
+                                   : NULL;
   json_t *items = json_array();
   for (size_t i = 0; items && i < m->n_items; i++)
     json_array_append_new(items, pl_json_item(&m->items[i]));
   return json_pack(
       "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s, s:i,"
-      " s:I, s:I, s:I, s:I}",
+      " s:I, s:I, s:I, s:I, s:o?}",
       "id", m->id, "title", m->title, "kind", PL_ENUM_NAME(pl_meeting_kind, m->kind),
       "format", PL_ENUM_NAME(pl_format, m->format), "tz", m->tz, "start", m->start, "end",
       m->end, "rrule", m->rrule[0] ? m->rrule : NULL, "pillar",
@@ -350,5 +403,5 @@ json_t *pl_json_meeting(const pl_meeting_rec *m) {
       "chair", m->chair[0] ? m->chair : NULL, "policy", pl_json_policy(&m->policy), "items",
       items, "status", PL_ENUM_NAME(pl_meeting_status, m->status), "sequence", m->sequence,
       "start_at", (json_int_t)m->start_at, "end_at", (json_int_t)m->end_at, "created_at",
-      (json_int_t)m->created_at, "updated_at", (json_int_t)m->updated_at);
+      (json_int_t)m->created_at, "updated_at", (json_int_t)m->updated_at, "video", video);
 }

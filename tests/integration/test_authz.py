@@ -140,6 +140,7 @@ class Matrix(ProgrammeTest):
             "queue.remove": {"meeting": m, "entry": self.entry},
             "queue.close": {"meeting": m},
             "queue.open": {"meeting": m},
+            "video.join": {"meeting": m},
         }[op]
 
     async def prepare(self, op):
