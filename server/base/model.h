@@ -75,6 +75,20 @@ typedef struct pl_application_rec {
   int64_t at;
 } pl_application_rec;
 
+/* An endpoint the secretariat registered for webhooks (net/deliver.c).
+ * The secret signs what is sent; it is kept on the server (the event that
+ * made it is never published) and never shown back. */
+#define PL_WEBHOOK_URL_LEN 1024
+#define PL_WEBHOOK_EVENTS_LEN 512 /* patterns, comma-separated */
+#define PL_WEBHOOK_SECRET_LEN 257 /* 16 to 256 bytes and NUL */
+typedef struct pl_webhook_rec {
+  char id[PL_ID_LEN]; /* "w<n>" */
+  char url[PL_WEBHOOK_URL_LEN];
+  char events[PL_WEBHOOK_EVENTS_LEN];
+  char secret[PL_WEBHOOK_SECRET_LEN];
+  int64_t created_at;
+} pl_webhook_rec;
+
 /* Ids are INTEGER rowids in SQLite and prefixed strings on the wire
  * ("d3", "p12", "m5"). */
 void pl_id_format(char *buf, size_t len, char prefix, int64_t id);

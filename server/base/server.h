@@ -26,6 +26,7 @@ typedef struct pl_session pl_session;
 typedef struct pl_programme {
   uint64_t seq;
   int64_t next_delegation, next_participant, next_meeting;
+  int64_t next_webhook; /* never reused, so counted from the log, not the view */
 } pl_programme;
 
 /* Video-conference coordination (docs/VIDEO.md): the Jitsi deployment that
@@ -61,6 +62,7 @@ typedef struct pl_server {
   ev_timer keepalive;         /* net */
   int64_t ping_after_ms;      /* net */
   const pl_video_cfg *video;  /* app: borrowed from the configuration */
+  struct lws_vhost *client_vh; /* app: the webhooks' client connections (net/deliver.h) */
 } pl_server;
 
 extern pl_server *pl_srv;

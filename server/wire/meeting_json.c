@@ -392,9 +392,9 @@ json_t *pl_json_meeting(const pl_meeting_rec *m) {
   json_t *items = json_array();
   for (size_t i = 0; items && i < m->n_items; i++)
     json_array_append_new(items, pl_json_item(&m->items[i]));
-  return json_pack(
+  json_t *o = json_pack(
       "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s, s:i,"
-      " s:I, s:I, s:I, s:I, s:o?}",
+      " s:I, s:I, s:I, s:I}",
       "id", m->id, "title", m->title, "kind", PL_ENUM_NAME(pl_meeting_kind, m->kind),
       "format", PL_ENUM_NAME(pl_format, m->format), "tz", m->tz, "start", m->start, "end",
       m->end, "rrule", m->rrule[0] ? m->rrule : NULL, "pillar",
@@ -403,5 +403,12 @@ json_t *pl_json_meeting(const pl_meeting_rec *m) {
       "chair", m->chair[0] ? m->chair : NULL, "policy", pl_json_policy(&m->policy), "items",
       items, "status", PL_ENUM_NAME(pl_meeting_status, m->status), "sequence", m->sequence,
       "start_at", (json_int_t)m->start_at, "end_at", (json_int_t)m->end_at, "created_at",
-      (json_int_t)m->created_at, "updated_at", (json_int_t)m->updated_at, "video", video);
+      (json_int_t)m->created_at, "updated_at", (json_int_t)m->updated_at);
+  /* Absent, not null, when there is none: the stored bodies of meetings
+   * made before rooms existed are the same text as they rebuild to. */
+  if (o && video)
+    json_object_set_new(o, "video", video);
+  else
+    json_decref(video);
+  return o;
 }
