@@ -16,6 +16,7 @@
 
 #include <ev.h>
 #include <libwebsockets.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,9 +25,11 @@
 #include "base/server.h"
 #include "base/sign.h"
 #include "core/webhook.h"
+#include "net/resolve.h"
 #include "store/webhooks.h"
 
 typedef struct delivery {
+  uint64_t serial; /* names it to the name lookup, which may outlive it */
   int64_t row, webhook;
   char stream[PL_ID_LEN + 16], ev[64], id[PL_ID_LEN + 40];
   uint64_t seq;
@@ -41,6 +44,10 @@ typedef struct delivery {
   size_t answer_len, read;
   bool finished;
   ev_timer timeout;
+  /* where it goes, split from the URL; connected once the host resolved */
+  char host[256], path[PL_WEBHOOK_URL_LEN];
+  int port;
+  bool tls;
 } delivery;
 
 static delivery *flying[PL_DELIVER_IN_FLIGHT];
@@ -52,6 +59,15 @@ static bool in_flight(int64_t webhook) {
     if (flying[i] && flying[i]->webhook == webhook)
       return true;
   return false;
+}
+
+static uint64_t serials;
+
+static delivery *flying_by_serial(uint64_t serial) {
+  for (int i = 0; i < PL_DELIVER_IN_FLIGHT; i++)
+    if (flying[i] && flying[i]->serial == serial)
+      return flying[i];
+  return NULL;
 }
 
 static int free_slot(void) {
@@ -96,6 +112,10 @@ static void on_timeout(struct ev_loop *loop, ev_timer *w, int revents) {
   (void)loop, (void)revents;
   delivery *d = w->data;
   finish(d, "no answer in time");
+  if (!d->wsi) { /* still resolving: its answer will find no delivery */
+    delivery_free(d);
+    return pl_deliver_kick();
+  }
   /* lws closes it at once and calls CLOSED_CLIENT_HTTP, which frees d */
   lws_set_timeout(d->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 }
@@ -124,13 +144,49 @@ static bool url_split(const char *url, char *host, size_t hcap, int *port, char 
   return true;
 }
 
+/* Opens the connection to `address` (numeric); the Host header and TLS's
+ * name are the URL's host. */
+static void connect_to(delivery *d, const char *address) {
+  struct lws_client_connect_info i;
+  memset(&i, 0, sizeof i);
+  i.context = pl_srv->ctx;
+  i.vhost = pl_srv->client_vh;
+  i.address = address;
+  i.port = d->port;
+  i.path = d->path;
+  i.host = d->host;
+  i.origin = d->host;
+  i.method = "POST";
+  i.alpn = "http/1.1";
+  i.ssl_connection = (d->tls ? LCCSCF_USE_SSL : 0) | LCCSCF_HTTP_NO_FOLLOW_REDIRECT;
+  i.local_protocol_name = pl_deliver_protocol.name;
+  i.userdata = d;
+  i.pwsi = &d->wsi;
+  /* A NULL return may have called CONNECTION_ERROR, which freed d, or not. */
+  uint64_t serial = d->serial;
+  if (!lws_client_connect_via_info(&i) && flying_by_serial(serial)) {
+    finish(d, "could not open a connection");
+    delivery_free(d);
+  }
+}
+
+/* The name lookup's answer, on the loop: the delivery may have timed out. */
+static void resolved(void *token, const char *addr, const char *why) {
+  delivery *d = flying_by_serial((uint64_t)(uintptr_t)token);
+  if (!d || d->wsi)
+    return;
+  if (addr)
+    return connect_to(d, addr);
+  finish(d, why);
+  delivery_free(d);
+  pl_deliver_kick();
+}
+
 static void launch(int slot, const pl_outbox_row *r) {
-  char host[256], path[PL_WEBHOOK_URL_LEN];
-  int port;
-  bool tls;
   delivery *d = calloc(1, sizeof *d);
   if (!d)
     return;
+  d->serial = ++serials;
   d->row = r->id;
   d->webhook = r->webhook;
   d->seq = r->seq;
@@ -152,30 +208,16 @@ static void launch(int slot, const pl_outbox_row *r) {
   ev_timer_init(&d->timeout, on_timeout, PL_DELIVER_TIMEOUT_S, 0.);
   d->timeout.data = d;
   flying[slot] = d;
-  if (!url_split(r->url, host, sizeof host, &port, path, sizeof path, &tls)) {
+  ev_timer_start(pl_srv->loop, &d->timeout);
+  if (!url_split(r->url, d->host, sizeof d->host, &d->port, d->path, sizeof d->path,
+                 &d->tls)) {
     finish(d, "the URL cannot be split into host, port and path");
     return delivery_free(d);
   }
-  struct lws_client_connect_info i;
-  memset(&i, 0, sizeof i);
-  i.context = pl_srv->ctx;
-  i.vhost = pl_srv->client_vh;
-  i.address = host;
-  i.port = port;
-  i.path = path;
-  i.host = host;
-  i.origin = host;
-  i.method = "POST";
-  i.alpn = "http/1.1";
-  i.ssl_connection = (tls ? LCCSCF_USE_SSL : 0) | LCCSCF_HTTP_NO_FOLLOW_REDIRECT;
-  i.local_protocol_name = pl_deliver_protocol.name;
-  i.userdata = d;
-  i.pwsi = &d->wsi;
-  ev_timer_start(pl_srv->loop, &d->timeout);
-  /* A NULL return may have called CONNECTION_ERROR, which freed d and
-   * emptied its slot, or not. */
-  if (!lws_client_connect_via_info(&i) && flying[slot] == d) {
-    finish(d, "could not open a connection");
+  if (pl_resolve_is_numeric(d->host))
+    return connect_to(d, d->host);
+  if (pl_resolve(d->host, (void *)(uintptr_t)d->serial, resolved)) {
+    finish(d, "could not start a name lookup");
     delivery_free(d);
   }
 }
@@ -223,13 +265,14 @@ static void on_retry(struct ev_loop *loop, ev_timer *w, int revents) {
   pump();
 }
 
-/* After a delivery ends, from inside an lws callback: the next pump runs
- * from the loop, not inside lws' close of this connection. */
-static ev_idle later;
+/* After a commit or a delivery's end, which may be inside an lws callback:
+ * the pump runs from the loop's next pass, not inside lws' close of this
+ * connection, and once for many commits in one pass. A zero timer, not an
+ * idle watcher: a busy loop never idles. */
+static ev_timer later;
 static bool later_init;
-static void on_later(struct ev_loop *loop, ev_idle *w, int revents) {
-  (void)revents;
-  ev_idle_stop(loop, w);
+static void on_later(struct ev_loop *loop, ev_timer *w, int revents) {
+  (void)loop, (void)w, (void)revents;
   pump();
 }
 
@@ -237,23 +280,26 @@ void pl_deliver_kick(void) {
   if (stopped || !pl_srv->client_vh)
     return;
   if (!later_init) {
-    ev_idle_init(&later, on_later);
+    ev_timer_init(&later, on_later, 0., 0.);
     later_init = true;
   }
-  ev_idle_start(pl_srv->loop, &later);
+  if (!ev_is_active(&later))
+    ev_timer_start(pl_srv->loop, &later);
 }
 
 void pl_deliver_start(void) {
   stopped = false;
+  pl_resolve_start();
   pl_deliver_kick();
 }
 
 void pl_deliver_stop(void) {
   stopped = true;
+  pl_resolve_stop();
   if (retry_init)
     ev_timer_stop(pl_srv->loop, &retry);
   if (later_init)
-    ev_idle_stop(pl_srv->loop, &later);
+    ev_timer_stop(pl_srv->loop, &later);
   for (int i = 0; i < PL_DELIVER_IN_FLIGHT; i++)
     if (flying[i])
       ev_timer_stop(pl_srv->loop, &flying[i]->timeout);

@@ -7,7 +7,8 @@
  * whatever the number of endpoints. A delivery that fails (no connection,
  * a timeout, any answer but 2xx) waits as core/webhook.h says and is sent
  * again; a restart finds the outbox as the last commit left it. Nothing
- * here blocks: connections, answers and timers are events of the loop.
+ * here blocks: connections, answers and timers are events of the loop, and
+ * a host name is looked up on a thread of its own (resolve.h).
  *
  * A POST carries the event as clients get it, and
  *   X-Plenary-Event: floor.changed

@@ -148,7 +148,8 @@ class Webhooks(ProgrammeTest):
                          ["w2"])
 
     async def test_only_what_was_asked_for(self):
-        await self.create(events=["queue.added"])
+        # a host name: looked up off the service thread (net/resolve.c)
+        await self.create(events=["queue.added"], url="http://localhost:%d/" % self.rx.port)
         await self.c["kenya"].ok("floor.request", meeting=self.mid, kind="statement")
         await self.c["chair"].ok("floor.next", meeting=self.mid)
         await self.c["japan"].ok("floor.request", meeting=self.mid, kind="statement")
