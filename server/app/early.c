@@ -271,6 +271,12 @@ static void begin_post(early *e, size_t head_len) {
   }
   e->head_len = head_len;
   e->body_len = (size_t)len;
+  /* curl and others wait a second for this before a larger body. */
+  char expect[24];
+  if (header_value(e->buf, head_len, "expect", expect, sizeof expect) &&
+      strcasecmp(expect, "100-continue") == 0 && e->len < whole &&
+      send(e->fd, "HTTP/1.1 100 Continue\r\n\r\n", 25, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+    (void)errno; /* the peer is gone: the read or the deadline ends it */
   ev_timer_stop(pl_srv->loop, &e->deadline);
   ev_timer_set(&e->deadline, BODY_TIMEOUT_S, 0.);
   ev_timer_start(pl_srv->loop, &e->deadline);

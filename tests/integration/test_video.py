@@ -58,11 +58,11 @@ def post(server, path, body, headers=None):
         conn.close()
 
 
-def jitsi_event(server, kind, payload, secret=HOOK_SECRET):
+def jitsi_event(server, kind, payload, secret=HOOK_SECRET, headers=None):
     """What event_sync POSTs to api_prefix + /events/...; api_prefix is
     https://PLENARY/hooks/jitsi and api_headers carry the bearer secret."""
     return post(server, "/hooks/jitsi/events/" + kind, json.dumps(payload).encode(),
-                {"Authorization": "Bearer " + secret})
+                dict({"Authorization": "Bearer " + secret}, **(headers or {})))
 
 
 def occupant(name, event_name, room, pid, display, count=1):
@@ -369,7 +369,7 @@ class JitsiHooks(VideoTest):
             "event_name": "muc-room-destroyed", "room_name": self.room,
             "room_jid": self.room + "@conference.meet.example.org", "is_breakout": False,
             "created_at": int(time.time()) - 60, "destroyed_at": int(time.time()),
-            "all_occupants": everyone})
+            "all_occupants": everyone}, headers={"Expect": "100-continue"})
         self.assertGreater(len(json.dumps(everyone)), 20000)
         self.assertEqual(status, 200, body)
         await self.presence_of(jp, video=False)
