@@ -42,7 +42,7 @@ typedef struct delivery {
   int status;    /* the answer's, 0 before one */
   char answer[PL_ANSWER_LEN];
   size_t answer_len, read;
-  bool finished;
+  bool sent, finished;
   ev_timer timeout;
   /* where it goes, split from the URL; connected once the host resolved */
   char host[256], path[PL_WEBHOOK_URL_LEN];
@@ -334,6 +334,9 @@ static int deliver_callback(struct lws *wsi, enum lws_callback_reasons reason, v
     return 0;
   }
   case LWS_CALLBACK_CLIENT_HTTP_WRITEABLE:
+    if (d->sent) /* the body goes once, in one write */
+      return 0;
+    d->sent = true;
     lws_client_http_body_pending(wsi, 0);
     if (lws_write(wsi, d->body + LWS_PRE, d->len, LWS_WRITE_HTTP_FINAL) != (int)d->len)
       return -1;
