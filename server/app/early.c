@@ -30,16 +30,15 @@ typedef struct early {
 
 static early *all;
 
-/* The headers Plenary reads, every one a name lws knows whole, or (the
- * hooks' signature) one no name lws knows begins with, which it keeps as a
- * custom header: a name that is only a prefix of one it knows stalls its
- * parser. */
+/* The headers Plenary reads, every one a name lws knows whole: a name
+ * that is only a prefix of one it knows stalls its parser. (A hook's POST
+ * never reaches lws from here: the door answers it, headers and all.) */
 static const char *const kept[] = {
     "host", "connection", "upgrade", "origin", "sec-websocket-key",
     "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions",
     "if-none-match", "if-modified-since", "accept", "accept-encoding", "accept-language",
     "user-agent", "content-length", "content-type", "cache-control", "pragma", "range",
-    "if-range", "referer", "x-forwarded-for", "authorization", "x-plenary-signature",
+    "if-range", "referer", "x-forwarded-for",
 };
 
 static bool is_tchar(unsigned char c) {
