@@ -108,16 +108,20 @@ static void finish(delivery *d, const char *why) {
            NULL);
 }
 
+/* Out of time: the delivery ends now. Its connection is cut loose (no
+ * user any more) and closed at once, from this timer, outside any lws
+ * callback: an lws timeout would not do, its sul fires late on our libev
+ * loop (app/server.c). */
 static void on_timeout(struct ev_loop *loop, ev_timer *w, int revents) {
   (void)loop, (void)revents;
   delivery *d = w->data;
   finish(d, "no answer in time");
-  if (!d->wsi) { /* still resolving: its answer will find no delivery */
-    delivery_free(d);
-    return pl_deliver_kick();
+  if (d->wsi) {
+    lws_set_wsi_user(d->wsi, NULL);
+    lws_set_timeout(d->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
   }
-  /* lws closes it at once and calls CLOSED_CLIENT_HTTP, which frees d */
-  lws_set_timeout(d->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+  delivery_free(d); /* a name lookup still running will find no delivery */
+  pl_deliver_kick();
 }
 
 /* Splits an http(s) URL for lws: host, port and path (with its query). */
@@ -316,6 +320,14 @@ static void keep_answer(delivery *d, const char *in, size_t len) {
 static int deliver_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
                             void *in, size_t len) {
   delivery *d = user;
+  if (!d) /* cut loose by on_timeout, which closes it */
+    return reason == LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER ||
+                   reason == LWS_CALLBACK_CLIENT_HTTP_WRITEABLE ||
+                   reason == LWS_CALLBACK_ESTABLISHED_CLIENT_HTTP ||
+                   reason == LWS_CALLBACK_RECEIVE_CLIENT_HTTP ||
+                   reason == LWS_CALLBACK_RECEIVE_CLIENT_HTTP_READ
+               ? -1
+               : 0;
   switch (reason) {
   case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: {
     unsigned char **p = in, *end = *p + len;
@@ -357,16 +369,12 @@ static int deliver_callback(struct lws *wsi, enum lws_callback_reasons reason, v
     finish(d, NULL);
     return 0;
   case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-    if (!d)
-      return 0;
     d->status = 0;
     finish(d, in ? (const char *)in : "the connection failed");
     delivery_free(d);
     pl_deliver_kick();
     return 0;
   case LWS_CALLBACK_CLOSED_CLIENT_HTTP:
-    if (!d)
-      return 0;
     if (!d->status)
       finish(d, "the connection closed without an answer");
     else

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -78,6 +79,50 @@ class Receiver:
             await asyncio.sleep(0.1)
         raise AssertionError("timed out; delivered: %s" %
                              [h.get("x-plenary-delivery") for h, _ in self.delivered()])
+
+
+class Blackhole:
+    """A port that accepts connections and never answers: counts how many
+    are open at once."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.open, self.most, self.total = [], 0, 0
+        self.stopping = False
+        threading.Thread(target=self.run, daemon=True).start()
+
+    def run(self):
+        self.sock.settimeout(0.05)
+        while not self.stopping:
+            try:
+                conn, _ = self.sock.accept()
+                conn.setblocking(False)
+                self.open.append(conn)
+                self.total += 1
+            except OSError:
+                pass
+            self.open = [c for c in self.open if not self.closed(c)]
+            self.most = max(self.most, len(self.open))
+
+    @staticmethod
+    def closed(c):
+        """Reads (and drops) what came: a peer that closed reads as b""."""
+        try:
+            while c.recv(65536):
+                pass
+        except BlockingIOError:
+            return False
+        except OSError:
+            pass
+        c.close()
+        return True
+
+    def close(self):
+        self.stopping = True
+        self.sock.close()
 
 
 class Webhooks(ProgrammeTest):
@@ -219,6 +264,34 @@ class Webhooks(ProgrammeTest):
         self.assertEqual(r["pending"], 0)
         self.assertTrue(any(a["status"] == 0 for a in r["attempts"]),
                         "a refused connection is an attempt with no status")
+
+    async def test_receivers_that_never_answer_hold_up_nothing(self):
+        hole = Blackhole()
+        try:
+            for i in range(12):
+                await self.create(url="http://127.0.0.1:%d/hook%d" % (hole.port, i),
+                                  events=["queue.added"])
+            await self.c["kenya"].ok("floor.request", meeting=self.mid, kind="statement")
+            await asyncio.sleep(1.5)
+            # twelve deliveries are due; eight are in flight, whatever the receivers do
+            self.assertEqual(hole.most, 8)
+            # and the meeting goes on at its own pace meanwhile
+            for i in range(10):
+                t0 = time.monotonic()
+                e = (await self.c["japan"].ok("floor.request", meeting=self.mid,
+                                              kind="statement"))["entry"]
+                await self.c["japan"].ok("floor.withdraw", meeting=self.mid, entry=e["id"])
+                self.assertLess(time.monotonic() - t0, 0.5)
+                await asyncio.sleep(0.1)
+            # after ten seconds without an answer, an attempt is over and the others go
+            await self.rx.wait_delivered(lambda d: hole.total >= 12, timeout=15)
+            self.assertLessEqual(hole.most, 8)
+            r = await self.admin.ok("webhook.deliveries", webhook="w1")
+            self.assertEqual(r["attempts"][0]["answer"], "no answer in time")
+            self.assertEqual(r["attempts"][0]["status"], 0)
+            self.assertEqual(r["pending"], 11)  # its queue.added, and Japan's ten
+        finally:
+            hole.close()
 
     async def test_programme_events_too_and_never_credentials(self):
         await self.create(events=["procedure.*", "participant.*", "token.*", "feed.*"])
