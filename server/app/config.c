@@ -110,6 +110,37 @@ PATH_SETTER(set_cert, cert)
 PATH_SETTER(set_key, key)
 PATH_SETTER(set_log_file, log_file)
 PATH_SETTER(set_port_file, port_file)
+PATH_SETTER(set_jitsi_secret_file, jitsi_secret_file)
+PATH_SETTER(set_hook_secret_file, hook_secret_file)
+
+/* The Jitsi deployment's base URL, where a room is URL/ROOM: https (or
+ * http for a test deployment), a host, maybe a tenant path; no query. */
+static int set_jitsi_url(pl_options *o, const char *v, char *why, size_t cap) {
+  size_t n = strlen(v);
+  bool tls = strncmp(v, "https://", 8) == 0;
+  const char *host = v + (tls ? 8 : 7);
+  if ((!tls && strncmp(v, "http://", 7) != 0) || !*host || *host == '/' || n >= PL_URL_MAX)
+    return snprintf(why, cap, "expected a URL such as https://meet.example.org"), -1;
+  for (const char *c = v; *c; c++)
+    if ((unsigned char)*c <= 0x20 || (unsigned char)*c == 0x7f || strchr("?#\"<>", *c))
+      return snprintf(why, cap, "the URL may not hold spaces, control characters, ? or #"),
+             -1;
+  snprintf(o->jitsi_url, sizeof o->jitsi_url, "%s", v);
+  while (n && o->jitsi_url[n - 1] == '/')
+    o->jitsi_url[--n] = '\0';
+  o->cfg.video.jitsi_url = o->jitsi_url;
+  return 0;
+}
+
+/* Prosody's app_id: the JWT's issuer. */
+static int set_jitsi_app_id(pl_options *o, const char *v, char *why, size_t cap) {
+  size_t n = strlen(v);
+  if (!n || n > 128 || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                 "0123456789-_.:") != n)
+    return snprintf(why, cap, "expected 1 to 128 letters, digits, '-', '_', '.' or ':'"), -1;
+  o->cfg.video.jitsi_app_id = v;
+  return 0;
+}
 
 #define SWITCH_SETTER(name, field)                                                     \
   static int name(pl_options *o, const char *v, char *why, size_t cap) {               \
@@ -170,6 +201,10 @@ static const option_def defs[] = {
     {"node", true, set_node, "NAME"},
     {"cluster-replicas", true, set_cluster_replicas, "N"},
     {"port-file", true, set_port_file, "FILE"},
+    {"jitsi-url", true, set_jitsi_url, "URL"},
+    {"jitsi-app-id", true, set_jitsi_app_id, "ID"},
+    {"jitsi-secret-file", true, set_jitsi_secret_file, "FILE"},
+    {"hook-secret-file", true, set_hook_secret_file, "FILE"},
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 _Static_assert(N_DEFS <= PL_CONFIG_MAX_OPTIONS, "pl_options.where holds every option");
@@ -276,6 +311,50 @@ static int check_readable(pl_options *o, const char *key, const char *path) {
   return bad(where_of(o, key), why);
 }
 
+/* Reads a shared secret from `path` into buf: the file's bytes less the
+ * line end an editor leaves. The error names the file, never its content. */
+static int read_secret(pl_options *o, const char *key, const char *path, uint8_t *buf,
+                       size_t *len) {
+  char why[512];
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(why, sizeof why, "cannot read %s: %s", path, strerror(errno));
+    return bad(where_of(o, key), why);
+  }
+  size_t n = fread(buf, 1, PL_VIDEO_SECRET_MAX, f);
+  int more = fgetc(f);
+  fclose(f);
+  while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+    n--;
+  if (more != EOF || n < 16) {
+    memset(buf, 0, PL_VIDEO_SECRET_MAX);
+    snprintf(why, sizeof why, "%s must hold a secret of 16 to %d bytes", path,
+             PL_VIDEO_SECRET_MAX);
+    return bad(where_of(o, key), why);
+  }
+  *len = n;
+  return 0;
+}
+
+/* Jitsi takes its URL, app id and secret together; the hooks' secret alone. */
+static int check_video(pl_options *o) {
+  pl_config *c = &o->cfg;
+  pl_video_cfg *v = &c->video;
+  int given = !!v->jitsi_url + !!v->jitsi_app_id + !!c->jitsi_secret_file;
+  if (given && given < 3)
+    return bad(where_of(o, !v->jitsi_url      ? "jitsi-url"
+                          : !v->jitsi_app_id ? "jitsi-app-id"
+                                             : "jitsi-secret-file"),
+               "jitsi-url, jitsi-app-id and jitsi-secret-file go together");
+  int rc = c->jitsi_secret_file ? read_secret(o, "jitsi-secret-file", c->jitsi_secret_file,
+                                              v->jitsi_secret, &v->jitsi_secret_len)
+                                : 0;
+  if (!rc && c->hook_secret_file)
+    rc = read_secret(o, "hook-secret-file", c->hook_secret_file, v->hook_secret,
+                     &v->hook_secret_len);
+  return rc;
+}
+
 /* What only the options together can tell. */
 static int check_all(pl_options *o) {
   pl_config *c = &o->cfg;
@@ -311,7 +390,7 @@ static int check_all(pl_options *o) {
     snprintf(why, sizeof why, "cannot read and write %s: %s", c->db, strerror(errno));
     return bad(where_of(o, "db"), why);
   }
-  return 0;
+  return check_video(o);
 }
 
 static void set_defaults(pl_options *o) {

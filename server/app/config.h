@@ -16,6 +16,7 @@
 #define PL_CONFIG_DEFAULT "/etc/plenary/plenary.conf"
 #define PL_CONFIG_MAX_ORIGINS 16
 #define PL_CONFIG_MAX_OPTIONS 32
+#define PL_URL_MAX 512
 
 typedef struct pl_options {
   pl_config cfg;
@@ -26,6 +27,7 @@ typedef struct pl_options {
   size_t n_origins;
   bool origins_from_flags;
   char listen[128];
+  char jitsi_url[PL_URL_MAX];
   char *owned[64];    /* values copied out of the file; freed by release */
   size_t n_owned;
   char where[PL_CONFIG_MAX_OPTIONS][300]; /* "--db" or "FILE:LINE: db": who set it */

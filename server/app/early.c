@@ -11,23 +11,28 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "app/hooks_http.h"
 #include "base/server.h"
 
 #define FIRST_CAP 1024
+/* A hook's body must follow its head within this; a bot sends it at once. */
+#define BODY_TIMEOUT_S 10.
 
 typedef struct early {
   int fd;
   ev_io io;
   ev_timer deadline;
-  char *buf; /* owned; grows to PL_DOOR_HEADERS_MAX */
+  char *buf; /* owned; grows to PL_DOOR_HEADERS_MAX, or to a hook's whole request */
   size_t len, cap;
+  size_t head_len, body_len; /* a hook's POST, once its head is read (body_len > 0) */
   struct early *prev, *next; /* every head being read, for the shutdown */
 } early;
 
 static early *all;
 
 /* The headers Plenary reads, every one a name lws knows whole: a name
- * that is only a prefix of one it knows stalls its parser. */
+ * that is only a prefix of one it knows stalls its parser. (A hook's POST
+ * never reaches lws from here: the door answers it, headers and all.) */
 static const char *const kept[] = {
     "host", "connection", "upgrade", "origin", "sec-websocket-key",
     "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions",
@@ -154,26 +159,128 @@ static void finish(early *e) {
 
 static const char *reason_of(unsigned status) {
   switch (status) {
+  case 200: return "OK";
+  case 401: return "Unauthorized";
+  case 404: return "Not Found";
+  case 405: return "Method Not Allowed";
   case 408: return "Request Timeout";
+  case 411: return "Length Required";
+  case 413: return "Content Too Large";
   case 414: return "URI Too Long";
   case 431: return "Request Header Fields Too Large";
+  case 500: return "Internal Server Error";
   default: return "Bad Request";
   }
 }
 
-static void answer(early *e, unsigned status, const char *why) {
-  char buf[512];
+/* Sends a whole small response and closes: the door never keeps a
+ * connection it answered itself. */
+static void respond(early *e, unsigned status, const char *ctype, const char *body) {
+  char buf[768];
   int n = snprintf(buf, sizeof buf,
-                   "HTTP/1.1 %u %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                   "Content-Length: %zu\r\nConnection: close\r\n\r\n%s\n",
-                   status, reason_of(status), strlen(why) + 1, why);
-  if (send(e->fd, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+                   "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                   "Cache-Control: no-store\r\nConnection: close\r\n\r\n%s",
+                   status, reason_of(status), ctype, strlen(body), body);
+  if (send(e->fd, buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1,
+           MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
     (void)errno; /* the peer is gone; it is closed either way */
-  pl_srv->metrics.http_refused++;
   pl_door_leave(e->fd);
   shutdown(e->fd, SHUT_WR);
   close(e->fd);
   finish(e);
+}
+
+static void answer(early *e, unsigned status, const char *why) {
+  char text[400];
+  snprintf(text, sizeof text, "%s\n", why);
+  pl_srv->metrics.http_refused++;
+  respond(e, status, "text/plain; charset=utf-8", text);
+}
+
+/* --- a hook's POST --------------------------------------------------------------- */
+
+/* The value of header `name` in a head the door has judged well formed,
+ * without the whitespace around it, into out; false when it is absent or
+ * longer than cap. */
+static bool header_value(const char *head, size_t len, const char *name, char *out,
+                         size_t cap) {
+  const char *end = head + len, *next, *eol, *p = head;
+  size_t n = strlen(name);
+  if (!line_end(p, end, &next))
+    return false;
+  for (p = next; p < end && (eol = line_end(p, end, &next)) && eol > p; p = next) {
+    if ((size_t)(eol - p) <= n || p[n] != ':' || strncasecmp(p, name, n) != 0)
+      continue;
+    const char *v = p + n + 1;
+    while (v < eol && (*v == ' ' || *v == '\t'))
+      v++;
+    const char *ve = eol;
+    while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+      ve--;
+    if ((size_t)(ve - v) >= cap)
+      return false;
+    memcpy(out, v, (size_t)(ve - v));
+    out[ve - v] = '\0';
+    return true;
+  }
+  return false;
+}
+
+/* The request line's path, without its query; "" when longer than cap. */
+static void request_path(const char *head, size_t len, char *out, size_t cap) {
+  const char *sp = memchr(head, ' ', len);
+  size_t n = sp ? strcspn(sp + 1, " ?") : 0;
+  snprintf(out, cap, "%.*s", (int)(n < cap ? n : 0), sp ? sp + 1 : "");
+}
+
+/* The whole request is in: the hook decides, the door answers. */
+static void run_hook(early *e) {
+  char path[80], auth[256], sig[160], reply[256];
+  request_path(e->buf, e->head_len, path, sizeof path);
+  bool has_auth = header_value(e->buf, e->head_len, "authorization", auth, sizeof auth);
+  bool has_sig = header_value(e->buf, e->head_len, "x-plenary-signature", sig, sizeof sig);
+  pl_hook_in in = {path, has_auth ? auth : NULL, has_sig ? sig : NULL, e->buf + e->head_len,
+                   e->body_len};
+  const char *ctype;
+  unsigned status = pl_hook_handle(&in, reply, sizeof reply, &ctype);
+  respond(e, status, ctype, reply);
+}
+
+/* A POST's head is in: only a hook, with a Content-Length in bounds, is
+ * read on; its body then gets its own deadline. */
+static void begin_post(early *e, size_t head_len) {
+  char path[80], cl[24];
+  request_path(e->buf, head_len, path, sizeof path);
+  if (!pl_hook_path(path))
+    return answer(e, 405, "POST only to /hooks/");
+  if (header_value(e->buf, head_len, "transfer-encoding", cl, sizeof cl) ||
+      !header_value(e->buf, head_len, "content-length", cl, sizeof cl))
+    return answer(e, 411, "a hook needs Content-Length (and no Transfer-Encoding)");
+  char *end;
+  long long len = strtoll(cl, &end, 10);
+  if (*end || end == cl || len <= 0 || len > PL_HOOK_BODY_MAX)
+    return answer(e, 413, "a hook's body is 1 byte to 256 KB of JSON");
+  size_t whole = head_len + (size_t)len;
+  if (e->cap < whole) {
+    char *grown = realloc(e->buf, whole);
+    if (!grown)
+      return answer(e, 413, "no room for the hook's body");
+    e->buf = grown;
+    e->cap = whole;
+  }
+  e->head_len = head_len;
+  e->body_len = (size_t)len;
+  /* curl and others wait a second for this before a larger body. */
+  char expect[24];
+  if (header_value(e->buf, head_len, "expect", expect, sizeof expect) &&
+      strcasecmp(expect, "100-continue") == 0 && e->len < whole &&
+      send(e->fd, "HTTP/1.1 100 Continue\r\n\r\n", 25, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+    (void)errno; /* the peer is gone: the read or the deadline ends it */
+  ev_timer_stop(pl_srv->loop, &e->deadline);
+  ev_timer_set(&e->deadline, BODY_TIMEOUT_S, 0.);
+  ev_timer_start(pl_srv->loop, &e->deadline);
+  if (e->len >= whole)
+    run_hook(e);
 }
 
 static void hand_over(early *e, size_t head_len) {
@@ -183,20 +290,27 @@ static void hand_over(early *e, size_t head_len) {
   unsigned status = pl_early_judge(e->buf, head_len, head, sizeof head, &n, &why);
   if (status)
     return answer(e, status, why);
-  /* Whatever came after the head (nothing, for the requests Plenary
-   * serves) goes along behind it. */
+  /* lws 4.1.6 would read an adopted head again as a POST's body
+   * (hooks_http.h): the door reads a hook whole and answers it itself. */
+  if (strncmp(e->buf, "POST ", 5) == 0)
+    return begin_post(e, head_len);
+  /* Whatever came after the head (a hook's body, or its first part) goes
+   * along behind it: lws copies both into the connection's buffer list. */
   size_t rest = e->len - head_len;
-  if (rest && n + rest < sizeof head) {
-    memcpy(head + n, e->buf + head_len, rest);
-    n += rest;
-  } else if (rest) {
-    return answer(e, 431, "the request headers are over 8 KB");
+  char *all_of_it = rest ? malloc(n + rest) : head;
+  if (!all_of_it)
+    return answer(e, 431, "no room for the request");
+  if (rest) {
+    memcpy(all_of_it, head, n);
+    memcpy(all_of_it + n, e->buf + head_len, rest);
   }
   int fd = e->fd;
   finish(e);
   /* On failure lws has closed the socket; the door's slot goes with it. */
-  if (!lws_adopt_socket_vhost_readbuf(pl_srv->vh, fd, head, n))
+  if (!lws_adopt_socket_vhost_readbuf(pl_srv->vh, fd, all_of_it, n + rest))
     pl_door_leave(fd);
+  if (rest)
+    free(all_of_it);
 }
 
 /* The end of the head in buf: the offset after its blank line, or 0. */
@@ -217,6 +331,8 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents) {
   (void)revents;
   early *e = w->data;
   for (;;) {
+    if (e->body_len && e->len == e->cap)
+      return run_hook(e); /* anything past the body is not read */
     if (e->len == e->cap) {
       if (e->cap >= PL_DOOR_HEADERS_MAX)
         return answer(e, memchr(e->buf, '\n', e->len) ? 431 : 414,
@@ -237,6 +353,11 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents) {
     if (got < 0)
       return; /* wait for more */
     e->len += (size_t)got;
+    if (e->body_len) {
+      if (e->len >= e->head_len + e->body_len)
+        return run_hook(e);
+      continue;
+    }
     size_t end = head_end(e);
     if (end)
       return hand_over(e, end);
@@ -247,6 +368,8 @@ static void on_deadline(struct ev_loop *loop, ev_timer *w, int revents) {
   (void)loop;
   (void)revents;
   early *e = w->data;
+  if (e->body_len)
+    return answer(e, 408, "the hook's body did not arrive in time");
   pl_srv->metrics.header_timeouts++;
   answer(e, 408, "the request headers did not arrive in time");
 }

@@ -1,6 +1,7 @@
 /*
  * Dynamic HTTP endpoints (http.h): /healthz, /readyz, /metrics, the calendar
- * feeds and the record of speeches, routed from one table.
+ * feeds and the record of speeches, routed from one table, and the hooks
+ * POSTed in (hooks_http.h).
  */
 #include "app/http.h"
 
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "app/calendar_http.h"
+#include "app/hooks_http.h"
 #include "app/http_respond.h"
 #include "app/tls.h"
 #include "base/server.h"
@@ -48,12 +50,19 @@ static int calendar(struct lws *wsi, void *user, const char *path) {
   return pl_calendar_http(wsi, user, path, feed ? feed : "");
 }
 
+/* A hook is a POST; what GETs it is told so. */
+static int hooks(struct lws *wsi, void *user, const char *path) {
+  (void)path;
+  return pl_http_respond_text(wsi, user, HTTP_STATUS_METHOD_NOT_ALLOWED, "hooks are POSTed");
+}
+
 const pl_http_route pl_http_routes[] = {
     {"/healthz", false, healthz},
     {"/readyz", false, readyz},
     {"/metrics", false, metrics},
     {"/calendar", true, calendar},
     {"/meetings", true, calendar},
+    {"/hooks", true, hooks},
 };
 const size_t pl_http_route_count = sizeof pl_http_routes / sizeof pl_http_routes[0];
 
@@ -77,16 +86,27 @@ int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
     (void)len;
     pl_http_pss *h = user;
     h->secret = false; /* a kept-alive connection's next request */
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0) {
+      h->head = false;
+      if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_POST_URI) < 0)
+        return pl_http_respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
+      return pl_hooks_begin(wsi, user, path);
+    }
     /* HEAD is GET without the body: calendar programs ask it to see
      * whether a feed changed (RFC 9110 9.3.2). */
     h->head = lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
     enum lws_token_indexes uri = h->head ? WSI_TOKEN_HEAD_URI : WSI_TOKEN_GET_URI;
     if (lws_hdr_total_length(wsi, uri) <= 0)
-      return pl_http_respond_text(wsi, user, HTTP_STATUS_METHOD_NOT_ALLOWED, "GET or HEAD only");
+      return pl_http_respond_text(wsi, user, HTTP_STATUS_METHOD_NOT_ALLOWED,
+                                  "GET or HEAD, or POST to a hook");
     if (lws_hdr_copy(wsi, path, sizeof path, uri) < 0)
       return pl_http_respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
     return route(wsi, user, path);
   }
+  case LWS_CALLBACK_HTTP_BODY:
+    return pl_hooks_body(wsi, user, in, len);
+  case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+    return pl_hooks_complete(wsi, user);
   case LWS_CALLBACK_HTTP_WRITEABLE:
     return pl_http_write_more(wsi, user);
   case LWS_CALLBACK_CLOSED_HTTP:

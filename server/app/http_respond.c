@@ -73,5 +73,8 @@ void pl_http_release(void *user) {
   if (h) {
     free(h->body);
     h->body = NULL;
+    free(h->in);
+    h->in = NULL;
+    h->in_len = h->in_cap = 0;
   }
 }

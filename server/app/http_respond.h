@@ -18,6 +18,10 @@ typedef struct pl_http_pss {
    * cache, shared or private, may keep it (no-store, private). */
   bool secret;
   bool head; /* a HEAD request: the headers of the GET, no body */
+  /* a POST's body, read whole before it is handled (hooks_http.c) */
+  char *in; /* owned */
+  size_t in_len, in_cap;
+  char in_path[64];
 } pl_http_pss;
 
 /* Sends a complete response; takes ownership of body (malloc'd). */

@@ -35,6 +35,7 @@
 #include "live/cluster.h"
 #include "live/live.h"
 #include "net/fanout.h"
+#include "net/deliver.h"
 #include "ops/deferred.h"
 #include "net/keepalive.h"
 #include "net/session.h"
@@ -141,6 +142,24 @@ static int pl_default_callback(struct lws *wsi, enum lws_callback_reasons reason
   return 0;
 }
 
+/* The webhooks' client connections (net/deliver.h) get a vhost of their
+ * own that listens nowhere: its protocols are theirs alone, and https
+ * endpoints are checked against the system's CAs. */
+static int create_client_vhost(void) {
+  static struct lws_protocols list[2]; /* lws keeps the pointer; [1] ends it */
+  list[0] = pl_deliver_protocol;
+  struct lws_context_creation_info info;
+  memset(&info, 0, sizeof info);
+  info.port = CONTEXT_PORT_NO_LISTEN;
+  info.protocols = list;
+  info.vhost_name = "webhooks";
+  info.alpn = "http/1.1";
+  info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+  info.client_ssl_ca_filepath = "/etc/ssl/certs/ca-certificates.crt";
+  pl_srv->client_vh = lws_create_vhost(pl_srv->ctx, &info);
+  return pl_srv->client_vh ? 0 : -1;
+}
+
 static const struct lws_protocols protocols[] = {
     {"http", pl_default_callback, sizeof(pl_http_pss), 0, 0, NULL, 0},
     /* rx_buffer_size is allocated per connection (lws' rx_ubuf): 512 bytes
@@ -220,6 +239,7 @@ int pl_server_run(const pl_config *cfg) {
   pl_srv = &srv;
   srv.origins = cfg->origins;
   srv.web_dir = cfg->web;
+  srv.video = &cfg->video;
   pl_door_config door = {.max_conns = cfg->max_conns,
                          .max_per_address = cfg->max_conns_per_address,
                          .header_timeout_s = cfg->header_timeout_s, .tls = !cfg->plain};
@@ -270,10 +290,10 @@ int pl_server_run(const pl_config *cfg) {
 
   struct lws_context_creation_info info;
   memset(&info, 0, sizeof info);
+  /* OpenSSL is set up even on a plain port: webhooks may be https. */
   info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_LIBEV |
-                 LWS_SERVER_OPTION_DISABLE_IPV6 * (strchr(cfg->listen_addr, ':') == NULL);
-  if (!cfg->plain)
-    info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+                 LWS_SERVER_OPTION_DISABLE_IPV6 * (strchr(cfg->listen_addr, ':') == NULL) |
+                 LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
   /* The header space is the 8 KB a request may have: on a plain port the
    * door has already answered a longer head (early.c). */
   info.max_http_header_data = PL_DOOR_HEADERS_MAX;
@@ -333,6 +353,8 @@ int pl_server_run(const pl_config *cfg) {
     status = 2;
     goto out_ctx;
   }
+  if (create_client_vhost())
+    pl_log(PL_LOG_WARN, "deliver", "msg", "no client vhost: webhooks are not delivered", NULL);
   int port = lws_get_vhost_listen_port(srv.vh);
   char url[160];
   snprintf(url, sizeof url, "%s://%s:%d", cfg->plain ? "http" : "https", cfg->listen_addr, port);
@@ -349,6 +371,7 @@ int pl_server_run(const pl_config *cfg) {
   snprintf(cap, sizeof cap, "%d", pl_door_max_conns());
   pl_log(PL_LOG_NOTICE, "door", "msg", "connections capped", "max_conns", cap, NULL);
   pl_keepalive_start(cfg->keepalive_s);
+  pl_deliver_start();
   if (pl_deferred_start())
     pl_log(PL_LOG_WARN, "deferred", "msg",
            "the worker thread did not start; long ops run on the service thread", NULL);
@@ -374,6 +397,7 @@ out_ctx:
   pl_service_stopping(loop);
   pl_cluster_stop(); /* its watchers would keep the closing loop below running */
   pl_live_cancel_timers();
+  pl_deliver_stop();
   pl_door_stop();
   pl_early_close_all();
   pl_deferred_stop();

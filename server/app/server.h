@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/server.h"
+
 typedef struct pl_config {
   const char *listen_addr; /* "127.0.0.1" */
   int port;                /* 0: any free port */
@@ -31,6 +33,8 @@ typedef struct pl_config {
   const char *cluster;     /* nats://HOST:PORT: one node of several (docs/CLUSTER.md); NULL: alone */
   const char *node;        /* this node's name in the cluster */
   int cluster_replicas;    /* replicas of the log: 0 for 1; 3 in production */
+  const char *jitsi_secret_file, *hook_secret_file;
+  pl_video_cfg video;      /* Jitsi and the hooks' secret (docs/VIDEO.md) */
 } pl_config;
 
 /* Runs the server until SIGINT/SIGTERM; SIGHUP reopens the log file and

@@ -29,6 +29,7 @@
 typedef struct pl_moved {
   char of[PL_LOCAL_LEN], start[PL_LOCAL_LEN], end[PL_LOCAL_LEN];
 } pl_moved;
+#define PL_ROOM_LEN 64 /* a video room's name */
 
 typedef struct pl_delegation_rec {
   char id[PL_ID_LEN];
@@ -65,6 +66,7 @@ typedef struct pl_meeting_rec {
   int pillar;                     /* pl_pillar, or -1 */
   char location[PL_TITLE_LEN];
   char video_url[PL_URL_LEN];
+  char video_room[PL_ROOM_LEN];   /* the Jitsi room, "" when the meeting has none */
   char chair[PL_ID_LEN];          /* participant id, "" when none */
   pl_policy policy;
   pl_item_def *items;             /* owned; n_items >= 1 */
@@ -94,6 +96,20 @@ typedef struct pl_application_rec {
   char justification[PL_JUSTIFICATION_LEN];
   int64_t at;
 } pl_application_rec;
+
+/* An endpoint the secretariat registered for webhooks (net/deliver.c).
+ * The secret signs what is sent; it is kept on the server (the event that
+ * made it is never published) and never shown back. */
+#define PL_WEBHOOK_URL_LEN 1024
+#define PL_WEBHOOK_EVENTS_LEN 512 /* patterns, comma-separated */
+#define PL_WEBHOOK_SECRET_LEN 257 /* 16 to 256 bytes and NUL */
+typedef struct pl_webhook_rec {
+  char id[PL_ID_LEN]; /* "w<n>" */
+  char url[PL_WEBHOOK_URL_LEN];
+  char events[PL_WEBHOOK_EVENTS_LEN];
+  char secret[PL_WEBHOOK_SECRET_LEN];
+  int64_t created_at;
+} pl_webhook_rec;
 
 /* Ids are INTEGER rowids in SQLite and prefixed strings on the wire
  * ("d3", "p12", "m5"). */

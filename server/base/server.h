@@ -26,7 +26,22 @@ typedef struct pl_session pl_session;
 typedef struct pl_programme {
   uint64_t seq;
   int64_t next_delegation, next_participant, next_meeting;
+  int64_t next_webhook; /* never reused, so counted from the log, not the view */
 } pl_programme;
+
+/* Video-conference coordination (docs/VIDEO.md): the Jitsi deployment that
+ * joins are signed for, and the secret hooks in are checked with. The
+ * secrets are read from files (app/config.c), never from a flag, and never
+ * logged. Each length is 0 when that part is not configured. */
+#define PL_VIDEO_SECRET_MAX 512
+typedef struct pl_video_cfg {
+  const char *jitsi_url;    /* "https://meet.example.org[/tenant]", no trailing slash; NULL: none */
+  const char *jitsi_app_id; /* the JWT's iss, Prosody's app_id */
+  uint8_t jitsi_secret[PL_VIDEO_SECRET_MAX];
+  size_t jitsi_secret_len;
+  uint8_t hook_secret[PL_VIDEO_SECRET_MAX];
+  size_t hook_secret_len;
+} pl_video_cfg;
 
 typedef struct pl_server {
   struct lws_context *ctx;    /* app */
@@ -46,6 +61,8 @@ typedef struct pl_server {
   uint64_t session_serial;    /* net: the last session's serial */
   ev_timer keepalive;         /* net */
   int64_t ping_after_ms;      /* net */
+  const pl_video_cfg *video;  /* app: borrowed from the configuration */
+  struct lws_vhost *client_vh; /* app: the webhooks' client connections (net/deliver.h) */
 } pl_server;
 
 extern pl_server *pl_srv;

@@ -7,20 +7,22 @@
 #include <openssl/sha.h>
 #include <string.h>
 
+#include "base/sign.h"
+
 int pl_token_new(char *out, size_t outlen, size_t bytes) {
-  unsigned char raw[64], enc[90];
+  unsigned char raw[64];
   if (bytes > sizeof raw || outlen < (bytes * 4 + 2) / 3 + 1)
     return -1;
   if (RAND_bytes(raw, (int)bytes) != 1)
     return -1;
-  /* EVP_EncodeBlock writes standard base64 with padding; tokens travel in
-   * URL fragments and paths, so map it to the base64url alphabet, unpadded. */
-  int n = EVP_EncodeBlock(enc, raw, (int)bytes);
+  /* Tokens travel in URL fragments and paths: the base64url alphabet,
+   * unpadded. */
+  char enc[4 * ((sizeof raw + 2) / 3) + 1];
+  int n = pl_base64url(enc, sizeof enc, raw, bytes);
   OPENSSL_cleanse(raw, sizeof raw);
-  size_t o = 0;
-  for (int i = 0; i < n && enc[i] != '='; i++)
-    out[o++] = enc[i] == '+' ? '-' : enc[i] == '/' ? '_' : (char)enc[i];
-  out[o] = '\0';
+  if (n < 0 || (size_t)n >= outlen)
+    return OPENSSL_cleanse(enc, sizeof enc), -1;
+  memcpy(out, enc, (size_t)n + 1);
   OPENSSL_cleanse(enc, sizeof enc);
   return 0;
 }

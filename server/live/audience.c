@@ -18,11 +18,12 @@
 #include "net/session.h"
 
 static json_t *attendee_json(const pl_attendee *a) {
-  return json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:b}", "participant", a->participant,
-                   "name", a->name, "delegation", "id", a->delegation.id, "name",
-                   a->delegation.name, "kind",
+  return json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:b, s:b}", "participant",
+                   a->participant, "name", a->name, "delegation", "id", a->delegation.id,
+                   "name", a->delegation.name, "kind",
                    PL_ENUM_NAME(pl_delegation_kind, a->delegation.kind), "presence",
-                   PL_ENUM_NAME(pl_presence, a->presence), "online", a->conns > 0);
+                   PL_ENUM_NAME(pl_presence, a->presence), "online", a->conns > 0, "video",
+                   a->video);
 }
 
 /* Presence goes to the presiding sessions only: thousands joining must not
@@ -107,8 +108,9 @@ static int att_map_grow(pl_live *m) {
   return 0;
 }
 
-static pl_attendee *attendee(pl_live *m, const pl_session *s) {
-  int64_t key = pl_id_parse(s->who.id, 'p');
+static pl_attendee *attendee_of(pl_live *m, const char *participant, const char *name,
+                                const pl_delegation_ref *delegation) {
+  int64_t key = pl_id_parse(participant, 'p');
   if (m->att_map_cap < 2 * (m->n_att + 1) && att_map_grow(m))
     return NULL;
   uint32_t *slot = att_slot(m, key);
@@ -121,10 +123,31 @@ static pl_attendee *attendee(pl_live *m, const pl_session *s) {
   *slot = (uint32_t)m->n_att + 1;
   pl_attendee *a = &m->att[m->n_att++];
   memset(a, 0, sizeof *a);
-  snprintf(a->participant, sizeof a->participant, "%s", s->who.id);
-  snprintf(a->name, sizeof a->name, "%s", s->who.name);
-  a->delegation = s->delegation;
+  snprintf(a->participant, sizeof a->participant, "%s", participant);
+  snprintf(a->name, sizeof a->name, "%s", name);
+  a->delegation = *delegation;
   return a;
+}
+
+static pl_attendee *attendee(pl_live *m, const pl_session *s) {
+  return attendee_of(m, s->who.id, s->who.name, &s->delegation);
+}
+
+/* No one loses time to a broken line: the core pauses a remote speaker
+ * whose last connection dropped, or who left the video conference. */
+static void pause_if_speaking(pl_live *m, const char *participant, const char *line) {
+  int64_t now = pl_now_ms();
+  pl_events evs;
+  if (pl_room_disconnected(&m->room, participant, now, &evs) != PL_ERR_OK || !evs.n)
+    return;
+  pl_change ch;
+  char msg[128];
+  pl_change_init(&ch, now);
+  pl_change_room(&ch, m, &evs);
+  if (pl_change_commit(&ch, msg, sizeof msg) != PL_ERR_OK)
+    lwsl_err("meeting %s: could not record the pause for the %s: %s\n", m->rec.id, line,
+             msg);
+  pl_change_release(&ch);
 }
 
 pl_join *pl_session_joined(pl_session *s, const pl_live *m) {
@@ -181,23 +204,36 @@ void pl_live_leave(pl_live *m, pl_session *s) {
     if (a && --a->conns <= 0) {
       a->conns = 0;
       tell_presiding(m, a);
-      /* No one loses time to a broken line: the core pauses a remote
-       * speaker whose last connection dropped. */
-      int64_t now = pl_now_ms();
-      pl_events evs;
-      if (pl_room_disconnected(&m->room, s->who.id, now, &evs) == PL_ERR_OK && evs.n) {
-        pl_change ch;
-        char msg[128];
-        pl_change_init(&ch, now);
-        pl_change_room(&ch, m, &evs);
-        if (pl_change_commit(&ch, msg, sizeof msg) != PL_ERR_OK)
-          lwsl_err("meeting %s: could not record the disconnect pause: %s\n", m->rec.id,
-                   msg);
-        pl_change_release(&ch);
-      }
+      pause_if_speaking(m, s->who.id, "dropped connection");
     }
     return;
   }
+}
+
+int pl_live_video_presence(pl_live *m, const pl_participant_rec *p,
+                           const pl_delegation_ref *delegation, bool live) {
+  pl_attendee *a = attendee_of(m, p->id, p->name, delegation);
+  if (!a)
+    return -1;
+  bool was = a->video;
+  a->video = live;
+  /* One who is in the conference and has no Plenary connection is remote. */
+  if (live && a->conns == 0)
+    a->presence = PL_PRESENCE_REMOTE;
+  if (was != live)
+    tell_presiding(m, a);
+  if (!live)
+    pause_if_speaking(m, p->id, "video conference left");
+  return 0;
+}
+
+void pl_live_video_ended(pl_live *m) {
+  for (size_t i = 0; i < m->n_att; i++)
+    if (m->att[i].video) {
+      m->att[i].video = false;
+      tell_presiding(m, &m->att[i]);
+      pause_if_speaking(m, m->att[i].participant, "video conference ended");
+    }
 }
 
 json_t *pl_live_attendance(const pl_live *m) {

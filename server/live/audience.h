@@ -19,7 +19,16 @@ int pl_live_join(pl_live *m, pl_session *s, pl_presence presence);
 pl_join *pl_session_joined(pl_session *s, const pl_live *m);
 /* Leaves; the last connection of a remote speaker pauses their floor. */
 void pl_live_leave(pl_live *m, pl_session *s);
-/* Who is in the room, remote, online: the chair's `attendance` list. */
+/* The participant `p` (of `delegation`) joined (`live`) or left the
+ * meeting's video conference, as its hooks tell: the presiding sessions are
+ * told, and a remote speaker who left pauses the floor as a dropped line
+ * does. Returns 0, or -1 when out of memory. */
+int pl_live_video_presence(pl_live *m, const pl_participant_rec *p,
+                           const pl_delegation_ref *delegation, bool live);
+/* The video conference ended: nobody is live in it any more. */
+void pl_live_video_ended(pl_live *m);
+/* Who is in the room, remote, online, in the video conference: the chair's
+ * `attendance` list. */
 json_t *pl_live_attendance(const pl_live *m);
 /* Room for every joined session in the presiding list, so that a rebuild
  * after the chair changes cannot fail. Returns false when out of memory. */

@@ -25,11 +25,13 @@
 #include "live/audience.h"
 #include "live/cluster.h"
 #include "live/decisions.h"
+#include "net/deliver.h"
 #include "net/fanout.h"
 #include "net/session.h"
 #include "store/applied.h"
 #include "store/store.h"
 #include "store/views.h"
+#include "store/webhooks.h"
 #include "wire/codec.h"
 #include "wire/decision_json.h"
 #include "wire/meeting_json.h"
@@ -245,10 +247,16 @@ static pl_store_rc write_all(const pl_change *ch) {
   pl_store_rc rc = PL_STORE_OK;
   for (size_t i = 0; rc == PL_STORE_OK && i < ch->n_prog; i++) {
     const pl_change_pev *p = &ch->prog[i];
-    rc = pl_store_event_append(st, PL_PROGRAMME_STREAM, pl_srv->prog.seq + i + 1, p->ev.at,
-                               pl_msg_text(p->msg), p->msg->len);
+    uint64_t seq = pl_srv->prog.seq + i + 1;
+    rc = pl_store_event_append(st, PL_PROGRAMME_STREAM, seq, p->ev.at, pl_msg_text(p->msg),
+                               p->msg->len);
     if (rc == PL_STORE_OK)
       rc = pl_store_view_apply(st, &p->ev, p->body);
+    /* Webhooks get what the secretariat is sent; credentials and records
+     * are sent to nobody, so to no endpoint either. */
+    if (rc == PL_STORE_OK && pl_pevent_published(p->ev.type))
+      rc = pl_store_outbox_add(st, PL_PROGRAMME_STREAM, seq, pl_pevent_names[p->ev.type],
+                               pl_msg_text(p->msg), p->msg->len, ch->now);
   }
   for (size_t i = 0; rc == PL_STORE_OK && i < ch->n_mev; i++) {
     const pl_change_mev *e = &ch->mev[i];
@@ -257,6 +265,10 @@ static pl_store_rc write_all(const pl_change *ch) {
                                e->msg->len);
     if (rc == PL_STORE_OK && e->is_room && e->ev.type == PL_EV_SPEECH_ENDED)
       rc = pl_store_speech_insert(st, ch->m->rec.id, seq, &e->ev.speech);
+    if (rc == PL_STORE_OK)
+      rc = pl_store_outbox_add(st, ch->m->rec.id, seq,
+                               e->is_room ? pl_event_names[e->ev.type] : "meeting.changed",
+                               pl_msg_text(e->msg), e->msg->len, ch->now);
   }
   return rc;
 }
@@ -425,6 +437,7 @@ pl_err pl_change_commit(pl_change *ch, char *msg, size_t msglen) {
   /* Committed: from here on nothing can fail. */
   install(ch);
   publish(ch);
+  pl_deliver_kick(); /* the outbox may have grown */
   return PL_ERR_OK;
 out_rollback:
   pl_store_rollback(st);

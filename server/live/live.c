@@ -22,6 +22,7 @@
 #include "live/commit.h"
 #include "live/decisions.h"
 #include "store/store.h"
+#include "store/webhooks.h"
 #include "wire/codec.h"
 #include "wire/meeting_json.h"
 
@@ -155,6 +156,7 @@ int pl_live_load_all(void) {
   if (pl_store_stream_last(pl_srv->store, PL_PROGRAMME_STREAM, &p->seq) != PL_STORE_OK ||
       pl_store_next_ids(pl_srv->store, &p->next_delegation, &p->next_participant,
                         &p->next_meeting) != PL_STORE_OK ||
+      pl_store_next_webhook(pl_srv->store, &p->next_webhook) != PL_STORE_OK ||
       pl_store_meeting_each(pl_srv->store, load_one, NULL) != PL_STORE_OK ||
       pl_store_log_each(pl_srv->store, replay_one, NULL) != PL_STORE_OK)
     return -1;

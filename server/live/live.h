@@ -29,6 +29,7 @@ typedef struct pl_attendee {
   pl_delegation_ref delegation;
   pl_presence presence;
   int conns; /* joined sessions; online while > 0 */
+  bool video; /* live in the meeting's video conference (its hooks say so) */
 } pl_attendee;
 
 struct pl_live {

@@ -21,6 +21,8 @@
 #include "ops/ops_floor.h"
 #include "ops/ops_meeting.h"
 #include "ops/ops_procedure.h"
+#include "ops/ops_video.h"
+#include "ops/ops_webhook.h"
 #include "ops/record.h"
 #include "wire/request.h"
 
@@ -146,6 +148,16 @@ static const op_entry ops[] = {
      "joined; presides the meeting"},
     {"queue.open", NULL, PL_ROP_OPEN, false, PRESIDES, "open the list of speakers",
      "joined; presides the meeting"},
+    {"video.join", pl_op_video_join, PL_ROP_NONE, false, SEC | CHAIR | DELEGATE | OBSERVER,
+     "join the video conference",
+     "the meeting has a Jitsi room; a moderator's token for whoever presides it"},
+    {"webhook.create", pl_op_webhook_create, PL_ROP_NONE, false, SEC, "create webhooks",
+     "http(s) only; the secret is never shown back"},
+    {"webhook.list", pl_op_webhook_list, PL_ROP_NONE, false, SEC, "list webhooks", ""},
+    {"webhook.delete", pl_op_webhook_delete, PL_ROP_NONE, false, SEC, "delete webhooks",
+     "its pending deliveries go with it"},
+    {"webhook.deliveries", pl_op_webhook_deliveries, PL_ROP_NONE, false, SEC,
+     "read webhook deliveries", ""},
 };
 
 static const op_entry *op_find(const char *name) {

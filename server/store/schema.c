@@ -99,6 +99,25 @@ const char *const pl_store__schema_steps[] = {
     "UPDATE events SET hash = (SELECT hash FROM chain"
     "  WHERE chain.stream = events.stream AND chain.seq = events.seq);"
     "DROP TABLE chain;",
+
+    /* 4: webhooks (net/deliver.h). `webhooks` is a view of the programme
+     * stream's webhook events. The outbox is written in the transaction of
+     * each event it delivers and emptied as receivers answer: it is the
+     * deliveries' state, not a view, and no replay makes it. */
+    "CREATE TABLE webhooks("
+    "  id INTEGER PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL,"
+    "  secret TEXT NOT NULL, created_at INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE webhook_outbox("
+    "  id INTEGER PRIMARY KEY, webhook INTEGER NOT NULL, stream TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL, ev TEXT NOT NULL, body TEXT NOT NULL,"
+    "  first_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX webhook_outbox_order ON webhook_outbox(webhook, id);"
+    "CREATE TABLE webhook_attempts("
+    "  id INTEGER PRIMARY KEY, webhook INTEGER NOT NULL, stream TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL, ev TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  status INTEGER NOT NULL, answer TEXT NOT NULL) STRICT;"
+    "CREATE INDEX webhook_attempts_of ON webhook_attempts(webhook, id);",
 };
 
 _Static_assert(sizeof pl_store__schema_steps / sizeof pl_store__schema_steps[0] ==

@@ -69,6 +69,35 @@ static const char *const sql[Q__COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
+    [Q_HOOK_INSERT] = "INSERT INTO webhooks(id, url, events, secret, created_at)"
+                      " VALUES (?,?,?,?,?)",
+    [Q_HOOK_DELETE] = "DELETE FROM webhooks WHERE id = ?",
+    [Q_HOOK_ALL] = "SELECT id, url, events, secret, created_at FROM webhooks ORDER BY id",
+    [Q_HOOK_GET] = "SELECT id, url, events, secret, created_at FROM webhooks WHERE id = ?",
+    /* Every endpoint whose patterns match the event gets a row, in the
+     * event's transaction: the order of ids is the order of delivery. */
+    [Q_OUTBOX_ADD] = "INSERT INTO webhook_outbox(webhook, stream, seq, ev, body, first_at,"
+                     " next_at) SELECT id, ?1, ?2, ?3, ?4, ?5, ?5 FROM webhooks"
+                     " WHERE pl_webhook_matches(events, ?3) ORDER BY id",
+    [Q_OUTBOX_DROP_HOOK] = "DELETE FROM webhook_outbox WHERE webhook = ?",
+    /* The oldest row of each endpoint: only it may be sent, so each
+     * receiver hears its events in order. */
+    [Q_OUTBOX_HEADS] = "SELECT o.id, o.webhook, o.stream, o.seq, o.ev, o.body, o.first_at,"
+                       " o.attempts, o.next_at, w.url, w.secret FROM webhook_outbox o"
+                       " JOIN webhooks w ON w.id = o.webhook WHERE o.id ="
+                       " (SELECT min(id) FROM webhook_outbox WHERE webhook = o.webhook)"
+                       " ORDER BY o.next_at, o.id",
+    [Q_OUTBOX_DONE] = "DELETE FROM webhook_outbox WHERE id = ?",
+    [Q_OUTBOX_RETRY] = "UPDATE webhook_outbox SET attempts = attempts + 1, next_at = ?"
+                       " WHERE id = ?",
+    [Q_OUTBOX_PENDING] = "SELECT count(*) FROM webhook_outbox WHERE webhook = ?",
+    [Q_ATTEMPT_ADD] = "INSERT INTO webhook_attempts(webhook, stream, seq, ev, at, status,"
+                      " answer) VALUES (?,?,?,?,?,?,?)",
+    [Q_ATTEMPT_TRIM] = "DELETE FROM webhook_attempts WHERE webhook = ?1 AND id <="
+                       " (SELECT max(id) FROM webhook_attempts WHERE webhook = ?1) - ?2",
+    [Q_ATTEMPT_LAST] = "SELECT stream, seq, ev, at, status, answer FROM webhook_attempts"
+                       " WHERE webhook = ? ORDER BY id DESC LIMIT ?",
+    [Q_ATTEMPT_DROP_HOOK] = "DELETE FROM webhook_attempts WHERE webhook = ?",
 };
 
 pl_store_rc pl_store__fail(pl_store *s, const char *what) {
@@ -252,6 +281,10 @@ pl_store *pl_store_open(const char *path, char *err, size_t errlen) {
   if (sqlite3_create_function(s->db, "pl_sha256", 2,
                               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
                               sql_sha256, NULL, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "cannot set up %s: %s", path, sqlite3_errmsg(s->db));
+    goto out_close;
+  }
+  if (pl_store__webhooks_init(s->db)) {
     snprintf(err, errlen, "cannot set up %s: %s", path, sqlite3_errmsg(s->db));
     goto out_close;
   }

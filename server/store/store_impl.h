@@ -39,6 +39,20 @@ enum {
   Q_BEGIN,
   Q_COMMIT,
   Q_ROLLBACK,
+  Q_HOOK_INSERT,
+  Q_HOOK_DELETE,
+  Q_HOOK_ALL,
+  Q_HOOK_GET,
+  Q_OUTBOX_ADD,
+  Q_OUTBOX_DROP_HOOK,
+  Q_OUTBOX_HEADS,
+  Q_OUTBOX_DONE,
+  Q_OUTBOX_RETRY,
+  Q_OUTBOX_PENDING,
+  Q_ATTEMPT_ADD,
+  Q_ATTEMPT_TRIM,
+  Q_ATTEMPT_LAST,
+  Q_ATTEMPT_DROP_HOOK,
   Q__COUNT
 };
 
@@ -58,5 +72,7 @@ pl_store_rc pl_store__run(pl_store *s, sqlite3_stmt *st, const char *what);
 pl_store_rc pl_store__run_one(pl_store *s, sqlite3_stmt *st, const char *what);
 void pl_store__bind_text(sqlite3_stmt *st, int i, const char *v);
 void pl_store__bind_text_or_null(sqlite3_stmt *st, int i, const char *v);
+/* Registers the SQL functions of the webhooks' statements (webhooks.c). */
+int pl_store__webhooks_init(sqlite3 *db);
 
 #endif

@@ -70,6 +70,32 @@ static pl_store_rc meeting_put(pl_store *s, const pl_meeting_rec *m, const char 
   return pl_store__run_one(s, st, "update meeting");
 }
 
+static pl_store_rc webhook_insert(pl_store *s, const pl_webhook_rec *w) {
+  sqlite3_stmt *st = pl_store__stmt(s, Q_HOOK_INSERT);
+  if (!w)
+    return PL_STORE_ERROR;
+  sqlite3_bind_int64(st, 1, pl_id_parse(w->id, 'w'));
+  pl_store__bind_text(st, 2, w->url);
+  pl_store__bind_text(st, 3, w->events);
+  pl_store__bind_text(st, 4, w->secret);
+  sqlite3_bind_int64(st, 5, w->created_at);
+  return pl_store__run(s, st, "insert webhook");
+}
+
+/* A deleted endpoint takes its pending deliveries and their record along. */
+static pl_store_rc webhook_delete(pl_store *s, const char *id) {
+  int64_t n = pl_id_parse(id, 'w');
+  const int qs[] = {Q_OUTBOX_DROP_HOOK, Q_ATTEMPT_DROP_HOOK, Q_HOOK_DELETE};
+  pl_store_rc rc = PL_STORE_OK;
+  for (size_t i = 0; rc == PL_STORE_OK && i < sizeof qs / sizeof qs[0]; i++) {
+    sqlite3_stmt *st = pl_store__stmt(s, qs[i]);
+    sqlite3_bind_int64(st, 1, n);
+    rc = qs[i] == Q_HOOK_DELETE ? pl_store__run_one(s, st, "delete webhook")
+                                : pl_store__run(s, st, "delete webhook deliveries");
+  }
+  return rc;
+}
+
 pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *meeting_body) {
   switch (ev->type) {
   case PL_PEV_DELEGATION_CREATED:
@@ -92,6 +118,10 @@ pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *me
   case PL_PEV_MEETING_UPDATED:
   case PL_PEV_MEETING_CANCELLED:
     return meeting_put(s, ev->meeting, meeting_body, true);
+  case PL_PEV_WEBHOOK_CREATED:
+    return webhook_insert(s, ev->webhook);
+  case PL_PEV_WEBHOOK_DELETED:
+    return ev->webhook ? webhook_delete(s, ev->webhook->id) : PL_STORE_ERROR;
   case PL_PEV__COUNT:
     break;
   default:

@@ -15,6 +15,7 @@
 #include "cal/ical.h"
 #include "cal/rrule.h"
 #include "cal/tz.h"
+#include "base/sign.h"
 #include "base/unpack.h"
 
 #define MAX_ITEMS 100
@@ -188,12 +189,58 @@ out_free:
   return -1;
 }
 
+/* `video`: {provider: "jitsi"} gives the meeting a room, named once with
+ * random hex (Jitsi lowercases room names, and its tokens name the room);
+ * {provider: "none"} or null takes it away. A stored body carries the room. */
+static int video_from_json(pl_meeting_rec *m, json_t *v, pl_meeting_mode mode, char *msg,
+                           size_t msglen) {
+  const char *provider = NULL, *room = NULL;
+  if (json_is_null(v)) {
+    m->video_room[0] = '\0';
+    return 0;
+  }
+  if (pl_unpack(v, msg, msglen, mode == PL_MEETING_LOAD ? "{s:s, s?s}" : "{s:s}", "provider",
+                &provider, "room", &room) != PL_ERR_OK) {
+    snprintf(msg, msglen, "field 'video' must be {\"provider\": \"jitsi\"} or "
+                          "{\"provider\": \"none\"}");
+    return -1;
+  }
+  if (strcmp(provider, "none") == 0) {
+    m->video_room[0] = '\0';
+    return 0;
+  }
+  if (strcmp(provider, "jitsi") != 0) {
+    snprintf(msg, msglen, "field 'video': provider must be 'jitsi' or 'none'");
+    return -1;
+  }
+  if (mode == PL_MEETING_LOAD) {
+    if (!room || !*room || strlen(room) >= sizeof m->video_room ||
+        strspn(room, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(room)) {
+      snprintf(msg, msglen, "field 'video': a stored room must be lower-case letters and "
+                            "digits");
+      return -1;
+    }
+    snprintf(m->video_room, sizeof m->video_room, "%s", room);
+    return 0;
+  }
+  if (!m->video_room[0]) {
+    char hex[41];
+    if (pl_random_hex(hex, sizeof hex, 20)) {
+      snprintf(msg, msglen, "no randomness for the video room");
+      return -1;
+    }
+    snprintf(m->video_room, sizeof m->video_room, "plenary%s", hex);
+  }
+  return 0;
+}
+
 pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode, char *msg,
                          size_t msglen) {
   const char *title = NULL, *kind = NULL, *format = NULL, *tz = NULL, *start = NULL,
              *end = NULL, *rrule = NULL, *pillar = NULL, *location = NULL, *video = NULL,
              *chair = NULL, *id = NULL, *status = NULL, *import_uid = NULL;
-  json_t *policy = NULL, *items = NULL, *rdate = NULL, *exdate = NULL, *moved = NULL;
+  json_t *policy = NULL, *items = NULL, *rdate = NULL, *exdate = NULL, *moved = NULL,
+         *videoconf = NULL;
   json_int_t sequence = -1, start_at = 0, end_at = 0, created = 0, updated = 0,
              import_sequence = 0;
   if (mode == PL_MEETING_LOAD) {
@@ -209,23 +256,24 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
   pl_err rc = mode == PL_MEETING_LOAD
                ? pl_unpack(obj, msg, msglen,
                            "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o,"
-                           " s?o, s?o, s?o, s?s, s?s, s?I, s?I, s?I, s?I, s?I, s?s, s?I}",
+                           " s?o, s?o, s?o, s?o, s?s, s?s, s?I, s?I, s?I, s?I, s?I, s?s, s?I}",
                            "title", &title, "kind", &kind, "format", &format, "tz", &tz,
                            "start", &start, "end", &end, "rrule", &rrule, "pillar", &pillar,
                            "location", &location, "video_url", &video, "chair", &chair,
                            "policy", &policy, "items", &items, "rdate", &rdate, "exdate",
-                           &exdate, "moved", &moved, "id", &id, "status", &status,
+                           &exdate, "moved", &moved, "video", &videoconf, "id", &id,
+                           "status", &status,
                            "sequence", &sequence, "start_at", &start_at, "end_at", &end_at,
                            "created_at", &created, "updated_at", &updated, "import_uid",
                            &import_uid, "import_sequence", &import_sequence)
                : pl_unpack(obj, msg, msglen,
                            "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o,"
-                           " s?o, s?o, s?o}",
+                           " s?o, s?o, s?o, s?o}",
                            "title", &title, "kind", &kind, "format", &format, "tz", &tz,
                            "start", &start, "end", &end, "rrule", &rrule, "pillar", &pillar,
                            "location", &location, "video_url", &video, "chair", &chair,
                            "policy", &policy, "items", &items, "rdate", &rdate, "exdate",
-                           &exdate, "moved", &moved);
+                           &exdate, "moved", &moved, "video", &videoconf);
   if (rc != PL_ERR_OK)
     return rc;
   /* A stored body was written whole by pl_json_meeting: one without these
@@ -292,6 +340,8 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
     }
     snprintf(m->rrule, sizeof m->rrule, "%s", rrule);
   }
+  if (videoconf && video_from_json(m, videoconf, mode, msg, msglen))
+    return PL_ERR_BAD_REQUEST;
   if (policy && policy_from_json(&m->policy, policy, msg, msglen))
     return PL_ERR_BAD_REQUEST;
   if (items && items_from_json(m, items, msg, msglen))
@@ -349,6 +399,9 @@ json_t *pl_json_policy(const pl_policy *p) {
 }
 
 json_t *pl_json_meeting(const pl_meeting_rec *m) {
+  json_t *video = m->video_room[0] ? json_pack("{s:s, s:s}", "provider", "jitsi", "room",
+                                               m->video_room)
+                                   : NULL;
   json_t *items = json_array();
   for (size_t i = 0; items && i < m->n_items; i++)
     json_array_append_new(items, pl_json_item(&m->items[i]));
@@ -364,6 +417,12 @@ json_t *pl_json_meeting(const pl_meeting_rec *m) {
       items, "status", PL_ENUM_NAME(pl_meeting_status, m->status), "sequence", m->sequence,
       "start_at", (json_int_t)m->start_at, "end_at", (json_int_t)m->end_at, "created_at",
       (json_int_t)m->created_at, "updated_at", (json_int_t)m->updated_at);
+  /* Absent, not null, when there is none: the stored bodies of meetings
+   * made before rooms existed are the same text as they rebuild to. */
+  if (o && video)
+    json_object_set_new(o, "video", video);
+  else
+    json_decref(video);
   if (o) {
     pl_recurrence_to_json(o, m);
     if (m->import_uid[0]) {

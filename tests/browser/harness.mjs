@@ -39,8 +39,8 @@ export function freePort() {
   });
 }
 
-/** Start plenaryd; resolves with {url, port, dir, adminToken, stop(), restart(), kill(), log()}. */
-export async function startServer() {
+/** Start plenaryd (opts.args: more flags); resolves with {url, port, dir, adminToken, stop(), restart(), kill(), log()}. */
+export async function startServer(opts = {}) {
   if (!existsSync(PLENARYD)) throw new Error(`PLENARYD not found: ${PLENARYD}`);
   const dir = mkdtempSync(join(tmpdir(), 'plenary-browser-'));
   const port = await freePort();
@@ -52,7 +52,7 @@ export async function startServer() {
 
   async function spawnIt() {
     exited = null;
-    child = spawn(PLENARYD, ['--plain', '--listen', `127.0.0.1:${port}`, '--db', db, '--web', WEB],
+    child = spawn(PLENARYD, ['--plain', '--listen', `127.0.0.1:${port}`, '--db', db, '--web', WEB, ...(opts.args || [])],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     const me = child;
     child.stdout.on('data', (d) => { output += d; });

@@ -140,6 +140,12 @@ class Matrix(ProgrammeTest):
             "queue.remove": {"meeting": m, "entry": self.entry},
             "queue.close": {"meeting": m},
             "queue.open": {"meeting": m},
+            "video.join": {"meeting": m},
+            "webhook.create": {"url": "http://127.0.0.1:9/hook%d" % self.n, "events": ["*"],
+                               "secret": "a secret of sixteen bytes or more"},
+            "webhook.list": {},
+            "webhook.delete": {"webhook": "w999"},
+            "webhook.deliveries": {"webhook": "w999"},
         }[op]
 
     async def prepare(self, op):

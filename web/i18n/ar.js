@@ -466,4 +466,6 @@ export default {
   'fair.by_group': "العبء لكل مجموعة إقليمية على امتداد السلسلة",
   'console.show_all': "اعرض الكل ({n})",
   'console.show_fewer': "اعرض أقل",
+  'video.join': 'الانضمام إلى الاجتماع عبر الفيديو',
+  'att.video': 'في الاجتماع عبر الفيديو',
 };

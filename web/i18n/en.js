@@ -467,4 +467,6 @@ export default {
   'fair.by_group': "Burden per regional group over the series",
   'console.show_all': "Show all {n}",
   'console.show_fewer': "Show fewer",
+  'video.join': 'Join the video conference',
+  'att.video': 'In the video conference',
 };

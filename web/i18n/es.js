@@ -466,4 +466,6 @@ export default {
   'fair.by_group': "Carga por grupo regional en la serie",
   'console.show_all': "Mostrar las {n}",
   'console.show_fewer': "Mostrar menos",
+  'video.join': 'Unirse a la videoconferencia',
+  'att.video': 'En la videoconferencia',
 };

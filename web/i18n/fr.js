@@ -466,4 +466,6 @@ export default {
   'fair.by_group': "Charge par groupe régional sur la série",
   'console.show_all': "Afficher les {n}",
   'console.show_fewer': "Afficher moins",
+  'video.join': 'Rejoindre la visioconférence',
+  'att.video': 'Dans la visioconférence',
 };

@@ -466,4 +466,6 @@ export default {
   'fair.by_group': "Нагрузка по региональным группам за серию",
   'console.show_all': "Показать все ({n})",
   'console.show_fewer': "Показать меньше",
+  'video.join': 'Войти в видеоконференцию',
+  'att.video': 'В видеоконференции',
 };

@@ -466,4 +466,6 @@ export default {
   'fair.by_group': "系列中各区域组的负担",
   'console.show_all': "显示全部 {n} 个",
   'console.show_fewer': "显示较少",
+  'video.join': '加入视频会议',
+  'att.video': '在视频会议中',
 };

@@ -15,6 +15,7 @@ import { itemLabel, speakerLabel } from '../fmt.js';
 import { beep } from '../sound.js';
 import { ProgrammeStore } from '../programme.js';
 import { procedureCard, tickCountdowns } from '../views/procedure.js';
+import { videoLinks } from '../views/video.js';
 
 const ui = { editing: null, drafts: new Map(), request: { chosen: 'statement' }, chair: {}, actionError: null, procs: {} };
 const CLOSED_SHOWN = 3; // the meeting's latest results; the rest are on decisions.html
@@ -37,6 +38,7 @@ async function main() {
     refresh = setTimeout(() => store.join(presence).catch(() => {}), 700);
   };
 
+  const video = videoLinks(client, meetingId, () => draw());
   const me = () => client.hello.participant;
   const myDel = () => client.hello.delegation || {};
   // A delegation holds its places on the list: any of its participants may
@@ -112,6 +114,7 @@ async function main() {
       h('p', { class: 'links' },
         h('span', { class: 'badge' }, t(presence === 'remote' ? 'meeting.you_remote' : 'meeting.you_room')),
         m.video_url ? h('a', { href: m.video_url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'video' }, t('meeting.video')) : null,
+        video.link(),
         h('a', { href: `projector.html?meeting=${encodeURIComponent(meetingId)}` }, t('link.projector')),
         h('a', { href: `stats.html?meeting=${encodeURIComponent(meetingId)}` }, t('link.stats'))));
   }
@@ -147,6 +150,8 @@ async function main() {
     }
     const role = me().role;
     const chair = isChair();
+    // The signed link: for whoever joins remotely, and for whoever presides (a moderator's).
+    video.want(st.meeting, role !== 'viewer' && (presence === 'remote' || chair));
     const qctx = {
       queue: st.queue, isChair: chair, isMine, editing: ui.editing, drafts: ui.drafts, act,
       setEditing: (id) => {

@@ -8,6 +8,7 @@ import { h } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { itemLabel, presenceName } from '../fmt.js';
 import { serverNow } from '../clock.js';
+import { videoHeader, videoCell } from './video.js';
 
 const OBJECTION_SECONDS = [10, 30, 60, 120];
 
@@ -110,13 +111,13 @@ export function attendancePanel(list, delegations = new Map()) {
     })),
     h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('att.name')), h('th', { scope: 'col' }, t('att.delegation')),
-        h('th', { scope: 'col' }, t('att.presence')), h('th', { scope: 'col' }, t('att.online')))),
+        h('th', { scope: 'col' }, t('att.presence')), h('th', { scope: 'col' }, t('att.online')), videoHeader())),
       h('tbody', {}, sorted.map((a) => h('tr', { class: a.online ? null : 'offline' },
         h('td', {}, a.name || '…'),
         h('td', {}, delName(a.delegation)),
         h('td', {}, presenceName(a.presence)),
         h('td', {}, h('span', { class: ['dot', a.online ? 'on' : 'off'], 'aria-hidden': 'true' }), ' ',
-          t(a.online ? 'att.yes' : 'att.no'))))))));
+          t(a.online ? 'att.yes' : 'att.no')), videoCell(a)))))));
 }
 
 /** N, P, E when focus is not in a text field. */
