@@ -56,6 +56,9 @@ typedef struct pl_server {
   size_t n_live;
   pl_metrics metrics;         /* every layer counts here */
   bool stopping;              /* app: closing every connection is no dropped line */
+  /* live/cluster.c: one node of several that does not hold the timers, so
+   * what they drive (webhook deliveries) is another node's to do */
+  bool follows;
   pl_session **sessions;      /* net: owned array of borrowed sessions */
   size_t n_sessions, cap_sessions;
   uint64_t session_serial;    /* net: the last session's serial */

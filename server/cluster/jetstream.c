@@ -310,15 +310,6 @@ size_t pl_js_take(pl_js *j, pl_js_item **items) {
 
 /* --- leases ------------------------------------------------------------------ */
 
-/* Who holds the lease now, into holder: "" when no one (or it aged out). */
-static void holder_of(pl_js *j, const char *stream, char *holder, size_t len) {
-  kvEntry *e = NULL;
-  holder[0] = 0;
-  if (kvStore_Get(&e, j->leases, stream) == NATS_OK && e)
-    snprintf(holder, len, "%.*s", kvEntry_ValueLen(e), (const char *)kvEntry_Value(e));
-  kvEntry_Destroy(e);
-}
-
 pl_lease_rc pl_lease_take(pl_js *j, const char *stream, uint64_t *rev, char *holder,
                           size_t holder_len) {
   /* Create succeeds only when the key is absent, deleted, or aged out. */
@@ -327,7 +318,19 @@ pl_lease_rc pl_lease_take(pl_js *j, const char *stream, uint64_t *rev, char *hol
     snprintf(holder, holder_len, "%s", j->node);
     return PL_LEASE_OURS;
   }
-  holder_of(j, stream, holder, holder_len);
+  kvEntry *e = NULL;
+  holder[0] = 0;
+  uint64_t held = 0;
+  if (kvStore_Get(&e, j->leases, stream) == NATS_OK && e) {
+    snprintf(holder, holder_len, "%.*s", kvEntry_ValueLen(e), (const char *)kvEntry_Value(e));
+    held = kvEntry_Revision(e);
+  }
+  kvEntry_Destroy(e);
+  /* Held in this node's name: this node before a restart (names are unique
+   * among the nodes), so it is this node's again at once. */
+  if (holder[0] && strcmp(holder, j->node) == 0 &&
+      kvStore_UpdateString(rev, j->leases, stream, j->node, held) == NATS_OK)
+    return PL_LEASE_OURS;
   return holder[0] ? PL_LEASE_THEIRS : PL_LEASE_ERROR;
 }
 

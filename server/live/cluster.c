@@ -23,6 +23,7 @@
 #include "live/commit.h"
 #include "live/decisions.h"
 #include "live/live.h"
+#include "net/deliver.h"
 #include "store/applied.h"
 #include "store/store.h"
 #include "wire/codec.h"
@@ -174,6 +175,13 @@ static int add_programme(pl_change *ch, json_t *o, pl_pevent_bufs *b) {
   case PL_PEV_PARTICIPANT_INVITED:
     pl_change_new_id(ch, 'p', id, sizeof id);
     break;
+  case PL_PEV_PROCEDURE_CLOSED:
+    /* the closing says how the procedure stood at its deadline: as here */
+    ev.procedure = pl_proc_get(&pl_decisions_get()->procs, ev.proc->procedure);
+    if (!ev.procedure)
+      return -1;
+    id[0] = 0;
+    break;
   default:
     id[0] = 0;
   }
@@ -198,17 +206,25 @@ static int add_meeting(pl_change *ch, const line *l, json_t *o) {
   return 0;
 }
 
-/* The rebuilt change says what the record says, event for event. */
-static bool same_as(const pl_change *ch, const record *r) {
+/* The rebuilt change says what the record says, event for event; if not,
+ * why says which event (the two texts' first bytes, for the log). */
+static bool same_as(const pl_change *ch, const record *r, char *why, size_t len) {
   size_t np = 0, nm = 0;
   for (size_t i = 0; i < r->n; i++) {
     const line *l = &r->lines[i];
     const pl_msg *m = l->kind == 'p' ? (np < ch->n_prog ? ch->prog[np++].msg : NULL)
                                      : (nm < ch->n_mev ? ch->mev[nm++].msg : NULL);
-    if (!m || m->len != l->len || memcmp(pl_msg_text(m), l->text, l->len) != 0)
+    if (!m || m->len != l->len || memcmp(pl_msg_text(m), l->text, l->len) != 0) {
+      snprintf(why, len, "event %zu: the log has %.120s; rebuilt: %.120s", i + 1, l->text,
+               m ? pl_msg_text(m) : "nothing");
       return false;
+    }
   }
-  return np == ch->n_prog && nm == ch->n_mev;
+  if (np != ch->n_prog || nm != ch->n_mev) {
+    snprintf(why, len, "rebuilt more events than the log has");
+    return false;
+  }
+  return true;
 }
 
 /* Applies the change at js_seq of the log; a node that cannot stops. */
@@ -234,9 +250,12 @@ static void apply(const char *text, size_t len, uint64_t js_seq) {
   }
   if (ok && r.closing[0])
     pl_change_close_sessions(&ch, r.closing);
-  ok = ok && !ch.err && same_as(&ch, &r);
-  char msg[128] = "";
-  if (ok)
+  char msg[300] = "";
+  if (!ok)
+    snprintf(msg, sizeof msg, "the record does not read, or does not fit this node's state");
+  else if (ch.err)
+    snprintf(msg, sizeof msg, "%s", ch.msg), ok = false;
+  else if ((ok = same_as(&ch, &r, msg, sizeof msg)))
     ok = pl_change_commit(&ch, msg, sizeof msg) == PL_ERR_OK;
   pl_change_release(&ch);
   for (size_t i = 0; docs && i < r.n; i++) {
@@ -299,6 +318,7 @@ static void on_wake(struct ev_loop *loop, ev_async *w, int revents) {
 static void take_timers(void) {
   pl_cluster_catch_up();
   the.leads = true;
+  pl_srv->follows = false;
   pl_srv->metrics.cluster_leads = 1;
   pl_log(PL_LOG_NOTICE, "cluster.lease", "msg", "this node now decides the timers", NULL);
   for (size_t i = 0; i < pl_srv->n_live; i++)
@@ -307,6 +327,7 @@ static void take_timers(void) {
       pl_live_arm(pl_srv->live[i]);
     }
   pl_decisions_arm();
+  pl_deliver_kick();
 }
 
 static void on_lease(struct ev_loop *loop, ev_timer *w, int revents) {
@@ -319,6 +340,7 @@ static void on_lease(struct ev_loop *loop, ev_timer *w, int revents) {
         PL_LEASE_OURS)
       return;
     the.leads = false;
+    pl_srv->follows = true;
     pl_srv->metrics.cluster_leads = 0;
     pl_log(PL_LOG_WARN, "cluster.lease", "msg", "the timers are another node's now", "holder",
            holder, NULL);
@@ -344,7 +366,8 @@ int pl_cluster_start(const pl_cluster_config *cfg, char *err, size_t errlen) {
   the.js = pl_js_open(&jc, err, errlen);
   if (!the.js)
     return -1;
-  the.applied = applied;
+  the.applied = pl_srv->metrics.cluster_applied = applied;
+  pl_srv->follows = true; /* until this node takes the timers */
   pl_cluster_catch_up();
   ev_async_init(&the.wake, on_wake);
   ev_async_start(pl_srv->loop, &the.wake);
@@ -370,4 +393,5 @@ void pl_cluster_stop(void) {
     pl_lease_release(the.js, TIMERS); /* another node takes them at once */
   pl_js_close(the.js);
   memset(&the, 0, sizeof the);
+  pl_srv->follows = false;
 }

@@ -281,7 +281,10 @@ static void on_later(struct ev_loop *loop, ev_timer *w, int revents) {
 }
 
 void pl_deliver_kick(void) {
-  if (stopped || !pl_srv->client_vh)
+  /* With several nodes every node has the outbox; the holder of the timers
+   * delivers, and a node taking them goes on from its own copy (receivers
+   * de-duplicate by the delivery id). */
+  if (stopped || !pl_srv->client_vh || pl_srv->follows)
     return;
   if (!later_init) {
     ev_timer_init(&later, on_later, 0., 0.);

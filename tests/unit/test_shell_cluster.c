@@ -121,6 +121,10 @@ static void test_lease_is_one_nodes_and_ages_out(void **state) {
   assert_int_equal(pl_lease_take(b, "m1", &rb, holder, sizeof holder), PL_LEASE_OURS);
   assert_int_equal(pl_lease_renew(a, "m1", &ra, holder, sizeof holder), PL_LEASE_THEIRS);
   assert_string_equal(holder, "b");
+  /* b restarted (a new link, the same name) has it back at once */
+  pl_js *b2 = node("b");
+  assert_int_equal(pl_lease_take(b2, "m1", &rb, holder, sizeof holder), PL_LEASE_OURS);
+  pl_js_close(b2);
   /* given up, it is free at once */
   pl_lease_release(b, "m1");
   assert_int_equal(pl_lease_take(a, "m1", &ra, holder, sizeof holder), PL_LEASE_OURS);
