@@ -11,7 +11,10 @@ generator in tools/ covers the many-clients case.
 import asyncio
 import json
 import os
+import shutil
 import signal
+import socket
+import sqlite3
 import ssl
 import subprocess
 import tempfile
@@ -299,19 +302,97 @@ def assert_consecutive(client, after, meeting=None):
     return seqs
 
 
+class Nats:
+    """nats-server with JetStream on a free loopback port and a fresh store."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="plenary-nats-")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = "nats://127.0.0.1:%d" % self.port
+        self.proc = None
+
+    def start(self):
+        self.log = open(os.path.join(self.dir, "nats.log"), "ab")
+        self.proc = subprocess.Popen(["nats-server", "-js", "-a", "127.0.0.1", "-p",
+                                      str(self.port), "-sd", self.dir], stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nats-server did not come up")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def metric(server, name):
+    body = server.http_get("/metrics")[2].decode()
+    return sum(float(l.split()[-1]) for l in body.splitlines() if l.startswith(name + " "))
+
+
+# PLENARY_SHADOW=1 (it.cluster_shadow): each test's server is one node of a
+# cluster, with a second node following it, and at the end the follower must
+# have rebuilt every change the test made, event for event (docs/CLUSTER.md).
+SHADOW = os.environ.get("PLENARY_SHADOW") == "1"
+
+
 class ServerTest(unittest.IsolatedAsyncioTestCase):
     """Each test gets its own server and database."""
 
     server_args = ()
 
     def setUp(self):
-        self.server = Server(*self.server_args).start()
+        if not SHADOW:
+            self.server = Server(*self.server_args).start()
+            return
+        self.nats = Nats().start()
+        self.server = Server(*self.server_args, "--cluster", self.nats.url, "--node",
+                             "main").start()
+        self.shadow = Server("--cluster", self.nats.url, "--node", "shadow").start()
+        self.shadowed = self.server
 
     def tearDown(self):
+        # a test that makes its own server (TLS, a folder) has no follower
+        shadowed = getattr(self, "shadowed", None)
+        if shadowed and self.server is shadowed and self.server.proc.poll() is None:
+            self.follower_has_every_change()
         code = self.server.stop()
         if code not in (0, -9, None):
             print(self.server.read_log())
         self.assertIn(code, (0, -9, None), "plenaryd did not exit cleanly")
+        if shadowed:
+            self.shadow.stop()
+            self.nats.stop()
+
+    def follower_has_every_change(self):
+        deadline = time.time() + 10
+        while metric(self.shadow, "plenary_cluster_applied") != \
+                metric(self.server, "plenary_cluster_applied"):
+            self.assertLess(time.time(), deadline, "the follower fell behind:\n" +
+                            self.shadow.read_log()[-3000:])
+            time.sleep(0.05)
+        self.server.stop()
+        self.shadow.stop()
+        self.assertNotIn("cluster.diverged", self.shadow.read_log())
+        logs = []
+        for s in (self.server, self.shadow):
+            with sqlite3.connect(s.db) as db:
+                logs.append(db.execute("SELECT stream, seq, body FROM events ORDER BY pos")
+                            .fetchall())
+        self.assertEqual(logs[0], logs[1], "the follower's log is not the leader's")
+        out = subprocess.run([PLENARYD, "replay", "--db", self.shadow.db, "--check"],
+                             capture_output=True, text=True)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
 
     def assert_log_rebuilds(self):
         """Stops the server, checks that `replay --check` and `verify` pass on

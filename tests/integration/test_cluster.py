@@ -8,55 +8,16 @@ again catches up from the log; every node's database rebuilds from its log."""
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (PLENARYD, Client, Server, assert_consecutive, main,  # noqa: E402
-                     setup_programme)
+from harness import (PLENARYD, Client, Nats, Server, assert_consecutive,  # noqa: E402
+                     main, metric, setup_programme)
 
 NATS = shutil.which("nats-server")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Nats:
-    """nats-server with JetStream, on a free loopback port and a fresh store."""
-
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="plenary-nats-")
-        self.port = free_port()
-        self.url = "nats://127.0.0.1:%d" % self.port
-        self.proc = None
-
-    def start(self):
-        self.log = open(os.path.join(self.dir, "nats.log"), "ab")
-        self.proc = subprocess.Popen([NATS, "-js", "-a", "127.0.0.1", "-p", str(self.port),
-                                      "-sd", self.dir], stdout=self.log,
-                                     stderr=subprocess.STDOUT)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("nats-server did not come up")
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @unittest.skipUnless(NATS, "nats-server is not installed (tools/deps test installs it)")
@@ -218,7 +179,12 @@ class Cluster(unittest.IsolatedAsyncioTestCase):
                           text="The meeting adopts...",
                           deadline=int(time.time() * 1000) + 1000))["procedure"]
         self.nodes[holder].kill9()  # the deadline falls while no node holds the timers
-        e = await lobby.event("procedure.closed", timeout=10, procedure=p["id"])
+        try:
+            e = await lobby.event("procedure.closed", timeout=10, procedure=p["id"])
+        except AssertionError:
+            for n, s in self.nodes.items():
+                print("---", n, holder, "\n", s.read_log()[-3000:])
+            raise
         self.assertEqual(e["result"], "adopted")
         self.assertEqual(e["closed_at"], p["deadline"])
         await asyncio.sleep(1.5)
@@ -278,11 +244,6 @@ class Cluster(unittest.IsolatedAsyncioTestCase):
                 return best
             time.sleep(0.1)
         raise AssertionError("no node holds the timers")
-
-
-def metric(server, name):
-    body = server.http_get("/metrics")[2].decode()
-    return sum(float(l.split()[-1]) for l in body.splitlines() if l.startswith(name + " "))
 
 
 def seq_last(client, meeting):
