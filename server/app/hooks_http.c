@@ -91,63 +91,13 @@ static bool authentic(const pl_hook_in *in, bool jitsi) {
          pl_hmac_sha256_check(v->hook_secret, v->hook_secret_len, in->body, in->len, sig + 7);
 }
 
-/* One hook's request as pl_video_hook takes it. */
-typedef struct hook_req {
-  pl_live *m;
-  const char *participant; /* borrowed from the body; NULL for a room's event */
-  int ev;                  /* pl_video_event, or -1: nothing Plenary follows */
-} hook_req;
-
-/* event_sync's payloads (jitsi-contrib/prosody-plugins, event_sync/README.md):
- * event_name, room_name, is_breakout, and for occupants occupant.id, the
- * context.user.id of the token video.join signed. A breakout room's events
- * name the main room: whoever is in a breakout is not in the plenary's
- * conference, so only the main room's are followed. */
-static unsigned jitsi_req(json_t *o, hook_req *r, char *why, size_t cap) {
-  const char *name = json_string_value(json_object_get(o, "event_name"));
-  const char *room = json_string_value(json_object_get(o, "room_name"));
-  json_t *occupant = json_object_get(o, "occupant");
-  if (!name || !room) {
-    snprintf(why, cap, "an event_sync payload has event_name and room_name");
-    return HTTP_STATUS_BAD_REQUEST;
-  }
-  if (!(r->m = pl_video_meeting_of_room(room))) {
-    snprintf(why, cap, "no meeting has the room '%.64s'", room);
-    return HTTP_STATUS_NOT_FOUND;
-  }
-  r->participant = json_string_value(json_object_get(occupant, "id"));
-  r->ev = json_is_true(json_object_get(o, "is_breakout")) ? -1
-          : strcmp(name, "muc-occupant-joined") == 0      ? PL_VIDEO_JOINED
-          : strcmp(name, "muc-occupant-left") == 0        ? PL_VIDEO_LEFT
-          : strcmp(name, "muc-room-created") == 0         ? PL_VIDEO_ROOM_CREATED
-          : strcmp(name, "muc-room-destroyed") == 0       ? PL_VIDEO_ROOM_DESTROYED
-                                                          : -1;
-  /* An occupant without a token's id (Jibri, a guest) is none of ours. */
-  if ((r->ev == PL_VIDEO_JOINED || r->ev == PL_VIDEO_LEFT) && !r->participant)
-    r->ev = -1;
-  return 0;
-}
-
-/* The generic hook: {meeting, participant, event}. */
-static unsigned video_req(json_t *o, hook_req *r, char *why, size_t cap) {
-  const char *meeting, *participant, *event;
-  if (json_unpack(o, "{s:s, s:s, s:s !}", "meeting", &meeting, "participant", &participant,
-                  "event", &event)) {
-    snprintf(why, cap, "the body is {\"meeting\", \"participant\", \"event\"}");
-    return HTTP_STATUS_BAD_REQUEST;
-  }
-  r->ev = pl_video_event_parse(event);
-  if (r->ev != PL_VIDEO_JOINED && r->ev != PL_VIDEO_LEFT && r->ev != PL_VIDEO_AUDIO_ON &&
-      r->ev != PL_VIDEO_AUDIO_OFF) {
-    snprintf(why, cap, "event must be joined, left, audio_on or audio_off");
-    return HTTP_STATUS_BAD_REQUEST;
-  }
-  if (!(r->m = pl_live_get(meeting))) {
-    snprintf(why, cap, "no meeting '%.40s'", meeting);
-    return HTTP_STATUS_NOT_FOUND;
-  }
-  r->participant = participant;
-  return 0;
+/* The meeting a decoded hook is about: by its Jitsi room, or its id. */
+static pl_live *meeting_of(const pl_hook_msg *h, char *why, size_t cap) {
+  pl_live *m = h->room ? pl_video_meeting_of_room(h->room) : pl_live_get(h->meeting);
+  if (!m)
+    snprintf(why, cap, h->room ? "no meeting has the room '%.64s'" : "no meeting '%.40s'",
+             h->room ? h->room : h->meeting);
+  return m;
 }
 
 static unsigned status_of(pl_err e) {
@@ -168,24 +118,23 @@ unsigned pl_hook_handle(const pl_hook_in *in, char *reply, size_t cap, const cha
     return HTTP_STATUS_UNAUTHORIZED;
   }
   json_t *o = json_loadb(in->body, in->len, JSON_REJECT_DUPLICATES, NULL);
-  hook_req r = {NULL, NULL, -1};
+  pl_hook_msg h;
+  pl_live *m = NULL;
   unsigned status = 0;
-  if (!json_is_object(o)) {
-    snprintf(reply, cap, "the body is not a JSON object");
+  if (pl_hook_decode(o, jitsi, &h, reply, cap))
     status = HTTP_STATUS_BAD_REQUEST;
-  } else {
-    status = jitsi ? jitsi_req(o, &r, reply, cap) : video_req(o, &r, reply, cap);
-  }
+  else if (!(m = meeting_of(&h, reply, cap)))
+    status = HTTP_STATUS_NOT_FOUND;
   const char *applied = "ignored";
-  if (!status && r.ev >= 0) {
-    pl_err e = pl_video_hook(r.m, r.participant, (pl_video_event)r.ev, pl_now_ms(), &applied,
+  if (!status && h.ev >= 0) {
+    pl_err e = pl_video_hook(m, h.participant, (pl_video_event)h.ev, pl_now_ms(), &applied,
                              reply, cap);
     status = e == PL_ERR_OK ? 0 : status_of(e);
   }
   pl_log(status ? PL_LOG_NOTICE : PL_LOG_INFO, status ? "hook.failed" : "hook", "hook", kind,
-         "meeting", r.m ? r.m->rec.id : NULL, "participant", r.participant, "applied",
+         "meeting", m ? m->rec.id : NULL, "participant", h.participant, "applied",
          status ? NULL : applied, "msg", status ? reply : NULL, NULL);
-  json_decref(o); /* r.participant pointed into it: logged above, not used below */
+  json_decref(o); /* h's strings pointed into it: logged above, not used below */
   if (status)
     return status;
   *ctype = "application/json";

@@ -29,19 +29,6 @@
 /* Clocks differ: the token is good from a minute before it was made. */
 #define NBF_SKEW_S 60
 
-static const char *const event_names[] = {
-#define PL_VIDEO_EVENT_NAME(name, wire) wire,
-    PL_VIDEO_EVENT_MAP(PL_VIDEO_EVENT_NAME)
-#undef PL_VIDEO_EVENT_NAME
-};
-
-int pl_video_event_parse(const char *name) {
-  for (size_t i = 0; i < sizeof event_names / sizeof event_names[0]; i++)
-    if (name && strcmp(event_names[i], name) == 0)
-      return (int)i;
-  return -1;
-}
-
 pl_live *pl_video_meeting_of_room(const char *room) {
   for (size_t i = 0; room && *room && i < pl_srv->n_live; i++) {
     pl_live *m = pl_srv->live[i];

@@ -11,27 +11,11 @@
 #define PL_OPS_OPS_VIDEO_H
 
 #include "ops/op.h"
+#include "wire/hook_json.h"
 
 /* video.join {meeting}: {url, room, moderator, expires_at}, the url
  * carrying an HS256 JWT as Jitsi's token authentication verifies it. */
 pl_err pl_op_video_join(pl_op_ctx *c, json_t *args);
-
-#define PL_VIDEO_EVENT_MAP(X)                      \
-  X(PL_VIDEO_JOINED, "joined")                     \
-  X(PL_VIDEO_LEFT, "left")                         \
-  X(PL_VIDEO_AUDIO_ON, "audio_on")                 \
-  X(PL_VIDEO_AUDIO_OFF, "audio_off")               \
-  X(PL_VIDEO_ROOM_CREATED, "room_created")         \
-  X(PL_VIDEO_ROOM_DESTROYED, "room_destroyed")
-
-typedef enum {
-#define PL_VIDEO_EVENT_ENUM(name, wire) name,
-  PL_VIDEO_EVENT_MAP(PL_VIDEO_EVENT_ENUM)
-#undef PL_VIDEO_EVENT_ENUM
-} pl_video_event;
-
-/* The event named `name`, or -1. */
-int pl_video_event_parse(const char *name);
 
 /* The live meeting whose Jitsi room is `room`, or NULL. */
 pl_live *pl_video_meeting_of_room(const char *room);
