@@ -16,6 +16,7 @@
 
 #include "base/model.h"
 #include "base/token.h"
+#include "core/groups.h"
 #include "core/procedure.h"
 
 #define PL_PROGRAMME_STREAM "programme"
@@ -40,7 +41,9 @@
   X(PROCEDURE_STATEMENT, "procedure.statement")   \
   X(PROCEDURE_CLOSED, "procedure.closed")         \
   X(APPLICATION_LINK, "application.link_issued")  \
-  X(APPLICATION_RECEIVED, "application.received")
+  X(APPLICATION_RECEIVED, "application.received") \
+  X(GROUP_CREATED, "group.created")               \
+  X(GROUP_UPDATED, "group.updated")
 
 typedef enum {
 #define PL_PEVENT_ENUM(name, wire) PL_PEV_##name,
@@ -63,6 +66,7 @@ typedef struct pl_pevent {
   const pl_procedure *procedure;    /* PROCEDURE_CLOSED: borrowed, as it stood at the deadline */
   const pl_application_rec *app;    /* APPLICATION_RECEIVED: borrowed */
   char link[PL_ID_LEN];             /* APPLICATION_LINK */
+  const pl_group_def *group;        /* GROUP_*: borrowed, the group after the change */
 } pl_pevent;
 
 /* Where a decoded event's larger parts go (pl_pevent_from_json). */
@@ -70,6 +74,7 @@ typedef struct pl_pevent_bufs {
   pl_meeting_rec meeting;
   pl_proc_event proc;
   pl_application_rec app;
+  pl_group_def group;
 } pl_pevent_bufs;
 
 static inline bool pl_pevent_is_meeting(pl_pevent_type t) {

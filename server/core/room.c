@@ -29,6 +29,7 @@ const char *const pl_event_names[] = {
     [PL_EV_QUEUE_CLOSED] = "queue.closed",   [PL_EV_QUEUE_OPENED] = "queue.opened",
     [PL_EV_FLOOR_CHANGED] = "floor.changed", [PL_EV_FLOOR_EXPIRED] = "floor.expired",
     [PL_EV_SPEECH_ENDED] = "speech.ended",   [PL_EV_ITEM] = "item",
+    [PL_EV_CONTINGENT_ADDED] = "contingent.added",
 };
 const size_t pl_event_count = sizeof(pl_event_names) / sizeof(pl_event_names[0]);
 
@@ -133,6 +134,7 @@ void pl_room__emit_speech(const pl_room *r, int64_t now, pl_events *out) {
   ev->speech.ended_at = now;
   ev->speech.spoken_ms = pl_floor_spoken_ms(f, now);
   ev->speech.allotted_ms = f->allotted_ms;
+  ev->speech.drawn_ms = pl_room__draw(r, &f->entry, f->item, ev->speech.spoken_ms);
 }
 
 void pl_room__emit_end(const pl_room *r, int64_t now, pl_events *out) {
@@ -193,6 +195,7 @@ void pl_room_release(pl_room *r) {
   for (size_t i = 0; i < r->n_items; i++) {
     free(r->items[i].queue);
     free(r->items[i].tally);
+    free(r->items[i].cont);
   }
   free(r->items);
   memset(r, 0, sizeof *r);
@@ -287,8 +290,27 @@ static pl_err item_reserve(pl_item *it, size_t more) {
   return PL_ERR_OK;
 }
 
+/* Room for one more contingent ledger in the item of `ev` when it makes one. */
+static pl_err contingent_reserve(pl_room *r, const pl_event *ev) {
+  const char *group = ev->type == PL_EV_CONTINGENT_ADDED                         ? ev->group
+                      : ev->type == PL_EV_SPEECH_ENDED && ev->speech.drawn_ms > 0 ? ev->speech.entry.contingent
+                                                                                  : NULL;
+  pl_item *it = group ? item_mut(r, ev->item) : NULL;
+  if (!it || pl_room__contingent(it, group))
+    return PL_ERR_OK;
+  /* One more than now for each: a change makes at most a few. */
+  pl_contingent *c = grow_to(it->cont, &it->cap_cont, it->n_cont + PL_MAX_EVENTS,
+                             sizeof *c, 8);
+  if (!c)
+    return PL_ERR_INTERNAL;
+  it->cont = c;
+  return PL_ERR_OK;
+}
+
 pl_err pl_room_reserve(pl_room *r, const pl_event *evs, size_t n) {
   for (size_t i = 0; i < n; i++) {
+    if (contingent_reserve(r, &evs[i]) != PL_ERR_OK)
+      return PL_ERR_INTERNAL;
     if (evs[i].type != PL_EV_QUEUE_ADDED)
       continue;
     pl_item *it = item_mut(r, evs[i].item);
@@ -421,8 +443,16 @@ pl_err pl_room_apply(pl_room *r, const pl_event *ev) {
     r->floor.overrun = true;
     return PL_ERR_OK;
   case PL_EV_SPEECH_ENDED:
-    /* A record only: the floor.changed that follows it changes the floor. */
-    return PL_ERR_OK;
+    /* The record, and what the speech drew on its contingent: the
+     * floor.changed that follows it changes the floor. */
+    if (ev->speech.drawn_ms <= 0)
+      return PL_ERR_OK;
+    return it ? pl_room__contingent_add(it, ev->speech.entry.contingent, 0,
+                                        ev->speech.drawn_ms)
+              : PL_ERR_INTERNAL;
+  case PL_EV_CONTINGENT_ADDED:
+    return it && ev->ms > 0 ? pl_room__contingent_add(it, ev->group, ev->ms, 0)
+                            : PL_ERR_INTERNAL;
   case PL_EV_ITEM:
     if (!it)
       return PL_ERR_INTERNAL;

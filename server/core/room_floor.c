@@ -49,8 +49,15 @@ static void stop_clock(pl_floor *f, int64_t now) {
 static pl_err give(const pl_room *r, size_t i, int64_t now, pl_events *out) {
   const pl_item *it = pl_room_current_item(r);
   const pl_entry *e = &it->queue[i];
-  if (r->floor.held)
+  /* The speech that ends draws on its contingent in this same change: the
+   * next speaker of the same group is given what is left after it. */
+  int64_t drawn_before = 0;
+  if (r->floor.held) {
     pl_room__emit_speech(r, now, out);
+    const pl_speech *sp = &out->ev[out->n - 1].speech;
+    if (strcmp(sp->entry.contingent, e->contingent) == 0 && strcmp(sp->item, it->def.id) == 0)
+      drawn_before = sp->drawn_ms;
+  }
   pl_event *ev = pl_room__emit(out, PL_EV_QUEUE_REMOVED, it->def.id, now);
   ev->entry = *e;
   ev->reason = PL_REMOVED_CALLED;
@@ -62,6 +69,13 @@ static pl_err give(const pl_room *r, size_t i, int64_t now, pl_events *out) {
   pl_room__copy(f->item, sizeof f->item, it->def.id);
   f->called_at = now;
   f->allotted_ms = e->allotted_ms;
+  /* A speech draws on its group's contingent: it is given at most what is
+   * left of it, and the floor shows that, for the clock of the group. */
+  if (e->contingent[0]) {
+    f->contingent_ms = pl_room_contingent_left(r, it, e->contingent) - drawn_before;
+    if (f->contingent_ms < f->allotted_ms)
+      f->allotted_ms = (int32_t)f->contingent_ms;
+  }
   f->pause_reason = PL_PAUSE_NONE;
   if (e->presence == PL_PRESENCE_REMOTE) {
     f->phase = PL_PHASE_CALLING; /* the clock waits for floor.ready */

@@ -51,6 +51,33 @@ pl_err pl_room__refuse(pl_events *out, pl_err err, const char *fmt, ...)
  * otherwise refuses with FORBIDDEN, "only the chair may <what>". */
 pl_err pl_room__need_presides(const pl_actor *a, const char *what, pl_events *out);
 
+/* --- groups and contingents (room_groups.c) --- */
+
+/* The contingent ledger of `group` in `it`, or NULL when it has none yet. */
+const pl_contingent *pl_room__contingent(const pl_item *it, const char *group);
+
+/* What a speech of entry `e` on `item` that lasted `spoken_ms` draws on
+ * its contingent now: at most what is left. */
+int32_t pl_room__draw(const pl_room *r, const pl_entry *e, const char *item,
+                      int64_t spoken_ms);
+
+/* Checks whom request `req` speaks for and fills e's on_behalf,
+ * on_behalf_name and joint; *group_time says whether it has the group
+ * time. Refuses FORBIDDEN (not a member), NOT_FOUND (no such group) or
+ * BAD_REQUEST (a malformed joint list). */
+pl_err pl_room__check_behalf(const pl_room *r, const pl_actor *a, const pl_request *req,
+                             pl_entry *e, bool *group_time, pl_events *out);
+
+/* Sets e->contingent to the group whose contingent entry `e` (its kind and
+ * on_behalf set) draws on, and refuses LIMIT when that one is spent. */
+pl_err pl_room__check_contingent(const pl_room *r, const pl_actor *a, pl_entry *e,
+                                 pl_events *out);
+
+/* Adds to the ledger of `group` in reserved room: the chair's time and
+ * what speeches drew. */
+pl_err pl_room__contingent_add(pl_item *it, const char *group, int64_t added_ms,
+                               int64_t used_ms);
+
 /* Clears `out` before a command fills it. */
 void pl_room__begin(pl_events *out);
 

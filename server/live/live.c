@@ -153,7 +153,7 @@ int pl_live_load_all(void) {
   pl_decisions_init();
   if (pl_store_stream_last(pl_srv->store, PL_PROGRAMME_STREAM, &p->seq) != PL_STORE_OK ||
       pl_store_next_ids(pl_srv->store, &p->next_delegation, &p->next_participant,
-                        &p->next_meeting) != PL_STORE_OK ||
+                        &p->next_meeting, &p->next_group) != PL_STORE_OK ||
       pl_store_meeting_each(pl_srv->store, load_one, NULL) != PL_STORE_OK ||
       pl_store_log_each(pl_srv->store, replay_one, NULL) != PL_STORE_OK)
     return -1;
@@ -249,6 +249,8 @@ json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {
                          cur ? pl_json_queue(cur) : json_array(), "floor",
                          pl_json_floor(&m->room.floor), "server_time", (json_int_t)now,
                          "presides", presides);
+  if (st)
+    json_object_set_new(st, "contingents", pl_json_contingents(&m->room, cur));
   if (st && presides)
     json_object_set_new(st, "attendance", pl_live_attendance(m));
   return st;

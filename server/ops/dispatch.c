@@ -17,6 +17,7 @@
 #include "ops/ops_admin.h"
 #include "ops/ops_calendar.h"
 #include "ops/ops_floor.h"
+#include "ops/ops_groups.h"
 #include "ops/ops_meeting.h"
 #include "ops/ops_procedure.h"
 #include "ops/record.h"
@@ -144,6 +145,14 @@ static const op_entry ops[] = {
      "joined; presides the meeting"},
     {"queue.open", NULL, PL_ROP_OPEN, false, PRESIDES, "open the list of speakers",
      "joined; presides the meeting"},
+    {"group.create", pl_op_group_create, PL_ROP_NONE, false, SEC, "define groups of States",
+     "members are States"},
+    {"group.update", pl_op_group_update, PL_ROP_NONE, false, SEC, "change groups of States",
+     "members are States"},
+    {"group.list", pl_op_group_list, PL_ROP_NONE, false, ANYONE, "list groups of States", ""},
+    {"queue.contingent", NULL, PL_ROP_CONTINGENT, false, PRESIDES,
+     "add to a group's speaking time", "joined; presides the meeting; the policy has "
+     "contingents"},
 };
 
 static const op_entry *op_find(const char *name) {

@@ -1,5 +1,6 @@
 /*
- * The record of speeches: meeting.stats (speaking time grouped four ways)
+ * The record of speeches: meeting.stats (speaking time grouped four ways,
+ * and the statements each group made through a State: by_behalf)
  * and the CSV export. Both read the speeches table, which is written in the
  * same transaction as each speech.ended event.
  */
@@ -10,11 +11,12 @@
 #include "ops/record.h"
 
 #include "base/server.h"
+#include "store/groups.h"
 #include "store/store.h"
 #include "wire/codec.h"
 
 typedef struct tally {
-  json_t *by[4]; /* objects: key -> [count, spoken_ms, name] */
+  json_t *by[5]; /* objects: key -> [count, spoken_ms, name] */
 } tally;
 
 static void add(json_t *by, const char *key, const char *name, int64_t spoken) {
@@ -42,6 +44,13 @@ static int stats_one(void *ctx, uint64_t seq, const pl_speech *sp, int group) {
       NULL, sp->spoken_ms);
   add(t->by[2], PL_ENUM_NAME(pl_speech_kind, e->kind), NULL, sp->spoken_ms);
   add(t->by[3], PL_ENUM_NAME(pl_presence, e->presence), NULL, sp->spoken_ms);
+  if (e->on_behalf[0]) {
+    /* A group's name as it is now; a regional group is named by its key. */
+    static pl_group_def g;
+    bool named = !json_object_get(t->by[4], e->on_behalf) &&
+                 pl_store_group_get(pl_srv->store, e->on_behalf, &g) == PL_STORE_OK;
+    add(t->by[4], e->on_behalf, named ? g.name : NULL, sp->spoken_ms);
+  }
   return 0;
 }
 
@@ -73,15 +82,16 @@ pl_err pl_op_meeting_stats(pl_op_ctx *c, json_t *args) {
   if (!m)
     return e;
   tally t;
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 5; i++)
     t.by[i] = json_object();
   if (pl_store_speech_each(pl_srv->store, m->rec.id, stats_one, &t) != PL_STORE_OK)
     e = pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
   else
-    c->result = json_pack("{s:s, s:o, s:o, s:o, s:o}", "meeting", m->rec.id, "by_delegation",
-                          as_list(t.by[0]), "by_group", as_list(t.by[1]), "by_kind",
-                          as_list(t.by[2]), "by_presence", as_list(t.by[3]));
-  for (int i = 0; i < 4; i++)
+    c->result = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "meeting", m->rec.id,
+                          "by_delegation", as_list(t.by[0]), "by_group", as_list(t.by[1]),
+                          "by_kind", as_list(t.by[2]), "by_presence", as_list(t.by[3]),
+                          "by_behalf", as_list(t.by[4]));
+  for (int i = 0; i < 5; i++)
     json_decref(t.by[i]);
   return e;
 }

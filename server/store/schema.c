@@ -99,6 +99,19 @@ const char *const pl_store__schema_steps[] = {
     "UPDATE events SET hash = (SELECT hash FROM chain"
     "  WHERE chain.stream = events.stream AND chain.seq = events.seq);"
     "DROP TABLE chain;",
+
+    /* 4: groups of States that speak together (group.create): political
+     * and negotiating groups; the regional ones follow from each State's
+     * grp. Members are a JSON array of delegation ids, read whole. */
+    "CREATE TABLE groups("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, coordinator TEXT,"
+    "  members TEXT NOT NULL) STRICT;"
+    /* The policy gained joint_min and contingent_s (their defaults), at the
+     * end of the object as the encoder writes them, so that a meeting's row
+     * stays what its log makes. */
+    "UPDATE meetings SET body = json_set(body, '$.policy.joint_min', 5,"
+    "  '$.policy.contingent_s', 0)"
+    "  WHERE json_extract(body, '$.policy.joint_min') IS NULL;",
 };
 
 _Static_assert(sizeof pl_store__schema_steps / sizeof pl_store__schema_steps[0] ==

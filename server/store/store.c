@@ -44,7 +44,8 @@ static const char *const sql[Q__COUNT] = {
     [Q_MEET_ALL] = "SELECT id, body FROM meetings ORDER BY id",
     [Q_NEXT_IDS] = "SELECT (SELECT coalesce(max(id), 0) + 1 FROM delegations),"
                    " (SELECT coalesce(max(id), 0) + 1 FROM participants),"
-                   " (SELECT coalesce(max(id), 0) + 1 FROM meetings)",
+                   " (SELECT coalesce(max(id), 0) + 1 FROM meetings),"
+                   " (SELECT coalesce(max(id), 0) + 1 FROM groups)",
     /* The hash is chained in the same statement: the previous row of the
      * stream must be there (and chained), or pl_sha256 refuses the append. */
     [Q_EVENT_APPEND] =
@@ -69,6 +70,10 @@ static const char *const sql[Q__COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
+    [Q_GROUP_INSERT] = "INSERT INTO groups(id, name, coordinator, members) VALUES (?,?,?,?)",
+    [Q_GROUP_UPDATE] = "UPDATE groups SET name = ?, coordinator = ?, members = ? WHERE id = ?",
+    [Q_GROUP_GET] = "SELECT id, name, coordinator, members FROM groups WHERE id = ?",
+    [Q_GROUP_ALL] = "SELECT id, name, coordinator, members FROM groups ORDER BY id",
 };
 
 pl_store_rc pl_store__fail(pl_store *s, const char *what) {
@@ -431,13 +436,14 @@ pl_store_rc pl_store_meeting_each(pl_store *s, pl_meeting_body_cb cb, void *ctx)
 }
 
 pl_store_rc pl_store_next_ids(pl_store *s, int64_t *delegation, int64_t *participant,
-                              int64_t *meeting) {
+                              int64_t *meeting, int64_t *group) {
   sqlite3_stmt *st = pl_store__stmt(s, Q_NEXT_IDS);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
     *delegation = sqlite3_column_int64(st, 0);
     *participant = sqlite3_column_int64(st, 1);
     *meeting = sqlite3_column_int64(st, 2);
+    *group = sqlite3_column_int64(st, 3);
   }
   sqlite3_reset(st);
   return rc == SQLITE_ROW ? PL_STORE_OK : pl_store__fail(s, "next ids");

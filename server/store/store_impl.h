@@ -39,6 +39,10 @@ enum {
   Q_BEGIN,
   Q_COMMIT,
   Q_ROLLBACK,
+  Q_GROUP_INSERT,
+  Q_GROUP_UPDATE,
+  Q_GROUP_GET,
+  Q_GROUP_ALL,
   Q__COUNT
 };
 

@@ -8,6 +8,9 @@
 
 #include "store/views.h"
 
+#include <stdlib.h>
+
+#include "store/groups.h"
 #include "store/store_impl.h"
 
 static pl_store_rc delegation_put(pl_store *s, const pl_delegation_rec *d, bool update) {
@@ -70,6 +73,23 @@ static pl_store_rc meeting_put(pl_store *s, const pl_meeting_rec *m, const char 
   return pl_store__run_one(s, st, "update meeting");
 }
 
+static pl_store_rc group_put(pl_store *s, const pl_group_def *g, bool update) {
+  char *members = g ? pl_store_group_members_json(g) : NULL;
+  if (!members)
+    return PL_STORE_ERROR;
+  sqlite3_stmt *st = pl_store__stmt(s, update ? Q_GROUP_UPDATE : Q_GROUP_INSERT);
+  int i = 1;
+  if (!update)
+    sqlite3_bind_int64(st, i++, pl_id_parse(g->id, 'g'));
+  pl_store__bind_text(st, i++, g->name);
+  pl_store__bind_text_or_null(st, i++, g->coordinator[0] ? g->coordinator : NULL);
+  sqlite3_bind_text(st, i++, members, -1, free);
+  if (!update)
+    return pl_store__run(s, st, "insert group");
+  sqlite3_bind_int64(st, i, pl_id_parse(g->id, 'g'));
+  return pl_store__run_one(s, st, "update group");
+}
+
 pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *meeting_body) {
   switch (ev->type) {
   case PL_PEV_DELEGATION_CREATED:
@@ -92,6 +112,10 @@ pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *me
   case PL_PEV_MEETING_UPDATED:
   case PL_PEV_MEETING_CANCELLED:
     return meeting_put(s, ev->meeting, meeting_body, true);
+  case PL_PEV_GROUP_CREATED:
+    return group_put(s, ev->group, false);
+  case PL_PEV_GROUP_UPDATED:
+    return group_put(s, ev->group, true);
   case PL_PEV__COUNT:
     break;
   default:

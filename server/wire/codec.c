@@ -26,15 +26,47 @@ static int get_enum(json_t *obj, const char *key, const char *const names[], siz
 }
 #define GET_ENUM(obj, key, type) get_enum(obj, key, type##_names, type##_count)
 
+/* The group fields an entry and a speech share, each only when it has one:
+ * the group's name, the States of a joint statement, the contingent. */
+static json_t *with_groups(json_t *o, const pl_entry *e) {
+  if (!o)
+    return NULL;
+  if (e->on_behalf_name[0])
+    json_object_set_new(o, "on_behalf_name", json_string(e->on_behalf_name));
+  if (e->n_joint) {
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < e->n_joint && i < PL_MAX_JOINT; i++)
+      json_array_append_new(a, json_string(e->joint[i]));
+    json_object_set_new(o, "joint", a);
+  }
+  if (e->contingent[0])
+    json_object_set_new(o, "contingent", json_string(e->contingent));
+  return o;
+}
+
+static void groups_from_json(json_t *o, pl_entry *e) {
+  pl_json_copy_str(o, "on_behalf_name", e->on_behalf_name, sizeof e->on_behalf_name);
+  pl_json_copy_str(o, "contingent", e->contingent, sizeof e->contingent);
+  json_t *a = json_object_get(o, "joint");
+  size_t i;
+  json_t *v;
+  json_array_foreach(a, i, v) {
+    if (i >= PL_MAX_JOINT)
+      break;
+    snprintf(e->joint[i], sizeof e->joint[i], "%s", json_string_value(v) ? json_string_value(v) : "");
+    e->n_joint = (uint8_t)(i + 1);
+  }
+}
+
 json_t *pl_json_entry(const pl_entry *e) {
-  return json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s?, s:s, s:s, s:I, s:I}", "id", e->id,
+  return with_groups(json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s?, s:s, s:s, s:I, s:I}", "id", e->id,
                    "delegation", "id", e->delegation.id, "name", e->delegation.name, "kind",
                    PL_ENUM_NAME(pl_delegation_kind, e->delegation.kind), "participant",
                    e->participant, "speaker", e->speaker, "on_behalf",
                    e->on_behalf[0] ? e->on_behalf : NULL, "kind",
                    PL_ENUM_NAME(pl_speech_kind, e->kind), "presence",
                    PL_ENUM_NAME(pl_presence, e->presence), "requested_at",
-                   (json_int_t)e->requested_at, "allotted_ms", (json_int_t)e->allotted_ms);
+                   (json_int_t)e->requested_at, "allotted_ms", (json_int_t)e->allotted_ms), e);
 }
 
 /* The fields an entry and a speech share; the entry's id is under `id_key`
@@ -60,6 +92,7 @@ static int entry_fields_from_json(json_t *o, const char *id_key, pl_entry *e) {
   pl_json_copy_str(o, "on_behalf", e->on_behalf, sizeof e->on_behalf);
   e->requested_at = get_int(o, "requested_at");
   e->allotted_ms = (int32_t)get_int(o, "allotted_ms");
+  groups_from_json(o, e);
   return 0;
 }
 
@@ -70,7 +103,7 @@ static int entry_from_json(json_t *o, pl_entry *e) {
 json_t *pl_json_floor(const pl_floor *f) {
   if (!f->held)
     return json_null();
-  return json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:b, s:s?, s:b}", "entry",
+  json_t *o = json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:b, s:s?, s:b}", "entry",
                    pl_json_entry(&f->entry), "item", f->item, "phase",
                    PL_ENUM_NAME(pl_floor_phase, f->phase), "called_at", instant(f->called_at),
                    "started_at", instant(f->started_at), "running_since",
@@ -81,6 +114,9 @@ json_t *pl_json_floor(const pl_floor *f) {
                        ? NULL
                        : PL_ENUM_NAME(pl_pause_reason, f->pause_reason),
                    "overrun", f->overrun);
+  if (o && f->entry.contingent[0])
+    json_object_set_new(o, "contingent_ms", json_integer(f->contingent_ms));
+  return o;
 }
 
 static int floor_from_json(json_t *o, pl_floor *f) {
@@ -104,12 +140,13 @@ static int floor_from_json(json_t *o, pl_floor *f) {
   int reason = GET_ENUM(o, "pause_reason", pl_pause_reason);
   f->pause_reason = reason < 0 ? PL_PAUSE_NONE : (pl_pause_reason)reason;
   f->overrun = json_is_true(json_object_get(o, "overrun"));
+  f->contingent_ms = get_int(o, "contingent_ms");
   return 0;
 }
 
 json_t *pl_json_speech(const pl_speech *s) {
   const pl_entry *e = &s->entry;
-  return json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s?, s:s, s:s, s:I, s:o, s:I, "
+  json_t *o = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s?, s:s, s:s, s:I, s:o, s:I, "
                    "s:I, s:I}",
                    "entry", e->id, "item", s->item, "delegation", "id", e->delegation.id,
                    "name", e->delegation.name, "kind",
@@ -121,6 +158,9 @@ json_t *pl_json_speech(const pl_speech *s) {
                    (json_int_t)e->requested_at, "started_at", instant(s->started_at),
                    "ended_at", (json_int_t)s->ended_at, "spoken_ms", (json_int_t)s->spoken_ms,
                    "allotted_ms", (json_int_t)s->allotted_ms);
+  if (o && e->contingent[0])
+    json_object_set_new(o, "drawn_ms", json_integer(s->drawn_ms));
+  return with_groups(o, e);
 }
 
 static int speech_from_json(json_t *o, pl_speech *s) {
@@ -132,6 +172,7 @@ static int speech_from_json(json_t *o, pl_speech *s) {
   s->ended_at = get_int(o, "ended_at");
   s->spoken_ms = get_int(o, "spoken_ms");
   s->allotted_ms = s->entry.allotted_ms;
+  s->drawn_ms = (int32_t)get_int(o, "drawn_ms");
   return 0;
 }
 
@@ -145,6 +186,26 @@ json_t *pl_json_queue(const pl_item *it) {
   for (size_t i = 0; a && i < it->n_queue; i++)
     json_array_append_new(a, pl_json_entry(&it->queue[i]));
   return a;
+}
+
+json_t *pl_json_contingents(const pl_room *r, const pl_item *it) {
+  if (r->policy.contingent_s <= 0)
+    return json_null();
+  json_t *left = json_object();
+  for (size_t i = 0; left && it && i < it->n_cont; i++)
+    json_object_set_new(left, it->cont[i].group,
+                        json_integer(pl_room_contingent_left(r, it, it->cont[i].group)));
+  return json_pack("{s:I, s:o}", "each_ms", (json_int_t)r->policy.contingent_s * 1000,
+                   "left_ms", left);
+}
+
+/* What is left of `group`'s contingent on `item` once `ev` (drawing
+ * `drawn`, or adding `added`) is applied to `room`. */
+static json_int_t left_after(const pl_room *room, const char *item, const char *group,
+                             int64_t added, int64_t drawn) {
+  int64_t left = pl_room_contingent_left(room, pl_room_find_item(room, item), group);
+  left += added - drawn;
+  return left > 0 ? (json_int_t)left : 0;
 }
 
 json_t *pl_json_delegation(const pl_delegation_rec *d) {
@@ -187,6 +248,16 @@ json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeti
     break;
   case PL_EV_SPEECH_ENDED:
     json_object_set_new(o, "speech", pl_json_speech(&ev->speech));
+    if (ev->speech.entry.contingent[0])
+      json_object_set_new(o, "contingent_left_ms",
+                          json_integer(left_after(room, ev->item, ev->speech.entry.contingent,
+                                                  0, ev->speech.drawn_ms)));
+    break;
+  case PL_EV_CONTINGENT_ADDED:
+    json_object_set_new(o, "group", json_string(ev->group));
+    json_object_set_new(o, "ms", json_integer(ev->ms));
+    json_object_set_new(o, "contingent_left_ms",
+                        json_integer(left_after(room, ev->item, ev->group, ev->ms, 0)));
     break;
   case PL_EV_ITEM: {
     const pl_item *it = pl_room_find_item(room, ev->item);
@@ -199,6 +270,7 @@ json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeti
     json_object_set_new(o, "item", pl_json_item(&it->def));
     json_object_set_new(o, "queue", pl_json_queue(it));
     json_object_set_new(o, "list_closed", json_boolean(it->list_closed));
+    json_object_set_new(o, "contingents", pl_json_contingents(room, it));
     break;
   }
   case PL_EV_QUEUE_CLOSED:
@@ -240,6 +312,10 @@ int pl_event_from_json(json_t *o, pl_event *out) {
     return floor_from_json(json_object_get(o, "floor"), &out->floor);
   case PL_EV_SPEECH_ENDED:
     return speech_from_json(json_object_get(o, "speech"), &out->speech);
+  case PL_EV_CONTINGENT_ADDED:
+    pl_json_copy_str(o, "group", out->group, sizeof out->group);
+    out->ms = (int32_t)get_int(o, "ms");
+    return out->group[0] && out->ms > 0 ? 0 : -1;
   case PL_EV_ITEM:
   case PL_EV_QUEUE_CLOSED:
   case PL_EV_QUEUE_OPENED:

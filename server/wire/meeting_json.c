@@ -87,7 +87,7 @@ static int seconds_in_range(json_int_t v, const char *field, char *msg, size_t m
 }
 
 static int policy_from_json(pl_policy *p, json_t *o, char *msg, size_t msglen) {
-  json_int_t st = -1, gst = -1, ost = -1, pos = -1, omax = -1;
+  json_int_t st = -1, gst = -1, ost = -1, pos = -1, omax = -1, jmin = -1, cont = -1;
   json_t *reply = NULL;
   const char *oitems = NULL, *expiry = NULL;
   char inner[160];
@@ -96,10 +96,10 @@ static int policy_from_json(pl_policy *p, json_t *o, char *msg, size_t msglen) {
     return -1;
   }
   if (pl_unpack(o, inner, sizeof inner,
-                "{s?I, s?I, s?I, s?I, s?o, s?s, s?I, s?s}", "statement_s", &st,
+                "{s?I, s?I, s?I, s?I, s?o, s?s, s?I, s?s, s?I, s?I}", "statement_s", &st,
                 "group_statement_s", &gst, "observer_statement_s", &ost, "point_of_order_s",
                 &pos, "reply_s", &reply, "observer_items", &oitems, "observer_max_per_item",
-                &omax, "on_expiry", &expiry)) {
+                &omax, "on_expiry", &expiry, "joint_min", &jmin, "contingent_s", &cont)) {
     snprintf(msg, msglen, "policy: %s", inner);
     return -1;
   }
@@ -146,6 +146,21 @@ static int policy_from_json(pl_policy *p, json_t *o, char *msg, size_t msglen) {
       return -1;
     }
     p->observer_max_per_item = (int32_t)omax;
+  }
+  if (jmin != -1) {
+    if (jmin < 2 || jmin > PL_MAX_JOINT) {
+      snprintf(msg, msglen, "field 'policy.joint_min' must be 2 to %d States", PL_MAX_JOINT);
+      return -1;
+    }
+    p->joint_min = (int32_t)jmin;
+  }
+  if (cont != -1) {
+    /* 0 turns contingents off; a day of debate on one item is the most. */
+    if (cont < 0 || cont > 86400) {
+      snprintf(msg, msglen, "field 'policy.contingent_s' must be 0 (none) to 86400 seconds");
+      return -1;
+    }
+    p->contingent_s = (int32_t)cont;
   }
   return 0;
 }
@@ -326,13 +341,14 @@ json_t *pl_json_policy(const pl_policy *p) {
   json_t *reply = json_array();
   for (size_t i = 0; reply && i < p->n_reply; i++)
     json_array_append_new(reply, json_integer(p->reply_s[i]));
-  return json_pack("{s:i, s:i, s:i, s:i, s:o, s:s, s:i, s:s}", "statement_s", p->statement_s,
+  return json_pack("{s:i, s:i, s:i, s:i, s:o, s:s, s:i, s:s, s:i, s:i}", "statement_s", p->statement_s,
                    "group_statement_s", p->group_statement_s, "observer_statement_s",
                    p->observer_statement_s, "point_of_order_s", p->point_of_order_s,
                    "reply_s", reply, "observer_items",
                    PL_ENUM_NAME(pl_observer_items, p->observer_items),
                    "observer_max_per_item", p->observer_max_per_item, "on_expiry",
-                   PL_ENUM_NAME(pl_on_expiry, p->on_expiry));
+                   PL_ENUM_NAME(pl_on_expiry, p->on_expiry), "joint_min", p->joint_min,
+                   "contingent_s", p->contingent_s);
 }
 
 json_t *pl_json_meeting(const pl_meeting_rec *m) {

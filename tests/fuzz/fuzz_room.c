@@ -65,8 +65,8 @@ static pl_err decide(const pl_room *r, input *in, int64_t now, pl_events *out) {
   switch (op % 18) {
   case 0:
   case 1: {
-    pl_request req = {(pl_speech_kind)(arg % pl_speech_kind_count), NULL,
-                      arg & 0x80 ? "African Group" : NULL};
+    pl_request req = {.kind = (pl_speech_kind)(arg % pl_speech_kind_count),
+                      .on_behalf = arg & 0x80 ? "african" : NULL};
     return pl_room_request(r, &a, &req, now, out);
   }
   case 2: return pl_room_withdraw(r, &a, id, now, out);

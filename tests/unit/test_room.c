@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "core/groups.h"
 #include "core/room.h"
 #include "room_equal.h"
 
@@ -54,6 +55,7 @@ static pl_actor actor(const char *pid, const char *name, pl_role role, bool pres
   a.presides = presides;
   a.delegation = d;
   a.presence = presence;
+  a.region = -1;
   return a;
 }
 
@@ -91,6 +93,8 @@ static int setup(void **state) {
                  deleg("d4", "Access Now", PL_DELEGATION_NGO), PL_PRESENCE_REMOTE);
   f->org = actor("p6", "Mr. Org", PL_ROLE_OBSERVER, false,
                  deleg("d5", "ITU", PL_DELEGATION_ORGANIZATION), PL_PRESENCE_ROOM);
+  f->fr.region = f->de.region = PL_GROUP_WESTERN_EUROPEAN_OTHER;
+  f->br_remote.region = PL_GROUP_LATIN_AMERICAN_CARIBBEAN;
   *state = f;
   return 0;
 }
@@ -221,7 +225,8 @@ static void open_item(fx *f, const char *id, int64_t now) {
 
 static void test_names_and_defaults(void **state) {
   (void)state;
-  assert_int_equal(pl_event_count, 10);
+  assert_int_equal(pl_event_count, 11);
+  assert_string_equal(pl_event_names[PL_EV_CONTINGENT_ADDED], "contingent.added");
   assert_string_equal(pl_event_names[PL_EV_QUEUE_ADDED], "queue.added");
   assert_string_equal(pl_event_names[PL_EV_QUEUE_REMOVED], "queue.removed");
   assert_string_equal(pl_event_names[PL_EV_QUEUE_MOVED], "queue.moved");
@@ -290,17 +295,17 @@ static void test_request_statement(void **state) {
 static void test_request_speaker_and_group(void **state) {
   fx *f = *state;
   pl_request req = {.kind = PL_SPEECH_STATEMENT, .speaker = "Ms. Martin",
-                    .on_behalf = "European Union"};
+                    .on_behalf = "western_european_other"};
   DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
   const pl_entry *e = &pl_room_current_item(&f->r)->queue[0];
   assert_string_equal(e->speaker, "Ms. Martin");
-  assert_string_equal(e->on_behalf, "European Union");
+  assert_string_equal(e->on_behalf, "western_european_other");
   assert_int_equal(e->allotted_ms, 420000);
   /* a question on behalf of a group is allotted as a question */
-  req = (pl_request){.kind = PL_SPEECH_QUESTION, .on_behalf = "African Group"};
+  req = (pl_request){.kind = PL_SPEECH_QUESTION, .on_behalf = "western_european_other"};
   DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
   assert_int_equal(f->out.ev[0].entry.allotted_ms, 300000);
-  assert_string_equal(f->out.ev[0].entry.on_behalf, "African Group");
+  assert_string_equal(f->out.ev[0].entry.on_behalf, "western_european_other");
   /* an empty on_behalf is a State speaking for itself */
   req = (pl_request){.kind = PL_SPEECH_QUESTION, .on_behalf = ""};
   DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->de, &req, T0, &f->out));
@@ -319,14 +324,17 @@ static void test_request_names_too_long(void **state) {
   req = (pl_request){.kind = PL_SPEECH_STATEMENT, .on_behalf = longname};
   DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
   assert_non_null(strstr(f->out.message, "on_behalf"));
+  /* fits, but names no group */
+  longname[PL_NAME_LEN - 1] = '\0';
+  DO(f, PL_ERR_NOT_FOUND, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  longname[PL_NAME_LEN - 1] = 'x';
   req = (pl_request){.kind = PL_SPEECH_STATEMENT, .speaker = ""};
   DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
   req = (pl_request){.kind = (pl_speech_kind)17};
   DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
   /* exactly PL_NAME_LEN - 1 bytes fits */
   longname[PL_NAME_LEN - 1] = '\0';
-  req = (pl_request){.kind = PL_SPEECH_STATEMENT, .speaker = longname,
-                     .on_behalf = longname};
+  req = (pl_request){.kind = PL_SPEECH_STATEMENT, .speaker = longname};
   DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
   assert_int_equal(strlen(pl_room_current_item(&f->r)->queue[0].speaker), PL_NAME_LEN - 1);
   assert_int_equal(f->r.next_entry, 2); /* refusals consumed no id */
@@ -365,9 +373,11 @@ static void test_observer_items(void **state) {
   assert_int_equal(e->allotted_ms, 180000);
   assert_string_equal(e->delegation.id, "d4");
   assert_int_equal(e->presence, PL_PRESENCE_REMOTE);
-  /* an observer's question is allotted as its statement; on_behalf does not
-   * buy an observer the group time */
-  pl_request req = {.kind = PL_SPEECH_QUESTION, .on_behalf = "Civil society"};
+  /* an observer's question is allotted as its statement; only States speak
+   * on behalf of a group */
+  pl_request req = {.kind = PL_SPEECH_QUESTION, .on_behalf = "african"};
+  DO(f, PL_ERR_FORBIDDEN, pl_room_request(&f->r, &f->org, &req, T0, &f->out));
+  req.on_behalf = NULL;
   DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->org, &req, T0, &f->out));
   assert_int_equal(f->out.ev[0].entry.allotted_ms, 180000);
 }
@@ -1192,6 +1202,197 @@ static void test_replay_long_session(void **state) {
   DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, t += 1000, &f->out));
 }
 
+/* ------------------------------------------------------ groups (issue 14) */
+
+static pl_group_def eu_group(void) {
+  pl_group_def g;
+  memset(&g, 0, sizeof g);
+  snprintf(g.id, sizeof g.id, "g1");
+  snprintf(g.name, sizeof g.name, "European Union");
+  snprintf(g.members[0], PL_ID_LEN, "d1");
+  snprintf(g.members[1], PL_ID_LEN, "d2");
+  snprintf(g.coordinator, sizeof g.coordinator, "d1");
+  g.n_members = 2;
+  return g;
+}
+
+static void test_behalf_regional_group(void **state) {
+  fx *f = *state;
+  /* a Latin American State may not take the African States' time */
+  pl_request req = {.kind = PL_SPEECH_STATEMENT, .on_behalf = "african"};
+  DO(f, PL_ERR_FORBIDDEN, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  assert_non_null(strstr(f->out.message, "Brazil is not a member of the african"));
+  req.on_behalf = "latin_american_caribbean";
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  assert_int_equal(f->out.ev[0].entry.allotted_ms, 420000);
+  assert_string_equal(f->out.ev[0].entry.on_behalf, "latin_american_caribbean");
+  assert_string_equal(f->out.ev[0].entry.on_behalf_name, "");
+  /* a State with no regional group speaks for none */
+  pl_actor lone = f->de;
+  lone.region = -1;
+  req.on_behalf = "western_european_other";
+  DO(f, PL_ERR_FORBIDDEN, pl_room_request(&f->r, &lone, &req, T0, &f->out));
+}
+
+static void test_behalf_political_group(void **state) {
+  fx *f = *state;
+  pl_group_def eu = eu_group();
+  pl_request req = {.kind = PL_SPEECH_STATEMENT, .on_behalf = "g1", .group = &eu};
+  DO(f, PL_ERR_FORBIDDEN, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  assert_non_null(strstr(f->out.message, "Brazil is not a member of European Union"));
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->de, &req, T0, &f->out));
+  const pl_entry *e = &f->out.ev[0].entry;
+  assert_string_equal(e->on_behalf, "g1");
+  assert_string_equal(e->on_behalf_name, "European Union");
+  assert_int_equal(e->allotted_ms, 420000);
+  /* a group id the shell did not find */
+  req = (pl_request){.kind = PL_SPEECH_QUESTION, .on_behalf = "g7"};
+  DO(f, PL_ERR_NOT_FOUND, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  assert_non_null(strstr(f->out.message, "no group 'g7'"));
+  /* the group handed over must be the one named */
+  req.group = &eu;
+  DO(f, PL_ERR_NOT_FOUND, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+}
+
+static pl_delegation_ref state_ref(int n) {
+  char id[16], name[32];
+  snprintf(id, sizeof id, "d%d", n);
+  snprintf(name, sizeof name, "State %d", n);
+  return deleg(id, name, PL_DELEGATION_STATE);
+}
+
+static void test_joint_statement(void **state) {
+  fx *f = *state;
+  pl_delegation_ref list[PL_MAX_JOINT + 1];
+  for (int i = 0; i <= PL_MAX_JOINT; i++)
+    list[i] = state_ref(10 + i);
+  /* three States and France: under joint_min (5), a State's time */
+  pl_request req = {.kind = PL_SPEECH_STATEMENT, .on_behalf = "joint", .joint = list,
+                    .n_joint = 3};
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  const pl_entry *e = &f->out.ev[0].entry;
+  assert_int_equal(e->n_joint, 4);
+  assert_string_equal(e->joint[3], "d1"); /* the speaker's own State, counted */
+  assert_int_equal(e->allotted_ms, 300000);
+  /* four and Germany: five, the group time */
+  req.n_joint = 4;
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->de, &req, T0, &f->out));
+  assert_int_equal(f->out.ev[0].entry.n_joint, 5);
+  assert_int_equal(f->out.ev[0].entry.allotted_ms, 420000);
+  /* malformed lists */
+  req.n_joint = 0;
+  DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  req.n_joint = PL_MAX_JOINT + 1;
+  DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  req.n_joint = PL_MAX_JOINT; /* full, and the speaker's own would not fit */
+  DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  list[1] = list[0];
+  req.n_joint = 2;
+  DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  assert_non_null(strstr(f->out.message, "twice"));
+  list[1] = deleg("d4", "Access Now", PL_DELEGATION_NGO);
+  DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  assert_non_null(strstr(f->out.message, "Access Now is not a State"));
+}
+
+static void contingent_room(fx *f, int32_t seconds) {
+  pl_room_release(&f->r);
+  f->policy.contingent_s = seconds;
+  fx_init_room(f);
+}
+
+static void test_contingent_draws_and_limits(void **state) {
+  fx *f = *state;
+  contingent_room(f, 400); /* 400 s for each group on each item */
+  const pl_entry *e = ask(f, &f->fr, PL_SPEECH_STATEMENT, T0);
+  assert_string_equal(e->contingent, "western_european_other");
+  ask(f, &f->de, PL_SPEECH_STATEMENT, T0);
+  /* a point of order draws on nothing */
+  assert_string_equal(ask(f, &f->br_remote, PL_SPEECH_POINT_OF_ORDER, T0)->contingent, "");
+  DO(f, PL_ERR_OK, pl_room_remove(&f->r, &f->chair, "e3", T0, &f->out));
+  const pl_item *it = pl_room_current_item(&f->r);
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0, &f->out));
+  assert_int_equal(f->r.floor.contingent_ms, 400000);
+  assert_int_equal(f->r.floor.allotted_ms, 300000);
+  /* France speaks 350 s: it draws 350 s; Germany is given the 50 s left
+   * of the group's time, not its 300 s */
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0 + 350000, &f->out));
+  assert_int_equal(f->out.ev[0].speech.drawn_ms, 350000);
+  assert_int_equal(f->r.floor.contingent_ms, 50000);
+  assert_int_equal(f->r.floor.allotted_ms, 50000);
+  assert_int_equal(pl_room_contingent_left(&f->r, it, "western_european_other"), 50000);
+  /* Germany overruns: the group is charged what was left, no more */
+  DO(f, PL_ERR_OK, pl_room_end(&f->r, &f->chair, T0 + 500000, &f->out));
+  assert_int_equal(f->out.ev[0].speech.spoken_ms, 150000);
+  assert_int_equal(f->out.ev[0].speech.drawn_ms, 50000);
+  assert_int_equal(pl_room_contingent_left(&f->r, it, "western_european_other"), 0);
+  pl_request req = {.kind = PL_SPEECH_QUESTION};
+  DO(f, PL_ERR_LIMIT, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  assert_non_null(strstr(f->out.message, "western_european_other"));
+  /* another group's time is whole; another item's too */
+  assert_int_equal(pl_room_contingent_left(&f->r, it, "latin_american_caribbean"), 400000);
+  ask(f, &f->br_remote, PL_SPEECH_STATEMENT, T0);
+  /* the chair adds a minute */
+  DO(f, PL_ERR_FORBIDDEN,
+     pl_room_add_contingent(&f->r, &f->fr, "western_european_other", 60, T0, &f->out));
+  DO(f, PL_ERR_BAD_REQUEST,
+     pl_room_add_contingent(&f->r, &f->chair, "western_european_other", 0, T0, &f->out));
+  DO(f, PL_ERR_OK,
+     pl_room_add_contingent(&f->r, &f->chair, "western_european_other", 60, T0, &f->out));
+  assert_int_equal(f->out.ev[0].type, PL_EV_CONTINGENT_ADDED);
+  assert_int_equal(pl_room_contingent_left(&f->r, it, "western_european_other"), 60000);
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  open_item(f, "i3", T0);
+  assert_int_equal(
+      pl_room_contingent_left(&f->r, pl_room_current_item(&f->r), "western_european_other"),
+      400000);
+}
+
+static void test_contingent_of_group_statement(void **state) {
+  fx *f = *state;
+  contingent_room(f, 100);
+  pl_group_def eu = eu_group();
+  pl_request req = {.kind = PL_SPEECH_STATEMENT, .on_behalf = "g1", .group = &eu};
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  assert_string_equal(f->out.ev[0].entry.contingent, "g1");
+  /* a joint statement draws on the speaker's regional group */
+  pl_delegation_ref list[1];
+  list[0] = state_ref(10);
+  req = (pl_request){.kind = PL_SPEECH_STATEMENT, .on_behalf = "joint", .joint = list,
+                     .n_joint = 1};
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  assert_string_equal(f->out.ev[0].entry.contingent, "latin_american_caribbean");
+  /* with no contingents, the chair has nothing to add to */
+  contingent_room(f, 0);
+  f->n_log = 0;
+  DO(f, PL_ERR_CONFLICT, pl_room_add_contingent(&f->r, &f->chair, "g1", 60, T0, &f->out));
+  assert_string_equal(ask(f, &f->fr, PL_SPEECH_STATEMENT, T0)->contingent, "");
+}
+
+static void test_group_check(void **state) {
+  (void)state;
+  pl_group_def g = eu_group();
+  char msg[200];
+  assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_OK);
+  assert_true(pl_group_has(&g, "d2"));
+  assert_false(pl_group_has(&g, "d3"));
+  snprintf(g.coordinator, sizeof g.coordinator, "d3");
+  assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_BAD_REQUEST);
+  assert_non_null(strstr(msg, "coordinator"));
+  g = eu_group();
+  snprintf(g.members[1], PL_ID_LEN, "d1");
+  assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_BAD_REQUEST);
+  assert_non_null(strstr(msg, "twice"));
+  g = eu_group();
+  g.n_members = 0;
+  assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_BAD_REQUEST);
+  g = eu_group();
+  snprintf(g.name, sizeof g.name, "african");
+  assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_BAD_REQUEST);
+  g.name[0] = '\0';
+  assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_BAD_REQUEST);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names_and_defaults),
@@ -1237,6 +1438,12 @@ int main(void) {
       T(test_clock_stepping_back),
       T(test_apply_rejects_garbage),
       T(test_replay_long_session),
+      T(test_behalf_regional_group),
+      T(test_behalf_political_group),
+      T(test_joint_statement),
+      T(test_contingent_draws_and_limits),
+      T(test_contingent_of_group_statement),
+      cmocka_unit_test(test_group_check),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,12 @@
  * key; a list is recomputed by filtering and sorting; the ledgers are
  * recounted from the entries each time they are needed.
  *
+ * Groups and contingents are modelled as plainly: a State may speak for its
+ * own regional group, for the one political group (g1) it belongs to, or
+ * jointly with a list of States; each group's contingent is recounted from
+ * what the chair added and what each speech drew, and after every step it
+ * must agree with the room's and never be negative.
+ *
  * PL_MODEL_SEEDS and PL_MODEL_STEPS in the environment override the size.
  */
 #include <setjmp.h>
@@ -27,6 +33,7 @@
 
 #include <cmocka.h>
 
+#include "core/groups.h"
 #include "core/room.h"
 #include "room_equal.h"
 
@@ -56,17 +63,19 @@ static bool chance(uint32_t percent) { return below(100) < percent; }
 typedef struct m_deleg {
   const char *id, *name;
   pl_delegation_kind kind;
+  int region; /* pl_group, or -1 */
+  bool in_g1; /* a member of the political group g1 */
 } m_deleg;
 
 static const m_deleg delegs[] = {
-    {"d0", "Secretariat", PL_DELEGATION_SECRETARIAT},
-    {"d1", "France", PL_DELEGATION_STATE},
-    {"d2", "Germany", PL_DELEGATION_STATE},
-    {"d3", "Kenya", PL_DELEGATION_STATE},
-    {"d4", "Japan", PL_DELEGATION_STATE},
-    {"d5", "Access Now", PL_DELEGATION_NGO},
-    {"d6", "ITU", PL_DELEGATION_ORGANIZATION},
-    {"d7", "Dr. Expert", PL_DELEGATION_EXPERT},
+    {"d0", "Secretariat", PL_DELEGATION_SECRETARIAT, -1, false},
+    {"d1", "France", PL_DELEGATION_STATE, PL_GROUP_WESTERN_EUROPEAN_OTHER, true},
+    {"d2", "Germany", PL_DELEGATION_STATE, PL_GROUP_WESTERN_EUROPEAN_OTHER, true},
+    {"d3", "Kenya", PL_DELEGATION_STATE, PL_GROUP_AFRICAN, true},
+    {"d4", "Japan", PL_DELEGATION_STATE, PL_GROUP_ASIA_PACIFIC, false},
+    {"d5", "Access Now", PL_DELEGATION_NGO, -1, false},
+    {"d6", "ITU", PL_DELEGATION_ORGANIZATION, -1, false},
+    {"d7", "Dr. Expert", PL_DELEGATION_EXPERT, -1, false},
 };
 #define N_DELEGS (sizeof delegs / sizeof delegs[0])
 
@@ -107,7 +116,34 @@ static pl_actor real_actor(int i) {
   snprintf(a.delegation.name, sizeof a.delegation.name, "%s", delegs[m->deleg].name);
   a.delegation.kind = delegs[m->deleg].kind;
   a.presence = m->presence;
+  a.region = delegs[m->deleg].region;
   return a;
+}
+
+/* The political group g1, as the shell would read it from the view. */
+static pl_group_def g1;
+
+static void g1_init(void) {
+  memset(&g1, 0, sizeof g1);
+  snprintf(g1.id, sizeof g1.id, "g1");
+  snprintf(g1.name, sizeof g1.name, "Group One");
+  for (size_t d = 0; d < sizeof delegs / sizeof delegs[0]; d++)
+    if (delegs[d].in_g1)
+      snprintf(g1.members[g1.n_members++], PL_ID_LEN, "%s", delegs[d].id);
+}
+
+/* Contingent keys the model keeps ledgers for: the regional groups, g1,
+ * and one the shell would not know (the core trusts the shell on that). */
+static const char *const groups_k[] = {"african", "asia_pacific", "eastern_european",
+                                       "latin_american_caribbean",
+                                       "western_european_other", "g1"};
+#define N_GROUPS (sizeof groups_k / sizeof groups_k[0])
+
+static int group_index(const char *key) {
+  for (size_t g = 0; g < N_GROUPS; g++)
+    if (strcmp(groups_k[g], key) == 0)
+      return (int)g;
+  return -1;
 }
 
 /* ------------------------------------------------------------ the model */
@@ -121,6 +157,9 @@ typedef struct m_entry {
   pl_speech_kind kind;
   char speaker[PL_NAME_LEN + 8];
   char on_behalf[PL_NAME_LEN + 8];
+  int contingent; /* index in groups_k, or -1 */
+  int n_joint;
+  int joint[PL_MAX_JOINT];
   int status;
   int64_t requested_at;
   int32_t allotted_ms;
@@ -130,7 +169,7 @@ typedef struct m_entry {
 typedef struct m_speech {
   int entry;
   int64_t started_at, ended_at, spoken_ms;
-  int32_t allotted_ms;
+  int32_t allotted_ms, drawn_ms;
 } m_speech;
 
 typedef struct model {
@@ -150,6 +189,9 @@ typedef struct model {
   int64_t spoken_before; /* closed stretches of speech */
   int64_t run_from;      /* start of the open stretch, when running */
   int32_t allotted_ms;
+  int64_t contingent_ms;
+  /* the contingents: per item and group, what was added and drawn */
+  int64_t c_added[N_ITEMS][N_GROUPS], c_used[N_ITEMS][N_GROUPS];
   /* what the last step produced */
   pl_event_type types[PL_MAX_EVENTS];
   size_t n_types;
@@ -231,6 +273,13 @@ static int m_count(const model *m, int it, int deleg, bool replies_only) {
 
 static int32_t ms(int32_t s) { return s * 1000; }
 
+static int64_t m_left(const model *m, int it, int g) {
+  if (m->p.contingent_s <= 0 || g < 0)
+    return 0;
+  int64_t left = (int64_t)m->p.contingent_s * 1000 + m->c_added[it][g] - m->c_used[it][g];
+  return left > 0 ? left : 0;
+}
+
 static void m_end_speech(model *m, int64_t now) {
   m->has_speech = true;
   m->speech.entry = m->fe;
@@ -238,6 +287,11 @@ static void m_end_speech(model *m, int64_t now) {
   m->speech.ended_at = now;
   m->speech.spoken_ms = m_spoken(m, now);
   m->speech.allotted_ms = m->allotted_ms;
+  int g = m->e[m->fe].contingent;
+  int64_t left = m_left(m, m->fitem, g);
+  m->speech.drawn_ms = g < 0 ? 0 : (int32_t)(m->speech.spoken_ms < left ? m->speech.spoken_ms : left);
+  if (g >= 0)
+    m->c_used[m->fitem][g] += m->speech.drawn_ms;
   m->held = false;
   m->speaking = m->paused = m->overrun = false;
   m->reason = PL_PAUSE_NONE;
@@ -261,6 +315,12 @@ static void m_give(model *m, int idx, int64_t now) {
   m->spoken_before = 0;
   m->run_from = now;
   m->allotted_ms = m->e[idx].allotted_ms;
+  m->contingent_ms = 0;
+  if (m->e[idx].contingent >= 0) {
+    m->contingent_ms = m_left(m, m->fitem, m->e[idx].contingent);
+    if (m->contingent_ms < m->allotted_ms)
+      m->allotted_ms = (int32_t)m->contingent_ms;
+  }
   m_emit(m, PL_EV_FLOOR_CHANGED);
 }
 
@@ -270,8 +330,52 @@ static bool may_speak(int a) {
 
 /* ---- the model's commands: each returns the code the contract demands */
 
+/* Whom a request speaks for, as groups.h states it: *group_time when it
+ * has the group time; the joint list into x. */
+static pl_err m_behalf(const model *m, int a, const char *on_behalf, const int *joint,
+                       int n_joint, bool *group_time, m_entry *x) {
+  *group_time = false;
+  if (!on_behalf || !on_behalf[0])
+    return PL_ERR_OK;
+  const m_deleg *me = &delegs[actors[a].deleg];
+  if (me->kind != PL_DELEGATION_STATE)
+    return PL_ERR_FORBIDDEN;
+  if (strcmp(on_behalf, "joint") == 0) {
+    if (n_joint == 0 || n_joint > PL_MAX_JOINT)
+      return PL_ERR_BAD_REQUEST;
+    bool self = false;
+    for (int i = 0; i < n_joint; i++) {
+      if (delegs[joint[i]].kind != PL_DELEGATION_STATE)
+        return PL_ERR_BAD_REQUEST;
+      for (int k = 0; k < i; k++)
+        if (joint[k] == joint[i])
+          return PL_ERR_BAD_REQUEST;
+      x->joint[x->n_joint++] = joint[i];
+      self |= joint[i] == actors[a].deleg;
+    }
+    if (!self && n_joint == PL_MAX_JOINT)
+      return PL_ERR_BAD_REQUEST;
+    if (!self)
+      x->joint[x->n_joint++] = actors[a].deleg;
+    *group_time = x->n_joint >= m->p.joint_min;
+    return PL_ERR_OK;
+  }
+  int region = PL_ENUM_PARSE(pl_group, on_behalf);
+  if (region >= 0) {
+    if (me->region != region)
+      return PL_ERR_FORBIDDEN;
+  } else if (strcmp(on_behalf, "g1") == 0) {
+    if (!me->in_g1)
+      return PL_ERR_FORBIDDEN;
+  } else {
+    return PL_ERR_NOT_FOUND;
+  }
+  *group_time = true;
+  return PL_ERR_OK;
+}
+
 static pl_err m_request(model *m, int a, pl_speech_kind kind, const char *speaker,
-                        const char *on_behalf, int64_t now) {
+                        const char *on_behalf, const int *joint, int n_joint, int64_t now) {
   if (!may_speak(a))
     return PL_ERR_FORBIDDEN;
   if ((int)kind < 0 || (int)kind > 3)
@@ -280,6 +384,12 @@ static pl_err m_request(model *m, int a, pl_speech_kind kind, const char *speake
     return PL_ERR_BAD_REQUEST;
   if (on_behalf && strlen(on_behalf) >= PL_NAME_LEN)
     return PL_ERR_BAD_REQUEST;
+  m_entry nx;
+  memset(&nx, 0, sizeof nx);
+  bool group_time;
+  pl_err be = m_behalf(m, a, on_behalf, joint, n_joint, &group_time, &nx);
+  if (be)
+    return be;
   bool state = m_state(a);
   int it = m->current, d = actors[a].deleg;
   if (!state && (kind == PL_SPEECH_POINT_OF_ORDER || kind == PL_SPEECH_RIGHT_OF_REPLY))
@@ -308,14 +418,22 @@ static pl_err m_request(model *m, int a, pl_speech_kind kind, const char *speake
     allotted = ms(m->p.reply_s[used]);
   } else if (!state) {
     allotted = ms(m->p.observer_statement_s);
-  } else if (on_behalf && on_behalf[0] && kind == PL_SPEECH_STATEMENT) {
+  } else if (group_time && kind == PL_SPEECH_STATEMENT) {
     allotted = ms(m->p.group_statement_s);
   } else {
     allotted = ms(m->p.statement_s);
   }
+  nx.contingent = -1;
+  if (m->p.contingent_s > 0 && state && kind != PL_SPEECH_POINT_OF_ORDER) {
+    bool group = on_behalf && on_behalf[0] && strcmp(on_behalf, "joint") != 0;
+    nx.contingent =
+        group_index(group ? on_behalf : PL_ENUM_NAME(pl_group, delegs[d].region));
+    if (m_left(m, it, nx.contingent) <= 0)
+      return PL_ERR_LIMIT;
+  }
   assert_true(m->n < MAX_ENTRIES);
   m_entry *x = &m->e[m->n];
-  memset(x, 0, sizeof *x);
+  *x = nx;
   x->num = m->n + 1;
   x->item = it;
   x->actor = a;
@@ -489,6 +607,18 @@ static pl_err m_close(model *m, int a, bool close) {
   return PL_ERR_OK;
 }
 
+static pl_err m_add_contingent(model *m, int a, int g, int32_t seconds) {
+  if (!actors[a].presides)
+    return PL_ERR_FORBIDDEN;
+  if (seconds < 1 || seconds > 3600)
+    return PL_ERR_BAD_REQUEST;
+  if (m->p.contingent_s <= 0)
+    return PL_ERR_CONFLICT;
+  m->c_added[m->current][g] += (int64_t)seconds * 1000;
+  m_emit(m, PL_EV_CONTINGENT_ADDED);
+  return PL_ERR_OK;
+}
+
 static pl_err m_open_item(model *m, int a, int item, int64_t now) {
   if (!actors[a].presides)
     return PL_ERR_FORBIDDEN;
@@ -558,6 +688,11 @@ static void check_entry(const model *m, const m_entry *x, const pl_entry *e) {
   assert_int_equal(e->presence, a->presence);
   assert_int_equal(e->requested_at, x->requested_at);
   assert_int_equal(e->allotted_ms, x->allotted_ms);
+  assert_string_equal(e->contingent, x->contingent >= 0 ? groups_k[x->contingent] : "");
+  assert_string_equal(e->on_behalf_name, strcmp(x->on_behalf, "g1") == 0 ? g1.name : "");
+  assert_int_equal(e->n_joint, x->n_joint);
+  for (int i = 0; i < x->n_joint; i++)
+    assert_string_equal(e->joint[i], delegs[x->joint[i]].id);
   (void)m;
 }
 
@@ -590,6 +725,20 @@ static void check_room(const model *m, const pl_room *r, int64_t now, bool ledge
       assert_int_equal(got_i, interventions);
     }
   }
+  /* Every contingent as the model recounts it, and never below zero:
+   * nothing drew more than was left. */
+  for (int k = 0; k < N_ITEMS; k++)
+    for (size_t g = 0; g < N_GROUPS; g++) {
+      int64_t left = pl_room_contingent_left(r, &r->items[k], groups_k[g]);
+      assert_true(left >= 0);
+      assert_int_equal(left, m_left(m, k, (int)g));
+      const pl_contingent *c = NULL;
+      for (size_t i = 0; i < r->items[k].n_cont; i++)
+        if (strcmp(r->items[k].cont[i].group, groups_k[g]) == 0)
+          c = &r->items[k].cont[i];
+      if (c)
+        assert_true(c->used_ms <= (int64_t)m->p.contingent_s * 1000 + c->added_ms);
+    }
   const pl_floor *f = &r->floor;
   assert_int_equal(f->held, m->held);
   assert_int_equal(pl_floor_spoken_ms(f, now), m_spoken(m, now));
@@ -605,6 +754,7 @@ static void check_room(const model *m, const pl_room *r, int64_t now, bool ledge
   assert_int_equal(f->allotted_ms, m->allotted_ms);
   assert_int_equal(f->called_at, m->called_at);
   assert_int_equal(f->started_at, m->started_at);
+  assert_int_equal(f->contingent_ms, m->contingent_ms);
 }
 
 
@@ -680,6 +830,32 @@ static void random_policy(pl_policy *p) {
   p->observer_items = (pl_observer_items)below(3);
   p->observer_max_per_item = (int32_t)below(3);
   p->on_expiry = (pl_on_expiry)below(2);
+  p->joint_min = 2 + (int32_t)below(4);
+  p->contingent_s = chance(30) ? 0 : 1 + (int32_t)below(20);
+}
+
+/* Whom a request speaks for: mostly nobody, else a regional group (one's
+ * own or not), g1, a name that is no group, or a joint list. */
+static const char *pick_behalf(int *joint, int *n_joint) {
+  static const char *const keys[] = {"african", "asia_pacific", "western_european_other",
+                                     "eastern_european", "g1", "g9", "Group of Friends"};
+  *n_joint = 0;
+  switch (below(10)) {
+  case 0:
+  case 1:
+  case 2:
+  case 3:
+    return chance(20) ? pick_name() : NULL;
+  case 4:
+  case 5: {
+    *n_joint = (int)below(6);
+    for (int i = 0; i < *n_joint; i++)
+      joint[i] = chance(85) ? 1 + (int)below(4) : (int)below(N_DELEGS);
+    return "joint";
+  }
+  default:
+    return keys[below(sizeof keys / sizeof keys[0])];
+  }
 }
 
 /* An event as a store would keep it: the type, item and instant, and only
@@ -711,6 +887,10 @@ static pl_event scrub(const pl_event *ev) {
     break;
   case PL_EV_SPEECH_ENDED:
     x.speech = ev->speech;
+    break;
+  case PL_EV_CONTINGENT_ADDED:
+    memcpy(x.group, ev->group, sizeof x.group);
+    x.ms = ev->ms;
     break;
   case PL_EV_QUEUE_CLOSED:
   case PL_EV_QUEUE_OPENED:
@@ -756,10 +936,21 @@ static void step(run *u) {
     if (chance(50))
       kind = chance(70) ? PL_SPEECH_STATEMENT : PL_SPEECH_QUESTION;
     const char *speaker = chance(70) ? NULL : pick_name();
-    const char *on_behalf = chance(70) ? NULL : pick_name();
+    int joint[8], n_joint = 0;
+    const char *on_behalf = chance(40) ? NULL : pick_behalf(joint, &n_joint);
+    pl_delegation_ref refs[8];
+    for (int i = 0; i < n_joint; i++) {
+      memset(&refs[i], 0, sizeof refs[i]);
+      snprintf(refs[i].id, sizeof refs[i].id, "%s", delegs[joint[i]].id);
+      snprintf(refs[i].name, sizeof refs[i].name, "%s", delegs[joint[i]].name);
+      refs[i].kind = delegs[joint[i]].kind;
+    }
     pl_actor ra = real_actor(a);
-    pl_request req = {.kind = kind, .speaker = speaker, .on_behalf = on_behalf};
-    want = m_request(m, a, kind, speaker, on_behalf, now);
+    /* the shell hands over the group a group id names, when it has one */
+    pl_request req = {.kind = kind, .speaker = speaker, .on_behalf = on_behalf,
+                      .group = on_behalf && strcmp(on_behalf, "g1") == 0 ? &g1 : NULL,
+                      .joint = refs, .n_joint = (size_t)n_joint};
+    want = m_request(m, a, kind, speaker, on_behalf, joint, n_joint, now);
     got = pl_room_request(&u->r, &ra, &req, now, out);
   } else if (op < 36) {
     int a = pick_actor(false);
@@ -825,7 +1016,14 @@ static void step(run *u) {
     pl_actor ra = real_actor(a);
     want = m_open_item(m, a, item, now);
     got = pl_room_open_item(&u->r, &ra, item < N_ITEMS ? item_id(item) : "i9", now, out);
-  } else if (op < 93) {
+  } else if (op < 91) {
+    int a = pick_actor(true);
+    int g = (int)below(N_GROUPS);
+    int32_t seconds = chance(90) ? 1 + (int32_t)below(10) : (int32_t)below(5000) - 10;
+    pl_actor ra = real_actor(a);
+    want = m_add_contingent(m, a, g, seconds);
+    got = pl_room_add_contingent(&u->r, &ra, groups_k[g], seconds, now, out);
+  } else if (op < 94) {
     int a = (int)below(N_ACTORS);
     if (m->held && chance(70))
       a = m->e[m->fe].actor;
@@ -864,6 +1062,7 @@ static void step(run *u) {
       assert_int_equal(ev->speech.ended_at, m->speech.ended_at);
       assert_int_equal(ev->speech.spoken_ms, m->speech.spoken_ms);
       assert_int_equal(ev->speech.allotted_ms, m->speech.allotted_ms);
+      assert_int_equal(ev->speech.drawn_ms, m->speech.drawn_ms);
       assert_string_equal(ev->speech.item, item_id(m->e[m->speech.entry].item));
     }
     assert_int_equal(pl_room_apply(&u->r, ev), PL_ERR_OK);
@@ -894,6 +1093,7 @@ static void test_model(void **state) {
   maxname[PL_NAME_LEN - 1] = '\0';
   long seeds = env_long("PL_MODEL_SEEDS", 200);
   long steps = env_long("PL_MODEL_STEPS", 2000);
+  g1_init();
   run *u = calloc(1, sizeof *u);
   assert_non_null(u);
   long codes[PL_ERR__COUNT] = {0}, events[16] = {0};
