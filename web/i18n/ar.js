@@ -457,4 +457,6 @@ export default {
   'fair.by_group': "العبء لكل مجموعة إقليمية على امتداد السلسلة",
   'console.show_all': "اعرض الكل ({n})",
   'console.show_fewer': "اعرض أقل",
+  'group.joint': "بيان مشترك باسم {n} دول",
+  'floor.group_time': "الوقت المتبقي لـ {group}: {left}",
 };

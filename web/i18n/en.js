@@ -458,4 +458,6 @@ export default {
   'fair.by_group': "Burden per regional group over the series",
   'console.show_all': "Show all {n}",
   'console.show_fewer': "Show fewer",
+  'group.joint': "a joint statement of {n} States",
+  'floor.group_time': "Time left for {group}: {left}",
 };

@@ -457,4 +457,6 @@ export default {
   'fair.by_group': "Carga por grupo regional en la serie",
   'console.show_all': "Mostrar las {n}",
   'console.show_fewer': "Mostrar menos",
+  'group.joint': "declaración conjunta de {n} Estados",
+  'floor.group_time': "Tiempo restante para {group}: {left}",
 };

@@ -457,4 +457,6 @@ export default {
   'fair.by_group': "Charge par groupe régional sur la série",
   'console.show_all': "Afficher les {n}",
   'console.show_fewer': "Afficher moins",
+  'group.joint': "déclaration commune de {n} États",
+  'floor.group_time': "Temps restant pour {group} : {left}",
 };

@@ -457,4 +457,6 @@ export default {
   'fair.by_group': "Нагрузка по региональным группам за серию",
   'console.show_all': "Показать все ({n})",
   'console.show_fewer': "Показать меньше",
+  'group.joint': "совместное заявление {n} государств",
+  'floor.group_time': "Осталось времени у группы {group}: {left}",
 };

@@ -457,4 +457,6 @@ export default {
   'fair.by_group': "系列中各区域组的负担",
   'console.show_all': "显示全部 {n} 个",
   'console.show_fewer': "显示较少",
+  'group.joint': "{n} 个国家的联合发言",
+  'floor.group_time': "{group} 剩余时间：{left}",
 };

@@ -4,6 +4,7 @@
 // (store, cause) where cause is the event name, 'state' or 'presence'.
 
 import { noteServerTime } from './clock.js';
+import { applyContingentEvent } from './views/groups.js';
 
 const idOf = (x) => (x && typeof x === 'object' ? x.id : x);
 
@@ -157,6 +158,7 @@ export class MeetingStore {
         break;
       default: break;
     }
+    applyContingentEvent(st, ev);
     this.emit(ev.ev, ev);
   }
 

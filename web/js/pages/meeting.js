@@ -168,6 +168,7 @@ async function main() {
         role === 'delegate' || role === 'observer'
           ? h('section', { class: 'card' }, requestPanel(requestRules({
             state: st, policy: store.policy, hello: client.hello, currentItem: store.currentItem, items: st.items,
+            groups: ui.groups,
           }), ui.request, client.hello, store.currentItem, submitRequest, draw))
           : null,
         chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations, startProcedure }) : null),
@@ -214,11 +215,21 @@ async function main() {
     draw();
   });
 
+  // The groups a delegate may speak for (issue 14): read once a join.
+  async function loadGroups() {
+    if (client.hello?.participant?.role !== 'delegate') return;
+    try {
+      ui.groups = (await client.request('group.list', {})).groups || [];
+      draw();
+    } catch { /* the regional group is still offered */ }
+  }
+
   client.onReady(async () => {
     try {
       await store.join(presence);
       chairSeen = store.state?.meeting?.chair || '';
       joinError = null;
+      loadGroups();
       if (isChair() && delegations.size === 0) {
         const reply = await client.request('delegation.list', {});
         for (const d of reply.delegations || []) delegations.set(d.id, d);

@@ -1,0 +1,86 @@
+// Issue 14 in headless Chromium against the real plenaryd: the list of
+// speakers beyond every anchor. A delegate speaks on behalf of a political
+// group the secretariat defined (the request form offers only the groups its
+// State belongs to), and the projector shows the group and its contingent.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc } from './harness.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function until(fn, what, timeout = 8000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await sleep(100);
+  }
+}
+
+describe('list of speakers: groups and contingents', () => {
+  let server;
+  let cast;
+  let browser;
+  let chair;
+  let group;
+  const pages = {};
+
+  before(async () => {
+    server = await startServer();
+    cast = await setupMeeting(server, { policy: { contingent_s: 600 } });
+    const adm = await Rpc.open(server.url, server.adminToken);
+    group = (await adm.call('group.create', {
+      name: 'Group of Friends of Cooperation',
+      members: [cast.delegations.brazil.id, cast.delegations.japan.id],
+    })).group;
+    adm.close();
+    chair = await Rpc.open(server.url, cast.chair.token);
+    await chair.call('meeting.join', { meeting: cast.meeting.id, presence: 'room' });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    for (const p of Object.values(pages)) {
+      if (p.errors?.length) console.log(`console errors on ${p.url()}:\n  ${p.errors.join('\n  ')}`);
+    }
+    chair?.close();
+    await browser?.close();
+    if (server) await server.stop();
+  });
+
+  it('offers a State only its own groups, and asks on behalf of one', async () => {
+    const page = pages.a = await newPage(browser);
+    await page.goto(`${server.url}/#token=${encodeURIComponent(cast.delegateA.token)}`);
+    await page.locator('[data-testid="join-room"]').first().click();
+    await page.locator('[data-testid="request-form"]').waitFor();
+    const options = async () => page.locator('#req-behalf option').allTextContents();
+    await until(async () => (await options()).includes(group.name), 'the group offered');
+    assert.deepEqual(await options(), ['Own delegation only', 'Latin American and Caribbean States', group.name]);
+    await page.locator('#req-behalf').selectOption(group.id);
+    await page.locator('[data-testid="request"]').click();
+    await until(async () => /on behalf of/.test(await page.locator('[data-testid="queue"]').textContent()), 'the entry listed');
+    assert.match(await page.locator('[data-testid="queue"]').textContent(), /Group of Friends of Cooperation/);
+  });
+
+  it('shows the group statement and its contingent on the projector', async () => {
+    const page = pages.proj = await newPage(browser, { viewport: { width: 1600, height: 900 } });
+    await page.goto(`${server.url}/projector.html?meeting=${encodeURIComponent(cast.meeting.id)}#token=${encodeURIComponent(cast.chair.token)}`);
+    await page.locator('[data-testid="floor"]').waitFor();
+    await chair.call('floor.next', { meeting: cast.meeting.id });
+    await page.locator('[data-testid="floor-contingent"]').waitFor();
+    assert.equal(await page.locator('[data-testid="floor-speaker"]').textContent(), 'Ana Souza');
+    assert.match(await page.locator('[data-testid="floor"] .meta').textContent(),
+      /on behalf of Group of Friends of Cooperation/);
+    await sleep(1300);
+    // the group's 10 minutes run down with the speech
+    assert.match(await page.locator('[data-testid="floor-contingent"]').textContent(),
+      /^Time left for Group of Friends of Cooperation: 9:5\d$/);
+    await screenshot(page, 'issue14-projector-group');
+    // what the speech drew is what the group has left, on the next speech too
+    await chair.call('floor.end', { meeting: cast.meeting.id });
+    await page.getByText('Nobody has the floor.').waitFor();
+  });
+});
