@@ -5,20 +5,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc } from './harness.mjs';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function until(fn, what, timeout = 8000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await sleep(100);
-  }
-}
+import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, sleep, until } from './harness.mjs';
 
 describe('list of speakers: groups and contingents', () => {
   let server;
