@@ -87,6 +87,11 @@
   X(PL_REMOVED_BY_CHAIR, "removed")                                             \
   X(PL_REMOVED_CALLED, "called")
 
+/* Why a list closed: the `reason` of queue.closed. */
+#define PL_CLOSE_REASON_MAP(X)                                                  \
+  X(PL_CLOSED_BY_CHAIR, "chair")                                                \
+  X(PL_CLOSED_DEADLINE, "deadline")
+
 #define PL_MEETING_STATUS_MAP(X)                                                \
   X(PL_STATUS_SCHEDULED, "scheduled")                                           \
   X(PL_STATUS_CANCELLED, "cancelled")
@@ -129,6 +134,7 @@ PL_DECLARE_ENUM(pl_floor_phase, PL_FLOOR_PHASE_MAP)
 PL_DECLARE_ENUM(pl_pause_reason, PL_PAUSE_REASON_MAP)
 PL_DECLARE_ENUM(pl_remove_reason, PL_REMOVE_REASON_MAP)
 PL_DECLARE_ENUM(pl_meeting_status, PL_MEETING_STATUS_MAP)
+PL_DECLARE_ENUM(pl_close_reason, PL_CLOSE_REASON_MAP)
 PL_DECLARE_ENUM(pl_proc_kind, PL_PROC_KIND_MAP)
 PL_DECLARE_ENUM(pl_proc_status, PL_PROC_STATUS_MAP)
 PL_DECLARE_ENUM(pl_office, PL_OFFICE_MAP)

@@ -30,6 +30,7 @@ const char *const pl_event_names[] = {
     [PL_EV_FLOOR_CHANGED] = "floor.changed", [PL_EV_FLOOR_EXPIRED] = "floor.expired",
     [PL_EV_SPEECH_ENDED] = "speech.ended",   [PL_EV_ITEM] = "item",
     [PL_EV_CONTINGENT_ADDED] = "contingent.added",
+    [PL_EV_QUEUE_DEADLINE] = "queue.deadline",
 };
 const size_t pl_event_count = sizeof(pl_event_names) / sizeof(pl_event_names[0]);
 
@@ -235,19 +236,24 @@ int64_t pl_floor_spoken_ms(const pl_floor *f, int64_t now) {
   return ms;
 }
 
-int64_t pl_room_deadline(const pl_room *r) {
+/* When the floor expires, or 0 when no clock runs toward an expiry. */
+static int64_t floor_deadline(const pl_room *r) {
   const pl_floor *f = &r->floor;
   if (!pl_room__running(f) || f->overrun)
     return 0;
   return f->running_since + ((int64_t)f->allotted_ms - f->elapsed_ms);
 }
 
+int64_t pl_room_deadline(const pl_room *r) {
+  int64_t f = floor_deadline(r), l = pl_room__lists_deadline(r);
+  return !f ? l : !l ? f : f < l ? f : l;
+}
+
 pl_err pl_room_tick(const pl_room *r, int64_t now, pl_events *out) {
   pl_room__begin(out);
-  if (!pl_room__running(&r->floor) || r->floor.overrun)
-    return PL_ERR_OK; /* no clock runs toward an expiry */
-  if (now < pl_room_deadline(r))
-    return PL_ERR_OK; /* an early timer: nothing yet */
+  pl_room__close_due(r, now, out);
+  if (!floor_deadline(r) || now < floor_deadline(r))
+    return PL_ERR_OK; /* no clock runs toward an expiry, or not yet */
   pl_event *ev = pl_room__emit(out, PL_EV_FLOOR_EXPIRED, r->floor.item, now);
   ev->entry = r->floor.entry;
   if (r->policy.on_expiry == PL_ON_EXPIRY_CUT)
@@ -433,6 +439,14 @@ pl_err pl_room_apply(pl_room *r, const pl_event *ev) {
     if (!it)
       return PL_ERR_INTERNAL;
     it->list_closed = ev->type == PL_EV_QUEUE_CLOSED;
+    /* A closed list has no deadline left: reopened, it stays open. */
+    if (it->list_closed)
+      it->deadline_at = 0;
+    return PL_ERR_OK;
+  case PL_EV_QUEUE_DEADLINE:
+    if (!it || ev->deadline < 0)
+      return PL_ERR_INTERNAL;
+    it->deadline_at = ev->deadline;
     return PL_ERR_OK;
   case PL_EV_FLOOR_CHANGED:
     r->floor = ev->floor;

@@ -123,6 +123,7 @@ typedef enum {
   PL_EV_SPEECH_ENDED,  /* speech */
   PL_EV_ITEM,          /* item: the item now open */
   PL_EV_CONTINGENT_ADDED, /* group, ms: the chair added time to a contingent */
+  PL_EV_QUEUE_DEADLINE,   /* deadline: the list of `item` closes itself then (0: never) */
 } pl_event_type;
 
 /* Wire names of the event types ("queue.added", ...), indexed by type. */
@@ -140,6 +141,8 @@ typedef struct pl_event {
   pl_speech speech;
   char group[PL_GROUP_KEY_LEN]; /* CONTINGENT_ADDED */
   int32_t ms;                   /* CONTINGENT_ADDED */
+  int64_t deadline;             /* QUEUE_DEADLINE */
+  pl_close_reason why;          /* QUEUE_CLOSED */
 } pl_event;
 
 typedef struct pl_events {
@@ -193,6 +196,7 @@ typedef struct pl_contingent {
 typedef struct pl_item {
   pl_item_def def;
   bool list_closed;
+  int64_t deadline_at; /* the list closes itself then; 0: no deadline (room_deadline.c) */
   pl_entry *queue; /* owned; n_queue in list order */
   size_t n_queue, cap_queue;
   pl_tally *tally; /* owned */
@@ -272,12 +276,22 @@ int64_t pl_room_contingent_left(const pl_room *r, const pl_item *it, const char 
 pl_err pl_room_disconnected(const pl_room *r, const char *participant, int64_t now,
                             pl_events *out);
 
-/* Time passed: at or after the deadline the floor expires (event
- * floor.expired; under "cut" the speech also ends). out->n == 0 otherwise. */
+/* The chair sets the inscription deadline of `item`'s list: at `at` (ms,
+ * after now) the list closes itself (queue.closed, reason "deadline");
+ * 0 takes the deadline away. Event queue.deadline. Refused when the list
+ * is closed already. */
+pl_err pl_room_set_deadline(const pl_room *r, const pl_actor *a, const char *item,
+                            int64_t at, int64_t now, pl_events *out);
+
+/* Time passed: every open list whose inscription deadline has come closes
+ * (queue.closed, reason "deadline"); at or after its deadline the floor
+ * expires (event floor.expired; under "cut" the speech also ends). out->n
+ * == 0 when nothing is due. */
 pl_err pl_room_tick(const pl_room *r, int64_t now, pl_events *out);
 
-/* When pl_room_tick must next be called, or 0 when no clock runs toward an
- * expiry (nobody speaking, paused, or already overrun). */
+/* When pl_room_tick must next be called: the earliest of the floor's
+ * expiry and the open lists' inscription deadlines; 0 when none is due
+ * (nobody speaking, paused or overrun, and no deadline set). */
 int64_t pl_room_deadline(const pl_room *r);
 
 /* Time spoken so far on the floor at `now` (0 when nobody has it). */

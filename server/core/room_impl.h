@@ -78,6 +78,15 @@ pl_err pl_room__check_contingent(const pl_room *r, const pl_actor *a, pl_entry *
 pl_err pl_room__contingent_add(pl_item *it, const char *group, int64_t added_ms,
                                int64_t used_ms);
 
+/* --- inscription deadlines (room_deadline.c) --- */
+
+/* The earliest deadline of a list still open, or 0. */
+int64_t pl_room__lists_deadline(const pl_room *r);
+
+/* Appends queue.closed (reason deadline) for every open list whose
+ * deadline has come, leaving room for two more events. */
+void pl_room__close_due(const pl_room *r, int64_t now, pl_events *out);
+
 /* Clears `out` before a command fills it. */
 void pl_room__begin(pl_events *out);
 

@@ -249,8 +249,11 @@ json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {
                          cur ? pl_json_queue(cur) : json_array(), "floor",
                          pl_json_floor(&m->room.floor), "server_time", (json_int_t)now,
                          "presides", presides);
-  if (st)
+  if (st) {
     json_object_set_new(st, "contingents", pl_json_contingents(&m->room, cur));
+    json_object_set_new(st, "deadline", cur && cur->deadline_at ? json_integer(cur->deadline_at)
+                                                                 : json_null());
+  }
   if (st && presides)
     json_object_set_new(st, "attendance", pl_live_attendance(m));
   return st;

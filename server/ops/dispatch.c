@@ -153,6 +153,8 @@ static const op_entry ops[] = {
     {"queue.contingent", NULL, PL_ROP_CONTINGENT, false, PRESIDES,
      "add to a group's speaking time", "joined; presides the meeting; the policy has "
      "contingents"},
+    {"queue.deadline", NULL, PL_ROP_DEADLINE, false, PRESIDES, "set inscription deadlines",
+     "joined; presides the meeting; the list is open"},
 };
 
 static const op_entry *op_find(const char *name) {

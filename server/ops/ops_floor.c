@@ -120,6 +120,17 @@ static pl_err decide(pl_op_ctx *c, json_t *args, pl_room_op op, const pl_room *r
     return request(c, args, r, a, out);
   case PL_ROP_CONTINGENT:
     return contingent(c, args, r, a, out);
+  case PL_ROP_DEADLINE: {
+    json_t *at;
+    if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s, s:o}", "meeting", &mid, "item", &entry, "at",
+                          &at)))
+      return e;
+    if (!json_is_null(at) && (!json_is_integer(at) || json_integer_value(at) <= 0))
+      return pl_op_fail(c, PL_ERR_BAD_REQUEST,
+                        "field 'at' must be an instant (ms since the epoch) or null");
+    return pl_room_set_deadline(r, a, entry, json_is_null(at) ? 0 : json_integer_value(at),
+                                now, out);
+  }
   case PL_ROP_WITHDRAW:
   case PL_ROP_GIVE:
   case PL_ROP_REMOVE:

@@ -271,9 +271,15 @@ json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeti
     json_object_set_new(o, "queue", pl_json_queue(it));
     json_object_set_new(o, "list_closed", json_boolean(it->list_closed));
     json_object_set_new(o, "contingents", pl_json_contingents(room, it));
+    json_object_set_new(o, "deadline", instant(it->deadline_at));
     break;
   }
   case PL_EV_QUEUE_CLOSED:
+    json_object_set_new(o, "reason", json_string(PL_ENUM_NAME(pl_close_reason, ev->why)));
+    break;
+  case PL_EV_QUEUE_DEADLINE:
+    json_object_set_new(o, "deadline", instant(ev->deadline));
+    break;
   case PL_EV_QUEUE_OPENED:
     break;
   }
@@ -316,8 +322,17 @@ int pl_event_from_json(json_t *o, pl_event *out) {
     pl_json_copy_str(o, "group", out->group, sizeof out->group);
     out->ms = (int32_t)get_int(o, "ms");
     return out->group[0] && out->ms > 0 ? 0 : -1;
+  case PL_EV_QUEUE_CLOSED: {
+    /* A list closed before reasons were kept was closed by the chair. */
+    json_t *why = json_object_get(o, "reason");
+    int w = why ? GET_ENUM(o, "reason", pl_close_reason) : PL_CLOSED_BY_CHAIR;
+    out->why = w < 0 ? PL_CLOSED_BY_CHAIR : (pl_close_reason)w;
+    return w < 0 ? -1 : 0;
+  }
+  case PL_EV_QUEUE_DEADLINE:
+    out->deadline = get_int(o, "deadline");
+    return out->deadline < 0 ? -1 : 0;
   case PL_EV_ITEM:
-  case PL_EV_QUEUE_CLOSED:
   case PL_EV_QUEUE_OPENED:
     return 0;
   }

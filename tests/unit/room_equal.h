@@ -36,6 +36,7 @@ static void assert_room_equal(const pl_room *a, const pl_room *b) {
     const pl_item *x = &a->items[k], *y = &b->items[k];
     assert_string_equal(x->def.id, y->def.id);
     assert_int_equal(x->list_closed, y->list_closed);
+    assert_int_equal(x->deadline_at, y->deadline_at);
     assert_int_equal(x->n_queue, y->n_queue);
     for (size_t i = 0; i < x->n_queue; i++)
       assert_entry_equal(&x->queue[i], &y->queue[i]);

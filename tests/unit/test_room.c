@@ -225,7 +225,8 @@ static void open_item(fx *f, const char *id, int64_t now) {
 
 static void test_names_and_defaults(void **state) {
   (void)state;
-  assert_int_equal(pl_event_count, 11);
+  assert_int_equal(pl_event_count, 12);
+  assert_string_equal(pl_event_names[PL_EV_QUEUE_DEADLINE], "queue.deadline");
   assert_string_equal(pl_event_names[PL_EV_CONTINGENT_ADDED], "contingent.added");
   assert_string_equal(pl_event_names[PL_EV_QUEUE_ADDED], "queue.added");
   assert_string_equal(pl_event_names[PL_EV_QUEUE_REMOVED], "queue.removed");
@@ -1393,6 +1394,53 @@ static void test_group_check(void **state) {
   assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_BAD_REQUEST);
 }
 
+/* ---------------------------------------------- inscription deadlines */
+
+static void test_deadline_closes_the_list(void **state) {
+  fx *f = *state;
+  DO(f, PL_ERR_FORBIDDEN, pl_room_set_deadline(&f->r, &f->fr, "i1", T0 + 60000, T0, &f->out));
+  DO(f, PL_ERR_BAD_REQUEST, pl_room_set_deadline(&f->r, &f->chair, "i1", T0, T0, &f->out));
+  DO(f, PL_ERR_NOT_FOUND, pl_room_set_deadline(&f->r, &f->chair, "i9", T0 + 1, T0, &f->out));
+  /* a deadline on the open item and one on an item not yet open */
+  DO(f, PL_ERR_OK, pl_room_set_deadline(&f->r, &f->chair, "i1", T0 + 60000, T0, &f->out));
+  DO(f, PL_ERR_OK, pl_room_set_deadline(&f->r, &f->chair, "i3", T0 + 30000, T0, &f->out));
+  assert_int_equal(pl_room_deadline(&f->r), T0 + 30000);
+  /* the floor's expiry, when earlier, comes first */
+  ask(f, &f->fr, PL_SPEECH_POINT_OF_ORDER, T0);
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0, &f->out));
+  assert_int_equal(pl_room_deadline(&f->r), T0 + 30000);
+  DO(f, PL_ERR_OK, pl_room_tick(&f->r, T0 + 29999, &f->out));
+  assert_int_equal(f->out.n, 0);
+  DO(f, PL_ERR_OK, pl_room_tick(&f->r, T0 + 30000, &f->out));
+  assert_int_equal(f->out.n, 1);
+  assert_int_equal(f->out.ev[0].type, PL_EV_QUEUE_CLOSED);
+  assert_int_equal(f->out.ev[0].why, PL_CLOSED_DEADLINE);
+  assert_string_equal(f->out.ev[0].item, "i3");
+  assert_true(f->r.items[2].list_closed);
+  assert_int_equal(f->r.items[2].deadline_at, 0);
+  /* the point of order ran out at T0 + 120 s; the list of i1 closes first */
+  assert_int_equal(pl_room_deadline(&f->r), T0 + 60000);
+  /* a server down from before the deadline to after both: one tick does all */
+  DO(f, PL_ERR_OK, pl_room_tick(&f->r, T0 + 500000, &f->out));
+  assert_int_equal(f->out.n, 2);
+  assert_int_equal(f->out.ev[0].type, PL_EV_QUEUE_CLOSED);
+  assert_int_equal(f->out.ev[1].type, PL_EV_FLOOR_EXPIRED);
+  assert_int_equal(ask_err(f, &f->de, PL_SPEECH_STATEMENT, T0 + 500000), PL_ERR_CONFLICT);
+  /* on a closed list no deadline; the chair reopens it, and it stays open */
+  DO(f, PL_ERR_CONFLICT, pl_room_set_deadline(&f->r, &f->chair, "i1", T0 + 600000,
+                                              T0 + 500000, &f->out));
+  DO(f, PL_ERR_OK, pl_room_open(&f->r, &f->chair, T0 + 500000, &f->out));
+  assert_int_equal(pl_room_deadline(&f->r), 0);
+  /* a deadline taken away */
+  DO(f, PL_ERR_OK, pl_room_set_deadline(&f->r, &f->chair, "i2", T0 + 600000, T0 + 500000,
+                                        &f->out));
+  DO(f, PL_ERR_OK, pl_room_set_deadline(&f->r, &f->chair, "i2", 0, T0 + 500000, &f->out));
+  assert_int_equal(pl_room_deadline(&f->r), 0);
+  /* the chair's close says so */
+  DO(f, PL_ERR_OK, pl_room_close(&f->r, &f->chair, T0 + 500000, &f->out));
+  assert_int_equal(f->out.ev[0].why, PL_CLOSED_BY_CHAIR);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names_and_defaults),
@@ -1444,6 +1492,7 @@ int main(void) {
       T(test_contingent_draws_and_limits),
       T(test_contingent_of_group_statement),
       cmocka_unit_test(test_group_check),
+      T(test_deadline_closes_the_list),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

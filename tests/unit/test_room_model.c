@@ -176,6 +176,7 @@ typedef struct model {
   pl_policy p;
   pl_item_kind item_kind[N_ITEMS];
   bool closed[N_ITEMS];
+  int64_t deadline[N_ITEMS]; /* inscription deadlines; 0: none */
   int current;
   m_entry e[MAX_ENTRIES];
   int n;
@@ -603,7 +604,23 @@ static pl_err m_close(model *m, int a, bool close) {
   if (m->closed[m->current] == close)
     return PL_ERR_CONFLICT;
   m->closed[m->current] = close;
+  if (close)
+    m->deadline[m->current] = 0;
   m_emit(m, close ? PL_EV_QUEUE_CLOSED : PL_EV_QUEUE_OPENED);
+  return PL_ERR_OK;
+}
+
+static pl_err m_set_deadline(model *m, int a, int item, int64_t at, int64_t now) {
+  if (!actors[a].presides)
+    return PL_ERR_FORBIDDEN;
+  if (at != 0 && at <= now)
+    return PL_ERR_BAD_REQUEST;
+  if (item < 0 || item >= N_ITEMS)
+    return PL_ERR_NOT_FOUND;
+  if (m->closed[item])
+    return PL_ERR_CONFLICT;
+  m->deadline[item] = at;
+  m_emit(m, PL_EV_QUEUE_DEADLINE);
   return PL_ERR_OK;
 }
 
@@ -649,6 +666,12 @@ static void m_disconnected(model *m, int a, int64_t now) {
 }
 
 static void m_tick(model *m, int64_t now) {
+  for (int k = 0; k < N_ITEMS; k++)
+    if (!m->closed[k] && m->deadline[k] && now >= m->deadline[k]) {
+      m->closed[k] = true;
+      m->deadline[k] = 0;
+      m_emit(m, PL_EV_QUEUE_CLOSED);
+    }
   if (!m_running(m) || m->overrun || m_spoken(m, now) < m->allotted_ms)
     return;
   m->overrun = true;
@@ -661,9 +684,13 @@ static void m_tick(model *m, int64_t now) {
 }
 
 static int64_t m_deadline(const model *m) {
-  if (!m_running(m) || m->overrun)
-    return 0;
-  return m->run_from + (m->allotted_ms - m->spoken_before);
+  int64_t first = 0;
+  if (m_running(m) && !m->overrun)
+    first = m->run_from + (m->allotted_ms - m->spoken_before);
+  for (int k = 0; k < N_ITEMS; k++)
+    if (!m->closed[k] && m->deadline[k] && (!first || m->deadline[k] < first))
+      first = m->deadline[k];
+  return first;
 }
 
 /* ----------------------------------------------------------- comparison */
@@ -704,6 +731,7 @@ static void check_room(const model *m, const pl_room *r, int64_t now, bool ledge
     const pl_item *it = &r->items[k];
     assert_string_equal(it->def.id, item_id(k));
     assert_int_equal(it->list_closed, m->closed[k]);
+    assert_int_equal(it->deadline_at, m->deadline[k]);
     size_t n = m_list(m, k, list);
     if (it->n_queue != n)
       fail_msg("item %s: %zu entries, model %zu", item_id(k), it->n_queue, n);
@@ -771,6 +799,7 @@ typedef struct run {
   /* coverage, to show that the random walk reaches every rule */
   long by_code[PL_ERR__COUNT];
   long by_event[16];
+  long by_deadline; /* lists closed by their inscription deadline */
 } run;
 
 static char longname[PL_NAME_LEN + 1];
@@ -892,7 +921,12 @@ static pl_event scrub(const pl_event *ev) {
     memcpy(x.group, ev->group, sizeof x.group);
     x.ms = ev->ms;
     break;
+  case PL_EV_QUEUE_DEADLINE:
+    x.deadline = ev->deadline;
+    break;
   case PL_EV_QUEUE_CLOSED:
+    x.why = ev->why;
+    break;
   case PL_EV_QUEUE_OPENED:
   case PL_EV_ITEM:
     break;
@@ -1016,6 +1050,13 @@ static void step(run *u) {
     pl_actor ra = real_actor(a);
     want = m_open_item(m, a, item, now);
     got = pl_room_open_item(&u->r, &ra, item < N_ITEMS ? item_id(item) : "i9", now, out);
+  } else if (op < 89 + 2 && chance(40)) {
+    int a = pick_actor(true);
+    int item = (int)below(N_ITEMS + 1);
+    int64_t at = chance(15) ? 0 : now + (int64_t)below(20000) - 2000;
+    pl_actor ra = real_actor(a);
+    want = m_set_deadline(m, a, item, at, now);
+    got = pl_room_set_deadline(&u->r, &ra, item < N_ITEMS ? item_id(item) : "i9", at, now, out);
   } else if (op < 91) {
     int a = pick_actor(true);
     int g = (int)below(N_GROUPS);
@@ -1053,6 +1094,7 @@ static void step(run *u) {
     assert_int_equal(ev->at, now);
     assert_true(pl_room_find_item(&u->r, ev->item) != NULL);
     u->by_event[ev->type]++;
+    u->by_deadline += ev->type == PL_EV_QUEUE_CLOSED && ev->why == PL_CLOSED_DEADLINE;
     if (ev->type == PL_EV_SPEECH_ENDED) {
       assert_true(m->has_speech);
       char id[32];
@@ -1096,7 +1138,7 @@ static void test_model(void **state) {
   g1_init();
   run *u = calloc(1, sizeof *u);
   assert_non_null(u);
-  long codes[PL_ERR__COUNT] = {0}, events[16] = {0};
+  long codes[PL_ERR__COUNT] = {0}, events[16] = {0}, by_deadline = 0;
   for (long seed = 1; seed <= seeds; seed++) {
     memset(&u->m, 0, sizeof u->m);
     u->n_log = 0;
@@ -1127,6 +1169,8 @@ static void test_model(void **state) {
       codes[i] += u->by_code[i], u->by_code[i] = 0;
     for (int i = 0; i < 16; i++)
       events[i] += u->by_event[i], u->by_event[i] = 0;
+    by_deadline += u->by_deadline;
+    u->by_deadline = 0;
   }
   free(u);
   printf("model: %ld seeds x %ld steps; results:", seeds, steps);
@@ -1136,7 +1180,9 @@ static void test_model(void **state) {
   printf("\nmodel: events:");
   for (size_t i = 0; i < pl_event_count; i++)
     printf(" %s=%ld", pl_event_names[i], events[i]);
-  printf("\n");
+  printf(" (lists closed by their deadline: %ld)\n", by_deadline);
+  if (seeds * steps >= 20000)
+    assert_true(by_deadline > 0);
   /* The walk must reach every outcome and every event, or it tests little. */
   for (int e = PL_ERR_OK; e <= PL_ERR_LIMIT; e++)
     if (e != PL_ERR_BAD_JSON && e != PL_ERR_UNKNOWN_OP && e != PL_ERR_UNAUTHENTICATED &&

@@ -1,0 +1,97 @@
+"""Issue 14, point 3, against the real server: the inscription deadline of
+an item's list (queue.deadline), which closes the list by itself at that
+instant, says why, survives kill -9 (a deadline that passed while the
+server was down closes the list at start-up, as an event on the log), and
+leaves the list closed until the chair reopens it."""
+
+import asyncio
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import ProgrammeTest, Server, join_programme, main  # noqa: E402
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+class Deadline(ProgrammeTest):
+    who = ["chair", "kenya", "japan"]
+
+    async def test_the_list_closes_itself(self):
+        chair, kenya = self.c["chair"], self.c["kenya"]
+        # refusals, each naming what
+        await kenya.err("queue.deadline", "forbidden", meeting=self.mid, item=self.general,
+                        at=now_ms() + 60000)
+        r = await chair.err("queue.deadline", "bad_request", meeting=self.mid,
+                            item=self.general, at=now_ms() - 1000)
+        self.assertIn("later than now", r["error"]["message"])
+        await chair.err("queue.deadline", "bad_request", meeting=self.mid, item=self.general,
+                        at="tomorrow")
+        await chair.err("queue.deadline", "not_found", meeting=self.mid, item="i99",
+                        at=now_ms() + 60000)
+        at = now_ms() + 1200
+        await chair.ok("queue.deadline", meeting=self.mid, item=self.general, at=at)
+        ev = await kenya.event("queue.deadline")
+        self.assertEqual((ev["item"], ev["deadline"]), (self.general, at))
+        joined = await chair.ok("meeting.join", meeting=self.mid, presence="room")
+        self.assertEqual(joined["state"]["deadline"], at)
+        await self.ask("kenya")  # before the deadline: accepted
+        closed = await kenya.event("queue.closed", timeout=5)
+        self.assertEqual(closed["reason"], "deadline")
+        self.assertGreaterEqual(closed["at"], at)
+        self.assertLess(closed["at"], at + 1000)
+        r = await self.c["japan"].err("floor.request", "conflict", meeting=self.mid,
+                                      kind="statement")
+        self.assertIn("closed", r["error"]["message"])
+        # only the chair reopens it, and it stays open
+        await kenya.err("queue.open", "forbidden", meeting=self.mid)
+        await chair.ok("queue.open", meeting=self.mid)
+        await asyncio.sleep(0.3)
+        await self.ask("japan")
+        # the chair's own close says so
+        await chair.ok("queue.close", meeting=self.mid)
+        self.assertEqual((await kenya.event("queue.closed", reason="chair"))["reason"], "chair")
+
+    async def test_a_deadline_passed_while_down_closes_at_start(self):
+        chair = self.c["chair"]
+        at = now_ms() + 800
+        await chair.ok("queue.deadline", meeting=self.mid, item=self.general, at=at)
+        # a deadline on an item not open closes its list too
+        await chair.ok("queue.deadline", meeting=self.mid, item=self.stake, at=at + 100)
+        self.server.kill9()
+        await asyncio.sleep(1.5)
+        started = now_ms()
+        self.server = Server(folder=self.server.dir).start()
+        c = await join_programme(self.server, self.meeting, self.tokens, who=["chair"])
+        chair = c["chair"]
+
+        async def closed():
+            r = await chair.ok("meeting.sync", meeting=self.mid, since=0)
+            return [e for e in r["events"] if e["ev"] == "queue.closed"]
+        for _ in range(50):
+            got = await closed()
+            if len(got) == 2:
+                break
+            await asyncio.sleep(0.1)
+        self.assertEqual(sorted(e["item"] for e in got), sorted([self.general, self.stake]))
+        for e in got:
+            self.assertEqual(e["reason"], "deadline")
+            self.assertGreaterEqual(e["at"], started)  # decided at start-up, not replayed
+        state = (await chair.ok("meeting.join", meeting=self.mid, presence="room"))["state"]
+        self.assertTrue(state["list_closed"])
+        self.assertIsNone(state["deadline"])
+        # and a second restart replays the closing, it does not decide it again
+        self.server.stop()
+        self.server = Server(folder=self.server.dir).start()
+        c = await join_programme(self.server, self.meeting, self.tokens, who=["chair"])
+        await asyncio.sleep(0.3)
+        r = await c["chair"].ok("meeting.sync", meeting=self.mid, since=0)
+        self.assertEqual(len([e for e in r["events"] if e["ev"] == "queue.closed"]), 2)
+        self.assertTrue(c["chair"].state["list_closed"])
+
+
+if __name__ == "__main__":
+    main()
