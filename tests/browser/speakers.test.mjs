@@ -2,6 +2,8 @@
 // speakers beyond every anchor. A delegate speaks on behalf of a political
 // group the secretariat defined (the request form offers only the groups its
 // State belongs to), and the projector shows the group and its contingent.
+// The chair sets an inscription deadline; the list closes itself at it, on
+// the projector and in the delegate's request form.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,5 +71,26 @@ describe('list of speakers: groups and contingents', () => {
     // what the speech drew is what the group has left, on the next speech too
     await chair.call('floor.end', { meeting: cast.meeting.id });
     await page.getByText('Nobody has the floor.').waitFor();
+  });
+
+  it('closes the list at its inscription deadline', async () => {
+    const page = pages.chair = await newPage(browser);
+    await page.goto(`${server.url}/#token=${encodeURIComponent(cast.chair.token)}`);
+    await page.locator('[data-testid="join-room"]').first().click();
+    await page.locator('[data-testid="deadline-form"]').waitFor();
+    // the chair's control: in 10 minutes, shown to everyone; then taken away
+    await page.locator('[data-testid="deadline-set"]').click();
+    await pages.proj.locator('[data-testid="list-deadline"]').waitFor();
+    assert.match(await pages.a.locator('[data-testid="list-deadline"]').textContent(), /^The list closes at /);
+    await page.locator('[data-testid="deadline-clear"]').click();
+    await until(async () => (await pages.proj.locator('[data-testid="list-deadline"]').count()) === 0, 'deadline gone');
+    // a deadline two seconds away closes the list by itself
+    await chair.call('queue.deadline', { meeting: cast.meeting.id, item: cast.meeting.items[0].id, at: Date.now() + 2000 });
+    await pages.proj.locator('[data-testid="list-deadline"]').waitFor();
+    assert.match(await pages.proj.locator('[data-testid="list-badge"]').textContent(), /open/);
+    await until(async () => /closed/.test(await pages.proj.locator('[data-testid="list-badge"]').textContent()), 'closed on the projector', 6000);
+    await until(async () => /closed/.test(await pages.a.locator('[data-testid="request-notice"]').textContent().catch(() => '')), 'the delegate told the list is closed');
+    assert.equal(await pages.proj.locator('[data-testid="list-deadline"]').count(), 0);
+    await screenshot(pages.proj, 'issue14-projector-deadline');
   });
 });

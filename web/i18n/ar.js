@@ -459,4 +459,10 @@ export default {
   'console.show_fewer': "اعرض أقل",
   'group.joint': "بيان مشترك باسم {n} دول",
   'floor.group_time': "الوقت المتبقي لـ {group}: {left}",
+  'list.closes_at': "تُقفل القائمة الساعة {time}",
+  'list.deadline_in': "إقفال القائمة بعد (دقائق)",
+  'list.deadline_button': "تحديد الموعد النهائي",
+  'list.deadline_clear': "إلغاء الموعد النهائي",
+  'list.deadline_set': "حُدد الموعد النهائي للتسجيل",
+  'list.deadline_cleared': "أُلغي الموعد النهائي للتسجيل",
 };

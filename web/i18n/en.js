@@ -460,4 +460,10 @@ export default {
   'console.show_fewer': "Show fewer",
   'group.joint': "a joint statement of {n} States",
   'floor.group_time': "Time left for {group}: {left}",
+  'list.closes_at': "The list closes at {time}",
+  'list.deadline_in': "Close the list in (minutes)",
+  'list.deadline_button': "Set the deadline",
+  'list.deadline_clear': "Take the deadline away",
+  'list.deadline_set': "Inscription deadline set",
+  'list.deadline_cleared': "Inscription deadline taken away",
 };

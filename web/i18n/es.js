@@ -459,4 +459,10 @@ export default {
   'console.show_fewer': "Mostrar menos",
   'group.joint': "declaración conjunta de {n} Estados",
   'floor.group_time': "Tiempo restante para {group}: {left}",
+  'list.closes_at': "La lista se cierra a las {time}",
+  'list.deadline_in': "Cerrar la lista dentro de (minutos)",
+  'list.deadline_button': "Fijar el plazo",
+  'list.deadline_clear': "Quitar el plazo",
+  'list.deadline_set': "Plazo de inscripción fijado",
+  'list.deadline_cleared': "Plazo de inscripción retirado",
 };

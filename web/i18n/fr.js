@@ -459,4 +459,10 @@ export default {
   'console.show_fewer': "Afficher moins",
   'group.joint': "déclaration commune de {n} États",
   'floor.group_time': "Temps restant pour {group} : {left}",
+  'list.closes_at': "La liste sera close à {time}",
+  'list.deadline_in': "Clore la liste dans (minutes)",
+  'list.deadline_button': "Fixer la date limite",
+  'list.deadline_clear': "Supprimer la date limite",
+  'list.deadline_set': "Date limite d’inscription fixée",
+  'list.deadline_cleared': "Date limite d’inscription supprimée",
 };

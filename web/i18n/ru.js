@@ -459,4 +459,10 @@ export default {
   'console.show_fewer': "Показать меньше",
   'group.joint': "совместное заявление {n} государств",
   'floor.group_time': "Осталось времени у группы {group}: {left}",
+  'list.closes_at': "Список закрывается в {time}",
+  'list.deadline_in': "Закрыть список через (минут)",
+  'list.deadline_button': "Установить срок",
+  'list.deadline_clear': "Отменить срок",
+  'list.deadline_set': "Срок записи установлен",
+  'list.deadline_cleared': "Срок записи отменён",
 };

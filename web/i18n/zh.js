@@ -459,4 +459,10 @@ export default {
   'console.show_fewer': "显示较少",
   'group.joint': "{n} 个国家的联合发言",
   'floor.group_time': "{group} 剩余时间：{left}",
+  'list.closes_at': "名单将于 {time} 截止",
+  'list.deadline_in': "多少分钟后截止名单",
+  'list.deadline_button': "设定截止时间",
+  'list.deadline_clear': "取消截止时间",
+  'list.deadline_set': "已设定报名截止时间",
+  'list.deadline_cleared': "已取消报名截止时间",
 };

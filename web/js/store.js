@@ -5,6 +5,7 @@
 
 import { noteServerTime } from './clock.js';
 import { applyContingentEvent } from './views/groups.js';
+import { applyDeadlineEvent } from './views/inscription.js';
 
 const idOf = (x) => (x && typeof x === 'object' ? x.id : x);
 
@@ -159,6 +160,7 @@ export class MeetingStore {
       default: break;
     }
     applyContingentEvent(st, ev);
+    applyDeadlineEvent(st, ev);
     this.emit(ev.ev, ev);
   }
 

@@ -10,6 +10,7 @@ import { MeetingStore } from '../store.js';
 import { floorPanel, tick, startTicker } from '../views/floor.js';
 import { queueList } from '../views/queue.js';
 import { requestRules, requestPanel } from '../views/request.js';
+import { deadlineNotice, deadlineForm } from '../views/inscription.js';
 import { chairConsole, chairShortcuts, attendancePanel } from '../views/chair.js';
 import { itemLabel, speakerLabel } from '../fmt.js';
 import { beep } from '../sound.js';
@@ -164,6 +165,7 @@ async function main() {
           h('h2', { id: 'floor-h' }, t('floor.title')), floorPanel(st.floor)),
         h('section', { class: 'card', 'aria-labelledby': 'queue-h' },
           h('h2', { id: 'queue-h' }, t('queue.title'), ' ', h('span', { class: 'count' }, `(${st.queue.length})`)),
+          deadlineNotice(st), chair ? deadlineForm(st, ui.chair, act) : null,
           queueList(qctx)),
         role === 'delegate' || role === 'observer'
           ? h('section', { class: 'card' }, requestPanel(requestRules({

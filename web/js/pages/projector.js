@@ -9,6 +9,7 @@ import { MeetingStore } from '../store.js';
 import { floorPanel, tick, startTicker } from '../views/floor.js';
 import { queueList } from '../views/queue.js';
 import { itemLabel } from '../fmt.js';
+import { deadlineNotice } from '../views/inscription.js';
 
 async function main() {
   const meetingId = param('meeting');
@@ -30,7 +31,8 @@ async function main() {
         h('h1', {}, st.meeting?.title || ''),
         h('p', { class: 'item', 'data-testid': 'current-item' }, itemLabel(store.currentItem)),
         h('p', { class: ['badge', 'big', st.list_closed ? 'danger' : 'ok'], 'data-testid': 'list-badge' },
-          t(st.list_closed ? 'list.closed' : 'list.open'))),
+          t(st.list_closed ? 'list.closed' : 'list.open')),
+        deadlineNotice(st)),
       h('section', { class: 'proj-floor', 'aria-label': t('floor.title') }, floorPanel(st.floor)),
       h('section', { class: 'proj-next', 'aria-labelledby': 'next-h' },
         h('h2', { id: 'next-h' }, t('projector.next'), st.queue.length > 5 ? ` (${st.queue.length})` : ''),
