@@ -43,7 +43,8 @@
   X(APPLICATION_LINK, "application.link_issued")  \
   X(APPLICATION_RECEIVED, "application.received") \
   X(GROUP_CREATED, "group.created")               \
-  X(GROUP_UPDATED, "group.updated")
+  X(GROUP_UPDATED, "group.updated")               \
+  X(PARTICIPANT_RANKED, "participant.ranked")
 
 typedef enum {
 #define PL_PEVENT_ENUM(name, wire) PL_PEV_##name,
@@ -67,6 +68,7 @@ typedef struct pl_pevent {
   const pl_application_rec *app;    /* APPLICATION_RECEIVED: borrowed */
   char link[PL_ID_LEN];             /* APPLICATION_LINK */
   const pl_group_def *group;        /* GROUP_*: borrowed, the group after the change */
+  pl_rank rank;                     /* PARTICIPANT_RANKED (of participant.id) */
 } pl_pevent;
 
 /* Where a decoded event's larger parts go (pl_pevent_from_json). */

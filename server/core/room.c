@@ -70,11 +70,21 @@ static int kind_class(pl_speech_kind kind) {
  * even when the chair moved a right of reply to the top, where "before the
  * first right of reply" would have put it first).
  */
-size_t pl_room__insert_pos(const pl_item *it, pl_speech_kind kind) {
-  int cls = kind_class(kind);
-  for (size_t i = it->n_queue; i > 0; i--)
-    if (kind_class(it->queue[i - 1].kind) <= cls)
+/*
+ * In protocol order (policy order "protocol", fixed on each entry when it is
+ * asked) a statement or question goes instead after the last entry of its
+ * class that does not rank below it: untouched, the class is sorted by rank
+ * and then by the time of inscription, a total order since no two entries
+ * share an id; the chair's moves are kept as above.
+ */
+size_t pl_room__insert_pos(const pl_item *it, const pl_entry *e) {
+  int cls = kind_class(e->kind);
+  for (size_t i = it->n_queue; i > 0; i--) {
+    const pl_entry *x = &it->queue[i - 1];
+    int xc = kind_class(x->kind);
+    if (xc < cls || (xc == cls && (!e->by_rank || !x->by_rank || x->rank <= e->rank)))
       return i;
+  }
   return 0;
 }
 
@@ -369,7 +379,7 @@ static pl_err apply_added(pl_room *r, pl_item *it, const pl_entry *e) {
   /* The ledger first: if it has no room, the list is left unchanged. */
   if (tally_count(it, e, +1) != PL_ERR_OK)
     return PL_ERR_INTERNAL;
-  size_t pos = pl_room__insert_pos(it, e->kind);
+  size_t pos = pl_room__insert_pos(it, e);
   memmove(&it->queue[pos + 1], &it->queue[pos], (it->n_queue - pos) * sizeof *it->queue);
   it->queue[pos] = *e;
   it->n_queue++;

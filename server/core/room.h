@@ -48,6 +48,7 @@ typedef struct pl_policy {
   pl_on_expiry on_expiry;
   int32_t joint_min;    /* States a joint statement needs for the group time */
   int32_t contingent_s; /* each group's speaking time per item; 0: no contingents */
+  pl_list_order order;  /* "protocol": statements and questions by rank, then as asked */
 } pl_policy;
 
 /* Fills `p` with the defaults of contract section 5. */
@@ -72,6 +73,8 @@ typedef struct pl_entry {
   char contingent[PL_GROUP_KEY_LEN]; /* the group whose contingent it draws on, or "" */
   uint8_t n_joint;
   char joint[PL_MAX_JOINT][PL_ID_LEN]; /* the States of a joint statement */
+  bool by_rank; /* placed in protocol order (fixed when asked) */
+  pl_rank rank; /* the speaker's protocol rank, when by_rank */
   pl_speech_kind kind;
   pl_presence presence;
   int64_t requested_at;
@@ -165,6 +168,7 @@ typedef struct pl_actor {
   char name[PL_NAME_LEN]; /* the default speaker name */
   pl_presence presence;   /* as joined to this meeting */
   int region;             /* the State's regional group (pl_group), or -1 */
+  pl_rank rank;           /* as the secretariat set it (participant.rank) */
 } pl_actor;
 
 typedef struct pl_request {

@@ -12,9 +12,10 @@
 /* Copies `src` into `dst` (capacity `cap`), truncating, always terminated. */
 void pl_room__copy(char *dst, size_t cap, const char *src);
 
-/* Where a new entry of `kind` goes in `it`'s list: after the last entry of
- * its own class or of an earlier class (see room.c). */
-size_t pl_room__insert_pos(const pl_item *it, pl_speech_kind kind);
+/* Where new entry `e` goes in `it`'s list: after the last entry of its own
+ * class or of an earlier class, and in protocol order after the last of its
+ * class that does not rank below it (see room.c). */
+size_t pl_room__insert_pos(const pl_item *it, const pl_entry *e);
 
 /* Index of entry `id` in `it`'s list, or -1. */
 ptrdiff_t pl_room__entry_index(const pl_item *it, const char *id);

@@ -34,6 +34,7 @@ void pl_policy_default(pl_policy *p) {
   p->on_expiry = PL_ON_EXPIRY_WARN;
   p->joint_min = 5;
   p->contingent_s = 0;
+  p->order = PL_ORDER_ASKED;
 }
 
 static int32_t seconds_to_ms(int32_t s) {
@@ -201,8 +202,13 @@ pl_err pl_room_request(const pl_room *r, const pl_actor *a, const pl_request *re
   e->presence = a->presence;
   e->requested_at = now;
   e->allotted_ms = allotted;
+  /* Protocol order ranks the debate, statements and questions; a point of
+   * order and a right of reply keep their places whoever raises them. */
+  e->by_rank = r->policy.order == PL_ORDER_PROTOCOL &&
+               (req->kind == PL_SPEECH_STATEMENT || req->kind == PL_SPEECH_QUESTION);
+  e->rank = e->by_rank ? a->rank : PL_RANK_HEAD_OF_STATE;
   /* Informative: where apply will put it (apply recomputes the same place). */
-  ev->position = (int32_t)pl_room__insert_pos(it, req->kind);
+  ev->position = (int32_t)pl_room__insert_pos(it, e);
   return PL_ERR_OK;
 }
 

@@ -155,6 +155,8 @@ static const op_entry ops[] = {
      "contingents"},
     {"queue.deadline", NULL, PL_ROP_DEADLINE, false, PRESIDES, "set inscription deadlines",
      "joined; presides the meeting; the list is open"},
+    {"participant.rank", pl_op_participant_rank, PL_ROP_NONE, false, SEC,
+     "set protocol ranks", ""},
 };
 
 static const op_entry *op_find(const char *name) {

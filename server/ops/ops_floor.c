@@ -72,7 +72,8 @@ static pl_err request(pl_op_ctx *c, json_t *args, const pl_room *r, pl_actor *a,
   pl_delegation_rec d;
   if (joint && (e = pl_group_joint_refs(c, joint, refs, PL_MAX_JOINT + 1, &n_joint)))
     return e;
-  if ((e = pl_group_lookup(c, key, &group, &found)))
+  if ((e = pl_group_lookup(c, key, &group, &found)) ||
+      (e = pl_rank_of(c, &c->s->who, &a->rank)))
     return e;
   if (pl_delegation_is_state(a->delegation.kind)) {
     if (pl_store_delegation_get(pl_srv->store, a->delegation.id, &d) != PL_STORE_OK)

@@ -159,3 +159,37 @@ pl_err pl_group_joint_refs(pl_op_ctx *c, json_t *ids, pl_delegation_ref *refs, s
   }
   return PL_ERR_OK;
 }
+
+pl_err pl_op_participant_rank(pl_op_ctx *c, json_t *args) {
+  const char *id, *rank;
+  pl_err e = PL_OP_UNPACK(c, args, "{s:s, s:s}", "participant", &id, "rank", &rank);
+  if (e)
+    return e;
+  int r = PL_ENUM_PARSE(pl_rank, rank);
+  if (r < 0)
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'rank' has an unknown value '%.40s'", rank);
+  pl_participant_rec p;
+  pl_store_rc rc = pl_store_participant_get(pl_srv->store, id, &p);
+  if (rc == PL_STORE_NOT_FOUND)
+    return pl_op_fail(c, PL_ERR_NOT_FOUND, "no participant '%.40s'", id);
+  if (rc != PL_STORE_OK)
+    return pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
+  pl_change ch;
+  pl_change_init(&ch, c->now);
+  pl_pevent ev = {.type = PL_PEV_PARTICIPANT_RANKED, .participant = p, .rank = (pl_rank)r};
+  pl_change_programme(&ch, &ev);
+  if ((e = pl_op_commit(c, &ch)))
+    return e;
+  c->result = json_pack("{s:s, s:s}", "participant", p.id, "rank", PL_ENUM_NAME(pl_rank, r));
+  return PL_ERR_OK;
+}
+
+pl_err pl_rank_of(pl_op_ctx *c, const pl_participant_rec *p, pl_rank *out) {
+  pl_store_rc rc = pl_store_participant_rank(pl_srv->store, p->id, out);
+  if (rc == PL_STORE_NOT_FOUND)
+    *out = p->role == PL_ROLE_DELEGATE || p->role == PL_ROLE_CHAIR ? PL_RANK_DELEGATE
+                                                                   : PL_RANK_OBSERVER;
+  else if (rc != PL_STORE_OK)
+    return pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
+  return PL_ERR_OK;
+}

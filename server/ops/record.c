@@ -10,6 +10,7 @@
 
 #include "ops/record.h"
 
+#include "base/clock.h"
 #include "base/server.h"
 #include "store/groups.h"
 #include "store/store.h"
@@ -143,6 +144,65 @@ char *pl_record_csv(pl_live *m, size_t *len) {
         f);
   pl_store_rc rc = pl_store_speech_each(pl_srv->store, m->rec.id, csv_one, f);
   if (fclose(f) || rc != PL_STORE_OK) {
+    free(buf);
+    return NULL;
+  }
+  *len = size;
+  return buf;
+}
+
+/* --- the rolling list of speakers ------------------------------------------ */
+
+typedef struct roll {
+  FILE *f;
+  const char *item;
+  int n;
+} roll;
+
+static void roll_row(roll *r, const char *status, const pl_entry *e, int64_t spoken_ms) {
+  char nums[3][24];
+  snprintf(nums[0], sizeof nums[0], "%d", ++r->n);
+  snprintf(nums[1], sizeof nums[1], "%lld", (long long)e->requested_at);
+  snprintf(nums[2], sizeof nums[2], "%lld", (long long)spoken_ms);
+  const char *cells[] = {nums[0], status, e->id, e->delegation.id, e->delegation.name,
+                         e->speaker, e->on_behalf, e->on_behalf_name,
+                         PL_ENUM_NAME(pl_speech_kind, e->kind),
+                         PL_ENUM_NAME(pl_presence, e->presence),
+                         e->by_rank ? PL_ENUM_NAME(pl_rank, e->rank) : "", nums[1], nums[2]};
+  size_t n = sizeof cells / sizeof cells[0];
+  for (size_t i = 0; i < n; i++)
+    csv_cell(r->f, cells[i], i + 1 == n);
+}
+
+static int roll_spoke(void *ctx, uint64_t seq, const pl_speech *sp, int group) {
+  (void)seq;
+  (void)group;
+  roll *r = ctx;
+  if (strcmp(sp->item, r->item) == 0)
+    roll_row(r, sp->started_at ? "spoke" : "called", &sp->entry, sp->spoken_ms);
+  return 0;
+}
+
+char *pl_speakers_csv(pl_live *m, const char *item, size_t *len, bool *found) {
+  const pl_item *it = item ? pl_room_find_item(&m->room, item) : pl_room_current_item(&m->room);
+  *found = it != NULL;
+  if (!it)
+    return NULL;
+  char *buf = NULL;
+  size_t size = 0;
+  roll r = {open_memstream(&buf, &size), it->def.id, 0};
+  if (!r.f)
+    return NULL;
+  fputs("position,status,entry,delegation,delegation_name,speaker,on_behalf,on_behalf_name,"
+        "kind,presence,rank,requested_at,spoken_ms\r\n",
+        r.f);
+  pl_store_rc rc = pl_store_speech_each(pl_srv->store, m->rec.id, roll_spoke, &r);
+  const pl_floor *fl = &m->room.floor;
+  if (fl->held && strcmp(fl->item, it->def.id) == 0)
+    roll_row(&r, "speaking", &fl->entry, pl_floor_spoken_ms(fl, pl_now_ms()));
+  for (size_t i = 0; i < it->n_queue; i++)
+    roll_row(&r, "inscribed", &it->queue[i], 0);
+  if (fclose(r.f) || rc != PL_STORE_OK) {
     free(buf);
     return NULL;
   }

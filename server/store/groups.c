@@ -76,3 +76,21 @@ pl_store_rc pl_store_group_each(pl_store *s, pl_group_cb cb, void *ctx) {
     return PL_STORE_STOPPED;
   return rc == SQLITE_DONE ? PL_STORE_OK : pl_store__fail(s, "list groups");
 }
+
+pl_store_rc pl_store_participant_rank(pl_store *s, const char *id, pl_rank *out) {
+  int64_t n = pl_id_parse(id, 'p');
+  if (n < 0)
+    return PL_STORE_NOT_FOUND;
+  sqlite3_stmt *st = pl_store__stmt(s, Q_RANK_GET);
+  sqlite3_bind_int64(st, 1, n);
+  int rc = sqlite3_step(st);
+  int rank = rc == SQLITE_ROW ? PL_ENUM_PARSE(pl_rank, (const char *)sqlite3_column_text(st, 0))
+                              : -1;
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE)
+    return PL_STORE_NOT_FOUND;
+  if (rc != SQLITE_ROW || rank < 0)
+    return pl_store__fail(s, "get rank");
+  *out = (pl_rank)rank;
+  return PL_STORE_OK;
+}

@@ -106,12 +106,17 @@ const char *const pl_store__schema_steps[] = {
     "CREATE TABLE groups("
     "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, coordinator TEXT,"
     "  members TEXT NOT NULL) STRICT;"
-    /* The policy gained joint_min and contingent_s (their defaults), at the
+    /* The policy gained joint_min, contingent_s and order (their defaults), at the
      * end of the object as the encoder writes them, so that a meeting's row
      * stays what its log makes. */
     "UPDATE meetings SET body = json_set(body, '$.policy.joint_min', 5,"
-    "  '$.policy.contingent_s', 0)"
-    "  WHERE json_extract(body, '$.policy.joint_min') IS NULL;",
+    "  '$.policy.contingent_s', 0, '$.policy.order', 'asked')"
+    "  WHERE json_extract(body, '$.policy.joint_min') IS NULL;"
+    /* Protocol ranks the secretariat set (participant.rank); a participant
+     * with none ranks by role. */
+    "CREATE TABLE ranks("
+    "  participant INTEGER PRIMARY KEY REFERENCES participants(id),"
+    "  rank TEXT NOT NULL) STRICT;",
 };
 
 _Static_assert(sizeof pl_store__schema_steps / sizeof pl_store__schema_steps[0] ==

@@ -74,6 +74,9 @@ static const char *const sql[Q__COUNT] = {
     [Q_GROUP_UPDATE] = "UPDATE groups SET name = ?, coordinator = ?, members = ? WHERE id = ?",
     [Q_GROUP_GET] = "SELECT id, name, coordinator, members FROM groups WHERE id = ?",
     [Q_GROUP_ALL] = "SELECT id, name, coordinator, members FROM groups ORDER BY id",
+    [Q_RANK_PUT] = "INSERT INTO ranks(participant, rank) VALUES (?1, ?2)"
+                   " ON CONFLICT(participant) DO UPDATE SET rank = ?2",
+    [Q_RANK_GET] = "SELECT rank FROM ranks WHERE participant = ?",
 };
 
 pl_store_rc pl_store__fail(pl_store *s, const char *what) {

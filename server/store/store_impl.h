@@ -43,6 +43,8 @@ enum {
   Q_GROUP_UPDATE,
   Q_GROUP_GET,
   Q_GROUP_ALL,
+  Q_RANK_PUT,
+  Q_RANK_GET,
   Q__COUNT
 };
 

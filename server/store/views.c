@@ -90,6 +90,13 @@ static pl_store_rc group_put(pl_store *s, const pl_group_def *g, bool update) {
   return pl_store__run_one(s, st, "update group");
 }
 
+static pl_store_rc rank_put(pl_store *s, const char *participant, pl_rank rank) {
+  sqlite3_stmt *st = pl_store__stmt(s, Q_RANK_PUT);
+  sqlite3_bind_int64(st, 1, pl_id_parse(participant, 'p'));
+  pl_store__bind_text(st, 2, PL_ENUM_NAME(pl_rank, rank));
+  return pl_store__run(s, st, "set rank");
+}
+
 pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *meeting_body) {
   switch (ev->type) {
   case PL_PEV_DELEGATION_CREATED:
@@ -116,6 +123,8 @@ pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *me
     return group_put(s, ev->group, false);
   case PL_PEV_GROUP_UPDATED:
     return group_put(s, ev->group, true);
+  case PL_PEV_PARTICIPANT_RANKED:
+    return rank_put(s, ev->participant.id, ev->rank);
   case PL_PEV__COUNT:
     break;
   default:

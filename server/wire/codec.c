@@ -41,12 +41,17 @@ static json_t *with_groups(json_t *o, const pl_entry *e) {
   }
   if (e->contingent[0])
     json_object_set_new(o, "contingent", json_string(e->contingent));
+  if (e->by_rank)
+    json_object_set_new(o, "rank", json_string(PL_ENUM_NAME(pl_rank, e->rank)));
   return o;
 }
 
 static void groups_from_json(json_t *o, pl_entry *e) {
   pl_json_copy_str(o, "on_behalf_name", e->on_behalf_name, sizeof e->on_behalf_name);
   pl_json_copy_str(o, "contingent", e->contingent, sizeof e->contingent);
+  int rank = GET_ENUM(o, "rank", pl_rank);
+  e->by_rank = rank >= 0;
+  e->rank = rank >= 0 ? (pl_rank)rank : PL_RANK_HEAD_OF_STATE;
   json_t *a = json_object_get(o, "joint");
   size_t i;
   json_t *v;

@@ -89,17 +89,18 @@ static int seconds_in_range(json_int_t v, const char *field, char *msg, size_t m
 static int policy_from_json(pl_policy *p, json_t *o, char *msg, size_t msglen) {
   json_int_t st = -1, gst = -1, ost = -1, pos = -1, omax = -1, jmin = -1, cont = -1;
   json_t *reply = NULL;
-  const char *oitems = NULL, *expiry = NULL;
+  const char *oitems = NULL, *expiry = NULL, *order = NULL;
   char inner[160];
   if (!json_is_object(o)) {
     snprintf(msg, msglen, "field 'policy' must be an object");
     return -1;
   }
   if (pl_unpack(o, inner, sizeof inner,
-                "{s?I, s?I, s?I, s?I, s?o, s?s, s?I, s?s, s?I, s?I}", "statement_s", &st,
+                "{s?I, s?I, s?I, s?I, s?o, s?s, s?I, s?s, s?I, s?I, s?s}", "statement_s", &st,
                 "group_statement_s", &gst, "observer_statement_s", &ost, "point_of_order_s",
                 &pos, "reply_s", &reply, "observer_items", &oitems, "observer_max_per_item",
-                &omax, "on_expiry", &expiry, "joint_min", &jmin, "contingent_s", &cont)) {
+                &omax, "on_expiry", &expiry, "joint_min", &jmin, "contingent_s", &cont, "order",
+                &order)) {
     snprintf(msg, msglen, "policy: %s", inner);
     return -1;
   }
@@ -134,10 +135,12 @@ static int policy_from_json(pl_policy *p, json_t *o, char *msg, size_t msglen) {
     }
     p->n_reply = (uint8_t)json_array_size(reply);
   }
-  int oi = (int)p->observer_items, ex = (int)p->on_expiry;
+  int oi = (int)p->observer_items, ex = (int)p->on_expiry, ord = (int)p->order;
   if (SET_ENUM(oi, pl_observer_items, oitems, "policy.observer_items", msg, msglen) ||
-      SET_ENUM(ex, pl_on_expiry, expiry, "policy.on_expiry", msg, msglen))
+      SET_ENUM(ex, pl_on_expiry, expiry, "policy.on_expiry", msg, msglen) ||
+      SET_ENUM(ord, pl_list_order, order, "policy.order", msg, msglen))
     return -1;
+  p->order = (pl_list_order)ord;
   p->observer_items = (pl_observer_items)oi;
   p->on_expiry = (pl_on_expiry)ex;
   if (omax != -1) {
@@ -341,14 +344,15 @@ json_t *pl_json_policy(const pl_policy *p) {
   json_t *reply = json_array();
   for (size_t i = 0; reply && i < p->n_reply; i++)
     json_array_append_new(reply, json_integer(p->reply_s[i]));
-  return json_pack("{s:i, s:i, s:i, s:i, s:o, s:s, s:i, s:s, s:i, s:i}", "statement_s", p->statement_s,
+  return json_pack("{s:i, s:i, s:i, s:i, s:o, s:s, s:i, s:s, s:i, s:i, s:s}", "statement_s", p->statement_s,
                    "group_statement_s", p->group_statement_s, "observer_statement_s",
                    p->observer_statement_s, "point_of_order_s", p->point_of_order_s,
                    "reply_s", reply, "observer_items",
                    PL_ENUM_NAME(pl_observer_items, p->observer_items),
                    "observer_max_per_item", p->observer_max_per_item, "on_expiry",
                    PL_ENUM_NAME(pl_on_expiry, p->on_expiry), "joint_min", p->joint_min,
-                   "contingent_s", p->contingent_s);
+                   "contingent_s", p->contingent_s, "order",
+                   PL_ENUM_NAME(pl_list_order, p->order));
 }
 
 json_t *pl_json_meeting(const pl_meeting_rec *m) {

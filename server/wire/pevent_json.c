@@ -45,6 +45,9 @@ static json_t *payload(const pl_pevent *ev) {
   case PL_PEV_GROUP_CREATED:
   case PL_PEV_GROUP_UPDATED:
     return ev->group ? json_pack("{s:o}", "group", pl_json_group(ev->group)) : NULL;
+  case PL_PEV_PARTICIPANT_RANKED:
+    return json_pack("{s:s, s:s}", "participant", ev->participant.id, "rank",
+                     PL_ENUM_NAME(pl_rank, ev->rank));
   default: /* the decisions: wire/decision_json.c */
     return pl_json_decision_payload(ev);
   case PL_PEV__COUNT:
@@ -211,6 +214,15 @@ pl_err pl_pevent_from_json(json_t *o, pl_pevent *out, pl_pevent_bufs *bufs, char
   case PL_PEV_GROUP_UPDATED:
     out->group = &bufs->group;
     return group_from_json(json_object_get(o, "group"), &bufs->group, what, msg, msglen);
+  case PL_PEV_PARTICIPANT_RANKED: {
+    int rank = PL_ENUM_PARSE(pl_rank, json_string_value(json_object_get(o, "rank")));
+    if (rank < 0)
+      return bad(msg, msglen, what, "rank");
+    out->rank = (pl_rank)rank;
+    return copy_field(o, "participant", out->participant.id, sizeof out->participant.id)
+               ? PL_ERR_OK
+               : bad(msg, msglen, what, "participant");
+  }
   default: /* the decisions: wire/decision_json.c */
     return pl_decision_from_json(o, out, bufs, msg, msglen);
   case PL_PEV__COUNT:

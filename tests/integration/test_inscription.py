@@ -2,9 +2,14 @@
 an item's list (queue.deadline), which closes the list by itself at that
 instant, says why, survives kill -9 (a deadline that passed while the
 server was down closes the list at start-up, as an event on the log), and
-leaves the list closed until the chair reopens it."""
+leaves the list closed until the chair reopens it; the protocol order of
+policy order "protocol" by the ranks the secretariat sets
+(participant.rank); and the rolling list of speakers as CSV
+(GET /meetings/{id}/speakers.csv?item=...&feed=...)."""
 
 import asyncio
+import csv
+import io
 import os
 import sys
 import time
@@ -91,6 +96,67 @@ class Deadline(ProgrammeTest):
         r = await c["chair"].ok("meeting.sync", meeting=self.mid, since=0)
         self.assertEqual(len([e for e in r["events"] if e["ev"] == "queue.closed"]), 2)
         self.assertTrue(c["chair"].state["list_closed"])
+
+
+class Protocol(ProgrammeTest):
+    policy = {"order": "protocol"}
+
+    async def test_ranks_order_the_list_and_the_rolling_list(self):
+        admin, ids, chair = self.admin, self.tokens["ids"], self.c["chair"]
+        await admin.err("participant.rank", "bad_request", participant=ids["japan"],
+                        rank="emperor")
+        await admin.err("participant.rank", "not_found", participant="p999", rank="minister")
+        await self.c["kenya"].err("participant.rank", "forbidden", participant=ids["kenya"],
+                                  rank="head_of_state_or_government")
+        r = await admin.ok("participant.rank", participant=ids["japan"],
+                           rank="head_of_state_or_government")
+        self.assertEqual(r["rank"], "head_of_state_or_government")
+        await admin.ok("participant.rank", participant=ids["brazil"], rank="minister")
+        ke = await self.ask("kenya")              # a delegate, by default
+        br = await self.ask("brazil", "question")  # a minister
+        poo = await self.ask("kenya", "point_of_order")
+        jp = await self.ask("japan")              # a head of State, asked last
+        self.assertEqual((ke["rank"], br["rank"], jp["rank"]),
+                         ("delegate", "minister", "head_of_state_or_government"))
+        self.assertNotIn("rank", poo)
+        state = await self.state()
+        self.assertEqual([e["id"] for e in state["queue"]],
+                         [poo["id"], jp["id"], br["id"], ke["id"]])
+        # the rolling list: who spoke, who speaks, who is inscribed
+        await chair.ok("queue.remove", meeting=self.mid, entry=poo["id"])
+        await chair.ok("floor.next", meeting=self.mid)
+        await chair.ok("floor.next", meeting=self.mid)
+        feed = self.tokens["viewer_feed"]
+        status, headers, body = self.server.http_get(
+            "/meetings/%s/speakers.csv?item=%s&feed=%s" % (self.mid, self.general, feed))
+        self.assertEqual(status, 200)
+        self.assertIn("text/csv", {k.lower(): v for k, v in headers.items()}.get("content-type", ""))
+        rows = list(csv.DictReader(io.StringIO(body.decode())))
+        self.assertEqual([(r["position"], r["status"], r["entry"]) for r in rows],
+                         [("1", "called", jp["id"]), ("2", "speaking", br["id"]),
+                          ("3", "inscribed", ke["id"])])
+        self.assertEqual(rows[2]["rank"], "delegate")
+        self.assertEqual(rows[0]["delegation_name"], "Japan")
+        # the open item by default; an unknown item or no feed key is not found
+        status, _, body2 = self.server.http_get(
+            "/meetings/%s/speakers.csv?feed=%s" % (self.mid, feed))
+        self.assertEqual((status, body2), (200, body))
+        self.assertEqual(self.server.http_get(
+            "/meetings/%s/speakers.csv?item=i99&feed=%s" % (self.mid, feed))[0], 404)
+        self.assertEqual(self.server.http_get(
+            "/meetings/%s/speakers.csv?item=%s" % (self.mid, self.general))[0], 404)
+        # the ranks are programme data: kept across a restart
+        self.server.kill9()
+        self.server = Server(folder=self.server.dir).start()
+        c = await join_programme(self.server, self.meeting, self.tokens, who=["kenya"])
+        await c["kenya"].ok("floor.withdraw", meeting=self.mid, entry=ke["id"])
+        again = (await c["kenya"].ok("floor.request", meeting=self.mid,
+                                     kind="statement"))["entry"]
+        self.assertEqual(again["rank"], "delegate")
+
+    async def state(self):
+        return (await self.c["chair"].ok("meeting.join", meeting=self.mid,
+                                         presence="room"))["state"]
 
 
 if __name__ == "__main__":

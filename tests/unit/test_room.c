@@ -1441,6 +1441,45 @@ static void test_deadline_closes_the_list(void **state) {
   assert_int_equal(f->out.ev[0].why, PL_CLOSED_BY_CHAIR);
 }
 
+/* ------------------------------------------------------ protocol order */
+
+static void test_protocol_order(void **state) {
+  fx *f = *state;
+  pl_room_release(&f->r);
+  f->policy.order = PL_ORDER_PROTOCOL;
+  fx_init_room(f);
+  pl_actor minister = f->de, head = f->br_remote, deleg = f->fr;
+  minister.rank = PL_RANK_MINISTER;
+  head.rank = PL_RANK_HEAD_OF_STATE;
+  deleg.rank = PL_RANK_DELEGATE;
+  const char *a = ask(f, &deleg, PL_SPEECH_STATEMENT, T0)->id;
+  const char *b = ask(f, &minister, PL_SPEECH_QUESTION, T0 + 1)->id;
+  assert_string_equal(order(f), "e2 e1");
+  (void)a;
+  (void)b;
+  /* a right of reply stays last and a point of order first, whoever asks */
+  ask(f, &head, PL_SPEECH_RIGHT_OF_REPLY, T0 + 2);
+  ask(f, &deleg, PL_SPEECH_POINT_OF_ORDER, T0 + 3);
+  assert_string_equal(order(f), "e4 e2 e1 e3");
+  /* a head of State goes before the minister; an equal rank after, as asked */
+  ask(f, &head, PL_SPEECH_STATEMENT, T0 + 4);
+  pl_actor minister2 = f->de;
+  minister2.rank = PL_RANK_MINISTER;
+  snprintf(minister2.delegation.id, sizeof minister2.delegation.id, "d9");
+  ask(f, &minister2, PL_SPEECH_STATEMENT, T0 + 5);
+  assert_string_equal(order(f), "e4 e5 e2 e6 e1 e3");
+  assert_true(pl_item_find_entry(pl_room_current_item(&f->r), "e5")->by_rank);
+  assert_false(pl_item_find_entry(pl_room_current_item(&f->r), "e3")->by_rank);
+  /* the chair's moves are kept; a new entry still finds its rank's place */
+  DO(f, PL_ERR_OK, pl_room_move(&f->r, &f->chair, "e1", 1, T0, &f->out));
+  assert_string_equal(order(f), "e4 e1 e5 e2 e6 e3");
+  pl_actor vice = f->fr;
+  vice.rank = PL_RANK_VICE_MINISTER;
+  snprintf(vice.delegation.id, sizeof vice.delegation.id, "d8");
+  ask(f, &vice, PL_SPEECH_STATEMENT, T0 + 6);
+  assert_string_equal(order(f), "e4 e1 e5 e2 e6 e7 e3");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names_and_defaults),
@@ -1493,6 +1532,7 @@ int main(void) {
       T(test_contingent_of_group_statement),
       cmocka_unit_test(test_group_check),
       T(test_deadline_closes_the_list),
+      T(test_protocol_order),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,8 @@
  * jointly with a list of States; each group's contingent is recounted from
  * what the chair added and what each speech drew, and after every step it
  * must agree with the room's and never be negative.
+ * Under protocol order, a list the chair never reordered must hold its
+ * statements and questions sorted by rank, time asked and id: a total order.
  *
  * PL_MODEL_SEEDS and PL_MODEL_STEPS in the environment override the size.
  */
@@ -87,6 +89,15 @@ typedef struct m_actor {
   pl_presence presence;
 } m_actor;
 
+/* Protocol ranks, one per actor below (the secretariat sets them). */
+static const pl_rank ranks[] = {
+    PL_RANK_DELEGATE,      PL_RANK_DELEGATE,           PL_RANK_DELEGATE,
+    PL_RANK_HEAD_OF_STATE, PL_RANK_DELEGATE,           PL_RANK_MINISTER,
+    PL_RANK_VICE_MINISTER, PL_RANK_HEAD_OF_DELEGATION, PL_RANK_OBSERVER,
+    PL_RANK_OBSERVER,      PL_RANK_MINISTER,           PL_RANK_DELEGATE,
+    PL_RANK_HEAD_OF_STATE,
+};
+
 static const m_actor actors[] = {
     {"p1", "Chair", PL_ROLE_CHAIR, true, 0, PL_PRESENCE_ROOM},
     {"p2", "Officer", PL_ROLE_SECRETARIAT, true, 0, PL_PRESENCE_REMOTE},
@@ -117,6 +128,7 @@ static pl_actor real_actor(int i) {
   a.delegation.kind = delegs[m->deleg].kind;
   a.presence = m->presence;
   a.region = delegs[m->deleg].region;
+  a.rank = ranks[i];
   return a;
 }
 
@@ -160,6 +172,7 @@ typedef struct m_entry {
   int contingent; /* index in groups_k, or -1 */
   int n_joint;
   int joint[PL_MAX_JOINT];
+  bool by_rank;
   int status;
   int64_t requested_at;
   int32_t allotted_ms;
@@ -176,6 +189,7 @@ typedef struct model {
   pl_policy p;
   pl_item_kind item_kind[N_ITEMS];
   bool closed[N_ITEMS];
+  bool moved[N_ITEMS];       /* the chair reordered the list */
   int64_t deadline[N_ITEMS]; /* inscription deadlines; 0: none */
   int current;
   m_entry e[MAX_ENTRIES];
@@ -448,10 +462,16 @@ static pl_err m_request(model *m, int a, pl_speech_kind kind, const char *speake
    * class, i.e. before the first entry, scanning from the end, that ... */
   int list[MAX_ENTRIES];
   size_t n = m_list(m, it, list);
+  x->by_rank = m->p.order == PL_ORDER_PROTOCOL &&
+               (kind == PL_SPEECH_STATEMENT || kind == PL_SPEECH_QUESTION);
   size_t pos = 0;
-  for (size_t i = 0; i < n; i++)
-    if (cls(m->e[list[i]].kind) <= cls(kind))
+  for (size_t i = 0; i < n; i++) {
+    const m_entry *y = &m->e[list[i]];
+    if (cls(y->kind) < cls(kind) ||
+        (cls(y->kind) == cls(kind) &&
+         (!x->by_rank || !y->by_rank || ranks[y->actor] <= ranks[a])))
       pos = i + 1;
+  }
   memmove(&list[pos + 1], &list[pos], (n - pos) * sizeof *list);
   list[pos] = m->n;
   m->n++;
@@ -594,6 +614,7 @@ static pl_err m_move(model *m, int a, const char *id, int32_t pos, bool remove) 
   memmove(&list[to + 1], &list[to], (n - 1 - to) * sizeof *list);
   list[to] = i;
   m_rekey(m, list, n);
+  m->moved[m->e[i].item] = true;
   m_emit(m, PL_EV_QUEUE_MOVED);
   return PL_ERR_OK;
 }
@@ -717,6 +738,9 @@ static void check_entry(const model *m, const m_entry *x, const pl_entry *e) {
   assert_int_equal(e->allotted_ms, x->allotted_ms);
   assert_string_equal(e->contingent, x->contingent >= 0 ? groups_k[x->contingent] : "");
   assert_string_equal(e->on_behalf_name, strcmp(x->on_behalf, "g1") == 0 ? g1.name : "");
+  assert_int_equal(e->by_rank, x->by_rank);
+  if (x->by_rank)
+    assert_int_equal(e->rank, ranks[x->actor]);
   assert_int_equal(e->n_joint, x->n_joint);
   for (int i = 0; i < x->n_joint; i++)
     assert_string_equal(e->joint[i], delegs[x->joint[i]].id);
@@ -737,6 +761,24 @@ static void check_room(const model *m, const pl_room *r, int64_t now, bool ledge
       fail_msg("item %s: %zu entries, model %zu", item_id(k), it->n_queue, n);
     for (size_t i = 0; i < n; i++)
       check_entry(m, &m->e[list[i]], &it->queue[i]);
+    /* Protocol order is a total order: untouched by the chair, statements
+     * and questions ranked strictly by (rank, time asked, id). */
+    const pl_entry *prev = NULL;
+    for (size_t i = 0; !m->moved[k] && i < it->n_queue; i++) {
+      const pl_entry *e = &it->queue[i];
+      if (!e->by_rank)
+        continue;
+      if (prev) {
+        int before = prev->rank < e->rank ||
+                     (prev->rank == e->rank && (prev->requested_at < e->requested_at ||
+                                                (prev->requested_at == e->requested_at &&
+                                                 atoi(prev->id + 1) < atoi(e->id + 1))));
+        if (!before)
+          fail_msg("item %s: %s (rank %d) before %s (rank %d)", item_id(k), prev->id,
+                   prev->rank, e->id, e->rank);
+      }
+      prev = e;
+    }
     if (!ledgers)
       continue;
     for (size_t d = 0; d < N_DELEGS; d++) {
@@ -861,6 +903,7 @@ static void random_policy(pl_policy *p) {
   p->on_expiry = (pl_on_expiry)below(2);
   p->joint_min = 2 + (int32_t)below(4);
   p->contingent_s = chance(30) ? 0 : 1 + (int32_t)below(20);
+  p->order = chance(40) ? PL_ORDER_PROTOCOL : PL_ORDER_ASKED;
 }
 
 /* Whom a request speaks for: mostly nobody, else a regional group (one's
