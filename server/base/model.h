@@ -19,6 +19,7 @@
 #define PL_LOCAL_LEN 17 /* "YYYY-MM-DDTHH:MM" and NUL */
 #define PL_URL_LEN 1024
 #define PL_RRULE_LEN 256
+#define PL_LANG_LEN 16 /* a BCP 47 language tag: "fr", "zh-Hans" */
 
 typedef struct pl_delegation_rec {
   char id[PL_ID_LEN];
@@ -33,6 +34,7 @@ typedef struct pl_participant_rec {
   char name[PL_NAME_LEN];
   pl_role role;
   char delegation[PL_ID_LEN];
+  char language[PL_LANG_LEN]; /* an interpreter's language ("fr", "zh"); "" for others */
 } pl_participant_rec;
 
 typedef struct pl_meeting_rec {

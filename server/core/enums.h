@@ -14,7 +14,8 @@
   X(PL_ROLE_CHAIR, "chair")                                                     \
   X(PL_ROLE_DELEGATE, "delegate")                                               \
   X(PL_ROLE_OBSERVER, "observer")                                               \
-  X(PL_ROLE_VIEWER, "viewer")
+  X(PL_ROLE_VIEWER, "viewer")                                                   \
+  X(PL_ROLE_INTERPRETER, "interpreter")
 
 #define PL_DELEGATION_KIND_MAP(X)                                               \
   X(PL_DELEGATION_STATE, "state")                                               \

@@ -114,6 +114,10 @@ const char *const pl_store__schema_steps[] = {
     "  WHERE json_extract(body, '$.policy.joint_min') IS NULL;"
     /* Protocol ranks the secretariat set (participant.rank); a participant
      * with none ranks by role. */
+    /* An interpreter's language, given when they are invited. */
+    "CREATE TABLE languages("
+    "  participant INTEGER PRIMARY KEY REFERENCES participants(id),"
+    "  language TEXT NOT NULL) STRICT;"
     "CREATE TABLE ranks("
     "  participant INTEGER PRIMARY KEY REFERENCES participants(id),"
     "  rank TEXT NOT NULL) STRICT;",

@@ -77,6 +77,8 @@ static const char *const sql[Q__COUNT] = {
     [Q_RANK_PUT] = "INSERT INTO ranks(participant, rank) VALUES (?1, ?2)"
                    " ON CONFLICT(participant) DO UPDATE SET rank = ?2",
     [Q_RANK_GET] = "SELECT rank FROM ranks WHERE participant = ?",
+    [Q_LANG_PUT] = "INSERT INTO languages(participant, language) VALUES (?, ?)",
+    [Q_LANG_GET] = "SELECT language FROM languages WHERE participant = ?",
 };
 
 pl_store_rc pl_store__fail(pl_store *s, const char *what) {
@@ -351,7 +353,21 @@ pl_store_rc pl_store_delegation_count(pl_store *s, int64_t *out) {
 
 /* --- Participants ---------------------------------------------------------- */
 
+/* An interpreter's language, from its own view: most participants have none,
+ * and the participants table and its queries stay as they were. */
+static void participant_language(pl_store *s, pl_participant_rec *p) {
+  p->language[0] = '\0';
+  if (p->role != PL_ROLE_INTERPRETER)
+    return;
+  sqlite3_stmt *st = pl_store__stmt(s, Q_LANG_GET);
+  sqlite3_bind_int64(st, 1, pl_id_parse(p->id, 'p'));
+  if (sqlite3_step(st) == SQLITE_ROW)
+    col_copy(st, 0, p->language, sizeof p->language);
+  sqlite3_reset(st);
+}
+
 static void participant_read(sqlite3_stmt *st, pl_participant_rec *p) {
+  memset(p, 0, sizeof *p);
   pl_id_format(p->id, sizeof p->id, 'p', sqlite3_column_int64(st, 0));
   pl_id_format(p->delegation, sizeof p->delegation, 'd', sqlite3_column_int64(st, 1));
   col_copy(st, 2, p->name, sizeof p->name);
@@ -374,6 +390,8 @@ static pl_store_rc participant_one(pl_store *s, sqlite3_stmt *st, pl_participant
   sqlite3_reset(st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return pl_store__fail(s, "get participant");
+  if (found)
+    participant_language(s, out);
   return found ? PL_STORE_OK : PL_STORE_NOT_FOUND;
 }
 

@@ -45,6 +45,8 @@ enum {
   Q_GROUP_ALL,
   Q_RANK_PUT,
   Q_RANK_GET,
+  Q_LANG_PUT,
+  Q_LANG_GET,
   Q__COUNT
 };
 

@@ -34,7 +34,13 @@ static pl_store_rc participant_insert(pl_store *s, const pl_participant_rec *p) 
   sqlite3_bind_int64(st, 2, pl_id_parse(p->delegation, 'd'));
   pl_store__bind_text(st, 3, p->name);
   pl_store__bind_text(st, 4, PL_ENUM_NAME(pl_role, p->role));
-  return pl_store__run(s, st, "insert participant");
+  pl_store_rc rc = pl_store__run(s, st, "insert participant");
+  if (rc != PL_STORE_OK || !p->language[0])
+    return rc;
+  st = pl_store__stmt(s, Q_LANG_PUT);
+  sqlite3_bind_int64(st, 1, pl_id_parse(p->id, 'p'));
+  pl_store__bind_text(st, 2, p->language);
+  return pl_store__run(s, st, "insert language");
 }
 
 /* A revoked token is NULL: UNIQUE allows many, and no hash matches it. */

@@ -220,8 +220,9 @@ json_t *pl_json_delegation(const pl_delegation_rec *d) {
 }
 
 json_t *pl_json_participant(const pl_participant_rec *p) {
-  return json_pack("{s:s, s:s, s:s, s:s}", "id", p->id, "name", p->name, "role",
-                   PL_ENUM_NAME(pl_role, p->role), "delegation", p->delegation);
+  return json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id", p->id, "name", p->name, "role",
+                   PL_ENUM_NAME(pl_role, p->role), "delegation", p->delegation, "language",
+                   p->language[0] ? p->language : NULL);
 }
 
 json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeting,

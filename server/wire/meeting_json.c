@@ -26,6 +26,27 @@ bool pl_text_is_single_line(const char *s) {
   return true;
 }
 
+bool pl_language_is_tag(const char *s) {
+  size_t n = strlen(s), run = 0, first = 0;
+  if (n < 2 || n >= PL_LANG_LEN)
+    return false;
+  for (size_t i = 0; i <= n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch == '-' || ch == '\0') {
+      if (run == 0 || run > 8 || (first == 0 && (run < 2 || run > 3)))
+        return false;
+      first++;
+      run = 0;
+    } else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+               (first > 0 && ch >= '0' && ch <= '9')) {
+      run++;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 int pl_meeting_init_defaults(pl_meeting_rec *m) {
   memset(m, 0, sizeof *m);
   m->pillar = -1;

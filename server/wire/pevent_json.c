@@ -121,6 +121,9 @@ static pl_err participant_from_json(json_t *p, pl_participant_rec *out, const ch
   if (role < 0)
     return bad(msg, msglen, what, "participant.role");
   out->role = (pl_role)role;
+  json_t *lang = json_object_get(p, "language");
+  if (lang && !copy_field(p, "language", out->language, sizeof out->language))
+    return bad(msg, msglen, what, "participant.language");
   return PL_ERR_OK;
 }
 

@@ -3,7 +3,8 @@
 // group the secretariat defined (the request form offers only the groups its
 // State belongs to), and the projector shows the group and its contingent.
 // The chair sets an inscription deadline; the list closes itself at it, on
-// the projector and in the delegate's request form.
+// the projector and in the delegate's request form. An interpreter's signal
+// from the booth reaches the speaker's page and is counted on the chair's.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ describe('list of speakers: groups and contingents', () => {
   let browser;
   let chair;
   let group;
+  let booth;
   const pages = {};
 
   before(async () => {
@@ -25,6 +27,9 @@ describe('list of speakers: groups and contingents', () => {
       name: 'Group of Friends of Cooperation',
       members: [cast.delegations.brazil.id, cast.delegations.japan.id],
     })).group;
+    booth = await adm.call('participant.invite', {
+      delegation: cast.delegations.chairDel.id, name: 'Booth E', role: 'interpreter', language: 'en',
+    });
     adm.close();
     chair = await Rpc.open(server.url, cast.chair.token);
     await chair.call('meeting.join', { meeting: cast.meeting.id, presence: 'room' });
@@ -92,5 +97,31 @@ describe('list of speakers: groups and contingents', () => {
     await until(async () => /closed/.test(await pages.a.locator('[data-testid="request-notice"]').textContent().catch(() => '')), 'the delegate told the list is closed');
     assert.equal(await pages.proj.locator('[data-testid="list-deadline"]').count(), 0);
     await screenshot(pages.proj, 'issue14-projector-deadline');
+  });
+
+  it("brings an interpreter's signal to the speaker and counts it for the chair", async () => {
+    const page = pages.booth = await newPage(browser);
+    await page.goto(`${server.url}/#token=${encodeURIComponent(booth.token)}`);
+    await page.locator('[data-testid="join-remote"]').first().click();
+    await page.locator('[data-testid="booth"]').waitFor();
+    assert.equal(await page.locator('[data-testid="request-form"]').count(), 0, 'an interpreter asks for no floor');
+    await chair.call('queue.open', { meeting: cast.meeting.id });
+    const a = await Rpc.open(server.url, cast.delegateA.token);
+    await a.call('meeting.join', { meeting: cast.meeting.id, presence: 'room' });
+    await a.call('floor.request', { meeting: cast.meeting.id, kind: 'statement' });
+    await chair.call('floor.next', { meeting: cast.meeting.id });
+    await pages.a.locator('[data-testid="you-have-floor"]').waitFor();
+    await page.locator('[data-testid="signal-slower"]').click();
+    await page.locator('[data-testid="signal-sent"]').waitFor();
+    await pages.a.locator('[data-testid="signal-notice"]').waitFor();
+    assert.equal(await pages.a.locator('[data-testid="signal-notice"]').textContent(), 'Interpreters (en): Slower, please');
+    await sleep(1100); // one a second
+    await page.locator('[data-testid="signal-louder"]').click();
+    await until(async () => /Louder, please 1/.test(await pages.chair.locator('[data-testid="signal-counts"]').textContent().catch(() => '')), 'the chair counts both');
+    assert.match(await pages.chair.locator('[data-testid="signal-counts"]').textContent(), /Slower, please 1, Louder, please 1/);
+    // nobody else is told
+    assert.equal(await pages.proj.locator('[data-testid="signal-notice"]').count(), 0);
+    await screenshot(pages.a, 'issue14-speaker-signal');
+    a.close();
   });
 });

@@ -465,4 +465,13 @@ export default {
   'list.deadline_clear': "إلغاء الموعد النهائي",
   'list.deadline_set': "حُدد الموعد النهائي للتسجيل",
   'list.deadline_cleared': "أُلغي الموعد النهائي للتسجيل",
+  'role.interpreter': "مترجم شفوي",
+  'signal.booth': "إشارات إلى الرئيس والمتكلم",
+  'signal.slower': "أبطأ من فضلك",
+  'signal.louder': "بصوت أعلى من فضلك",
+  'signal.no_sound': "لا يوجد صوت",
+  'signal.pause_please': "توقف قليلاً من فضلك",
+  'signal.from_booth': "المترجمون ({language}): {signal}",
+  'signal.sent': "أُرسلت: {signal}",
+  'signal.counts': "إشارات المترجمين خلال هذه الكلمة: {list}",
 };

@@ -466,4 +466,13 @@ export default {
   'list.deadline_clear': "Take the deadline away",
   'list.deadline_set': "Inscription deadline set",
   'list.deadline_cleared': "Inscription deadline taken away",
+  'role.interpreter': "Interpreter",
+  'signal.booth': "Signals to the chair and the speaker",
+  'signal.slower': "Slower, please",
+  'signal.louder': "Louder, please",
+  'signal.no_sound': "No sound",
+  'signal.pause_please': "A pause, please",
+  'signal.from_booth': "Interpreters ({language}): {signal}",
+  'signal.sent': "Sent: {signal}",
+  'signal.counts': "Interpreters’ signals this speech: {list}",
 };

@@ -465,4 +465,13 @@ export default {
   'list.deadline_clear': "Quitar el plazo",
   'list.deadline_set': "Plazo de inscripción fijado",
   'list.deadline_cleared': "Plazo de inscripción retirado",
+  'role.interpreter': "Intérprete",
+  'signal.booth': "Señales a la presidencia y al orador",
+  'signal.slower': "Más despacio, por favor",
+  'signal.louder': "Más alto, por favor",
+  'signal.no_sound': "No hay sonido",
+  'signal.pause_please': "Una pausa, por favor",
+  'signal.from_booth': "Intérpretes ({language}): {signal}",
+  'signal.sent': "Enviado: {signal}",
+  'signal.counts': "Señales de los intérpretes en esta intervención: {list}",
 };

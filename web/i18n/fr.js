@@ -465,4 +465,13 @@ export default {
   'list.deadline_clear': "Supprimer la date limite",
   'list.deadline_set': "Date limite d’inscription fixée",
   'list.deadline_cleared': "Date limite d’inscription supprimée",
+  'role.interpreter': "Interprète",
+  'signal.booth': "Signaux au président et à l’orateur",
+  'signal.slower': "Plus lentement, s’il vous plaît",
+  'signal.louder': "Plus fort, s’il vous plaît",
+  'signal.no_sound': "Pas de son",
+  'signal.pause_please': "Une pause, s’il vous plaît",
+  'signal.from_booth': "Interprètes ({language}) : {signal}",
+  'signal.sent': "Envoyé : {signal}",
+  'signal.counts': "Signaux des interprètes pendant cette intervention : {list}",
 };

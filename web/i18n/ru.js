@@ -465,4 +465,13 @@ export default {
   'list.deadline_clear': "Отменить срок",
   'list.deadline_set': "Срок записи установлен",
   'list.deadline_cleared': "Срок записи отменён",
+  'role.interpreter': "Переводчик",
+  'signal.booth': "Сигналы председателю и оратору",
+  'signal.slower': "Медленнее, пожалуйста",
+  'signal.louder': "Громче, пожалуйста",
+  'signal.no_sound': "Нет звука",
+  'signal.pause_please': "Паузу, пожалуйста",
+  'signal.from_booth': "Переводчики ({language}): {signal}",
+  'signal.sent': "Отправлено: {signal}",
+  'signal.counts': "Сигналы переводчиков за это выступление: {list}",
 };

@@ -465,4 +465,13 @@ export default {
   'list.deadline_clear': "取消截止时间",
   'list.deadline_set': "已设定报名截止时间",
   'list.deadline_cleared': "已取消报名截止时间",
+  'role.interpreter': "口译员",
+  'signal.booth': "发给主席和发言人的信号",
+  'signal.slower': "请放慢",
+  'signal.louder': "请大声一些",
+  'signal.no_sound': "没有声音",
+  'signal.pause_please': "请稍停",
+  'signal.from_booth': "口译员（{language}）：{signal}",
+  'signal.sent': "已发送：{signal}",
+  'signal.counts': "本次发言期间口译员的信号：{list}",
 };

@@ -11,6 +11,7 @@ import { floorPanel, tick, startTicker } from '../views/floor.js';
 import { queueList } from '../views/queue.js';
 import { requestRules, requestPanel } from '../views/request.js';
 import { deadlineNotice, deadlineForm } from '../views/inscription.js';
+import { boothPanel, noteSignal, signalNotice, signalCounts } from '../views/signals.js';
 import { chairConsole, chairShortcuts, attendancePanel } from '../views/chair.js';
 import { itemLabel, speakerLabel } from '../fmt.js';
 import { beep } from '../sound.js';
@@ -61,6 +62,12 @@ async function main() {
       draw();
       return false;
     }
+  }
+
+  async function sendSignal(signal) {
+    const reply = await act('signal.send', { signal });
+    ui.signalSent = reply ? t('signal.sent', { signal: t(`signal.${signal}`) }) : null;
+    draw();
   }
 
   async function submitRequest(args) {
@@ -162,7 +169,9 @@ async function main() {
       h('p', { class: 'error', role: 'alert', 'data-testid': 'action-error', hidden: !ui.actionError }, ui.actionError || ''),
       h('div', { class: 'grid' },
         h('section', { class: 'card', 'aria-labelledby': 'floor-h' },
-          h('h2', { id: 'floor-h' }, t('floor.title')), floorPanel(st.floor)),
+          h('h2', { id: 'floor-h' }, t('floor.title')), floorPanel(st.floor),
+          chair || isMine(st.floor?.entry) ? signalNotice(ui) : null,
+          chair ? signalCounts(ui, st.floor) : null),
         h('section', { class: 'card', 'aria-labelledby': 'queue-h' },
           h('h2', { id: 'queue-h' }, t('queue.title'), ' ', h('span', { class: 'count' }, `(${st.queue.length})`)),
           deadlineNotice(st), chair ? deadlineForm(st, ui.chair, act) : null,
@@ -173,6 +182,7 @@ async function main() {
             groups: ui.groups,
           }), ui.request, client.hello, store.currentItem, submitRequest, draw))
           : null,
+        role === 'interpreter' ? boothPanel(ui, sendSignal) : null,
         chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations, startProcedure }) : null),
       chair ? attendancePanel(st.attendance, delegations) : null,
     ];
@@ -203,6 +213,10 @@ async function main() {
       }
       prev = f ? { ...f } : null;
     } else if (cause === 'floor.expired') announce(t('announce.expired'));
+    else if (cause === 'signal') {
+      noteSignal(ui, ev);
+      announce(t('signal.from_booth', { signal: t(`signal.${ev.signal}`), language: ev.from?.language || '' }), true);
+    }
     else if (cause === 'item') announce(t('announce.item', { item: itemLabel(s.currentItem) }));
     else if (cause === 'queue.closed') announce(t('list.closed'));
     else if (cause === 'queue.opened') announce(t('list.open'));
