@@ -95,6 +95,9 @@ typedef struct pl_floor {
   pl_pause_reason pause_reason;
   bool overrun;
   int64_t contingent_ms; /* left in entry.contingent when the floor was given */
+  /* when a remote speaker paused by a dropped line said they are back
+   * (floor.ready again); 0 otherwise. The chair resumes. */
+  int64_t returned_at;
 } pl_floor;
 
 /* A finished speech: a row of the record of speeches. */

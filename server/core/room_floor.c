@@ -11,7 +11,9 @@
  * Hybrid handover: a speaker in the room speaks as soon as called; a remote
  * one is first "calling" (no clock) until their client says floor.ready or
  * the chair says floor.start. If a remote speaker's line drops while they
- * speak, the floor pauses ("disconnected") so nobody loses time to it.
+ * speak, the floor pauses ("disconnected") so nobody loses time to it;
+ * back on the line, the speaker says so with floor.ready again (returned_at),
+ * and the chair, who sees it, resumes: the clock is the chair's to restart.
  *
  * Every command builds the whole new floor and emits it in floor.changed, so
  * apply only copies it: a replay cannot compute a different clock.
@@ -144,6 +146,16 @@ pl_err pl_room_ready(const pl_room *r, const pl_actor *a, int64_t now, pl_events
     return pl_room__refuse(out, PL_ERR_FORBIDDEN,
                            "only %s, who has the floor, may say they are ready",
                            e->delegation.name);
+  const pl_floor *cur = &r->floor;
+  if (cur->phase == PL_PHASE_SPEAKING && cur->paused &&
+      cur->pause_reason == PL_PAUSE_DISCONNECTED) {
+    if (cur->returned_at)
+      return pl_room__refuse(out, PL_ERR_CONFLICT,
+                             "%s has said they are back already; the chair resumes the floor",
+                             e->speaker);
+    emit_floor(r, now, out)->returned_at = now;
+    return PL_ERR_OK;
+  }
   return start_speaking(r, now, out);
 }
 
@@ -185,6 +197,7 @@ pl_err pl_room_resume(const pl_room *r, const pl_actor *a, int64_t now, pl_event
   f->paused = false;
   f->pause_reason = PL_PAUSE_NONE;
   f->running_since = now;
+  f->returned_at = 0;
   return PL_ERR_OK;
 }
 
@@ -232,5 +245,6 @@ pl_err pl_room_disconnected(const pl_room *r, const char *participant, int64_t n
   stop_clock(f, now);
   f->paused = true;
   f->pause_reason = PL_PAUSE_DISCONNECTED;
+  f->returned_at = 0;
   return PL_ERR_OK;
 }

@@ -121,6 +121,8 @@ json_t *pl_json_floor(const pl_floor *f) {
                    "overrun", f->overrun);
   if (o && f->entry.contingent[0])
     json_object_set_new(o, "contingent_ms", json_integer(f->contingent_ms));
+  if (o && f->returned_at)
+    json_object_set_new(o, "returned_at", json_integer(f->returned_at));
   return o;
 }
 
@@ -146,6 +148,7 @@ static int floor_from_json(json_t *o, pl_floor *f) {
   f->pause_reason = reason < 0 ? PL_PAUSE_NONE : (pl_pause_reason)reason;
   f->overrun = json_is_true(json_object_get(o, "overrun"));
   f->contingent_ms = get_int(o, "contingent_ms");
+  f->returned_at = get_int(o, "returned_at");
   return 0;
 }
 

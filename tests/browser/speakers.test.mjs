@@ -4,7 +4,8 @@
 // State belongs to), and the projector shows the group and its contingent.
 // The chair sets an inscription deadline; the list closes itself at it, on
 // the projector and in the delegate's request form. An interpreter's signal
-// from the booth reaches the speaker's page and is counted on the chair's.
+// from the booth reaches the speaker's page and is counted on the chair's. A
+// remote speaker whose line dropped comes back and says so; the chair sees it.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -123,5 +124,32 @@ describe('list of speakers: groups and contingents', () => {
     assert.equal(await pages.proj.locator('[data-testid="signal-notice"]').count(), 0);
     await screenshot(pages.a, 'issue14-speaker-signal');
     a.close();
+  });
+
+  it('lets a remote speaker whose line dropped say they are back', async () => {
+    const join = async () => {
+      const page = await newPage(browser);
+      await page.goto(`${server.url}/#token=${encodeURIComponent(cast.delegateB.token)}`);
+      await page.locator('[data-testid="join-remote"]').first().click();
+      await page.locator('[data-testid="request-form"]').waitFor();
+      return page;
+    };
+    let b = await join();
+    await b.locator('[data-testid="request"]').click();
+    await until(async () => /Kenji Sato/.test(await pages.proj.locator('[data-testid="next-five"]').textContent()), 'B listed');
+    await chair.call('floor.next', { meeting: cast.meeting.id });
+    await b.locator('[data-testid="mic-on"]').click();
+    await until(async () => !(await b.locator('[data-testid="mic-on"]').count()), 'B speaking');
+    await b.context().close(); // the line drops
+    await until(async () => /paused/i.test(await pages.chair.locator('[data-testid="floor"]').textContent()), 'paused for the chair');
+    b = pages.b = await join();
+    await b.locator('[data-testid="back"]').click();
+    await b.locator('[data-testid="back-said"]').waitFor();
+    await pages.chair.locator('[data-testid="speaker-back"]').waitFor();
+    assert.match(await pages.chair.locator('[data-testid="speaker-back"]').textContent(), /^Kenji Sato \(Japan\) is back on the line: resume when ready\.$/);
+    await screenshot(pages.chair, 'issue14-chair-speaker-back');
+    await chair.call('floor.resume', { meeting: cast.meeting.id });
+    await until(async () => (await pages.chair.locator('[data-testid="speaker-back"]').count()) === 0, 'notice gone');
+    assert.equal(await b.locator('[data-testid="back"]').count(), 0);
   });
 });

@@ -67,6 +67,7 @@ static void assert_room_equal(const pl_room *a, const pl_room *b) {
   assert_int_equal(f->pause_reason, g->pause_reason);
   assert_int_equal(f->overrun, g->overrun);
   assert_int_equal(f->contingent_ms, g->contingent_ms);
+  assert_int_equal(f->returned_at, g->returned_at);
 }
 
 #endif

@@ -1480,6 +1480,34 @@ static void test_protocol_order(void **state) {
   assert_string_equal(order(f), "e4 e1 e5 e2 e6 e7 e3");
 }
 
+/* ------------------------------------------- the speaker who comes back */
+
+static void test_returning_speaker(void **state) {
+  fx *f = *state;
+  ask(f, &f->br_remote, PL_SPEECH_STATEMENT, T0);
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0, &f->out));
+  DO(f, PL_ERR_OK, pl_room_ready(&f->r, &f->br_remote, T0 + 1000, &f->out));
+  DO(f, PL_ERR_OK, pl_room_disconnected(&f->r, "p4", T0 + 5000, &f->out));
+  assert_int_equal(f->r.floor.pause_reason, PL_PAUSE_DISCONNECTED);
+  assert_int_equal(f->r.floor.returned_at, 0);
+  /* another delegation may not say so; the speaker may, once */
+  DO(f, PL_ERR_FORBIDDEN, pl_room_ready(&f->r, &f->fr, T0 + 9000, &f->out));
+  DO(f, PL_ERR_OK, pl_room_ready(&f->r, &f->br_remote, T0 + 9000, &f->out));
+  assert_int_equal(f->out.ev[0].type, PL_EV_FLOOR_CHANGED);
+  assert_int_equal(f->r.floor.returned_at, T0 + 9000);
+  assert_true(f->r.floor.paused); /* the chair restarts the clock */
+  assert_int_equal(pl_floor_spoken_ms(&f->r.floor, T0 + 20000), 4000);
+  DO(f, PL_ERR_CONFLICT, pl_room_ready(&f->r, &f->br_remote, T0 + 9500, &f->out));
+  assert_non_null(strstr(f->out.message, "the chair resumes"));
+  DO(f, PL_ERR_OK, pl_room_resume(&f->r, &f->chair, T0 + 10000, &f->out));
+  assert_false(f->r.floor.paused);
+  assert_int_equal(f->r.floor.returned_at, 0);
+  assert_int_equal(pl_floor_spoken_ms(&f->r.floor, T0 + 11000), 5000);
+  /* a speaker the chair paused has no line to come back on */
+  DO(f, PL_ERR_OK, pl_room_pause(&f->r, &f->chair, T0 + 12000, &f->out));
+  DO(f, PL_ERR_CONFLICT, pl_room_ready(&f->r, &f->br_remote, T0 + 12500, &f->out));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names_and_defaults),
@@ -1533,6 +1561,7 @@ int main(void) {
       cmocka_unit_test(test_group_check),
       T(test_deadline_closes_the_list),
       T(test_protocol_order),
+      T(test_returning_speaker),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -205,6 +205,7 @@ typedef struct model {
   int64_t run_from;      /* start of the open stretch, when running */
   int32_t allotted_ms;
   int64_t contingent_ms;
+  int64_t returned_at; /* the remote speaker said they are back */
   /* the contingents: per item and group, what was added and drawn */
   int64_t c_added[N_ITEMS][N_GROUPS], c_used[N_ITEMS][N_GROUPS];
   /* what the last step produced */
@@ -331,6 +332,7 @@ static void m_give(model *m, int idx, int64_t now) {
   m->run_from = now;
   m->allotted_ms = m->e[idx].allotted_ms;
   m->contingent_ms = 0;
+  m->returned_at = 0;
   if (m->e[idx].contingent >= 0) {
     m->contingent_ms = m_left(m, m->fitem, m->e[idx].contingent);
     if (m->contingent_ms < m->allotted_ms)
@@ -521,6 +523,13 @@ static pl_err m_ready(model *m, int a, bool by_chair, int64_t now) {
     if (!same)
       return PL_ERR_FORBIDDEN;
   }
+  if (!by_chair && m->speaking && m->paused && m->reason == PL_PAUSE_DISCONNECTED) {
+    if (m->returned_at)
+      return PL_ERR_CONFLICT;
+    m->returned_at = now;
+    m_emit(m, PL_EV_FLOOR_CHANGED);
+    return PL_ERR_OK;
+  }
   if (m->speaking)
     return PL_ERR_CONFLICT;
   m->speaking = true;
@@ -573,6 +582,7 @@ static pl_err m_clock(model *m, int a, int op, int32_t seconds, int64_t now) {
     m->paused = false;
     m->reason = PL_PAUSE_NONE;
     m->run_from = now;
+    m->returned_at = 0;
     m_emit(m, PL_EV_FLOOR_CHANGED);
     return PL_ERR_OK;
   case 2: {
@@ -683,6 +693,7 @@ static void m_disconnected(model *m, int a, int64_t now) {
   m->spoken_before = m_spoken(m, now);
   m->paused = true;
   m->reason = PL_PAUSE_DISCONNECTED;
+  m->returned_at = 0;
   m_emit(m, PL_EV_FLOOR_CHANGED);
 }
 
@@ -825,6 +836,7 @@ static void check_room(const model *m, const pl_room *r, int64_t now, bool ledge
   assert_int_equal(f->called_at, m->called_at);
   assert_int_equal(f->started_at, m->started_at);
   assert_int_equal(f->contingent_ms, m->contingent_ms);
+  assert_int_equal(f->returned_at, m->returned_at);
 }
 
 

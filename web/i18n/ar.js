@@ -474,4 +474,7 @@ export default {
   'signal.from_booth': "المترجمون ({language}): {signal}",
   'signal.sent': "أُرسلت: {signal}",
   'signal.counts': "إشارات المترجمين خلال هذه الكلمة: {list}",
+  'back.button': "عدت: أبلغ الرئيس",
+  'back.said': "أُبلغ الرئيس بعودتك؛ وسيستأنف الرئيس وقتك.",
+  'back.chair': "عاد {name} إلى الخط: استأنف عندما تكون مستعدًا.",
 };

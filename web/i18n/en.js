@@ -475,4 +475,7 @@ export default {
   'signal.from_booth': "Interpreters ({language}): {signal}",
   'signal.sent': "Sent: {signal}",
   'signal.counts': "Interpreters’ signals this speech: {list}",
+  'back.button': "I am back: tell the chair",
+  'back.said': "The chair has been told you are back; the chair resumes your time.",
+  'back.chair': "{name} is back on the line: resume when ready.",
 };

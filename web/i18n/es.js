@@ -474,4 +474,7 @@ export default {
   'signal.from_booth': "Intérpretes ({language}): {signal}",
   'signal.sent': "Enviado: {signal}",
   'signal.counts': "Señales de los intérpretes en esta intervención: {list}",
+  'back.button': "He vuelto: avisar a la presidencia",
+  'back.said': "La presidencia sabe que ha vuelto; reanudará su tiempo.",
+  'back.chair': "{name} ha vuelto a la línea: reanude cuando esté listo.",
 };

@@ -474,4 +474,7 @@ export default {
   'signal.from_booth': "Interprètes ({language}) : {signal}",
   'signal.sent': "Envoyé : {signal}",
   'signal.counts': "Signaux des interprètes pendant cette intervention : {list}",
+  'back.button': "Je suis de retour : prévenir la présidence",
+  'back.said': "La présidence sait que vous êtes de retour ; elle relancera votre temps.",
+  'back.chair': "{name} est de retour en ligne : reprenez quand vous le souhaitez.",
 };

@@ -474,4 +474,7 @@ export default {
   'signal.from_booth': "口译员（{language}）：{signal}",
   'signal.sent': "已发送：{signal}",
   'signal.counts': "本次发言期间口译员的信号：{list}",
+  'back.button': "我回来了：告知主席",
+  'back.said': "已告知主席您已回来；主席将恢复您的计时。",
+  'back.chair': "{name} 已重新连线：准备好后请恢复。",
 };

@@ -12,6 +12,7 @@ import { queueList } from '../views/queue.js';
 import { requestRules, requestPanel } from '../views/request.js';
 import { deadlineNotice, deadlineForm } from '../views/inscription.js';
 import { boothPanel, noteSignal, signalNotice, signalCounts } from '../views/signals.js';
+import { backButton, backNotice } from '../views/returning.js';
 import { chairConsole, chairShortcuts, attendancePanel } from '../views/chair.js';
 import { itemLabel, speakerLabel } from '../fmt.js';
 import { beep } from '../sound.js';
@@ -96,7 +97,8 @@ async function main() {
           h('p', {}, t('you.mic_instructions')),
           h('button', { type: 'button', class: 'primary big', 'data-testid': 'mic-on', 'data-key': 'mic-on',
             onClick: () => act('floor.ready', {}, t('announce.mic_on')) }, t('you.mic_on')),
-        ] : null);
+        ] : null,
+        backButton(f, act));
     }
     if (st.queue.length && isMine(st.queue[0])) {
       return h('section', { class: 'you next', 'data-testid': 'you-are-next' }, h('p', { class: 'big' }, t('you.next')));
@@ -171,7 +173,8 @@ async function main() {
         h('section', { class: 'card', 'aria-labelledby': 'floor-h' },
           h('h2', { id: 'floor-h' }, t('floor.title')), floorPanel(st.floor),
           chair || isMine(st.floor?.entry) ? signalNotice(ui) : null,
-          chair ? signalCounts(ui, st.floor) : null),
+          chair ? signalCounts(ui, st.floor) : null,
+          chair ? backNotice(st.floor, speakerLabel(st.floor?.entry || {})) : null),
         h('section', { class: 'card', 'aria-labelledby': 'queue-h' },
           h('h2', { id: 'queue-h' }, t('queue.title'), ' ', h('span', { class: 'count' }, `(${st.queue.length})`)),
           deadlineNotice(st), chair ? deadlineForm(st, ui.chair, act) : null,
