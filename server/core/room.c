@@ -426,8 +426,36 @@ static pl_err apply_moved(pl_item *it, const pl_event *ev) {
   return PL_ERR_OK;
 }
 
+int64_t pl_item_spent_ms(const pl_item *it, int64_t now) {
+  int64_t ms = it->spent_ms;
+  if (it->open_since && now > it->open_since)
+    ms += now - it->open_since;
+  return ms;
+}
+
+/*
+ * The items' clocks follow the events' instants alone: an item's time runs
+ * from the item event that opens it to the one that opens another, and the
+ * first item's from the meeting's first room event (the list or the floor
+ * first moving is when the debate began). So a replay gives every item the
+ * same duration.
+ */
+static void item_clock(pl_room *r, const pl_event *ev, pl_item *opened) {
+  pl_item *cur = &r->items[r->current];
+  if (opened && opened != cur) {
+    if (cur->open_since && ev->at > cur->open_since)
+      cur->spent_ms += ev->at - cur->open_since;
+    cur->open_since = 0;
+    opened->open_since = ev->at;
+  } else if (!cur->open_since && !opened) {
+    cur->open_since = ev->at;
+  }
+}
+
 pl_err pl_room_apply(pl_room *r, const pl_event *ev) {
   pl_item *it = item_mut(r, ev->item);
+  if (ev->type != PL_EV_ITEM || it)
+    item_clock(r, ev, ev->type == PL_EV_ITEM ? it : NULL);
   switch (ev->type) {
   case PL_EV_QUEUE_ADDED:
     return it ? apply_added(r, it, &ev->entry) : PL_ERR_INTERNAL;

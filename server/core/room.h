@@ -115,6 +115,7 @@ typedef struct pl_item_def {
   char id[PL_ID_LEN];
   char title[PL_NAME_LEN];
   pl_item_kind kind;
+  int32_t planned_s; /* the item's planned duration; 0: none */
 } pl_item_def;
 
 typedef enum {
@@ -204,6 +205,10 @@ typedef struct pl_item {
   pl_item_def def;
   bool list_closed;
   int64_t deadline_at; /* the list closes itself then; 0: no deadline (room_deadline.c) */
+  /* the item's clock: when it was last opened (0 while not open) and the
+   * time it was open before that; see pl_room_apply */
+  int64_t open_since;
+  int64_t spent_ms;
   pl_entry *queue; /* owned; n_queue in list order */
   size_t n_queue, cap_queue;
   pl_tally *tally; /* owned */
@@ -300,6 +305,10 @@ pl_err pl_room_tick(const pl_room *r, int64_t now, pl_events *out);
  * expiry and the open lists' inscription deadlines; 0 when none is due
  * (nobody speaking, paused or overrun, and no deadline set). */
 int64_t pl_room_deadline(const pl_room *r);
+
+/* How long item `it` has been under debate at `now`: every stretch it was
+ * the open item, the running one included. */
+int64_t pl_item_spent_ms(const pl_item *it, int64_t now);
 
 /* Time spoken so far on the floor at `now` (0 when nobody has it). */
 int64_t pl_floor_spoken_ms(const pl_floor *f, int64_t now);

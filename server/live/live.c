@@ -253,6 +253,8 @@ json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {
     json_object_set_new(st, "contingents", pl_json_contingents(&m->room, cur));
     json_object_set_new(st, "deadline", cur && cur->deadline_at ? json_integer(cur->deadline_at)
                                                                  : json_null());
+    if (cur)
+      json_object_set_new(st, "item_clock", pl_json_item_clock(cur, cur->open_since));
   }
   if (st && presides)
     json_object_set_new(st, "attendance", pl_live_attendance(m));

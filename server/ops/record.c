@@ -76,6 +76,21 @@ static json_t *as_list(json_t *by) {
   return list;
 }
 
+/* Each item's real duration so far, beside its planned one. */
+static json_t *items_spent(const pl_live *m, int64_t now) {
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < m->room.n_items; i++) {
+    const pl_item *it = &m->room.items[i];
+    json_t *row = json_pack("{s:s, s:s, s:I, s:b}", "item", it->def.id, "title", it->def.title,
+                            "spent_ms", (json_int_t)pl_item_spent_ms(it, now), "open",
+                            it->open_since != 0);
+    if (row && it->def.planned_s)
+      json_object_set_new(row, "planned_s", json_integer(it->def.planned_s));
+    json_array_append_new(list, row);
+  }
+  return list;
+}
+
 pl_err pl_op_meeting_stats(pl_op_ctx *c, json_t *args) {
   const char *id;
   pl_err e = PL_OP_UNPACK(c, args, "{s:s}", "meeting", &id);
@@ -88,10 +103,10 @@ pl_err pl_op_meeting_stats(pl_op_ctx *c, json_t *args) {
   if (pl_store_speech_each(pl_srv->store, m->rec.id, stats_one, &t) != PL_STORE_OK)
     e = pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
   else
-    c->result = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "meeting", m->rec.id,
+    c->result = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "meeting", m->rec.id,
                           "by_delegation", as_list(t.by[0]), "by_group", as_list(t.by[1]),
                           "by_kind", as_list(t.by[2]), "by_presence", as_list(t.by[3]),
-                          "by_behalf", as_list(t.by[4]));
+                          "by_behalf", as_list(t.by[4]), "items", items_spent(m, c->now));
   for (int i = 0; i < 5; i++)
     json_decref(t.by[i]);
   return e;

@@ -185,8 +185,16 @@ static int speech_from_json(json_t *o, pl_speech *s) {
 }
 
 json_t *pl_json_item(const pl_item_def *it) {
-  return json_pack("{s:s, s:s, s:s}", "id", it->id, "title", it->title, "kind",
-                   PL_ENUM_NAME(pl_item_kind, it->kind));
+  json_t *o = json_pack("{s:s, s:s, s:s}", "id", it->id, "title", it->title, "kind",
+                        PL_ENUM_NAME(pl_item_kind, it->kind));
+  if (o && it->planned_s)
+    json_object_set_new(o, "planned_s", json_integer(it->planned_s));
+  return o;
+}
+
+json_t *pl_json_item_clock(const pl_item *it, int64_t open_since) {
+  return json_pack("{s:s, s:I, s:o}", "item", it->def.id, "spent_ms", (json_int_t)it->spent_ms,
+                   "open_since", instant(open_since));
 }
 
 json_t *pl_json_queue(const pl_item *it) {
@@ -223,9 +231,12 @@ json_t *pl_json_delegation(const pl_delegation_rec *d) {
 }
 
 json_t *pl_json_participant(const pl_participant_rec *p) {
-  return json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id", p->id, "name", p->name, "role",
-                   PL_ENUM_NAME(pl_role, p->role), "delegation", p->delegation, "language",
-                   p->language[0] ? p->language : NULL);
+  json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "id", p->id, "name", p->name, "role",
+                        PL_ENUM_NAME(pl_role, p->role), "delegation", p->delegation);
+  /* Only an interpreter has a language: everyone else's record is as it was. */
+  if (o && p->language[0])
+    json_object_set_new(o, "language", json_string(p->language));
+  return o;
 }
 
 json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeting,
@@ -281,6 +292,8 @@ json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeti
     json_object_set_new(o, "list_closed", json_boolean(it->list_closed));
     json_object_set_new(o, "contingents", pl_json_contingents(room, it));
     json_object_set_new(o, "deadline", instant(it->deadline_at));
+    /* its clock as applying this event leaves it: running from now */
+    json_object_set_new(o, "item_clock", pl_json_item_clock(it, ev->at));
     break;
   }
   case PL_EV_QUEUE_CLOSED:

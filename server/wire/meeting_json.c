@@ -202,10 +202,11 @@ static int items_from_json(pl_meeting_rec *m, json_t *a, char *msg, size_t msgle
   }
   for (size_t i = 0; i < n; i++) {
     const char *title = NULL, *kind = NULL, *id = NULL;
+    json_int_t planned = 0;
     char inner[160], field[48];
     snprintf(field, sizeof field, "items[%zu].title", i);
-    if (pl_unpack(json_array_get(a, i), inner, sizeof inner, "{s:s, s?s, s?s}", "title",
-                  &title, "kind", &kind, "id", &id)) {
+    if (pl_unpack(json_array_get(a, i), inner, sizeof inner, "{s:s, s?s, s?s, s?I}", "title",
+                  &title, "kind", &kind, "id", &id, "planned_s", &planned)) {
       snprintf(msg, msglen, "items[%zu]: %s", i, inner);
       goto out_free;
     }
@@ -214,6 +215,12 @@ static int items_from_json(pl_meeting_rec *m, json_t *a, char *msg, size_t msgle
         SET_ENUM(k, pl_item_kind, kind, "items[].kind", msg, msglen))
       goto out_free;
     items[i].kind = (pl_item_kind)k;
+    /* A planned duration: a minute to a day. */
+    if (planned && (planned < 60 || planned > 86400)) {
+      snprintf(msg, msglen, "field 'items[%zu].planned_s' must be 60 to 86400 seconds", i);
+      goto out_free;
+    }
+    items[i].planned_s = (int32_t)planned;
     /* Ids are the server's: positions, stable as long as the agenda is. */
     snprintf(items[i].id, sizeof items[i].id, "i%zu", i + 1);
   }

@@ -180,7 +180,7 @@ export async function setupMeeting(server, opts = {}) {
     pillar: 'capacity_building', location: 'Conference Room XIX, Palais des Nations',
     video_url: 'https://video.example.org/poa-capacity-building',
     chair: chair.participant.id,
-    items: [
+    items: opts.items || [
       { title: 'General exchange of views', kind: 'general' },
       { title: 'Statements by stakeholders', kind: 'stakeholder' },
     ],

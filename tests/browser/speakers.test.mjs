@@ -22,7 +22,11 @@ describe('list of speakers: groups and contingents', () => {
 
   before(async () => {
     server = await startServer();
-    cast = await setupMeeting(server, { policy: { contingent_s: 600 } });
+    cast = await setupMeeting(server, {
+      policy: { contingent_s: 600 },
+      items: [{ title: 'General exchange of views', planned_s: 1200 },
+        { title: 'Statements by stakeholders', kind: 'stakeholder' }],
+    });
     const adm = await Rpc.open(server.url, server.adminToken);
     group = (await adm.call('group.create', {
       name: 'Group of Friends of Cooperation',
@@ -73,6 +77,9 @@ describe('list of speakers: groups and contingents', () => {
     // the group's 10 minutes run down with the speech
     assert.match(await page.locator('[data-testid="floor-contingent"]').textContent(),
       /^Time left for Group of Friends of Cooperation: 9:5\d$/);
+    // the item's clock: begun with the first request, 20 minutes planned
+    assert.match(await page.locator('[data-testid="item-clock"]').textContent(),
+      /^Item: \d:\d\d so far, 1\d:\d\d left of 20:00$/);
     await screenshot(page, 'issue14-projector-group');
     // what the speech drew is what the group has left, on the next speech too
     await chair.call('floor.end', { meeting: cast.meeting.id });

@@ -37,6 +37,8 @@ static void assert_room_equal(const pl_room *a, const pl_room *b) {
     assert_string_equal(x->def.id, y->def.id);
     assert_int_equal(x->list_closed, y->list_closed);
     assert_int_equal(x->deadline_at, y->deadline_at);
+    assert_int_equal(x->open_since, y->open_since);
+    assert_int_equal(x->spent_ms, y->spent_ms);
     assert_int_equal(x->n_queue, y->n_queue);
     for (size_t i = 0; i < x->n_queue; i++)
       assert_entry_equal(&x->queue[i], &y->queue[i]);

@@ -1508,6 +1508,24 @@ static void test_returning_speaker(void **state) {
   DO(f, PL_ERR_CONFLICT, pl_room_ready(&f->r, &f->br_remote, T0 + 12500, &f->out));
 }
 
+/* ------------------------------------------------------------ item timers */
+
+static void test_item_clocks(void **state) {
+  fx *f = *state;
+  const pl_item *i1 = &f->r.items[0], *i2 = &f->r.items[1];
+  assert_int_equal(i1->open_since, 0); /* the debate has not begun */
+  assert_int_equal(pl_item_spent_ms(i1, T0 + 5000), 0);
+  ask(f, &f->fr, PL_SPEECH_STATEMENT, T0 + 1000); /* it begins */
+  assert_int_equal(i1->open_since, T0 + 1000);
+  assert_int_equal(pl_item_spent_ms(i1, T0 + 61000), 60000);
+  open_item(f, "i2", T0 + 61000);
+  assert_int_equal(pl_item_spent_ms(i1, T0 + 999999), 60000); /* stopped */
+  assert_int_equal(i2->open_since, T0 + 61000);
+  open_item(f, "i1", T0 + 91000); /* back to the first: its clock goes on */
+  assert_int_equal(pl_item_spent_ms(i2, T0 + 999999), 30000);
+  assert_int_equal(pl_item_spent_ms(i1, T0 + 101000), 70000);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names_and_defaults),
@@ -1562,6 +1580,7 @@ int main(void) {
       T(test_deadline_closes_the_list),
       T(test_protocol_order),
       T(test_returning_speaker),
+      T(test_item_clocks),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -191,6 +191,7 @@ typedef struct model {
   bool closed[N_ITEMS];
   bool moved[N_ITEMS];       /* the chair reordered the list */
   int64_t deadline[N_ITEMS]; /* inscription deadlines; 0: none */
+  int64_t open_since[N_ITEMS], spent[N_ITEMS]; /* the items' clocks */
   int current;
   m_entry e[MAX_ENTRIES];
   int n;
@@ -767,6 +768,8 @@ static void check_room(const model *m, const pl_room *r, int64_t now, bool ledge
     assert_string_equal(it->def.id, item_id(k));
     assert_int_equal(it->list_closed, m->closed[k]);
     assert_int_equal(it->deadline_at, m->deadline[k]);
+    assert_int_equal(it->open_since, m->open_since[k]);
+    assert_int_equal(pl_item_spent_ms(it, now), m->spent[k] + (m->open_since[k] && now > m->open_since[k] ? now - m->open_since[k] : 0));
     size_t n = m_list(m, k, list);
     if (it->n_queue != n)
       fail_msg("item %s: %zu entries, model %zu", item_id(k), it->n_queue, n);
@@ -854,6 +857,7 @@ typedef struct run {
   long by_code[PL_ERR__COUNT];
   long by_event[16];
   long by_deadline; /* lists closed by their inscription deadline */
+  int prev_item;    /* the open item before the step */
 } run;
 
 static char longname[PL_NAME_LEN + 1];
@@ -1135,6 +1139,21 @@ static void step(run *u) {
   if (got != want)
     fail_msg("op %u at step: got %s, model %s (%s)", op, pl_err_code(got),
              pl_err_code(want), out->message);
+  /* The items' clocks: an item runs from the event that opens it; the first
+   * from the first event of all (the model's m_open_item already moved on). */
+  if (m->n_types > 0) {
+    bool opened = m->types[m->n_types - 1] == PL_EV_ITEM;
+    if (opened) {
+      int prev = u->prev_item;
+      if (m->open_since[prev])
+        m->spent[prev] += now - m->open_since[prev];
+      m->open_since[prev] = 0;
+      m->open_since[m->current] = now;
+    } else if (!m->open_since[m->current]) {
+      m->open_since[m->current] = now;
+    }
+  }
+  u->prev_item = m->current;
   u->by_code[got]++;
   if (got != PL_ERR_OK) {
     assert_int_equal(out->n, 0);
@@ -1197,6 +1216,7 @@ static void test_model(void **state) {
   for (long seed = 1; seed <= seeds; seed++) {
     memset(&u->m, 0, sizeof u->m);
     u->n_log = 0;
+    u->prev_item = 0;
     rng_state = 0x9E3779B97F4A7C15ULL ^ (uint64_t)seed * 0xD1B54A32D192ED03ULL;
     random_policy(&u->m.p);
     for (int k = 0; k < N_ITEMS; k++) {

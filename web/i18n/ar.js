@@ -477,4 +477,7 @@ export default {
   'back.button': "عدت: أبلغ الرئيس",
   'back.said': "أُبلغ الرئيس بعودتك؛ وسيستأنف الرئيس وقتك.",
   'back.chair': "عاد {name} إلى الخط: استأنف عندما تكون مستعدًا.",
+  'item.elapsed': "البند: انقضى {elapsed}",
+  'item.elapsed_left': "البند: انقضى {elapsed}، ويتبقى {left} من {planned}",
+  'item.over': "البند: {elapsed}، بزيادة {over} على {planned} المقررة",
 };

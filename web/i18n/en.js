@@ -478,4 +478,7 @@ export default {
   'back.button': "I am back: tell the chair",
   'back.said': "The chair has been told you are back; the chair resumes your time.",
   'back.chair': "{name} is back on the line: resume when ready.",
+  'item.elapsed': "Item: {elapsed} so far",
+  'item.elapsed_left': "Item: {elapsed} so far, {left} left of {planned}",
+  'item.over': "Item: {elapsed}, {over} over its {planned}",
 };

@@ -477,4 +477,7 @@ export default {
   'back.button': "He vuelto: avisar a la presidencia",
   'back.said': "La presidencia sabe que ha vuelto; reanudará su tiempo.",
   'back.chair': "{name} ha vuelto a la línea: reanude cuando esté listo.",
+  'item.elapsed': "Tema: {elapsed} transcurridos",
+  'item.elapsed_left': "Tema: {elapsed} transcurridos, quedan {left} de {planned}",
+  'item.over': "Tema: {elapsed}, {over} más de los {planned} previstos",
 };

@@ -477,4 +477,7 @@ export default {
   'back.button': "Je suis de retour : prévenir la présidence",
   'back.said': "La présidence sait que vous êtes de retour ; elle relancera votre temps.",
   'back.chair': "{name} est de retour en ligne : reprenez quand vous le souhaitez.",
+  'item.elapsed': "Point : {elapsed} écoulées",
+  'item.elapsed_left': "Point : {elapsed} écoulées, {left} restantes sur {planned}",
+  'item.over': "Point : {elapsed}, {over} de plus que les {planned} prévues",
 };

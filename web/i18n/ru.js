@@ -477,4 +477,7 @@ export default {
   'back.button': "Я снова на связи: сообщить председателю",
   'back.said': "Председатель знает, что вы вернулись; он возобновит ваше время.",
   'back.chair': "{name} снова на связи: возобновите, когда будете готовы.",
+  'item.elapsed': "Пункт: прошло {elapsed}",
+  'item.elapsed_left': "Пункт: прошло {elapsed}, осталось {left} из {planned}",
+  'item.over': "Пункт: {elapsed}, на {over} больше запланированных {planned}",
 };

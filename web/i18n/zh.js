@@ -477,4 +477,7 @@ export default {
   'back.button': "我回来了：告知主席",
   'back.said': "已告知主席您已回来；主席将恢复您的计时。",
   'back.chair': "{name} 已重新连线：准备好后请恢复。",
+  'item.elapsed': "议程项目：已进行 {elapsed}",
+  'item.elapsed_left': "议程项目：已进行 {elapsed}，剩余 {left}（计划 {planned}）",
+  'item.over': "议程项目：{elapsed}，超出计划的 {planned} 达 {over}",
 };

@@ -6,6 +6,7 @@
 import { noteServerTime } from './clock.js';
 import { applyContingentEvent } from './views/groups.js';
 import { applyDeadlineEvent } from './views/inscription.js';
+import { applyItemClockEvent } from './views/item_clock.js';
 
 const idOf = (x) => (x && typeof x === 'object' ? x.id : x);
 
@@ -161,6 +162,7 @@ export class MeetingStore {
     }
     applyContingentEvent(st, ev);
     applyDeadlineEvent(st, ev);
+    applyItemClockEvent(st, ev);
     this.emit(ev.ev, ev);
   }
 

@@ -13,6 +13,7 @@ import { requestRules, requestPanel } from '../views/request.js';
 import { deadlineNotice, deadlineForm } from '../views/inscription.js';
 import { boothPanel, noteSignal, signalNotice, signalCounts } from '../views/signals.js';
 import { backButton, backNotice } from '../views/returning.js';
+import { itemClockLine, tickItemClock, startItemTicker } from '../views/item_clock.js';
 import { chairConsole, chairShortcuts, attendancePanel } from '../views/chair.js';
 import { itemLabel, speakerLabel } from '../fmt.js';
 import { beep } from '../sound.js';
@@ -178,6 +179,7 @@ async function main() {
         h('section', { class: 'card', 'aria-labelledby': 'queue-h' },
           h('h2', { id: 'queue-h' }, t('queue.title'), ' ', h('span', { class: 'count' }, `(${st.queue.length})`)),
           deadlineNotice(st), chair ? deadlineForm(st, ui.chair, act) : null,
+          chair ? itemClockLine(st) : null,
           queueList(qctx)),
         role === 'delegate' || role === 'observer'
           ? h('section', { class: 'card' }, requestPanel(requestRules({
@@ -191,6 +193,7 @@ async function main() {
     ];
     render($('#main'), ...parts);
     tick($('#main'), st.floor);
+    tickItemClock($('#main'), st);
     tickCountdowns($('#main'));
     if (st.meeting?.title) document.title = `${st.meeting.title} — ${t('title.meeting')}`;
   }
@@ -268,6 +271,7 @@ async function main() {
     draw();
   });
   setInterval(() => tickCountdowns($('#main')), 1000);
+  startItemTicker(() => $('#main'), () => store.state);
   client.onStatus((st) => { if (st === 'offline') draw(); });
   onLanguage(draw);
   chairShortcuts(() => (store.state && isChair() ? { state: store.state, act } : null));
