@@ -42,13 +42,23 @@ static int group_read(sqlite3_stmt *st, pl_group_def *g) {
   return ok ? 0 : -1;
 }
 
-pl_store_rc pl_store_group_get(pl_store *s, const char *id, pl_group_def *out) {
-  int64_t n = pl_id_parse(id, 'g');
-  if (n < 0)
-    return PL_STORE_NOT_FOUND;
-  sqlite3_stmt *st = pl_store__stmt(s, Q_GROUP_GET);
+/* Statement q run for the row of id (`prefix` and digits): its step's
+ * result in *rc, or SQLITE_DONE without running when id is not one. */
+static sqlite3_stmt *row_of(pl_store *s, int q, const char *id, char prefix, int *rc) {
+  int64_t n = pl_id_parse(id, prefix);
+  sqlite3_stmt *st = pl_store__stmt(s, q);
+  if (n < 0) {
+    *rc = SQLITE_DONE;
+    return st;
+  }
   sqlite3_bind_int64(st, 1, n);
-  int rc = sqlite3_step(st);
+  *rc = sqlite3_step(st);
+  return st;
+}
+
+pl_store_rc pl_store_group_get(pl_store *s, const char *id, pl_group_def *out) {
+  int rc;
+  sqlite3_stmt *st = row_of(s, Q_GROUP_GET, id, 'g', &rc);
   pl_store_rc out_rc = rc == SQLITE_ROW   ? PL_STORE_OK
                        : rc == SQLITE_DONE ? PL_STORE_NOT_FOUND
                                            : pl_store__fail(s, "get group");
@@ -78,12 +88,8 @@ pl_store_rc pl_store_group_each(pl_store *s, pl_group_cb cb, void *ctx) {
 }
 
 pl_store_rc pl_store_participant_rank(pl_store *s, const char *id, pl_rank *out) {
-  int64_t n = pl_id_parse(id, 'p');
-  if (n < 0)
-    return PL_STORE_NOT_FOUND;
-  sqlite3_stmt *st = pl_store__stmt(s, Q_RANK_GET);
-  sqlite3_bind_int64(st, 1, n);
-  int rc = sqlite3_step(st);
+  int rc;
+  sqlite3_stmt *st = row_of(s, Q_RANK_GET, id, 'p', &rc);
   int rank = rc == SQLITE_ROW ? PL_ENUM_PARSE(pl_rank, (const char *)sqlite3_column_text(st, 0))
                               : -1;
   sqlite3_reset(st);
