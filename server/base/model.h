@@ -37,6 +37,14 @@ typedef struct pl_participant_rec {
   char language[PL_LANG_LEN]; /* an interpreter's language ("fr", "zh"); "" for others */
 } pl_participant_rec;
 
+/* An interpretation channel of a meeting: where to listen in a language. */
+#define PL_MAX_CHANNELS 8
+#define PL_CHANNEL_URL_LEN 512
+typedef struct pl_channel {
+  char language[PL_LANG_LEN];
+  char url[PL_CHANNEL_URL_LEN]; /* https only */
+} pl_channel;
+
 typedef struct pl_meeting_rec {
   char id[PL_ID_LEN];
   char title[PL_TITLE_LEN];
@@ -50,6 +58,8 @@ typedef struct pl_meeting_rec {
   char location[PL_TITLE_LEN];
   char video_url[PL_URL_LEN];
   char chair[PL_ID_LEN];          /* participant id, "" when none */
+  pl_channel channels[PL_MAX_CHANNELS]; /* interpretation channels */
+  size_t n_channels;
   pl_policy policy;
   pl_item_def *items;             /* owned; n_items >= 1 */
   size_t n_items;

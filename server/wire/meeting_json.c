@@ -189,6 +189,47 @@ static int policy_from_json(pl_policy *p, json_t *o, char *msg, size_t msglen) {
   return 0;
 }
 
+/* channels: [{language, url}], at most PL_MAX_CHANNELS, one per language,
+ * every url https (the page links to them, the calendar lists them). */
+static int channels_from_json(pl_meeting_rec *m, json_t *a, char *msg, size_t msglen) {
+  pl_channel got[PL_MAX_CHANNELS];
+  if (!json_is_array(a) || json_array_size(a) > PL_MAX_CHANNELS) {
+    snprintf(msg, msglen, "field 'channels' must be a list of at most %d channels",
+             PL_MAX_CHANNELS);
+    return -1;
+  }
+  size_t i;
+  json_t *v;
+  json_array_foreach(a, i, v) {
+    const char *lang = NULL, *url = NULL;
+    char inner[160];
+    if (pl_unpack(v, inner, sizeof inner, "{s:s, s:s}", "language", &lang, "url", &url)) {
+      snprintf(msg, msglen, "channels[%zu]: %s", i, inner);
+      return -1;
+    }
+    if (!pl_language_is_tag(lang)) {
+      snprintf(msg, msglen, "field 'channels[%zu].language' must be a language tag", i);
+      return -1;
+    }
+    if (!pl_ical_url_is_safe(url) || strlen(url) >= PL_CHANNEL_URL_LEN) {
+      snprintf(msg, msglen, "field 'channels[%zu].url' must be an https URL of at most %d "
+                            "bytes, without spaces or control characters",
+               i, PL_CHANNEL_URL_LEN - 1);
+      return -1;
+    }
+    for (size_t k = 0; k < i; k++)
+      if (strcmp(got[k].language, lang) == 0) {
+        snprintf(msg, msglen, "field 'channels' has language '%s' twice", lang);
+        return -1;
+      }
+    snprintf(got[i].language, sizeof got[i].language, "%s", lang);
+    snprintf(got[i].url, sizeof got[i].url, "%s", url);
+  }
+  memcpy(m->channels, got, json_array_size(a) * sizeof *got);
+  m->n_channels = json_array_size(a);
+  return 0;
+}
+
 static int items_from_json(pl_meeting_rec *m, json_t *a, char *msg, size_t msglen) {
   if (!json_is_array(a) || json_array_size(a) < 1 || json_array_size(a) > MAX_ITEMS) {
     snprintf(msg, msglen, "field 'items' must be a list of 1 to %d items", MAX_ITEMS);
@@ -238,7 +279,7 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
   const char *title = NULL, *kind = NULL, *format = NULL, *tz = NULL, *start = NULL,
              *end = NULL, *rrule = NULL, *pillar = NULL, *location = NULL, *video = NULL,
              *chair = NULL, *id = NULL, *status = NULL;
-  json_t *policy = NULL, *items = NULL;
+  json_t *policy = NULL, *items = NULL, *channels = NULL;
   json_int_t sequence = -1, start_at = 0, end_at = 0, created = 0, updated = 0;
   if (mode == PL_MEETING_LOAD) {
     /* Stored bodies write absent optional fields as null; read them as absent. */
@@ -253,19 +294,21 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
   pl_err rc = mode == PL_MEETING_LOAD
                ? pl_unpack(obj, msg, msglen,
                            "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o,"
-                           " s?s, s?s, s?I, s?I, s?I, s?I, s?I}",
+                           " s?s, s?s, s?I, s?I, s?I, s?I, s?I, s?o}",
                            "title", &title, "kind", &kind, "format", &format, "tz", &tz,
                            "start", &start, "end", &end, "rrule", &rrule, "pillar", &pillar,
                            "location", &location, "video_url", &video, "chair", &chair,
                            "policy", &policy, "items", &items, "id", &id, "status", &status,
                            "sequence", &sequence, "start_at", &start_at, "end_at", &end_at,
-                           "created_at", &created, "updated_at", &updated)
+                           "created_at", &created, "updated_at", &updated, "channels",
+                           &channels)
                : pl_unpack(obj, msg, msglen,
-                           "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o}",
+                           "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o,"
+                           " s?o}",
                            "title", &title, "kind", &kind, "format", &format, "tz", &tz,
                            "start", &start, "end", &end, "rrule", &rrule, "pillar", &pillar,
                            "location", &location, "video_url", &video, "chair", &chair,
-                           "policy", &policy, "items", &items);
+                           "policy", &policy, "items", &items, "channels", &channels);
   if (rc != PL_ERR_OK)
     return rc;
   /* A stored body was written whole by pl_json_meeting: one without these
@@ -332,6 +375,8 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
     }
     snprintf(m->rrule, sizeof m->rrule, "%s", rrule);
   }
+  if (channels && channels_from_json(m, channels, msg, msglen))
+    return PL_ERR_BAD_REQUEST;
   if (policy && policy_from_json(&m->policy, policy, msg, msglen))
     return PL_ERR_BAD_REQUEST;
   if (items && items_from_json(m, items, msg, msglen))
@@ -387,7 +432,7 @@ json_t *pl_json_meeting(const pl_meeting_rec *m) {
   json_t *items = json_array();
   for (size_t i = 0; items && i < m->n_items; i++)
     json_array_append_new(items, pl_json_item(&m->items[i]));
-  return json_pack(
+  json_t *o = json_pack(
       "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:s, s:i,"
       " s:I, s:I, s:I, s:I}",
       "id", m->id, "title", m->title, "kind", PL_ENUM_NAME(pl_meeting_kind, m->kind),
@@ -399,4 +444,13 @@ json_t *pl_json_meeting(const pl_meeting_rec *m) {
       items, "status", PL_ENUM_NAME(pl_meeting_status, m->status), "sequence", m->sequence,
       "start_at", (json_int_t)m->start_at, "end_at", (json_int_t)m->end_at, "created_at",
       (json_int_t)m->created_at, "updated_at", (json_int_t)m->updated_at);
+  /* Only a meeting with channels has the field: every other body is as it was. */
+  if (o && m->n_channels) {
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < m->n_channels; i++)
+      json_array_append_new(list, json_pack("{s:s, s:s}", "language", m->channels[i].language,
+                                            "url", m->channels[i].url));
+    json_object_set_new(o, "channels", list);
+  }
+  return o;
 }

@@ -175,6 +175,7 @@ export async function setupMeeting(server, opts = {}) {
   const meeting = (await adm.call('meeting.create', {
     title: opts.title || 'Thematic meeting on capacity building',
     ...(opts.policy ? { policy: opts.policy } : {}),
+    ...(opts.channels ? { channels: opts.channels } : {}),
     kind: 'thematic', format: 'hybrid', tz: 'Europe/Zurich',
     start: `${day}T10:00`, end: `${day}T13:00`,
     pillar: 'capacity_building', location: 'Conference Room XIX, Palais des Nations',

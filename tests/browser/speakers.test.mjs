@@ -26,6 +26,8 @@ describe('list of speakers: groups and contingents', () => {
       policy: { contingent_s: 600 },
       items: [{ title: 'General exchange of views', planned_s: 1200 },
         { title: 'Statements by stakeholders', kind: 'stakeholder' }],
+      channels: [{ language: 'fr', url: 'https://interpret.example.org/fr' },
+        { language: 'es', url: 'https://interpret.example.org/es' }],
     });
     const adm = await Rpc.open(server.url, server.adminToken);
     group = (await adm.call('group.create', {
@@ -142,6 +144,10 @@ describe('list of speakers: groups and contingents', () => {
       return page;
     };
     let b = await join();
+    // joined remotely, B is offered the interpretation channels; A in the room is not
+    assert.equal(await b.locator('[data-testid="channel-fr"]').getAttribute('href'), 'https://interpret.example.org/fr');
+    assert.equal(await b.locator('[data-testid="channel-es"]').textContent(), 'Spanish');
+    assert.equal(await pages.a.locator('[data-testid="channels"]').count(), 0);
     await b.locator('[data-testid="request"]').click();
     await until(async () => /Kenji Sato/.test(await pages.proj.locator('[data-testid="next-five"]').textContent()), 'B listed');
     await chair.call('floor.next', { meeting: cast.meeting.id });

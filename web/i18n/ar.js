@@ -480,4 +480,5 @@ export default {
   'item.elapsed': "البند: انقضى {elapsed}",
   'item.elapsed_left': "البند: انقضى {elapsed}، ويتبقى {left} من {planned}",
   'item.over': "البند: {elapsed}، بزيادة {over} على {planned} المقررة",
+  'channels.title': "الترجمة الشفوية:",
 };

@@ -481,4 +481,5 @@ export default {
   'item.elapsed': "Item: {elapsed} so far",
   'item.elapsed_left': "Item: {elapsed} so far, {left} left of {planned}",
   'item.over': "Item: {elapsed}, {over} over its {planned}",
+  'channels.title': "Interpretation:",
 };

@@ -480,4 +480,5 @@ export default {
   'item.elapsed': "Tema: {elapsed} transcurridos",
   'item.elapsed_left': "Tema: {elapsed} transcurridos, quedan {left} de {planned}",
   'item.over': "Tema: {elapsed}, {over} más de los {planned} previstos",
+  'channels.title': "Interpretación:",
 };

@@ -480,4 +480,5 @@ export default {
   'item.elapsed': "Point : {elapsed} écoulées",
   'item.elapsed_left': "Point : {elapsed} écoulées, {left} restantes sur {planned}",
   'item.over': "Point : {elapsed}, {over} de plus que les {planned} prévues",
+  'channels.title': "Interprétation :",
 };

@@ -480,4 +480,5 @@ export default {
   'item.elapsed': "Пункт: прошло {elapsed}",
   'item.elapsed_left': "Пункт: прошло {elapsed}, осталось {left} из {planned}",
   'item.over': "Пункт: {elapsed}, на {over} больше запланированных {planned}",
+  'channels.title': "Перевод:",
 };

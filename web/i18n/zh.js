@@ -480,4 +480,5 @@ export default {
   'item.elapsed': "议程项目：已进行 {elapsed}",
   'item.elapsed_left': "议程项目：已进行 {elapsed}，剩余 {left}（计划 {planned}）",
   'item.over': "议程项目：{elapsed}，超出计划的 {planned} 达 {over}",
+  'channels.title': "口译：",
 };

@@ -14,6 +14,7 @@ import { deadlineNotice, deadlineForm } from '../views/inscription.js';
 import { boothPanel, noteSignal, signalNotice, signalCounts } from '../views/signals.js';
 import { backButton, backNotice } from '../views/returning.js';
 import { itemClockLine, tickItemClock, startItemTicker } from '../views/item_clock.js';
+import { channelLinks } from '../views/channels.js';
 import { chairConsole, chairShortcuts, attendancePanel } from '../views/chair.js';
 import { itemLabel, speakerLabel } from '../fmt.js';
 import { beep } from '../sound.js';
@@ -124,7 +125,8 @@ async function main() {
         h('span', { class: 'badge' }, t(presence === 'remote' ? 'meeting.you_remote' : 'meeting.you_room')),
         m.video_url ? h('a', { href: m.video_url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'video' }, t('meeting.video')) : null,
         h('a', { href: `projector.html?meeting=${encodeURIComponent(meetingId)}` }, t('link.projector')),
-        h('a', { href: `stats.html?meeting=${encodeURIComponent(meetingId)}` }, t('link.stats'))));
+        h('a', { href: `stats.html?meeting=${encodeURIComponent(meetingId)}` }, t('link.stats'))),
+      channelLinks(m, presence));
   }
 
   const programme = new ProgrammeStore(client);
