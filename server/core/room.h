@@ -33,6 +33,9 @@
 #define PL_MESSAGE_LEN 200
 #define PL_GROUP_KEY_LEN 32 /* a regional group's name ("african") or a group id ("g3") */
 #define PL_MAX_JOINT 24     /* States one joint statement may list (room_groups.c) */
+/* A delegation id in a joint list: "d" and up to 10 digits. Shorter than
+ * PL_ID_LEN because every event carries three entries, each with the list. */
+#define PL_JOINT_ID_LEN 12
 
 struct pl_group_def; /* core/groups.h */
 
@@ -72,7 +75,7 @@ typedef struct pl_entry {
   char on_behalf_name[PL_NAME_LEN]; /* a political group's name, else "" */
   char contingent[PL_GROUP_KEY_LEN]; /* the group whose contingent it draws on, or "" */
   uint8_t n_joint;
-  char joint[PL_MAX_JOINT][PL_ID_LEN]; /* the States of a joint statement */
+  char joint[PL_MAX_JOINT][PL_JOINT_ID_LEN]; /* the States of a joint statement */
   bool by_rank; /* placed in protocol order (fixed when asked) */
   pl_rank rank; /* the speaker's protocol rank, when by_rank */
   pl_speech_kind kind;

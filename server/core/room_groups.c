@@ -69,6 +69,10 @@ static pl_err check_joint(const pl_room *r, const pl_actor *a, const pl_request 
     if (!pl_delegation_is_state(d->kind))
       return pl_room__refuse(out, PL_ERR_BAD_REQUEST,
                              "on_behalf.joint: %s is not a State", d->name);
+    if (strnlen(d->id, PL_JOINT_ID_LEN) >= PL_JOINT_ID_LEN)
+      return pl_room__refuse(out, PL_ERR_BAD_REQUEST,
+                             "on_behalf.joint: the id of %s is too long for a joint list",
+                             d->name);
     bool twice = false;
     for (size_t k = 0; k < n; k++)
       twice |= strcmp(e->joint[k], d->id) == 0;
