@@ -275,7 +275,8 @@ pl_err pl_room_open_item(const pl_room *r, const pl_actor *a, const char *item,
                          int64_t now, pl_events *out);
 
 /* The chair adds `seconds` to the contingent of `group` (a regional name or
- * a group id the shell found) on the open item: event contingent.added.
+ * a group id the shell found) on the open item: event contingent.added, and
+ * floor.changed when that group has the floor (its contingent_ms grows).
  * Refused when the policy has no contingents. */
 pl_err pl_room_add_contingent(const pl_room *r, const pl_actor *a, const char *group,
                               int32_t seconds, int64_t now, pl_events *out);

@@ -167,6 +167,13 @@ pl_err pl_room_add_contingent(const pl_room *r, const pl_actor *a, const char *g
   pl_event *ev = pl_room__emit(out, PL_EV_CONTINGENT_ADDED, it->def.id, now);
   pl_room__copy(ev->group, sizeof ev->group, group);
   ev->ms = seconds * 1000;
+  /* The group speaking now: its clock on the floor shows the time added. */
+  const pl_floor *f = &r->floor;
+  if (f->held && strcmp(f->entry.contingent, group) == 0 && strcmp(f->item, it->def.id) == 0) {
+    pl_event *fe = pl_room__emit(out, PL_EV_FLOOR_CHANGED, it->def.id, now);
+    fe->floor = *f;
+    fe->floor.contingent_ms += (int64_t)seconds * 1000;
+  }
   return PL_ERR_OK;
 }
 

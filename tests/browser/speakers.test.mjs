@@ -83,7 +83,16 @@ describe('list of speakers: groups and contingents', () => {
     assert.match(await page.locator('[data-testid="item-clock"]').textContent(),
       /^Item: \d:\d\d so far, 1\d:\d\d left of 20:00$/);
     await screenshot(page, 'issue14-projector-group');
-    // what the speech drew is what the group has left, on the next speech too
+    // the chair adds a minute to the group's time from the console
+    const ch = pages.chairc = await newPage(browser);
+    await ch.goto(`${server.url}/#token=${encodeURIComponent(cast.chair.token)}`);
+    await ch.locator('[data-testid="join-room"]').first().click();
+    await ch.locator('[data-testid="contingent-form"]').waitFor();
+    assert.match(await ch.locator('#cont-group').textContent(), /Group of Friends of Cooperation|g\d/);
+    await ch.locator('[data-testid="contingent-add"]').click();
+    await until(async () => /: 10:\d\d$/.test(await page.locator('[data-testid="floor-contingent"]').textContent()),
+      'a minute added on the projector');
+    await ch.context().close();
     await chair.call('floor.end', { meeting: cast.meeting.id });
     await page.getByText('Nobody has the floor.').waitFor();
   });

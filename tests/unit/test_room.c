@@ -1370,6 +1370,27 @@ static void test_contingent_of_group_statement(void **state) {
   assert_string_equal(ask(f, &f->fr, PL_SPEECH_STATEMENT, T0)->contingent, "");
 }
 
+static void test_contingent_added_while_the_group_speaks(void **state) {
+  fx *f = *state;
+  contingent_room(f, 100);
+  ask(f, &f->fr, PL_SPEECH_STATEMENT, T0);
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0, &f->out));
+  assert_int_equal(f->r.floor.allotted_ms, 100000);
+  /* another group's time: the floor is not touched */
+  DO(f, PL_ERR_OK,
+     pl_room_add_contingent(&f->r, &f->chair, "african", 60, T0 + 1000, &f->out));
+  assert_int_equal(f->out.n, 1);
+  /* the speaking group's: the floor shows it at once */
+  DO(f, PL_ERR_OK, pl_room_add_contingent(&f->r, &f->chair, "western_european_other", 60,
+                                          T0 + 2000, &f->out));
+  assert_int_equal(f->out.n, 2);
+  assert_int_equal(f->out.ev[1].type, PL_EV_FLOOR_CHANGED);
+  assert_int_equal(f->r.floor.contingent_ms, 160000);
+  /* and the speech may draw all of it */
+  DO(f, PL_ERR_OK, pl_room_end(&f->r, &f->chair, T0 + 150000, &f->out));
+  assert_int_equal(f->out.ev[0].speech.drawn_ms, 150000);
+}
+
 static void test_group_check(void **state) {
   (void)state;
   pl_group_def g = eu_group();
@@ -1576,6 +1597,7 @@ int main(void) {
       T(test_joint_statement),
       T(test_contingent_draws_and_limits),
       T(test_contingent_of_group_statement),
+      T(test_contingent_added_while_the_group_speaks),
       cmocka_unit_test(test_group_check),
       T(test_deadline_closes_the_list),
       T(test_protocol_order),

@@ -665,6 +665,10 @@ static pl_err m_add_contingent(model *m, int a, int g, int32_t seconds) {
     return PL_ERR_CONFLICT;
   m->c_added[m->current][g] += (int64_t)seconds * 1000;
   m_emit(m, PL_EV_CONTINGENT_ADDED);
+  if (m->held && m->fitem == m->current && m->e[m->fe].contingent == g) {
+    m->contingent_ms += (int64_t)seconds * 1000;
+    m_emit(m, PL_EV_FLOOR_CHANGED);
+  }
   return PL_ERR_OK;
 }
 

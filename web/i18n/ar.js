@@ -481,4 +481,8 @@ export default {
   'item.elapsed_left': "البند: انقضى {elapsed}، ويتبقى {left} من {planned}",
   'item.over': "البند: {elapsed}، بزيادة {over} على {planned} المقررة",
   'channels.title': "الترجمة الشفوية:",
+  'contingent.add_to': "إضافة وقت إلى",
+  'contingent.seconds': "الثواني",
+  'contingent.add': "إضافة",
+  'contingent.added': "أُضيف الوقت إلى المجموعة",
 };

@@ -482,4 +482,8 @@ export default {
   'item.elapsed_left': "Item: {elapsed} so far, {left} left of {planned}",
   'item.over': "Item: {elapsed}, {over} over its {planned}",
   'channels.title': "Interpretation:",
+  'contingent.add_to': "Add time to",
+  'contingent.seconds': "Seconds",
+  'contingent.add': "Add",
+  'contingent.added': "Time added to the group",
 };

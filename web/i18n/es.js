@@ -481,4 +481,8 @@ export default {
   'item.elapsed_left': "Tema: {elapsed} transcurridos, quedan {left} de {planned}",
   'item.over': "Tema: {elapsed}, {over} más de los {planned} previstos",
   'channels.title': "Interpretación:",
+  'contingent.add_to': "Añadir tiempo a",
+  'contingent.seconds': "Segundos",
+  'contingent.add': "Añadir",
+  'contingent.added': "Tiempo añadido al grupo",
 };

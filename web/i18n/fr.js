@@ -481,4 +481,8 @@ export default {
   'item.elapsed_left': "Point : {elapsed} écoulées, {left} restantes sur {planned}",
   'item.over': "Point : {elapsed}, {over} de plus que les {planned} prévues",
   'channels.title': "Interprétation :",
+  'contingent.add_to': "Ajouter du temps à",
+  'contingent.seconds': "Secondes",
+  'contingent.add': "Ajouter",
+  'contingent.added': "Temps ajouté au groupe",
 };

@@ -481,4 +481,8 @@ export default {
   'item.elapsed_left': "Пункт: прошло {elapsed}, осталось {left} из {planned}",
   'item.over': "Пункт: {elapsed}, на {over} больше запланированных {planned}",
   'channels.title': "Перевод:",
+  'contingent.add_to': "Добавить время группе",
+  'contingent.seconds': "Секунды",
+  'contingent.add': "Добавить",
+  'contingent.added': "Время группе добавлено",
 };

@@ -481,4 +481,8 @@ export default {
   'item.elapsed_left': "议程项目：已进行 {elapsed}，剩余 {left}（计划 {planned}）",
   'item.over': "议程项目：{elapsed}，超出计划的 {planned} 达 {over}",
   'channels.title': "口译：",
+  'contingent.add_to': "为以下组别增加时间",
+  'contingent.seconds': "秒",
+  'contingent.add': "增加",
+  'contingent.added': "已为该组增加时间",
 };

@@ -15,6 +15,7 @@ import { boothPanel, noteSignal, signalNotice, signalCounts } from '../views/sig
 import { backButton, backNotice } from '../views/returning.js';
 import { itemClockLine, tickItemClock, startItemTicker } from '../views/item_clock.js';
 import { channelLinks } from '../views/channels.js';
+import { contingentForm } from '../views/groups.js';
 import { chairConsole, chairShortcuts, attendancePanel } from '../views/chair.js';
 import { itemLabel, speakerLabel } from '../fmt.js';
 import { beep } from '../sound.js';
@@ -182,6 +183,7 @@ async function main() {
           h('h2', { id: 'queue-h' }, t('queue.title'), ' ', h('span', { class: 'count' }, `(${st.queue.length})`)),
           deadlineNotice(st), chair ? deadlineForm(st, ui.chair, act) : null,
           chair ? itemClockLine(st) : null,
+          chair ? contingentForm(st, ui.chair, act) : null,
           queueList(qctx)),
         role === 'delegate' || role === 'observer'
           ? h('section', { class: 'card' }, requestPanel(requestRules({

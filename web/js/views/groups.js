@@ -50,3 +50,28 @@ export function applyContingentEvent(st, ev) {
     st.contingents = { ...st.contingents, left_ms: { ...st.contingents.left_ms, [group]: ev.contingent_left_ms } };
   }
 }
+
+/** The chair's control: add time to a group's contingent on the open item.
+ * Offers the groups that have a ledger and the one speaking; null when the
+ * policy has no contingents. */
+export function contingentForm(st, ui, act) {
+  const c = st?.contingents;
+  if (!c) return null;
+  const groups = new Set(Object.keys(c.left_ms || {}));
+  if (st.floor?.entry?.contingent) groups.add(st.floor.entry.contingent);
+  for (const e of st.queue || []) if (e.contingent) groups.add(e.contingent);
+  if (!groups.size) return null;
+  const chosen = groups.has(ui.contingentGroup) ? ui.contingentGroup : [...groups][0];
+  const left = (g) => formatMs(c.left_ms?.[g] ?? c.each_ms);
+  return h('form', { class: 'contingent-add', 'data-testid': 'contingent-form',
+    onSubmit: (ev) => {
+      ev.preventDefault();
+      act('queue.contingent', { group: chosen, seconds: Number(ui.contingentSeconds || 60) }, t('contingent.added'));
+    } },
+  h('label', { for: 'cont-group' }, t('contingent.add_to')),
+  h('select', { id: 'cont-group', 'data-key': 'cont-group', onChange: (e) => { ui.contingentGroup = e.target.value; } },
+    [...groups].map((g) => h('option', { value: g, selected: g === chosen }, `${groupName(g)} (${left(g)})`))),
+  h('input', { type: 'number', min: '1', max: '3600', value: ui.contingentSeconds || 60, 'aria-label': t('contingent.seconds'),
+    'data-key': 'cont-seconds', onInput: (e) => { ui.contingentSeconds = e.target.value; } }),
+  h('button', { type: 'submit', 'data-testid': 'contingent-add' }, t('contingent.add')));
+}
