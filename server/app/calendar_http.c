@@ -140,7 +140,7 @@ int pl_calendar_http(struct lws *wsi, void *user, const char *path, const char *
     snprintf(k, sizeof k, "%.*s", (int)(n - 4), key);
     return feed_calendar(wsi, user, k);
   }
-  /* /meetings/{id}.ics or /meetings/{id}/record.csv */
+  /* /meetings/{id}.ics, /meetings/{id}/record.csv or .json, /meetings/{id}/speakers.csv */
   const char *tail = path + 10;
   size_t idlen = strcspn(tail, "./");
   if (idlen == 0 || idlen >= sizeof id)
@@ -169,6 +169,18 @@ int pl_calendar_http(struct lws *wsi, void *user, const char *path, const char *
       return lws_return_http_status(wsi, HTTP_STATUS_INTERNAL_SERVER_ERROR, NULL) ? -1 : 1;
     return pl_http_respond(wsi, user, HTTP_STATUS_OK, "application/json", body, len, NULL,
                            NULL);
+  }
+  if (strcmp(rest, "/speakers.csv") == 0) {
+    char arg[PL_ID_LEN + 8];
+    const char *item = lws_get_urlarg_by_name(wsi, "item=", arg, sizeof arg);
+    bool found;
+    char *body = pl_speakers_csv(m, item, &len, &found);
+    if (!found)
+      return not_found(wsi, user);
+    if (!body)
+      return lws_return_http_status(wsi, HTTP_STATUS_INTERNAL_SERVER_ERROR, NULL) ? -1 : 1;
+    return pl_http_respond(wsi, user, HTTP_STATUS_OK, "text/csv; charset=utf-8", body, len,
+                           NULL, NULL);
   }
   if (strcmp(rest, "/record.csv") == 0) {
     char *body = pl_record_csv(m, &len);

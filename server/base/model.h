@@ -30,6 +30,7 @@ typedef struct pl_moved {
   char of[PL_LOCAL_LEN], start[PL_LOCAL_LEN], end[PL_LOCAL_LEN];
 } pl_moved;
 #define PL_ROOM_LEN 64 /* a video room's name */
+#define PL_LANG_LEN 16 /* a BCP 47 language tag: "fr", "zh-Hans" */
 
 typedef struct pl_delegation_rec {
   char id[PL_ID_LEN];
@@ -44,7 +45,16 @@ typedef struct pl_participant_rec {
   char name[PL_NAME_LEN];
   pl_role role;
   char delegation[PL_ID_LEN];
+  char language[PL_LANG_LEN]; /* an interpreter's language ("fr", "zh"); "" for others */
 } pl_participant_rec;
+
+/* An interpretation channel of a meeting: where to listen in a language. */
+#define PL_MAX_CHANNELS 8
+#define PL_CHANNEL_URL_LEN 512
+typedef struct pl_channel {
+  char language[PL_LANG_LEN];
+  char url[PL_CHANNEL_URL_LEN]; /* https only */
+} pl_channel;
 
 typedef struct pl_meeting_rec {
   char id[PL_ID_LEN];
@@ -68,6 +78,8 @@ typedef struct pl_meeting_rec {
   char video_url[PL_URL_LEN];
   char video_room[PL_ROOM_LEN];   /* the Jitsi room, "" when the meeting has none */
   char chair[PL_ID_LEN];          /* participant id, "" when none */
+  pl_channel channels[PL_MAX_CHANNELS]; /* interpretation channels */
+  size_t n_channels;
   pl_policy policy;
   pl_item_def *items;             /* owned; n_items >= 1 */
   size_t n_items;

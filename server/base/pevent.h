@@ -16,6 +16,7 @@
 
 #include "base/model.h"
 #include "base/token.h"
+#include "core/groups.h"
 #include "core/procedure.h"
 
 #define PL_PROGRAMME_STREAM "programme"
@@ -42,7 +43,10 @@
   X(APPLICATION_LINK, "application.link_issued")  \
   X(APPLICATION_RECEIVED, "application.received") \
   X(WEBHOOK_CREATED, "webhook.created")           \
-  X(WEBHOOK_DELETED, "webhook.deleted")
+  X(WEBHOOK_DELETED, "webhook.deleted")           \
+  X(GROUP_CREATED, "group.created")               \
+  X(GROUP_UPDATED, "group.updated")               \
+  X(PARTICIPANT_RANKED, "participant.ranked")
 
 typedef enum {
 #define PL_PEVENT_ENUM(name, wire) PL_PEV_##name,
@@ -66,6 +70,8 @@ typedef struct pl_pevent {
   const pl_application_rec *app;    /* APPLICATION_RECEIVED: borrowed */
   char link[PL_ID_LEN];             /* APPLICATION_LINK */
   const pl_webhook_rec *webhook;    /* WEBHOOK_CREATED: borrowed; DELETED uses its id */
+  const pl_group_def *group;        /* GROUP_*: borrowed, the group after the change */
+  pl_rank rank;                     /* PARTICIPANT_RANKED (of participant.id) */
 } pl_pevent;
 
 /* Where a decoded event's larger parts go (pl_pevent_from_json). */
@@ -74,6 +80,7 @@ typedef struct pl_pevent_bufs {
   pl_proc_event proc;
   pl_application_rec app;
   pl_webhook_rec webhook;
+  pl_group_def group;
 } pl_pevent_bufs;
 
 static inline bool pl_pevent_is_meeting(pl_pevent_type t) {

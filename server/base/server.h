@@ -25,7 +25,7 @@ typedef struct pl_session pl_session;
  * from the store at start and advanced only after a change has committed. */
 typedef struct pl_programme {
   uint64_t seq;
-  int64_t next_delegation, next_participant, next_meeting;
+  int64_t next_delegation, next_participant, next_meeting, next_group;
   int64_t next_webhook; /* never reused, so counted from the log, not the view */
 } pl_programme;
 

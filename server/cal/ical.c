@@ -282,7 +282,7 @@ static bool prop_local(out *o, const char *name, const char *local, const char *
  * `series` for the first of a series, false for one occurrence of it. */
 static void add_description(out *o, rctx *r, const pl_meeting_rec *m, int64_t start_ms,
                             int64_t end_ms, bool series, const char *viewer_tz) {
-  char when[160], theirs[160], text[640];
+  char when[160], theirs[160], text[640 + PL_MAX_CHANNELS * (PL_CHANNEL_URL_LEN + 24)];
   describe_span(r, when, sizeof when, start_ms, end_ms, m->tz);
   if (viewer_tz && *viewer_tz && strcmp(viewer_tz, m->tz) != 0 && zone_of(r, viewer_tz)) {
     describe_span(r, theirs, sizeof theirs, start_ms, end_ms, viewer_tz);
@@ -298,6 +298,15 @@ static void add_description(out *o, rctx *r, const pl_meeting_rec *m, int64_t st
             sizeof text - strlen(text) - 1);
   if (m->status == PL_STATUS_CANCELLED)
     strncat(text, "\nThis meeting is cancelled.", sizeof text - strlen(text) - 1);
+  /* The interpretation channels, one a line: the calendar is where a remote
+   * delegate looks for how to listen. */
+  if (m->n_channels)
+    strncat(text, "\nInterpretation channels:", sizeof text - strlen(text) - 1);
+  for (size_t i = 0; i < m->n_channels && i < PL_MAX_CHANNELS; i++) {
+    size_t n = strlen(text);
+    snprintf(text + n, sizeof text - n, "\n%s: %s", m->channels[i].language,
+             m->channels[i].url);
+  }
   prop_text(o, "DESCRIPTION", text);
 }
 

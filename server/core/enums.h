@@ -14,7 +14,8 @@
   X(PL_ROLE_CHAIR, "chair")                                                     \
   X(PL_ROLE_DELEGATE, "delegate")                                               \
   X(PL_ROLE_OBSERVER, "observer")                                               \
-  X(PL_ROLE_VIEWER, "viewer")
+  X(PL_ROLE_VIEWER, "viewer")                                                   \
+  X(PL_ROLE_INTERPRETER, "interpreter")
 
 #define PL_DELEGATION_KIND_MAP(X)                                               \
   X(PL_DELEGATION_STATE, "state")                                               \
@@ -87,6 +88,26 @@
   X(PL_REMOVED_BY_CHAIR, "removed")                                             \
   X(PL_REMOVED_CALLED, "called")
 
+/* Why a list closed: the `reason` of queue.closed. */
+#define PL_CLOSE_REASON_MAP(X)                                                  \
+  X(PL_CLOSED_BY_CHAIR, "chair")                                                \
+  X(PL_CLOSED_DEADLINE, "deadline")
+
+/* Protocol rank (policy order "protocol"), highest first: the order the UN
+ * follows in high-level segments. */
+#define PL_RANK_MAP(X)                                                          \
+  X(PL_RANK_HEAD_OF_STATE, "head_of_state_or_government")                       \
+  X(PL_RANK_MINISTER, "minister")                                               \
+  X(PL_RANK_VICE_MINISTER, "vice_minister")                                     \
+  X(PL_RANK_HEAD_OF_DELEGATION, "head_of_delegation")                           \
+  X(PL_RANK_DELEGATE, "delegate")                                               \
+  X(PL_RANK_OBSERVER, "observer")
+
+/* How the list orders statements and questions. */
+#define PL_LIST_ORDER_MAP(X)                                                    \
+  X(PL_ORDER_ASKED, "asked")                                                    \
+  X(PL_ORDER_PROTOCOL, "protocol")
+
 #define PL_MEETING_STATUS_MAP(X)                                                \
   X(PL_STATUS_SCHEDULED, "scheduled")                                           \
   X(PL_STATUS_CANCELLED, "cancelled")
@@ -129,6 +150,9 @@ PL_DECLARE_ENUM(pl_floor_phase, PL_FLOOR_PHASE_MAP)
 PL_DECLARE_ENUM(pl_pause_reason, PL_PAUSE_REASON_MAP)
 PL_DECLARE_ENUM(pl_remove_reason, PL_REMOVE_REASON_MAP)
 PL_DECLARE_ENUM(pl_meeting_status, PL_MEETING_STATUS_MAP)
+PL_DECLARE_ENUM(pl_close_reason, PL_CLOSE_REASON_MAP)
+PL_DECLARE_ENUM(pl_rank, PL_RANK_MAP)
+PL_DECLARE_ENUM(pl_list_order, PL_LIST_ORDER_MAP)
 PL_DECLARE_ENUM(pl_proc_kind, PL_PROC_KIND_MAP)
 PL_DECLARE_ENUM(pl_proc_status, PL_PROC_STATUS_MAP)
 PL_DECLARE_ENUM(pl_office, PL_OFFICE_MAP)

@@ -29,6 +29,8 @@ const char *const pl_event_names[] = {
     [PL_EV_QUEUE_CLOSED] = "queue.closed",   [PL_EV_QUEUE_OPENED] = "queue.opened",
     [PL_EV_FLOOR_CHANGED] = "floor.changed", [PL_EV_FLOOR_EXPIRED] = "floor.expired",
     [PL_EV_SPEECH_ENDED] = "speech.ended",   [PL_EV_ITEM] = "item",
+    [PL_EV_CONTINGENT_ADDED] = "contingent.added",
+    [PL_EV_QUEUE_DEADLINE] = "queue.deadline",
 };
 const size_t pl_event_count = sizeof(pl_event_names) / sizeof(pl_event_names[0]);
 
@@ -68,11 +70,21 @@ static int kind_class(pl_speech_kind kind) {
  * even when the chair moved a right of reply to the top, where "before the
  * first right of reply" would have put it first).
  */
-size_t pl_room__insert_pos(const pl_item *it, pl_speech_kind kind) {
-  int cls = kind_class(kind);
-  for (size_t i = it->n_queue; i > 0; i--)
-    if (kind_class(it->queue[i - 1].kind) <= cls)
+/*
+ * In protocol order (policy order "protocol", fixed on each entry when it is
+ * asked) a statement or question goes instead after the last entry of its
+ * class that does not rank below it: untouched, the class is sorted by rank
+ * and then by the time of inscription, a total order since no two entries
+ * share an id; the chair's moves are kept as above.
+ */
+size_t pl_room__insert_pos(const pl_item *it, const pl_entry *e) {
+  int cls = kind_class(e->kind);
+  for (size_t i = it->n_queue; i > 0; i--) {
+    const pl_entry *x = &it->queue[i - 1];
+    int xc = kind_class(x->kind);
+    if (xc < cls || (xc == cls && (!e->by_rank || !x->by_rank || x->rank <= e->rank)))
       return i;
+  }
   return 0;
 }
 
@@ -133,6 +145,7 @@ void pl_room__emit_speech(const pl_room *r, int64_t now, pl_events *out) {
   ev->speech.ended_at = now;
   ev->speech.spoken_ms = pl_floor_spoken_ms(f, now);
   ev->speech.allotted_ms = f->allotted_ms;
+  ev->speech.drawn_ms = pl_room__draw(r, &f->entry, f->item, ev->speech.spoken_ms);
 }
 
 void pl_room__emit_end(const pl_room *r, int64_t now, pl_events *out) {
@@ -193,6 +206,7 @@ void pl_room_release(pl_room *r) {
   for (size_t i = 0; i < r->n_items; i++) {
     free(r->items[i].queue);
     free(r->items[i].tally);
+    free(r->items[i].cont);
   }
   free(r->items);
   memset(r, 0, sizeof *r);
@@ -232,19 +246,24 @@ int64_t pl_floor_spoken_ms(const pl_floor *f, int64_t now) {
   return ms;
 }
 
-int64_t pl_room_deadline(const pl_room *r) {
+/* When the floor expires, or 0 when no clock runs toward an expiry. */
+static int64_t floor_deadline(const pl_room *r) {
   const pl_floor *f = &r->floor;
   if (!pl_room__running(f) || f->overrun)
     return 0;
   return f->running_since + ((int64_t)f->allotted_ms - f->elapsed_ms);
 }
 
+int64_t pl_room_deadline(const pl_room *r) {
+  int64_t f = floor_deadline(r), l = pl_room__lists_deadline(r);
+  return !f ? l : !l ? f : f < l ? f : l;
+}
+
 pl_err pl_room_tick(const pl_room *r, int64_t now, pl_events *out) {
   pl_room__begin(out);
-  if (!pl_room__running(&r->floor) || r->floor.overrun)
-    return PL_ERR_OK; /* no clock runs toward an expiry */
-  if (now < pl_room_deadline(r))
-    return PL_ERR_OK; /* an early timer: nothing yet */
+  pl_room__close_due(r, now, out);
+  if (!floor_deadline(r) || now < floor_deadline(r))
+    return PL_ERR_OK; /* no clock runs toward an expiry, or not yet */
   pl_event *ev = pl_room__emit(out, PL_EV_FLOOR_EXPIRED, r->floor.item, now);
   ev->entry = r->floor.entry;
   if (r->policy.on_expiry == PL_ON_EXPIRY_CUT)
@@ -287,8 +306,27 @@ static pl_err item_reserve(pl_item *it, size_t more) {
   return PL_ERR_OK;
 }
 
+/* Room for one more contingent ledger in the item of `ev` when it makes one. */
+static pl_err contingent_reserve(pl_room *r, const pl_event *ev) {
+  const char *group = ev->type == PL_EV_CONTINGENT_ADDED                         ? ev->group
+                      : ev->type == PL_EV_SPEECH_ENDED && ev->speech.drawn_ms > 0 ? ev->speech.entry.contingent
+                                                                                  : NULL;
+  pl_item *it = group ? item_mut(r, ev->item) : NULL;
+  if (!it || pl_room__contingent(it, group))
+    return PL_ERR_OK;
+  /* One more than now for each: a change makes at most a few. */
+  pl_contingent *c = grow_to(it->cont, &it->cap_cont, it->n_cont + PL_MAX_EVENTS,
+                             sizeof *c, 8);
+  if (!c)
+    return PL_ERR_INTERNAL;
+  it->cont = c;
+  return PL_ERR_OK;
+}
+
 pl_err pl_room_reserve(pl_room *r, const pl_event *evs, size_t n) {
   for (size_t i = 0; i < n; i++) {
+    if (contingent_reserve(r, &evs[i]) != PL_ERR_OK)
+      return PL_ERR_INTERNAL;
     if (evs[i].type != PL_EV_QUEUE_ADDED)
       continue;
     pl_item *it = item_mut(r, evs[i].item);
@@ -341,7 +379,7 @@ static pl_err apply_added(pl_room *r, pl_item *it, const pl_entry *e) {
   /* The ledger first: if it has no room, the list is left unchanged. */
   if (tally_count(it, e, +1) != PL_ERR_OK)
     return PL_ERR_INTERNAL;
-  size_t pos = pl_room__insert_pos(it, e->kind);
+  size_t pos = pl_room__insert_pos(it, e);
   memmove(&it->queue[pos + 1], &it->queue[pos], (it->n_queue - pos) * sizeof *it->queue);
   it->queue[pos] = *e;
   it->n_queue++;
@@ -388,8 +426,36 @@ static pl_err apply_moved(pl_item *it, const pl_event *ev) {
   return PL_ERR_OK;
 }
 
+int64_t pl_item_spent_ms(const pl_item *it, int64_t now) {
+  int64_t ms = it->spent_ms;
+  if (it->open_since && now > it->open_since)
+    ms += now - it->open_since;
+  return ms;
+}
+
+/*
+ * The items' clocks follow the events' instants alone: an item's time runs
+ * from the item event that opens it to the one that opens another, and the
+ * first item's from the meeting's first room event (the list or the floor
+ * first moving is when the debate began). So a replay gives every item the
+ * same duration.
+ */
+static void item_clock(pl_room *r, const pl_event *ev, pl_item *opened) {
+  pl_item *cur = &r->items[r->current];
+  if (opened && opened != cur) {
+    if (cur->open_since && ev->at > cur->open_since)
+      cur->spent_ms += ev->at - cur->open_since;
+    cur->open_since = 0;
+    opened->open_since = ev->at;
+  } else if (!cur->open_since && !opened) {
+    cur->open_since = ev->at;
+  }
+}
+
 pl_err pl_room_apply(pl_room *r, const pl_event *ev) {
   pl_item *it = item_mut(r, ev->item);
+  if (ev->type != PL_EV_ITEM || it)
+    item_clock(r, ev, ev->type == PL_EV_ITEM ? it : NULL);
   switch (ev->type) {
   case PL_EV_QUEUE_ADDED:
     return it ? apply_added(r, it, &ev->entry) : PL_ERR_INTERNAL;
@@ -411,6 +477,14 @@ pl_err pl_room_apply(pl_room *r, const pl_event *ev) {
     if (!it)
       return PL_ERR_INTERNAL;
     it->list_closed = ev->type == PL_EV_QUEUE_CLOSED;
+    /* A closed list has no deadline left: reopened, it stays open. */
+    if (it->list_closed)
+      it->deadline_at = 0;
+    return PL_ERR_OK;
+  case PL_EV_QUEUE_DEADLINE:
+    if (!it || ev->deadline < 0)
+      return PL_ERR_INTERNAL;
+    it->deadline_at = ev->deadline;
     return PL_ERR_OK;
   case PL_EV_FLOOR_CHANGED:
     r->floor = ev->floor;
@@ -421,8 +495,16 @@ pl_err pl_room_apply(pl_room *r, const pl_event *ev) {
     r->floor.overrun = true;
     return PL_ERR_OK;
   case PL_EV_SPEECH_ENDED:
-    /* A record only: the floor.changed that follows it changes the floor. */
-    return PL_ERR_OK;
+    /* The record, and what the speech drew on its contingent: the
+     * floor.changed that follows it changes the floor. */
+    if (ev->speech.drawn_ms <= 0)
+      return PL_ERR_OK;
+    return it ? pl_room__contingent_add(it, ev->speech.entry.contingent, 0,
+                                        ev->speech.drawn_ms)
+              : PL_ERR_INTERNAL;
+  case PL_EV_CONTINGENT_ADDED:
+    return it && ev->ms > 0 ? pl_room__contingent_add(it, ev->group, ev->ms, 0)
+                            : PL_ERR_INTERNAL;
   case PL_EV_ITEM:
     if (!it)
       return PL_ERR_INTERNAL;

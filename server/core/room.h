@@ -31,6 +31,13 @@
 #define PL_MAX_REPLIES 8
 #define PL_MAX_EVENTS 8 /* events one command can produce */
 #define PL_MESSAGE_LEN 200
+#define PL_GROUP_KEY_LEN 32 /* a regional group's name ("african") or a group id ("g3") */
+#define PL_MAX_JOINT 24     /* States one joint statement may list (room_groups.c) */
+/* A delegation id in a joint list: "d" and up to 10 digits. Shorter than
+ * PL_ID_LEN because every event carries three entries, each with the list. */
+#define PL_JOINT_ID_LEN 12
+
+struct pl_group_def; /* core/groups.h */
 
 typedef struct pl_policy {
   int32_t statement_s;
@@ -42,6 +49,9 @@ typedef struct pl_policy {
   pl_observer_items observer_items;
   int32_t observer_max_per_item;
   pl_on_expiry on_expiry;
+  int32_t joint_min;    /* States a joint statement needs for the group time */
+  int32_t contingent_s; /* each group's speaking time per item; 0: no contingents */
+  pl_list_order order;  /* "protocol": statements and questions by rank, then as asked */
 } pl_policy;
 
 /* Fills `p` with the defaults of contract section 5. */
@@ -59,7 +69,15 @@ typedef struct pl_entry {
   pl_delegation_ref delegation;
   char participant[PL_ID_LEN]; /* who asked */
   char speaker[PL_NAME_LEN];   /* the name to announce */
-  char on_behalf[PL_NAME_LEN]; /* "" when the statement speaks for one State */
+  /* whom the statement speaks for: "" one State; a regional group's name;
+   * a group's id; "joint" for an ad hoc joint statement of joint[] */
+  char on_behalf[PL_NAME_LEN];
+  char on_behalf_name[PL_NAME_LEN]; /* a political group's name, else "" */
+  char contingent[PL_GROUP_KEY_LEN]; /* the group whose contingent it draws on, or "" */
+  uint8_t n_joint;
+  char joint[PL_MAX_JOINT][PL_JOINT_ID_LEN]; /* the States of a joint statement */
+  bool by_rank; /* placed in protocol order (fixed when asked) */
+  pl_rank rank; /* the speaker's protocol rank, when by_rank */
   pl_speech_kind kind;
   pl_presence presence;
   int64_t requested_at;
@@ -79,6 +97,10 @@ typedef struct pl_floor {
   bool paused;
   pl_pause_reason pause_reason;
   bool overrun;
+  int64_t contingent_ms; /* left in entry.contingent when the floor was given */
+  /* when a remote speaker paused by a dropped line said they are back
+   * (floor.ready again); 0 otherwise. The chair resumes. */
+  int64_t returned_at;
 } pl_floor;
 
 /* A finished speech: a row of the record of speeches. */
@@ -89,12 +111,14 @@ typedef struct pl_speech {
   int64_t ended_at;
   int64_t spoken_ms;
   int32_t allotted_ms;
+  int32_t drawn_ms; /* what it took from entry.contingent (never more than was left) */
 } pl_speech;
 
 typedef struct pl_item_def {
   char id[PL_ID_LEN];
   char title[PL_NAME_LEN];
   pl_item_kind kind;
+  int32_t planned_s; /* the item's planned duration; 0: none */
 } pl_item_def;
 
 typedef enum {
@@ -108,6 +132,8 @@ typedef enum {
   PL_EV_FLOOR_EXPIRED, /* entry */
   PL_EV_SPEECH_ENDED,  /* speech */
   PL_EV_ITEM,          /* item: the item now open */
+  PL_EV_CONTINGENT_ADDED, /* group, ms: the chair added time to a contingent */
+  PL_EV_QUEUE_DEADLINE,   /* deadline: the list of `item` closes itself then (0: never) */
 } pl_event_type;
 
 /* Wire names of the event types ("queue.added", ...), indexed by type. */
@@ -123,6 +149,10 @@ typedef struct pl_event {
   pl_remove_reason reason;
   pl_floor floor;
   pl_speech speech;
+  char group[PL_GROUP_KEY_LEN]; /* CONTINGENT_ADDED */
+  int32_t ms;                   /* CONTINGENT_ADDED */
+  int64_t deadline;             /* QUEUE_DEADLINE */
+  pl_close_reason why;          /* QUEUE_CLOSED */
 } pl_event;
 
 typedef struct pl_events {
@@ -144,12 +174,20 @@ typedef struct pl_actor {
   pl_delegation_ref delegation;
   char name[PL_NAME_LEN]; /* the default speaker name */
   pl_presence presence;   /* as joined to this meeting */
+  int region;             /* the State's regional group (pl_group), or -1 */
+  pl_rank rank;           /* as the secretariat set it (participant.rank) */
 } pl_actor;
 
 typedef struct pl_request {
   pl_speech_kind kind;
   const char *speaker;   /* NULL: the actor's name */
-  const char *on_behalf; /* NULL or "": speaks for the actor's State alone */
+  const char *on_behalf; /* NULL or "": speaks for the actor's State alone;
+                          * "joint" with joint[]; else a group's key */
+  /* the group on_behalf names when it is a group id, as the shell found
+   * it (borrowed); NULL when it found none or on_behalf is regional */
+  const struct pl_group_def *group;
+  const pl_delegation_ref *joint; /* borrowed: the States a joint statement lists */
+  size_t n_joint;
 } pl_request;
 
 /* Per item: the list and the ledgers. */
@@ -159,13 +197,27 @@ typedef struct pl_tally {
   int32_t interventions; /* observer requests asked and not withdrawn/removed */
 } pl_tally;
 
+/* Per item and group: a time contingent's ledger (room_groups.c). */
+typedef struct pl_contingent {
+  char group[PL_GROUP_KEY_LEN];
+  int64_t added_ms; /* what the chair added */
+  int64_t used_ms;  /* what the speeches drew; never more than policy + added */
+} pl_contingent;
+
 typedef struct pl_item {
   pl_item_def def;
   bool list_closed;
+  int64_t deadline_at; /* the list closes itself then; 0: no deadline (room_deadline.c) */
+  /* the item's clock: when it was last opened (0 while not open) and the
+   * time it was open before that; see pl_room_apply */
+  int64_t open_since;
+  int64_t spent_ms;
   pl_entry *queue; /* owned; n_queue in list order */
   size_t n_queue, cap_queue;
   pl_tally *tally; /* owned */
   size_t n_tally, cap_tally;
+  pl_contingent *cont; /* owned */
+  size_t n_cont, cap_cont;
 } pl_item;
 
 typedef struct pl_room {
@@ -222,19 +274,45 @@ pl_err pl_room_open(const pl_room *r, const pl_actor *a, int64_t now, pl_events 
 pl_err pl_room_open_item(const pl_room *r, const pl_actor *a, const char *item,
                          int64_t now, pl_events *out);
 
+/* The chair adds `seconds` to the contingent of `group` (a regional name or
+ * a group id the shell found) on the open item: event contingent.added, and
+ * floor.changed when that group has the floor (its contingent_ms grows).
+ * Refused when the policy has no contingents. */
+pl_err pl_room_add_contingent(const pl_room *r, const pl_actor *a, const char *group,
+                              int32_t seconds, int64_t now, pl_events *out);
+
+/* What is left of the contingent of `group` on item `it`: the policy's
+ * share plus what the chair added minus what speeches drew, never below
+ * zero; 0 when the policy has no contingents. */
+int64_t pl_room_contingent_left(const pl_room *r, const pl_item *it, const char *group);
+
 /* The last connection of `participant` dropped: if they hold the floor as a
  * remote speaker and the clock runs, it pauses with reason "disconnected".
  * Otherwise out->n == 0. Never refuses. */
 pl_err pl_room_disconnected(const pl_room *r, const char *participant, int64_t now,
                             pl_events *out);
 
-/* Time passed: at or after the deadline the floor expires (event
- * floor.expired; under "cut" the speech also ends). out->n == 0 otherwise. */
+/* The chair sets the inscription deadline of `item`'s list: at `at` (ms,
+ * after now) the list closes itself (queue.closed, reason "deadline");
+ * 0 takes the deadline away. Event queue.deadline. Refused when the list
+ * is closed already. */
+pl_err pl_room_set_deadline(const pl_room *r, const pl_actor *a, const char *item,
+                            int64_t at, int64_t now, pl_events *out);
+
+/* Time passed: every open list whose inscription deadline has come closes
+ * (queue.closed, reason "deadline"); at or after its deadline the floor
+ * expires (event floor.expired; under "cut" the speech also ends). out->n
+ * == 0 when nothing is due. */
 pl_err pl_room_tick(const pl_room *r, int64_t now, pl_events *out);
 
-/* When pl_room_tick must next be called, or 0 when no clock runs toward an
- * expiry (nobody speaking, paused, or already overrun). */
+/* When pl_room_tick must next be called: the earliest of the floor's
+ * expiry and the open lists' inscription deadlines; 0 when none is due
+ * (nobody speaking, paused or overrun, and no deadline set). */
 int64_t pl_room_deadline(const pl_room *r);
+
+/* How long item `it` has been under debate at `now`: every stretch it was
+ * the open item, the running one included. */
+int64_t pl_item_spent_ms(const pl_item *it, int64_t now);
 
 /* Time spoken so far on the floor at `now` (0 when nobody has it). */
 int64_t pl_floor_spoken_ms(const pl_floor *f, int64_t now);

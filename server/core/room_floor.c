@@ -11,7 +11,9 @@
  * Hybrid handover: a speaker in the room speaks as soon as called; a remote
  * one is first "calling" (no clock) until their client says floor.ready or
  * the chair says floor.start. If a remote speaker's line drops while they
- * speak, the floor pauses ("disconnected") so nobody loses time to it.
+ * speak, the floor pauses ("disconnected") so nobody loses time to it;
+ * back on the line, the speaker says so with floor.ready again (returned_at),
+ * and the chair, who sees it, resumes: the clock is the chair's to restart.
  *
  * Every command builds the whole new floor and emits it in floor.changed, so
  * apply only copies it: a replay cannot compute a different clock.
@@ -49,8 +51,15 @@ static void stop_clock(pl_floor *f, int64_t now) {
 static pl_err give(const pl_room *r, size_t i, int64_t now, pl_events *out) {
   const pl_item *it = pl_room_current_item(r);
   const pl_entry *e = &it->queue[i];
-  if (r->floor.held)
+  /* The speech that ends draws on its contingent in this same change: the
+   * next speaker of the same group is given what is left after it. */
+  int64_t drawn_before = 0;
+  if (r->floor.held) {
     pl_room__emit_speech(r, now, out);
+    const pl_speech *sp = &out->ev[out->n - 1].speech;
+    if (strcmp(sp->entry.contingent, e->contingent) == 0 && strcmp(sp->item, it->def.id) == 0)
+      drawn_before = sp->drawn_ms;
+  }
   pl_event *ev = pl_room__emit(out, PL_EV_QUEUE_REMOVED, it->def.id, now);
   ev->entry = *e;
   ev->reason = PL_REMOVED_CALLED;
@@ -62,6 +71,13 @@ static pl_err give(const pl_room *r, size_t i, int64_t now, pl_events *out) {
   pl_room__copy(f->item, sizeof f->item, it->def.id);
   f->called_at = now;
   f->allotted_ms = e->allotted_ms;
+  /* A speech draws on its group's contingent: it is given at most what is
+   * left of it, and the floor shows that, for the clock of the group. */
+  if (e->contingent[0]) {
+    f->contingent_ms = pl_room_contingent_left(r, it, e->contingent) - drawn_before;
+    if (f->contingent_ms < f->allotted_ms)
+      f->allotted_ms = (int32_t)f->contingent_ms;
+  }
   f->pause_reason = PL_PAUSE_NONE;
   if (e->presence == PL_PRESENCE_REMOTE) {
     f->phase = PL_PHASE_CALLING; /* the clock waits for floor.ready */
@@ -130,6 +146,16 @@ pl_err pl_room_ready(const pl_room *r, const pl_actor *a, int64_t now, pl_events
     return pl_room__refuse(out, PL_ERR_FORBIDDEN,
                            "only %s, who has the floor, may say they are ready",
                            e->delegation.name);
+  const pl_floor *cur = &r->floor;
+  if (cur->phase == PL_PHASE_SPEAKING && cur->paused &&
+      cur->pause_reason == PL_PAUSE_DISCONNECTED) {
+    if (cur->returned_at)
+      return pl_room__refuse(out, PL_ERR_CONFLICT,
+                             "%s has said they are back already; the chair resumes the floor",
+                             e->speaker);
+    emit_floor(r, now, out)->returned_at = now;
+    return PL_ERR_OK;
+  }
   return start_speaking(r, now, out);
 }
 
@@ -171,6 +197,7 @@ pl_err pl_room_resume(const pl_room *r, const pl_actor *a, int64_t now, pl_event
   f->paused = false;
   f->pause_reason = PL_PAUSE_NONE;
   f->running_since = now;
+  f->returned_at = 0;
   return PL_ERR_OK;
 }
 
@@ -218,5 +245,6 @@ pl_err pl_room_disconnected(const pl_room *r, const char *participant, int64_t n
   stop_clock(f, now);
   f->paused = true;
   f->pause_reason = PL_PAUSE_DISCONNECTED;
+  f->returned_at = 0;
   return PL_ERR_OK;
 }

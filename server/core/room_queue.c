@@ -32,6 +32,9 @@ void pl_policy_default(pl_policy *p) {
   p->observer_items = PL_OBSERVER_ITEMS_STAKEHOLDER;
   p->observer_max_per_item = 1;
   p->on_expiry = PL_ON_EXPIRY_WARN;
+  p->joint_min = 5;
+  p->contingent_s = 0;
+  p->order = PL_ORDER_ASKED;
 }
 
 static int32_t seconds_to_ms(int32_t s) {
@@ -85,7 +88,7 @@ static pl_err find_queued(const pl_room *r, const char *id, const pl_item **it,
 /* The policy's checks for a request by `a` in the open item; on success
  * *allotted_ms gets the time the request is allotted. */
 static pl_err check_policy(const pl_room *r, const pl_actor *a, const pl_request *req,
-                           bool on_behalf, int32_t *allotted_ms, pl_events *out) {
+                           bool group_time, int32_t *allotted_ms, pl_events *out) {
   const pl_policy *p = &r->policy;
   const pl_item *it = pl_room_current_item(r);
   bool state = pl_delegation_is_state(a->delegation.kind);
@@ -149,7 +152,7 @@ static pl_err check_policy(const pl_room *r, const pl_actor *a, const pl_request
      * group; a question stays a question, whoever it is asked for. */
     if (!state)
       *allotted_ms = seconds_to_ms(p->observer_statement_s);
-    else if (on_behalf && kind == PL_SPEECH_STATEMENT)
+    else if (group_time && kind == PL_SPEECH_STATEMENT)
       *allotted_ms = seconds_to_ms(p->group_statement_s);
     else
       *allotted_ms = seconds_to_ms(p->statement_s);
@@ -174,26 +177,38 @@ pl_err pl_room_request(const pl_room *r, const pl_actor *a, const pl_request *re
   if ((err = check_name("on_behalf", on_behalf, true, out)))
     return err;
 
+  /* Whom it speaks for and the contingent it draws on are settled into the
+   * entry before any event exists, so a refusal leaves `out` empty. */
+  pl_entry e_new;
+  memset(&e_new, 0, sizeof e_new);
+  e_new.kind = req->kind;
+  bool group_time = false;
   int32_t allotted = 0;
-  if ((err = check_policy(r, a, req, on_behalf[0] != '\0', &allotted, out)))
+  if ((err = pl_room__check_behalf(r, a, req, &e_new, &group_time, out)) ||
+      (err = check_policy(r, a, req, group_time, &allotted, out)) ||
+      (err = pl_room__check_contingent(r, a, &e_new, out)))
     return err;
 
   const pl_item *it = pl_room_current_item(r);
   pl_event *ev = pl_room__emit(out, PL_EV_QUEUE_ADDED, it->def.id, now);
   pl_entry *e = &ev->entry;
+  *e = e_new;
   snprintf(e->id, sizeof e->id, "e%lu", (unsigned long)r->next_entry);
   e->delegation = a->delegation;
   pl_room__copy(e->delegation.id, sizeof e->delegation.id, a->delegation.id);
   pl_room__copy(e->delegation.name, sizeof e->delegation.name, a->delegation.name);
   pl_room__copy(e->participant, sizeof e->participant, a->participant);
   pl_room__copy(e->speaker, sizeof e->speaker, speaker);
-  pl_room__copy(e->on_behalf, sizeof e->on_behalf, on_behalf);
-  e->kind = req->kind;
   e->presence = a->presence;
   e->requested_at = now;
   e->allotted_ms = allotted;
+  /* Protocol order ranks the debate, statements and questions; a point of
+   * order and a right of reply keep their places whoever raises them. */
+  e->by_rank = r->policy.order == PL_ORDER_PROTOCOL &&
+               (req->kind == PL_SPEECH_STATEMENT || req->kind == PL_SPEECH_QUESTION);
+  e->rank = e->by_rank ? a->rank : PL_RANK_HEAD_OF_STATE;
   /* Informative: where apply will put it (apply recomputes the same place). */
-  ev->position = (int32_t)pl_room__insert_pos(it, req->kind);
+  ev->position = (int32_t)pl_room__insert_pos(it, e);
   return PL_ERR_OK;
 }
 

@@ -175,6 +175,9 @@ static int add_programme(pl_change *ch, json_t *o, pl_pevent_bufs *b) {
   case PL_PEV_PARTICIPANT_INVITED:
     pl_change_new_id(ch, 'p', id, sizeof id);
     break;
+  case PL_PEV_GROUP_CREATED:
+    pl_change_new_id(ch, 'g', id, sizeof id);
+    break;
   case PL_PEV_PROCEDURE_CLOSED:
     /* the closing says how the procedure stood at its deadline: as here */
     ev.procedure = pl_proc_get(&pl_decisions_get()->procs, ev.proc->procedure);
@@ -185,8 +188,10 @@ static int add_programme(pl_change *ch, json_t *o, pl_pevent_bufs *b) {
   default:
     id[0] = 0;
   }
-  if (id[0] && strcmp(id, ev.type == PL_PEV_DELEGATION_CREATED ? ev.delegation.id
-                                                                : ev.participant.id) != 0)
+  const char *logged = ev.type == PL_PEV_DELEGATION_CREATED ? ev.delegation.id
+                       : ev.type == PL_PEV_GROUP_CREATED    ? (ev.group ? ev.group->id : "")
+                                                            : ev.participant.id;
+  if (id[0] && strcmp(id, logged) != 0)
     return -1; /* the ids this node would give are not the log's */
   pl_change_programme(ch, &ev);
   return 0;

@@ -54,7 +54,7 @@ void pl_change_init(pl_change *ch, int64_t now) {
   ch->msg[0] = '\0';
   ch->prog = NULL;
   ch->n_prog = ch->cap_prog = 0;
-  ch->new_delegations = ch->new_participants = 0;
+  ch->new_delegations = ch->new_participants = ch->new_groups = 0;
   ch->born = NULL;
   ch->n_born = ch->cap_born = 0;
   ch->target = NULL;
@@ -87,8 +87,9 @@ void pl_change_release(pl_change *ch) {
 }
 
 void pl_change_new_id(pl_change *ch, char kind, char *buf, size_t len) {
-  int64_t n = kind == 'd' ? pl_srv->prog.next_delegation + ch->new_delegations++
-                          : pl_srv->prog.next_participant + ch->new_participants++;
+  int64_t n = kind == 'd'   ? pl_srv->prog.next_delegation + ch->new_delegations++
+              : kind == 'g' ? pl_srv->prog.next_group + ch->new_groups++
+                            : pl_srv->prog.next_participant + ch->new_participants++;
   pl_id_format(buf, len, kind, n);
 }
 
@@ -280,9 +281,17 @@ static void install(pl_change *ch) {
   p->seq += ch->n_prog;
   p->next_delegation += ch->new_delegations;
   p->next_participant += ch->new_participants;
+  p->next_group += ch->new_groups;
   p->next_meeting += (int64_t)ch->n_born;
-  for (size_t i = 0; i < ch->n_prog; i++)
+  for (size_t i = 0; i < ch->n_prog; i++) {
+    const pl_pevent *ev = &ch->prog[i].ev;
     PL_VERIFY(pl_decisions_apply(&ch->prog[i].ev) == PL_ERR_OK);
+    /* Webhook ids are never reused: the log's webhook.created events count them,
+     * whichever node's change made one. */
+    if (ev->type == PL_PEV_WEBHOOK_CREATED && ev->webhook &&
+        pl_id_parse(ev->webhook->id, 'w') >= p->next_webhook)
+      p->next_webhook = pl_id_parse(ev->webhook->id, 'w') + 1;
+  }
   for (size_t i = 0; i < ch->n_born; i++) {
     pl_live_install(ch->born[i]);
     ch->born[i] = NULL;

@@ -55,7 +55,7 @@ typedef struct pl_change {
   /* the programme stream */
   pl_change_pev *prog; /* owned */
   size_t n_prog, cap_prog;
-  int64_t new_delegations, new_participants; /* ids handed out by this change */
+  int64_t new_delegations, new_participants, new_groups; /* ids handed out by this change */
   /* meetings the change creates: built whole, installed at commit */
   pl_live **born; /* owned, and each until installed */
   size_t n_born, cap_born;
@@ -78,8 +78,8 @@ typedef struct pl_change {
 void pl_change_init(pl_change *ch, int64_t now);
 void pl_change_release(pl_change *ch);
 
-/* The id the change gives its next new delegation ('d') or participant
- * ('p'), written into buf. */
+/* The id the change gives its next new delegation ('d'), participant ('p')
+ * or group ('g'), written into buf. */
 void pl_change_new_id(pl_change *ch, char kind, char *buf, size_t len);
 
 /* Adds a programme event that is not about a meeting (a delegation, a

@@ -73,6 +73,7 @@ typedef struct pl_session {
   double rate_tokens;
   int64_t rate_at;
   bool rate_noted;          /* this burst's refusal is logged */
+  int64_t signal_at;        /* an interpreter's last signal (ops/ops_signal.c) */
   char remote[48];          /* the peer's address, for the log */
 } pl_session;
 

@@ -15,6 +15,7 @@
 #include "ops/ops_procedure.h"
 #include "store/store.h"
 #include "wire/codec.h"
+#include "wire/meeting_json.h"
 
 pl_err pl_op_hello(pl_op_ctx *c, json_t *args) {
   const char *token;
@@ -166,6 +167,8 @@ static bool role_fits(pl_role role, pl_delegation_kind kind) {
     return kind != PL_DELEGATION_STATE && kind != PL_DELEGATION_SECRETARIAT;
   case PL_ROLE_CHAIR: return kind == PL_DELEGATION_SECRETARIAT || kind == PL_DELEGATION_STATE;
   case PL_ROLE_SECRETARIAT: return kind == PL_DELEGATION_SECRETARIAT;
+  /* Interpreters are conference services, as the secretariat is. */
+  case PL_ROLE_INTERPRETER: return kind == PL_DELEGATION_SECRETARIAT;
   }
   return false;
 }
@@ -187,9 +190,9 @@ pl_err pl_invite_prepare(pl_change *ch, pl_participant_rec *p, char token[PL_TOK
 }
 
 pl_err pl_op_participant_invite(pl_op_ctx *c, json_t *args) {
-  const char *delegation, *name, *role;
-  pl_err e = PL_OP_UNPACK(c, args, "{s:s, s:s, s:s}", "delegation", &delegation, "name",
-                          &name, "role", &role);
+  const char *delegation, *name, *role, *language = NULL;
+  pl_err e = PL_OP_UNPACK(c, args, "{s:s, s:s, s:s, s?s}", "delegation", &delegation, "name",
+                          &name, "role", &role, "language", &language);
   if (e)
     return e;
   pl_participant_rec p = {0};
@@ -208,6 +211,16 @@ pl_err pl_op_participant_invite(pl_op_ctx *c, json_t *args) {
   if (!role_fits((pl_role)r, d.kind))
     return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'role': a %s cannot belong to a "
                       "delegation of kind %s", role, PL_ENUM_NAME(pl_delegation_kind, d.kind));
+  /* An interpreter works into one language, and only an interpreter has one. */
+  if ((r == PL_ROLE_INTERPRETER) != (language != NULL))
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, r == PL_ROLE_INTERPRETER
+                                                 ? "field 'language' is missing (an interpreter's language)"
+                                                 : "field 'language' is for interpreters only");
+  if (language && !pl_language_is_tag(language))
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST,
+                      "field 'language' must be a language tag such as \"fr\" or \"zh-Hans\"");
+  if (language)
+    snprintf(p.language, sizeof p.language, "%s", language);
   p.role = (pl_role)r;
   snprintf(p.name, sizeof p.name, "%s", name);
   snprintf(p.delegation, sizeof p.delegation, "%s", d.id);

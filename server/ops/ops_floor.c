@@ -8,8 +8,11 @@
 
 #include <string.h>
 
+#include "base/server.h"
 #include "live/audience.h"
 #include "live/commit.h"
+#include "ops/ops_groups.h"
+#include "store/store.h"
 #include "wire/codec.h"
 #include "wire/meeting_json.h"
 
@@ -21,6 +24,7 @@ static void actor_of(pl_actor *a, const pl_session *s, const pl_live *m, pl_pres
   a->delegation = s->delegation;
   snprintf(a->name, sizeof a->name, "%s", s->who.name);
   a->presence = p;
+  a->region = -1;
 }
 
 static pl_err check_name(pl_op_ctx *c, const char *field, const char *v) {
@@ -32,10 +36,79 @@ static pl_err check_name(pl_op_ctx *c, const char *field, const char *v) {
   return PL_ERR_OK;
 }
 
+/* floor.request: on_behalf is a group's key, or {"joint": [ids]}; the
+ * shell finds what the key or the list names, and the State's regional
+ * group, and the core decides with them. */
+static pl_err request(pl_op_ctx *c, json_t *args, const pl_room *r, pl_actor *a,
+                      pl_events *out) {
+  const char *mid, *kind = NULL, *speaker = NULL;
+  json_t *behalf = NULL, *joint = NULL;
+  pl_err e;
+  if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s, s?s, s?o}", "meeting", &mid, "kind", &kind,
+                        "speaker", &speaker, "on_behalf", &behalf)) ||
+      (e = check_name(c, "speaker", speaker)))
+    return e;
+  int k = PL_ENUM_PARSE(pl_speech_kind, kind);
+  if (k < 0)
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'kind' has an unknown value '%.40s'",
+                      kind);
+  const char *key = NULL;
+  if (json_is_object(behalf)) {
+    if ((e = PL_OP_UNPACK(c, behalf, "{s:o}", "joint", &joint)))
+      return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'on_behalf': %s", c->msg);
+    key = "joint";
+  } else if (behalf && !json_is_null(behalf)) {
+    if (!json_is_string(behalf))
+      return pl_op_fail(c, PL_ERR_BAD_REQUEST,
+                        "field 'on_behalf' must be a group's name or id, or {\"joint\": [...]}");
+    key = json_string_value(behalf);
+    if ((e = check_name(c, "on_behalf", key)))
+      return e;
+  }
+  static pl_group_def group; /* some 5 KB; ops run on the one service thread */
+  pl_delegation_ref refs[PL_MAX_JOINT + 1];
+  size_t n_joint = 0;
+  bool found = false;
+  pl_delegation_rec d;
+  if (joint && (e = pl_group_joint_refs(c, joint, refs, PL_MAX_JOINT + 1, &n_joint)))
+    return e;
+  if ((e = pl_group_lookup(c, key, &group, &found)) ||
+      (e = pl_rank_of(c, &c->s->who, &a->rank)))
+    return e;
+  if (pl_delegation_is_state(a->delegation.kind)) {
+    if (pl_store_delegation_get(pl_srv->store, a->delegation.id, &d) != PL_STORE_OK)
+      return pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
+    a->region = d.group;
+  }
+  pl_request req = {.kind = (pl_speech_kind)k, .speaker = speaker, .on_behalf = key,
+                    .group = found ? &group : NULL, .joint = refs, .n_joint = n_joint};
+  return pl_room_request(r, a, &req, c->now, out);
+}
+
+/* queue.contingent: the group must be a regional one or one defined. */
+static pl_err contingent(pl_op_ctx *c, json_t *args, const pl_room *r, const pl_actor *a,
+                         pl_events *out) {
+  const char *mid, *key;
+  json_int_t n;
+  pl_err e;
+  if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s, s:I}", "meeting", &mid, "group", &key, "seconds",
+                        &n)))
+    return e;
+  if (n < 1 || n > 3600)
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'seconds' must be 1 to 3600");
+  static pl_group_def group;
+  bool found = false;
+  if ((e = pl_group_lookup(c, key, &group, &found)))
+    return e;
+  if (!found && !pl_group_is_regional(key))
+    return pl_op_fail(c, PL_ERR_NOT_FOUND, "field 'group': no group '%.40s'", key);
+  return pl_room_add_contingent(r, a, key, (int32_t)n, c->now, out);
+}
+
 /* Unpacks the arguments of `op` (all carry `meeting`) and asks the core. */
 static pl_err decide(pl_op_ctx *c, json_t *args, pl_room_op op, const pl_room *r,
-                     const pl_actor *a, pl_events *out) {
-  const char *mid, *entry = NULL, *kind = NULL, *speaker = NULL, *behalf = NULL;
+                     pl_actor *a, pl_events *out) {
+  const char *mid, *entry = NULL, *speaker = NULL;
   json_int_t n = 0;
   pl_err e;
   int64_t now = c->now;
@@ -44,17 +117,20 @@ static pl_err decide(pl_op_ctx *c, json_t *args, pl_room_op op, const pl_room *r
     if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s}", "meeting", &mid, "item", &entry)))
       return e;
     return pl_room_open_item(r, a, entry, now, out);
-  case PL_ROP_REQUEST: {
-    if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s, s?s, s?s}", "meeting", &mid, "kind", &kind,
-                          "speaker", &speaker, "on_behalf", &behalf)) ||
-        (e = check_name(c, "speaker", speaker)) || (e = check_name(c, "on_behalf", behalf)))
+  case PL_ROP_REQUEST:
+    return request(c, args, r, a, out);
+  case PL_ROP_CONTINGENT:
+    return contingent(c, args, r, a, out);
+  case PL_ROP_DEADLINE: {
+    json_t *at;
+    if ((e = PL_OP_UNPACK(c, args, "{s:s, s:s, s:o}", "meeting", &mid, "item", &entry, "at",
+                          &at)))
       return e;
-    int k = PL_ENUM_PARSE(pl_speech_kind, kind);
-    if (k < 0)
-      return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'kind' has an unknown value '%.40s'",
-                        kind);
-    pl_request req = {(pl_speech_kind)k, speaker, behalf};
-    return pl_room_request(r, a, &req, now, out);
+    if (!json_is_null(at) && (!json_is_integer(at) || json_integer_value(at) <= 0))
+      return pl_op_fail(c, PL_ERR_BAD_REQUEST,
+                        "field 'at' must be an instant (ms since the epoch) or null");
+    return pl_room_set_deadline(r, a, entry, json_is_null(at) ? 0 : json_integer_value(at),
+                                now, out);
   }
   case PL_ROP_WITHDRAW:
   case PL_ROP_GIVE:

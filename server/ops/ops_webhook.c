@@ -42,7 +42,6 @@ pl_err pl_op_webhook_create(pl_op_ctx *c, json_t *args) {
   pl_change_programme(&ch, &ev);
   if ((e = pl_op_commit(c, &ch)))
     return e;
-  pl_srv->prog.next_webhook++;
   c->result = json_pack("{s:o}", "webhook", pl_json_webhook(&w, false));
   return PL_ERR_OK;
 }

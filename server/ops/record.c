@@ -1,5 +1,6 @@
 /*
- * The record of speeches: meeting.stats (speaking time grouped four ways)
+ * The record of speeches: meeting.stats (speaking time grouped four ways,
+ * and the statements each group made through a State: by_behalf)
  * and the CSV export. Both read the speeches table, which is written in the
  * same transaction as each speech.ended event.
  */
@@ -9,12 +10,14 @@
 
 #include "ops/record.h"
 
+#include "base/clock.h"
 #include "base/server.h"
+#include "store/groups.h"
 #include "store/store.h"
 #include "wire/codec.h"
 
 typedef struct tally {
-  json_t *by[4]; /* objects: key -> [count, spoken_ms, name] */
+  json_t *by[5]; /* objects: key -> [count, spoken_ms, name] */
 } tally;
 
 static void add(json_t *by, const char *key, const char *name, int64_t spoken) {
@@ -42,6 +45,13 @@ static int stats_one(void *ctx, uint64_t seq, const pl_speech *sp, int group) {
       NULL, sp->spoken_ms);
   add(t->by[2], PL_ENUM_NAME(pl_speech_kind, e->kind), NULL, sp->spoken_ms);
   add(t->by[3], PL_ENUM_NAME(pl_presence, e->presence), NULL, sp->spoken_ms);
+  if (e->on_behalf[0]) {
+    /* A group's name as it is now; a regional group is named by its key. */
+    static pl_group_def g;
+    bool named = !json_object_get(t->by[4], e->on_behalf) &&
+                 pl_store_group_get(pl_srv->store, e->on_behalf, &g) == PL_STORE_OK;
+    add(t->by[4], e->on_behalf, named ? g.name : NULL, sp->spoken_ms);
+  }
   return 0;
 }
 
@@ -66,6 +76,21 @@ static json_t *as_list(json_t *by) {
   return list;
 }
 
+/* Each item's real duration so far, beside its planned one. */
+static json_t *items_spent(const pl_live *m, int64_t now) {
+  json_t *list = json_array();
+  for (size_t i = 0; list && i < m->room.n_items; i++) {
+    const pl_item *it = &m->room.items[i];
+    json_t *row = json_pack("{s:s, s:s, s:I, s:b}", "item", it->def.id, "title", it->def.title,
+                            "spent_ms", (json_int_t)pl_item_spent_ms(it, now), "open",
+                            it->open_since != 0);
+    if (row && it->def.planned_s)
+      json_object_set_new(row, "planned_s", json_integer(it->def.planned_s));
+    json_array_append_new(list, row);
+  }
+  return list;
+}
+
 pl_err pl_op_meeting_stats(pl_op_ctx *c, json_t *args) {
   const char *id;
   pl_err e = PL_OP_UNPACK(c, args, "{s:s}", "meeting", &id);
@@ -73,15 +98,16 @@ pl_err pl_op_meeting_stats(pl_op_ctx *c, json_t *args) {
   if (!m)
     return e;
   tally t;
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 5; i++)
     t.by[i] = json_object();
   if (pl_store_speech_each(pl_srv->store, m->rec.id, stats_one, &t) != PL_STORE_OK)
     e = pl_op_fail(c, PL_ERR_INTERNAL, "the store failed");
   else
-    c->result = json_pack("{s:s, s:o, s:o, s:o, s:o}", "meeting", m->rec.id, "by_delegation",
-                          as_list(t.by[0]), "by_group", as_list(t.by[1]), "by_kind",
-                          as_list(t.by[2]), "by_presence", as_list(t.by[3]));
-  for (int i = 0; i < 4; i++)
+    c->result = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "meeting", m->rec.id,
+                          "by_delegation", as_list(t.by[0]), "by_group", as_list(t.by[1]),
+                          "by_kind", as_list(t.by[2]), "by_presence", as_list(t.by[3]),
+                          "by_behalf", as_list(t.by[4]), "items", items_spent(m, c->now));
+  for (int i = 0; i < 5; i++)
     json_decref(t.by[i]);
   return e;
 }
@@ -133,6 +159,65 @@ char *pl_record_csv(pl_live *m, size_t *len) {
         f);
   pl_store_rc rc = pl_store_speech_each(pl_srv->store, m->rec.id, csv_one, f);
   if (fclose(f) || rc != PL_STORE_OK) {
+    free(buf);
+    return NULL;
+  }
+  *len = size;
+  return buf;
+}
+
+/* --- the rolling list of speakers ------------------------------------------ */
+
+typedef struct roll {
+  FILE *f;
+  const char *item;
+  int n;
+} roll;
+
+static void roll_row(roll *r, const char *status, const pl_entry *e, int64_t spoken_ms) {
+  char nums[3][24];
+  snprintf(nums[0], sizeof nums[0], "%d", ++r->n);
+  snprintf(nums[1], sizeof nums[1], "%lld", (long long)e->requested_at);
+  snprintf(nums[2], sizeof nums[2], "%lld", (long long)spoken_ms);
+  const char *cells[] = {nums[0], status, e->id, e->delegation.id, e->delegation.name,
+                         e->speaker, e->on_behalf, e->on_behalf_name,
+                         PL_ENUM_NAME(pl_speech_kind, e->kind),
+                         PL_ENUM_NAME(pl_presence, e->presence),
+                         e->by_rank ? PL_ENUM_NAME(pl_rank, e->rank) : "", nums[1], nums[2]};
+  size_t n = sizeof cells / sizeof cells[0];
+  for (size_t i = 0; i < n; i++)
+    csv_cell(r->f, cells[i], i + 1 == n);
+}
+
+static int roll_spoke(void *ctx, uint64_t seq, const pl_speech *sp, int group) {
+  (void)seq;
+  (void)group;
+  roll *r = ctx;
+  if (strcmp(sp->item, r->item) == 0)
+    roll_row(r, sp->started_at ? "spoke" : "called", &sp->entry, sp->spoken_ms);
+  return 0;
+}
+
+char *pl_speakers_csv(pl_live *m, const char *item, size_t *len, bool *found) {
+  const pl_item *it = item ? pl_room_find_item(&m->room, item) : pl_room_current_item(&m->room);
+  *found = it != NULL;
+  if (!it)
+    return NULL;
+  char *buf = NULL;
+  size_t size = 0;
+  roll r = {open_memstream(&buf, &size), it->def.id, 0};
+  if (!r.f)
+    return NULL;
+  fputs("position,status,entry,delegation,delegation_name,speaker,on_behalf,on_behalf_name,"
+        "kind,presence,rank,requested_at,spoken_ms\r\n",
+        r.f);
+  pl_store_rc rc = pl_store_speech_each(pl_srv->store, m->rec.id, roll_spoke, &r);
+  const pl_floor *fl = &m->room.floor;
+  if (fl->held && strcmp(fl->item, it->def.id) == 0)
+    roll_row(&r, "speaking", &fl->entry, pl_floor_spoken_ms(fl, pl_now_ms()));
+  for (size_t i = 0; i < it->n_queue; i++)
+    roll_row(&r, "inscribed", &it->queue[i], 0);
+  if (fclose(r.f) || rc != PL_STORE_OK) {
     free(buf);
     return NULL;
   }

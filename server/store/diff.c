@@ -12,7 +12,7 @@
 #include "store/store_impl.h"
 
 static const char *const views[] = {"delegations", "participants", "meetings", "speeches",
-                                    "webhooks"};
+                                    "webhooks", "groups", "ranks", "languages"};
 
 /* The first row of `sql`, its columns joined by " | ", into what. */
 static int first_row(pl_store *s, const char *sql, char *what, size_t len, bool *found) {

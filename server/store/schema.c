@@ -118,6 +118,27 @@ const char *const pl_store__schema_steps[] = {
     "  seq INTEGER NOT NULL, ev TEXT NOT NULL, at INTEGER NOT NULL,"
     "  status INTEGER NOT NULL, answer TEXT NOT NULL) STRICT;"
     "CREATE INDEX webhook_attempts_of ON webhook_attempts(webhook, id);",
+    /* 5: groups of States that speak together (group.create): political
+     * and negotiating groups; the regional ones follow from each State's
+     * grp. Members are a JSON array of delegation ids, read whole. */
+    "CREATE TABLE groups("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, coordinator TEXT,"
+    "  members TEXT NOT NULL) STRICT;"
+    /* The policy gained joint_min, contingent_s and order (their defaults), at the
+     * end of the object as the encoder writes them, so that a meeting's row
+     * stays what its log makes. */
+    "UPDATE meetings SET body = json_set(body, '$.policy.joint_min', 5,"
+    "  '$.policy.contingent_s', 0, '$.policy.order', 'asked')"
+    "  WHERE json_extract(body, '$.policy.joint_min') IS NULL;"
+    /* Protocol ranks the secretariat set (participant.rank); a participant
+     * with none ranks by role. */
+    /* An interpreter's language, given when they are invited. */
+    "CREATE TABLE languages("
+    "  participant INTEGER PRIMARY KEY REFERENCES participants(id),"
+    "  language TEXT NOT NULL) STRICT;"
+    "CREATE TABLE ranks("
+    "  participant INTEGER PRIMARY KEY REFERENCES participants(id),"
+    "  rank TEXT NOT NULL) STRICT;",
 };
 
 _Static_assert(sizeof pl_store__schema_steps / sizeof pl_store__schema_steps[0] ==

@@ -44,7 +44,8 @@ static const char *const sql[Q__COUNT] = {
     [Q_MEET_ALL] = "SELECT id, body FROM meetings ORDER BY id",
     [Q_NEXT_IDS] = "SELECT (SELECT coalesce(max(id), 0) + 1 FROM delegations),"
                    " (SELECT coalesce(max(id), 0) + 1 FROM participants),"
-                   " (SELECT coalesce(max(id), 0) + 1 FROM meetings)",
+                   " (SELECT coalesce(max(id), 0) + 1 FROM meetings),"
+                   " (SELECT coalesce(max(id), 0) + 1 FROM groups)",
     /* The hash is chained in the same statement: the previous row of the
      * stream must be there (and chained), or pl_sha256 refuses the append. */
     [Q_EVENT_APPEND] =
@@ -98,6 +99,15 @@ static const char *const sql[Q__COUNT] = {
     [Q_ATTEMPT_LAST] = "SELECT stream, seq, ev, at, status, answer FROM webhook_attempts"
                        " WHERE webhook = ? ORDER BY id DESC LIMIT ?",
     [Q_ATTEMPT_DROP_HOOK] = "DELETE FROM webhook_attempts WHERE webhook = ?",
+    [Q_GROUP_INSERT] = "INSERT INTO groups(id, name, coordinator, members) VALUES (?,?,?,?)",
+    [Q_GROUP_UPDATE] = "UPDATE groups SET name = ?, coordinator = ?, members = ? WHERE id = ?",
+    [Q_GROUP_GET] = "SELECT id, name, coordinator, members FROM groups WHERE id = ?",
+    [Q_GROUP_ALL] = "SELECT id, name, coordinator, members FROM groups ORDER BY id",
+    [Q_RANK_PUT] = "INSERT INTO ranks(participant, rank) VALUES (?1, ?2)"
+                   " ON CONFLICT(participant) DO UPDATE SET rank = ?2",
+    [Q_RANK_GET] = "SELECT rank FROM ranks WHERE participant = ?",
+    [Q_LANG_PUT] = "INSERT INTO languages(participant, language) VALUES (?, ?)",
+    [Q_LANG_GET] = "SELECT language FROM languages WHERE participant = ?",
 };
 
 pl_store_rc pl_store__fail(pl_store *s, const char *what) {
@@ -376,7 +386,21 @@ pl_store_rc pl_store_delegation_count(pl_store *s, int64_t *out) {
 
 /* --- Participants ---------------------------------------------------------- */
 
+/* An interpreter's language, from its own view: most participants have none,
+ * and the participants table and its queries stay as they were. */
+static void participant_language(pl_store *s, pl_participant_rec *p) {
+  p->language[0] = '\0';
+  if (p->role != PL_ROLE_INTERPRETER)
+    return;
+  sqlite3_stmt *st = pl_store__stmt(s, Q_LANG_GET);
+  sqlite3_bind_int64(st, 1, pl_id_parse(p->id, 'p'));
+  if (sqlite3_step(st) == SQLITE_ROW)
+    col_copy(st, 0, p->language, sizeof p->language);
+  sqlite3_reset(st);
+}
+
 static void participant_read(sqlite3_stmt *st, pl_participant_rec *p) {
+  memset(p, 0, sizeof *p);
   pl_id_format(p->id, sizeof p->id, 'p', sqlite3_column_int64(st, 0));
   pl_id_format(p->delegation, sizeof p->delegation, 'd', sqlite3_column_int64(st, 1));
   col_copy(st, 2, p->name, sizeof p->name);
@@ -399,6 +423,8 @@ static pl_store_rc participant_one(pl_store *s, sqlite3_stmt *st, pl_participant
   sqlite3_reset(st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return pl_store__fail(s, "get participant");
+  if (found)
+    participant_language(s, out);
   return found ? PL_STORE_OK : PL_STORE_NOT_FOUND;
 }
 
@@ -464,13 +490,14 @@ pl_store_rc pl_store_meeting_each(pl_store *s, pl_meeting_body_cb cb, void *ctx)
 }
 
 pl_store_rc pl_store_next_ids(pl_store *s, int64_t *delegation, int64_t *participant,
-                              int64_t *meeting) {
+                              int64_t *meeting, int64_t *group) {
   sqlite3_stmt *st = pl_store__stmt(s, Q_NEXT_IDS);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
     *delegation = sqlite3_column_int64(st, 0);
     *participant = sqlite3_column_int64(st, 1);
     *meeting = sqlite3_column_int64(st, 2);
+    *group = sqlite3_column_int64(st, 3);
   }
   sqlite3_reset(st);
   return rc == SQLITE_ROW ? PL_STORE_OK : pl_store__fail(s, "next ids");

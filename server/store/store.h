@@ -5,7 +5,7 @@
  * The log is one table, events(pos, stream, seq, at, body): the programme
  * stream ("programme") and one stream per meeting ("m5"), each with its own
  * consecutive seq, and pos the order in which changes committed. The views
- * (delegations, participants, meetings, speeches) are written only by
+ * (delegations, participants, meetings, speeches, groups) are written only by
  * views.h, inside the transaction that appends the events they follow, so
  * they can always be rebuilt from the log (app/replay.c, with diff.h).
  *
@@ -36,7 +36,7 @@ typedef enum {
 } pl_store_rc;
 
 /* The schema this code writes (PRAGMA user_version). */
-#define PL_STORE_SCHEMA 4
+#define PL_STORE_SCHEMA 5
 
 /* Opens (creating the file and its folder if missing) and upgrades the
  * database; ":memory:" opens an empty one in memory. On failure returns
@@ -75,7 +75,7 @@ pl_store_rc pl_store_meeting_each(pl_store *s, pl_meeting_body_cb cb, void *ctx)
 
 /* The next free number of each kind of id (1 in an empty database). */
 pl_store_rc pl_store_next_ids(pl_store *s, int64_t *delegation, int64_t *participant,
-                              int64_t *meeting);
+                              int64_t *meeting, int64_t *group);
 
 /* Each speech with the seq of its speech.ended event on the meeting's stream. */
 typedef int (*pl_speech_cb)(void *ctx, uint64_t seq, const pl_speech *sp, int group);

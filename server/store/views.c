@@ -8,6 +8,9 @@
 
 #include "store/views.h"
 
+#include <stdlib.h>
+
+#include "store/groups.h"
 #include "store/store_impl.h"
 
 static pl_store_rc delegation_put(pl_store *s, const pl_delegation_rec *d, bool update) {
@@ -31,7 +34,13 @@ static pl_store_rc participant_insert(pl_store *s, const pl_participant_rec *p) 
   sqlite3_bind_int64(st, 2, pl_id_parse(p->delegation, 'd'));
   pl_store__bind_text(st, 3, p->name);
   pl_store__bind_text(st, 4, PL_ENUM_NAME(pl_role, p->role));
-  return pl_store__run(s, st, "insert participant");
+  pl_store_rc rc = pl_store__run(s, st, "insert participant");
+  if (rc != PL_STORE_OK || !p->language[0])
+    return rc;
+  st = pl_store__stmt(s, Q_LANG_PUT);
+  sqlite3_bind_int64(st, 1, pl_id_parse(p->id, 'p'));
+  pl_store__bind_text(st, 2, p->language);
+  return pl_store__run(s, st, "insert language");
 }
 
 /* A revoked token is NULL: UNIQUE allows many, and no hash matches it. */
@@ -96,6 +105,30 @@ static pl_store_rc webhook_delete(pl_store *s, const char *id) {
   return rc;
 }
 
+static pl_store_rc group_put(pl_store *s, const pl_group_def *g, bool update) {
+  char *members = g ? pl_store_group_members_json(g) : NULL;
+  if (!members)
+    return PL_STORE_ERROR;
+  sqlite3_stmt *st = pl_store__stmt(s, update ? Q_GROUP_UPDATE : Q_GROUP_INSERT);
+  int i = 1;
+  if (!update)
+    sqlite3_bind_int64(st, i++, pl_id_parse(g->id, 'g'));
+  pl_store__bind_text(st, i++, g->name);
+  pl_store__bind_text_or_null(st, i++, g->coordinator[0] ? g->coordinator : NULL);
+  sqlite3_bind_text(st, i++, members, -1, free);
+  if (!update)
+    return pl_store__run(s, st, "insert group");
+  sqlite3_bind_int64(st, i, pl_id_parse(g->id, 'g'));
+  return pl_store__run_one(s, st, "update group");
+}
+
+static pl_store_rc rank_put(pl_store *s, const char *participant, pl_rank rank) {
+  sqlite3_stmt *st = pl_store__stmt(s, Q_RANK_PUT);
+  sqlite3_bind_int64(st, 1, pl_id_parse(participant, 'p'));
+  pl_store__bind_text(st, 2, PL_ENUM_NAME(pl_rank, rank));
+  return pl_store__run(s, st, "set rank");
+}
+
 pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *meeting_body) {
   switch (ev->type) {
   case PL_PEV_DELEGATION_CREATED:
@@ -122,6 +155,12 @@ pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *me
     return webhook_insert(s, ev->webhook);
   case PL_PEV_WEBHOOK_DELETED:
     return ev->webhook ? webhook_delete(s, ev->webhook->id) : PL_STORE_ERROR;
+  case PL_PEV_GROUP_CREATED:
+    return group_put(s, ev->group, false);
+  case PL_PEV_GROUP_UPDATED:
+    return group_put(s, ev->group, true);
+  case PL_PEV_PARTICIPANT_RANKED:
+    return rank_put(s, ev->participant.id, ev->rank);
   case PL_PEV__COUNT:
     break;
   default:

@@ -26,15 +26,52 @@ static int get_enum(json_t *obj, const char *key, const char *const names[], siz
 }
 #define GET_ENUM(obj, key, type) get_enum(obj, key, type##_names, type##_count)
 
+/* The group fields an entry and a speech share, each only when it has one:
+ * the group's name, the States of a joint statement, the contingent. */
+static json_t *with_groups(json_t *o, const pl_entry *e) {
+  if (!o)
+    return NULL;
+  if (e->on_behalf_name[0])
+    json_object_set_new(o, "on_behalf_name", json_string(e->on_behalf_name));
+  if (e->n_joint) {
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < e->n_joint && i < PL_MAX_JOINT; i++)
+      json_array_append_new(a, json_string(e->joint[i]));
+    json_object_set_new(o, "joint", a);
+  }
+  if (e->contingent[0])
+    json_object_set_new(o, "contingent", json_string(e->contingent));
+  if (e->by_rank)
+    json_object_set_new(o, "rank", json_string(PL_ENUM_NAME(pl_rank, e->rank)));
+  return o;
+}
+
+static void groups_from_json(json_t *o, pl_entry *e) {
+  pl_json_copy_str(o, "on_behalf_name", e->on_behalf_name, sizeof e->on_behalf_name);
+  pl_json_copy_str(o, "contingent", e->contingent, sizeof e->contingent);
+  int rank = GET_ENUM(o, "rank", pl_rank);
+  e->by_rank = rank >= 0;
+  e->rank = rank >= 0 ? (pl_rank)rank : PL_RANK_HEAD_OF_STATE;
+  json_t *a = json_object_get(o, "joint");
+  size_t i;
+  json_t *v;
+  json_array_foreach(a, i, v) {
+    if (i >= PL_MAX_JOINT)
+      break;
+    snprintf(e->joint[i], sizeof e->joint[i], "%s", json_string_value(v) ? json_string_value(v) : "");
+    e->n_joint = (uint8_t)(i + 1);
+  }
+}
+
 json_t *pl_json_entry(const pl_entry *e) {
-  return json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s?, s:s, s:s, s:I, s:I}", "id", e->id,
+  return with_groups(json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s?, s:s, s:s, s:I, s:I}", "id", e->id,
                    "delegation", "id", e->delegation.id, "name", e->delegation.name, "kind",
                    PL_ENUM_NAME(pl_delegation_kind, e->delegation.kind), "participant",
                    e->participant, "speaker", e->speaker, "on_behalf",
                    e->on_behalf[0] ? e->on_behalf : NULL, "kind",
                    PL_ENUM_NAME(pl_speech_kind, e->kind), "presence",
                    PL_ENUM_NAME(pl_presence, e->presence), "requested_at",
-                   (json_int_t)e->requested_at, "allotted_ms", (json_int_t)e->allotted_ms);
+                   (json_int_t)e->requested_at, "allotted_ms", (json_int_t)e->allotted_ms), e);
 }
 
 /* The fields an entry and a speech share; the entry's id is under `id_key`
@@ -60,6 +97,7 @@ static int entry_fields_from_json(json_t *o, const char *id_key, pl_entry *e) {
   pl_json_copy_str(o, "on_behalf", e->on_behalf, sizeof e->on_behalf);
   e->requested_at = get_int(o, "requested_at");
   e->allotted_ms = (int32_t)get_int(o, "allotted_ms");
+  groups_from_json(o, e);
   return 0;
 }
 
@@ -70,7 +108,7 @@ static int entry_from_json(json_t *o, pl_entry *e) {
 json_t *pl_json_floor(const pl_floor *f) {
   if (!f->held)
     return json_null();
-  return json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:b, s:s?, s:b}", "entry",
+  json_t *o = json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:b, s:s?, s:b}", "entry",
                    pl_json_entry(&f->entry), "item", f->item, "phase",
                    PL_ENUM_NAME(pl_floor_phase, f->phase), "called_at", instant(f->called_at),
                    "started_at", instant(f->started_at), "running_since",
@@ -81,6 +119,11 @@ json_t *pl_json_floor(const pl_floor *f) {
                        ? NULL
                        : PL_ENUM_NAME(pl_pause_reason, f->pause_reason),
                    "overrun", f->overrun);
+  if (o && f->entry.contingent[0])
+    json_object_set_new(o, "contingent_ms", json_integer(f->contingent_ms));
+  if (o && f->returned_at)
+    json_object_set_new(o, "returned_at", json_integer(f->returned_at));
+  return o;
 }
 
 static int floor_from_json(json_t *o, pl_floor *f) {
@@ -104,12 +147,14 @@ static int floor_from_json(json_t *o, pl_floor *f) {
   int reason = GET_ENUM(o, "pause_reason", pl_pause_reason);
   f->pause_reason = reason < 0 ? PL_PAUSE_NONE : (pl_pause_reason)reason;
   f->overrun = json_is_true(json_object_get(o, "overrun"));
+  f->contingent_ms = get_int(o, "contingent_ms");
+  f->returned_at = get_int(o, "returned_at");
   return 0;
 }
 
 json_t *pl_json_speech(const pl_speech *s) {
   const pl_entry *e = &s->entry;
-  return json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s?, s:s, s:s, s:I, s:o, s:I, "
+  json_t *o = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s?, s:s, s:s, s:I, s:o, s:I, "
                    "s:I, s:I}",
                    "entry", e->id, "item", s->item, "delegation", "id", e->delegation.id,
                    "name", e->delegation.name, "kind",
@@ -121,6 +166,9 @@ json_t *pl_json_speech(const pl_speech *s) {
                    (json_int_t)e->requested_at, "started_at", instant(s->started_at),
                    "ended_at", (json_int_t)s->ended_at, "spoken_ms", (json_int_t)s->spoken_ms,
                    "allotted_ms", (json_int_t)s->allotted_ms);
+  if (o && e->contingent[0])
+    json_object_set_new(o, "drawn_ms", json_integer(s->drawn_ms));
+  return with_groups(o, e);
 }
 
 static int speech_from_json(json_t *o, pl_speech *s) {
@@ -132,12 +180,21 @@ static int speech_from_json(json_t *o, pl_speech *s) {
   s->ended_at = get_int(o, "ended_at");
   s->spoken_ms = get_int(o, "spoken_ms");
   s->allotted_ms = s->entry.allotted_ms;
+  s->drawn_ms = (int32_t)get_int(o, "drawn_ms");
   return 0;
 }
 
 json_t *pl_json_item(const pl_item_def *it) {
-  return json_pack("{s:s, s:s, s:s}", "id", it->id, "title", it->title, "kind",
-                   PL_ENUM_NAME(pl_item_kind, it->kind));
+  json_t *o = json_pack("{s:s, s:s, s:s}", "id", it->id, "title", it->title, "kind",
+                        PL_ENUM_NAME(pl_item_kind, it->kind));
+  if (o && it->planned_s)
+    json_object_set_new(o, "planned_s", json_integer(it->planned_s));
+  return o;
+}
+
+json_t *pl_json_item_clock(const pl_item *it, int64_t open_since) {
+  return json_pack("{s:s, s:I, s:o}", "item", it->def.id, "spent_ms", (json_int_t)it->spent_ms,
+                   "open_since", instant(open_since));
 }
 
 json_t *pl_json_queue(const pl_item *it) {
@@ -147,6 +204,26 @@ json_t *pl_json_queue(const pl_item *it) {
   return a;
 }
 
+json_t *pl_json_contingents(const pl_room *r, const pl_item *it) {
+  if (r->policy.contingent_s <= 0)
+    return json_null();
+  json_t *left = json_object();
+  for (size_t i = 0; left && it && i < it->n_cont; i++)
+    json_object_set_new(left, it->cont[i].group,
+                        json_integer(pl_room_contingent_left(r, it, it->cont[i].group)));
+  return json_pack("{s:I, s:o}", "each_ms", (json_int_t)r->policy.contingent_s * 1000,
+                   "left_ms", left);
+}
+
+/* What is left of `group`'s contingent on `item` once `ev` (drawing
+ * `drawn`, or adding `added`) is applied to `room`. */
+static json_int_t left_after(const pl_room *room, const char *item, const char *group,
+                             int64_t added, int64_t drawn) {
+  int64_t left = pl_room_contingent_left(room, pl_room_find_item(room, item), group);
+  left += added - drawn;
+  return left > 0 ? (json_int_t)left : 0;
+}
+
 json_t *pl_json_delegation(const pl_delegation_rec *d) {
   return json_pack("{s:s, s:s, s:s, s:s?, s:s}", "id", d->id, "name", d->name, "kind",
                    PL_ENUM_NAME(pl_delegation_kind, d->kind), "group",
@@ -154,8 +231,12 @@ json_t *pl_json_delegation(const pl_delegation_rec *d) {
 }
 
 json_t *pl_json_participant(const pl_participant_rec *p) {
-  return json_pack("{s:s, s:s, s:s, s:s}", "id", p->id, "name", p->name, "role",
-                   PL_ENUM_NAME(pl_role, p->role), "delegation", p->delegation);
+  json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "id", p->id, "name", p->name, "role",
+                        PL_ENUM_NAME(pl_role, p->role), "delegation", p->delegation);
+  /* Only an interpreter has a language: everyone else's record is as it was. */
+  if (o && p->language[0])
+    json_object_set_new(o, "language", json_string(p->language));
+  return o;
 }
 
 json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeting,
@@ -187,6 +268,16 @@ json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeti
     break;
   case PL_EV_SPEECH_ENDED:
     json_object_set_new(o, "speech", pl_json_speech(&ev->speech));
+    if (ev->speech.entry.contingent[0])
+      json_object_set_new(o, "contingent_left_ms",
+                          json_integer(left_after(room, ev->item, ev->speech.entry.contingent,
+                                                  0, ev->speech.drawn_ms)));
+    break;
+  case PL_EV_CONTINGENT_ADDED:
+    json_object_set_new(o, "group", json_string(ev->group));
+    json_object_set_new(o, "ms", json_integer(ev->ms));
+    json_object_set_new(o, "contingent_left_ms",
+                        json_integer(left_after(room, ev->item, ev->group, ev->ms, 0)));
     break;
   case PL_EV_ITEM: {
     const pl_item *it = pl_room_find_item(room, ev->item);
@@ -199,9 +290,18 @@ json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeti
     json_object_set_new(o, "item", pl_json_item(&it->def));
     json_object_set_new(o, "queue", pl_json_queue(it));
     json_object_set_new(o, "list_closed", json_boolean(it->list_closed));
+    json_object_set_new(o, "contingents", pl_json_contingents(room, it));
+    json_object_set_new(o, "deadline", instant(it->deadline_at));
+    /* its clock as applying this event leaves it: running from now */
+    json_object_set_new(o, "item_clock", pl_json_item_clock(it, ev->at));
     break;
   }
   case PL_EV_QUEUE_CLOSED:
+    json_object_set_new(o, "reason", json_string(PL_ENUM_NAME(pl_close_reason, ev->why)));
+    break;
+  case PL_EV_QUEUE_DEADLINE:
+    json_object_set_new(o, "deadline", instant(ev->deadline));
+    break;
   case PL_EV_QUEUE_OPENED:
     break;
   }
@@ -240,8 +340,21 @@ int pl_event_from_json(json_t *o, pl_event *out) {
     return floor_from_json(json_object_get(o, "floor"), &out->floor);
   case PL_EV_SPEECH_ENDED:
     return speech_from_json(json_object_get(o, "speech"), &out->speech);
+  case PL_EV_CONTINGENT_ADDED:
+    pl_json_copy_str(o, "group", out->group, sizeof out->group);
+    out->ms = (int32_t)get_int(o, "ms");
+    return out->group[0] && out->ms > 0 ? 0 : -1;
+  case PL_EV_QUEUE_CLOSED: {
+    /* A list closed before reasons were kept was closed by the chair. */
+    json_t *why = json_object_get(o, "reason");
+    int w = why ? GET_ENUM(o, "reason", pl_close_reason) : PL_CLOSED_BY_CHAIR;
+    out->why = w < 0 ? PL_CLOSED_BY_CHAIR : (pl_close_reason)w;
+    return w < 0 ? -1 : 0;
+  }
+  case PL_EV_QUEUE_DEADLINE:
+    out->deadline = get_int(o, "deadline");
+    return out->deadline < 0 ? -1 : 0;
   case PL_EV_ITEM:
-  case PL_EV_QUEUE_CLOSED:
   case PL_EV_QUEUE_OPENED:
     return 0;
   }

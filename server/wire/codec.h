@@ -21,6 +21,13 @@ json_t *pl_json_floor(const pl_floor *f); /* JSON null when nobody holds it */
 json_t *pl_json_speech(const pl_speech *s);
 json_t *pl_json_item(const pl_item_def *it);
 json_t *pl_json_queue(const pl_item *it);
+/* An item's clock: {item, spent_ms (before open_since), open_since (null
+ * while the item is not open, or not yet begun)}. */
+json_t *pl_json_item_clock(const pl_item *it, int64_t open_since);
+/* The time contingents of item `it`: {each_ms, left_ms: {group: ms}} for
+ * the groups that spoke or were given time; JSON null when the policy has
+ * none. */
+json_t *pl_json_contingents(const pl_room *r, const pl_item *it);
 json_t *pl_json_delegation(const pl_delegation_rec *d);
 json_t *pl_json_participant(const pl_participant_rec *p);
 

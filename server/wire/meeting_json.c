@@ -28,6 +28,27 @@ bool pl_text_is_single_line(const char *s) {
   return true;
 }
 
+bool pl_language_is_tag(const char *s) {
+  size_t n = strlen(s), run = 0, first = 0;
+  if (n < 2 || n >= PL_LANG_LEN)
+    return false;
+  for (size_t i = 0; i <= n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch == '-' || ch == '\0') {
+      if (run == 0 || run > 8 || (first == 0 && (run < 2 || run > 3)))
+        return false;
+      first++;
+      run = 0;
+    } else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+               (first > 0 && ch >= '0' && ch <= '9')) {
+      run++;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 int pl_meeting_init_defaults(pl_meeting_rec *m) {
   memset(m, 0, sizeof *m);
   m->pillar = -1;
@@ -89,19 +110,20 @@ static int seconds_in_range(json_int_t v, const char *field, char *msg, size_t m
 }
 
 static int policy_from_json(pl_policy *p, json_t *o, char *msg, size_t msglen) {
-  json_int_t st = -1, gst = -1, ost = -1, pos = -1, omax = -1;
+  json_int_t st = -1, gst = -1, ost = -1, pos = -1, omax = -1, jmin = -1, cont = -1;
   json_t *reply = NULL;
-  const char *oitems = NULL, *expiry = NULL;
+  const char *oitems = NULL, *expiry = NULL, *order = NULL;
   char inner[160];
   if (!json_is_object(o)) {
     snprintf(msg, msglen, "field 'policy' must be an object");
     return -1;
   }
   if (pl_unpack(o, inner, sizeof inner,
-                "{s?I, s?I, s?I, s?I, s?o, s?s, s?I, s?s}", "statement_s", &st,
+                "{s?I, s?I, s?I, s?I, s?o, s?s, s?I, s?s, s?I, s?I, s?s}", "statement_s", &st,
                 "group_statement_s", &gst, "observer_statement_s", &ost, "point_of_order_s",
                 &pos, "reply_s", &reply, "observer_items", &oitems, "observer_max_per_item",
-                &omax, "on_expiry", &expiry)) {
+                &omax, "on_expiry", &expiry, "joint_min", &jmin, "contingent_s", &cont, "order",
+                &order)) {
     snprintf(msg, msglen, "policy: %s", inner);
     return -1;
   }
@@ -136,10 +158,12 @@ static int policy_from_json(pl_policy *p, json_t *o, char *msg, size_t msglen) {
     }
     p->n_reply = (uint8_t)json_array_size(reply);
   }
-  int oi = (int)p->observer_items, ex = (int)p->on_expiry;
+  int oi = (int)p->observer_items, ex = (int)p->on_expiry, ord = (int)p->order;
   if (SET_ENUM(oi, pl_observer_items, oitems, "policy.observer_items", msg, msglen) ||
-      SET_ENUM(ex, pl_on_expiry, expiry, "policy.on_expiry", msg, msglen))
+      SET_ENUM(ex, pl_on_expiry, expiry, "policy.on_expiry", msg, msglen) ||
+      SET_ENUM(ord, pl_list_order, order, "policy.order", msg, msglen))
     return -1;
+  p->order = (pl_list_order)ord;
   p->observer_items = (pl_observer_items)oi;
   p->on_expiry = (pl_on_expiry)ex;
   if (omax != -1) {
@@ -149,6 +173,62 @@ static int policy_from_json(pl_policy *p, json_t *o, char *msg, size_t msglen) {
     }
     p->observer_max_per_item = (int32_t)omax;
   }
+  if (jmin != -1) {
+    if (jmin < 2 || jmin > PL_MAX_JOINT) {
+      snprintf(msg, msglen, "field 'policy.joint_min' must be 2 to %d States", PL_MAX_JOINT);
+      return -1;
+    }
+    p->joint_min = (int32_t)jmin;
+  }
+  if (cont != -1) {
+    /* 0 turns contingents off; a day of debate on one item is the most. */
+    if (cont < 0 || cont > 86400) {
+      snprintf(msg, msglen, "field 'policy.contingent_s' must be 0 (none) to 86400 seconds");
+      return -1;
+    }
+    p->contingent_s = (int32_t)cont;
+  }
+  return 0;
+}
+
+/* channels: [{language, url}], at most PL_MAX_CHANNELS, one per language,
+ * every url https (the page links to them, the calendar lists them). */
+static int channels_from_json(pl_meeting_rec *m, json_t *a, char *msg, size_t msglen) {
+  pl_channel got[PL_MAX_CHANNELS];
+  if (!json_is_array(a) || json_array_size(a) > PL_MAX_CHANNELS) {
+    snprintf(msg, msglen, "field 'channels' must be a list of at most %d channels",
+             PL_MAX_CHANNELS);
+    return -1;
+  }
+  size_t i;
+  json_t *v;
+  json_array_foreach(a, i, v) {
+    const char *lang = NULL, *url = NULL;
+    char inner[160];
+    if (pl_unpack(v, inner, sizeof inner, "{s:s, s:s}", "language", &lang, "url", &url)) {
+      snprintf(msg, msglen, "channels[%zu]: %s", i, inner);
+      return -1;
+    }
+    if (!pl_language_is_tag(lang)) {
+      snprintf(msg, msglen, "field 'channels[%zu].language' must be a language tag", i);
+      return -1;
+    }
+    if (!pl_ical_url_is_safe(url) || strlen(url) >= PL_CHANNEL_URL_LEN) {
+      snprintf(msg, msglen, "field 'channels[%zu].url' must be an https URL of at most %d "
+                            "bytes, without spaces or control characters",
+               i, PL_CHANNEL_URL_LEN - 1);
+      return -1;
+    }
+    for (size_t k = 0; k < i; k++)
+      if (strcmp(got[k].language, lang) == 0) {
+        snprintf(msg, msglen, "field 'channels' has language '%s' twice", lang);
+        return -1;
+      }
+    snprintf(got[i].language, sizeof got[i].language, "%s", lang);
+    snprintf(got[i].url, sizeof got[i].url, "%s", url);
+  }
+  memcpy(m->channels, got, json_array_size(a) * sizeof *got);
+  m->n_channels = json_array_size(a);
   return 0;
 }
 
@@ -165,10 +245,11 @@ static int items_from_json(pl_meeting_rec *m, json_t *a, char *msg, size_t msgle
   }
   for (size_t i = 0; i < n; i++) {
     const char *title = NULL, *kind = NULL, *id = NULL;
+    json_int_t planned = 0;
     char inner[160], field[48];
     snprintf(field, sizeof field, "items[%zu].title", i);
-    if (pl_unpack(json_array_get(a, i), inner, sizeof inner, "{s:s, s?s, s?s}", "title",
-                  &title, "kind", &kind, "id", &id)) {
+    if (pl_unpack(json_array_get(a, i), inner, sizeof inner, "{s:s, s?s, s?s, s?I}", "title",
+                  &title, "kind", &kind, "id", &id, "planned_s", &planned)) {
       snprintf(msg, msglen, "items[%zu]: %s", i, inner);
       goto out_free;
     }
@@ -177,6 +258,12 @@ static int items_from_json(pl_meeting_rec *m, json_t *a, char *msg, size_t msgle
         SET_ENUM(k, pl_item_kind, kind, "items[].kind", msg, msglen))
       goto out_free;
     items[i].kind = (pl_item_kind)k;
+    /* A planned duration: a minute to a day. */
+    if (planned && (planned < 60 || planned > 86400)) {
+      snprintf(msg, msglen, "field 'items[%zu].planned_s' must be 60 to 86400 seconds", i);
+      goto out_free;
+    }
+    items[i].planned_s = (int32_t)planned;
     /* Ids are the server's: positions, stable as long as the agenda is. */
     snprintf(items[i].id, sizeof items[i].id, "i%zu", i + 1);
   }
@@ -240,7 +327,7 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
              *end = NULL, *rrule = NULL, *pillar = NULL, *location = NULL, *video = NULL,
              *chair = NULL, *id = NULL, *status = NULL, *import_uid = NULL;
   json_t *policy = NULL, *items = NULL, *rdate = NULL, *exdate = NULL, *moved = NULL,
-         *videoconf = NULL;
+         *videoconf = NULL, *channels = NULL;
   json_int_t sequence = -1, start_at = 0, end_at = 0, created = 0, updated = 0,
              import_sequence = 0;
   if (mode == PL_MEETING_LOAD) {
@@ -256,7 +343,8 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
   pl_err rc = mode == PL_MEETING_LOAD
                ? pl_unpack(obj, msg, msglen,
                            "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o,"
-                           " s?o, s?o, s?o, s?o, s?s, s?s, s?I, s?I, s?I, s?I, s?I, s?s, s?I}",
+                           " s?o, s?o, s?o, s?o, s?s, s?s, s?I, s?I, s?I, s?I, s?I, s?s, s?I,"
+                           " s?o}",
                            "title", &title, "kind", &kind, "format", &format, "tz", &tz,
                            "start", &start, "end", &end, "rrule", &rrule, "pillar", &pillar,
                            "location", &location, "video_url", &video, "chair", &chair,
@@ -265,15 +353,17 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
                            "status", &status,
                            "sequence", &sequence, "start_at", &start_at, "end_at", &end_at,
                            "created_at", &created, "updated_at", &updated, "import_uid",
-                           &import_uid, "import_sequence", &import_sequence)
+                           &import_uid, "import_sequence", &import_sequence, "channels",
+                           &channels)
                : pl_unpack(obj, msg, msglen,
                            "{s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?s, s?o, s?o,"
-                           " s?o, s?o, s?o, s?o}",
+                           " s?o, s?o, s?o, s?o, s?o}",
                            "title", &title, "kind", &kind, "format", &format, "tz", &tz,
                            "start", &start, "end", &end, "rrule", &rrule, "pillar", &pillar,
                            "location", &location, "video_url", &video, "chair", &chair,
                            "policy", &policy, "items", &items, "rdate", &rdate, "exdate",
-                           &exdate, "moved", &moved, "video", &videoconf);
+                           &exdate, "moved", &moved, "video", &videoconf, "channels",
+                           &channels);
   if (rc != PL_ERR_OK)
     return rc;
   /* A stored body was written whole by pl_json_meeting: one without these
@@ -342,6 +432,8 @@ pl_err pl_meeting_from_json(pl_meeting_rec *m, json_t *obj, pl_meeting_mode mode
   }
   if (videoconf && video_from_json(m, videoconf, mode, msg, msglen))
     return PL_ERR_BAD_REQUEST;
+  if (channels && channels_from_json(m, channels, msg, msglen))
+    return PL_ERR_BAD_REQUEST;
   if (policy && policy_from_json(&m->policy, policy, msg, msglen))
     return PL_ERR_BAD_REQUEST;
   if (items && items_from_json(m, items, msg, msglen))
@@ -389,13 +481,15 @@ json_t *pl_json_policy(const pl_policy *p) {
   json_t *reply = json_array();
   for (size_t i = 0; reply && i < p->n_reply; i++)
     json_array_append_new(reply, json_integer(p->reply_s[i]));
-  return json_pack("{s:i, s:i, s:i, s:i, s:o, s:s, s:i, s:s}", "statement_s", p->statement_s,
+  return json_pack("{s:i, s:i, s:i, s:i, s:o, s:s, s:i, s:s, s:i, s:i, s:s}", "statement_s", p->statement_s,
                    "group_statement_s", p->group_statement_s, "observer_statement_s",
                    p->observer_statement_s, "point_of_order_s", p->point_of_order_s,
                    "reply_s", reply, "observer_items",
                    PL_ENUM_NAME(pl_observer_items, p->observer_items),
                    "observer_max_per_item", p->observer_max_per_item, "on_expiry",
-                   PL_ENUM_NAME(pl_on_expiry, p->on_expiry));
+                   PL_ENUM_NAME(pl_on_expiry, p->on_expiry), "joint_min", p->joint_min,
+                   "contingent_s", p->contingent_s, "order",
+                   PL_ENUM_NAME(pl_list_order, p->order));
 }
 
 json_t *pl_json_meeting(const pl_meeting_rec *m) {
@@ -429,6 +523,14 @@ json_t *pl_json_meeting(const pl_meeting_rec *m) {
       json_object_set_new(o, "import_uid", json_string(m->import_uid));
       json_object_set_new(o, "import_sequence", json_integer(m->import_sequence));
     }
+  }
+  /* Only a meeting with channels has the field: every other body is as it was. */
+  if (o && m->n_channels) {
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < m->n_channels; i++)
+      json_array_append_new(list, json_pack("{s:s, s:s}", "language", m->channels[i].language,
+                                            "url", m->channels[i].url));
+    json_object_set_new(o, "channels", list);
   }
   return o;
 }

@@ -37,4 +37,9 @@ json_t *pl_json_policy(const pl_policy *p);
 /* True when `s` has no control characters (C0, DEL): single-line fields. */
 bool pl_text_is_single_line(const char *s);
 
+/* True when `s` looks like a BCP 47 language tag that fits PL_LANG_LEN: a
+ * primary subtag of 2 or 3 letters, then subtags of 1 to 8 letters or
+ * digits after hyphens ("fr", "zh-Hans", "es-419"). */
+bool pl_language_is_tag(const char *s);
+
 #endif

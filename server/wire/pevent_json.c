@@ -13,6 +13,14 @@
 #include "wire/meeting_json.h"
 #include "wire/webhook_json.h"
 
+json_t *pl_json_group(const pl_group_def *g) {
+  json_t *members = json_array();
+  for (size_t i = 0; members && i < g->n_members; i++)
+    json_array_append_new(members, json_string(g->members[i]));
+  return json_pack("{s:s, s:s, s:s?, s:o}", "id", g->id, "name", g->name, "coordinator",
+                   g->coordinator[0] ? g->coordinator : NULL, "members", members);
+}
+
 static json_t *payload(const pl_pevent *ev) {
   char hex[PL_HASH_HEX_LEN];
   switch (ev->type) {
@@ -38,6 +46,12 @@ static json_t *payload(const pl_pevent *ev) {
   case PL_PEV_WEBHOOK_CREATED:
   case PL_PEV_WEBHOOK_DELETED:
     return pl_json_webhook_payload(ev);
+  case PL_PEV_GROUP_CREATED:
+  case PL_PEV_GROUP_UPDATED:
+    return ev->group ? json_pack("{s:o}", "group", pl_json_group(ev->group)) : NULL;
+  case PL_PEV_PARTICIPANT_RANKED:
+    return json_pack("{s:s, s:s}", "participant", ev->participant.id, "rank",
+                     PL_ENUM_NAME(pl_rank, ev->rank));
   default: /* the decisions: wire/decision_json.c */
     return pl_json_decision_payload(ev);
   case PL_PEV__COUNT:
@@ -111,6 +125,36 @@ static pl_err participant_from_json(json_t *p, pl_participant_rec *out, const ch
   if (role < 0)
     return bad(msg, msglen, what, "participant.role");
   out->role = (pl_role)role;
+  json_t *lang = json_object_get(p, "language");
+  if (lang && !copy_field(p, "language", out->language, sizeof out->language))
+    return bad(msg, msglen, what, "participant.language");
+  return PL_ERR_OK;
+}
+
+static pl_err group_from_json(json_t *g, pl_group_def *out, const char *what, char *msg,
+                              size_t msglen) {
+  memset(out, 0, sizeof *out);
+  json_t *members = json_object_get(g, "members");
+  json_t *coord = json_object_get(g, "coordinator");
+  if (!json_is_object(g))
+    return bad(msg, msglen, what, "group");
+  if (!copy_field(g, "id", out->id, sizeof out->id) || pl_id_parse(out->id, 'g') < 0)
+    return bad(msg, msglen, what, "group.id");
+  if (!copy_field(g, "name", out->name, sizeof out->name))
+    return bad(msg, msglen, what, "group.name");
+  if (coord && !json_is_null(coord) &&
+      !copy_field(g, "coordinator", out->coordinator, sizeof out->coordinator))
+    return bad(msg, msglen, what, "group.coordinator");
+  if (!json_is_array(members) || json_array_size(members) > PL_MAX_GROUP_MEMBERS)
+    return bad(msg, msglen, what, "group.members");
+  size_t i;
+  json_t *v;
+  json_array_foreach(members, i, v) {
+    const char *id = json_string_value(v);
+    if (!id || !*id || strlen(id) >= PL_ID_LEN)
+      return bad(msg, msglen, what, "group.members");
+    memcpy(out->members[out->n_members++], id, strlen(id) + 1);
+  }
   return PL_ERR_OK;
 }
 
@@ -176,6 +220,19 @@ pl_err pl_pevent_from_json(json_t *o, pl_pevent *out, pl_pevent_bufs *bufs, char
   case PL_PEV_WEBHOOK_CREATED:
   case PL_PEV_WEBHOOK_DELETED:
     return pl_webhook_event_from_json(o, out, bufs, msg, msglen);
+  case PL_PEV_GROUP_CREATED:
+  case PL_PEV_GROUP_UPDATED:
+    out->group = &bufs->group;
+    return group_from_json(json_object_get(o, "group"), &bufs->group, what, msg, msglen);
+  case PL_PEV_PARTICIPANT_RANKED: {
+    int rank = PL_ENUM_PARSE(pl_rank, json_string_value(json_object_get(o, "rank")));
+    if (rank < 0)
+      return bad(msg, msglen, what, "rank");
+    out->rank = (pl_rank)rank;
+    return copy_field(o, "participant", out->participant.id, sizeof out->participant.id)
+               ? PL_ERR_OK
+               : bad(msg, msglen, what, "participant");
+  }
   default: /* the decisions: wire/decision_json.c */
     return pl_decision_from_json(o, out, bufs, msg, msglen);
   case PL_PEV__COUNT:

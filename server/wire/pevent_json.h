@@ -21,6 +21,9 @@
 /* A new reference, or NULL when out of memory. */
 json_t *pl_json_pevent(const pl_pevent *ev, uint64_t seq);
 
+/* A group of States: {id, name, coordinator?, members}. */
+json_t *pl_json_group(const pl_group_def *g);
+
 /* Decodes a stored programme event. Its larger parts (a meeting's record,
  * a procedure event, an application) go into *bufs and out points at them:
  * the caller zeroes *bufs before and releases it after

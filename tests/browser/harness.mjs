@@ -25,7 +25,19 @@ const PLENARYD = process.env.PLENARYD || join(BUILD, 'plenaryd');
 export const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
   '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll until fn() is truthy (or throw with what it last returned). */
+export async function until(fn, what, timeout = 8000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await sleep(100);
+  }
+}
 
 /** A free loopback port: bind port 0, read it, close. */
 export function freePort() {
@@ -163,12 +175,13 @@ export async function setupMeeting(server, opts = {}) {
   const meeting = (await adm.call('meeting.create', {
     title: opts.title || 'Thematic meeting on capacity building',
     ...(opts.policy ? { policy: opts.policy } : {}),
+    ...(opts.channels ? { channels: opts.channels } : {}),
     kind: 'thematic', format: 'hybrid', tz: 'Europe/Zurich',
     start: `${day}T10:00`, end: `${day}T13:00`,
     pillar: 'capacity_building', location: 'Conference Room XIX, Palais des Nations',
     video_url: 'https://video.example.org/poa-capacity-building',
     chair: chair.participant.id,
-    items: [
+    items: opts.items || [
       { title: 'General exchange of views', kind: 'general' },
       { title: 'Statements by stakeholders', kind: 'stakeholder' },
     ],

@@ -7,7 +7,9 @@
  *   - a refusal has a message and no events; every event decided applies;
  *   - entry ids are unique across every list and the floor;
  *   - whoever holds the floor is on no list; a paused or empty floor has
- *     no deadline; ledgers never go negative;
+ *     no deadline but the lists' inscription deadlines; ledgers and time
+ *     contingents never go negative, and no contingent is drawn past its
+ *     time;
  * and at the end the log, replayed on a fresh room, must rebuild the same
  * lists and floor (how the server restarts). Any breach aborts.
  */
@@ -49,8 +51,13 @@ static pl_actor actor(int i) {
   a.delegation.kind = who[i].kind;
   snprintf(a.name, sizeof a.name, "%s", who[i].name);
   a.presence = who[i].presence;
+  a.region = i == 1 ? PL_GROUP_WESTERN_EUROPEAN_OTHER : i == 2 ? PL_GROUP_LATIN_AMERICAN_CARIBBEAN : -1;
+  a.rank = (pl_rank)(i % (int)pl_rank_count);
   return a;
 }
+
+static const char *const group_keys[] = {"african", "western_european_other",
+                                         "latin_american_caribbean"};
 
 /* An entry id that may exist: "e1".."e16". */
 static void entry_id(uint8_t b, char *buf, size_t len) {
@@ -62,11 +69,11 @@ static pl_err decide(const pl_room *r, input *in, int64_t now, pl_events *out) {
   uint8_t op = next(in), arg = next(in);
   char id[PL_ID_LEN];
   entry_id(arg, id, sizeof id);
-  switch (op % 18) {
+  switch (op % 21) {
   case 0:
   case 1: {
-    pl_request req = {(pl_speech_kind)(arg % pl_speech_kind_count), NULL,
-                      arg & 0x80 ? "African Group" : NULL};
+    pl_request req = {.kind = (pl_speech_kind)(arg % pl_speech_kind_count),
+                      .on_behalf = arg & 0x80 ? "african" : NULL};
     return pl_room_request(r, &a, &req, now, out);
   }
   case 2: return pl_room_withdraw(r, &a, id, now, out);
@@ -88,6 +95,26 @@ static pl_err decide(const pl_room *r, input *in, int64_t now, pl_events *out) {
     snprintf(item, sizeof item, "i%u", (unsigned)(arg % 4) + 1);
     return pl_room_open_item(r, &a, item, now, out);
   }
+  case 17: return pl_room_add_contingent(r, &a, group_keys[arg % 3], (int32_t)(arg % 40) - 2,
+                                         now, out);
+  case 18: {
+    char item[PL_ID_LEN];
+    snprintf(item, sizeof item, "i%u", (unsigned)(arg % 4) + 1);
+    return pl_room_set_deadline(r, &a, item, arg & 0x80 ? 0 : now + (int64_t)(arg % 60) * 1000 - 5000,
+                                now, out);
+  }
+  case 19: {
+    /* on behalf of a regional group, or jointly with France and Brazil */
+    pl_delegation_ref joint[2];
+    memset(joint, 0, sizeof joint);
+    snprintf(joint[0].id, sizeof joint[0].id, "d2");
+    snprintf(joint[1].id, sizeof joint[1].id, "d3");
+    joint[0].kind = joint[1].kind = arg & 0x40 ? PL_DELEGATION_NGO : PL_DELEGATION_STATE;
+    pl_request req = {.kind = (pl_speech_kind)(arg % pl_speech_kind_count),
+                      .on_behalf = arg & 0x20 ? "joint" : group_keys[arg % 3],
+                      .joint = joint, .n_joint = (arg >> 3) % 3};
+    return pl_room_request(r, &a, &req, now, out);
+  }
   default: return pl_room_disconnected(r, a.participant, now, out);
   }
 }
@@ -100,6 +127,13 @@ static void check(const pl_room *r) {
     for (size_t t = 0; t < it->n_tally; t++)
       if (it->tally[t].replies < 0 || it->tally[t].interventions < 0)
         abort();
+    for (size_t c = 0; c < it->n_cont; c++)
+      if (it->cont[c].used_ms < 0 || it->cont[c].added_ms < 0 ||
+          it->cont[c].used_ms > (int64_t)r->policy.contingent_s * 1000 + it->cont[c].added_ms ||
+          pl_room_contingent_left(r, it, it->cont[c].group) < 0)
+        abort();
+    if (it->list_closed && it->deadline_at)
+      abort(); /* a closed list keeps no deadline */
     for (size_t q = 0; q < it->n_queue; q++) {
       for (size_t j = 0; j < n; j++)
         if (strcmp(seen[j], it->queue[q].id) == 0)
@@ -113,10 +147,16 @@ static void check(const pl_room *r) {
     for (size_t j = 0; j < n; j++)
       if (strcmp(seen[j], f->entry.id) == 0)
         abort(); /* on the floor and still waiting */
-    if (f->elapsed_ms < 0 || f->allotted_ms <= 0)
+    /* zero only when the floor was given on a spent contingent */
+    if (f->elapsed_ms < 0 || f->allotted_ms < 0 || (f->allotted_ms == 0 && !f->entry.contingent[0]))
       abort();
   }
-  if ((!f->held || f->paused) && pl_room_deadline(r) != 0)
+  int64_t lists = 0;
+  for (size_t k = 0; k < r->n_items; k++)
+    if (!r->items[k].list_closed && r->items[k].deadline_at &&
+        (!lists || r->items[k].deadline_at < lists))
+      lists = r->items[k].deadline_at;
+  if ((!f->held || f->paused) && pl_room_deadline(r) != lists)
     abort();
   if (r->current >= r->n_items)
     abort();
@@ -133,8 +173,13 @@ static void same(const pl_room *a, const pl_room *b) {
     abort();
   for (size_t k = 0; k < a->n_items; k++) {
     const pl_item *x = &a->items[k], *y = &b->items[k];
-    if (x->n_queue != y->n_queue || x->list_closed != y->list_closed)
+    if (x->n_queue != y->n_queue || x->list_closed != y->list_closed ||
+        x->deadline_at != y->deadline_at || x->n_cont != y->n_cont ||
+        x->spent_ms != y->spent_ms || x->open_since != y->open_since)
       abort();
+    for (size_t c = 0; c < x->n_cont; c++)
+      if (x->cont[c].used_ms != y->cont[c].used_ms || x->cont[c].added_ms != y->cont[c].added_ms)
+        abort();
     for (size_t q = 0; q < x->n_queue; q++)
       if (strcmp(x->queue[q].id, y->queue[q].id) != 0 ||
           x->queue[q].allotted_ms != y->queue[q].allotted_ms)
@@ -148,7 +193,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pl_policy policy;
   pl_policy_default(&policy);
   input in = {data, size};
-  policy.on_expiry = next(&in) & 1 ? PL_ON_EXPIRY_CUT : PL_ON_EXPIRY_WARN;
+  uint8_t p = next(&in);
+  policy.on_expiry = p & 1 ? PL_ON_EXPIRY_CUT : PL_ON_EXPIRY_WARN;
+  /* the other bits: contingents of 0 to 30 s, protocol order, joint_min 2 */
+  policy.contingent_s = (int32_t)((p >> 1) % 4) * 10;
+  policy.order = p & 0x20 ? PL_ORDER_PROTOCOL : PL_ORDER_ASKED;
+  policy.joint_min = 2;
   pl_item_def items[3];
   memset(items, 0, sizeof items);
   for (int i = 0; i < 3; i++) {

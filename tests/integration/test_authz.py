@@ -19,10 +19,10 @@ from harness import Client, ProgrammeTest, main
 
 AUTHZ = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
                      "AUTHZ.md")
-ROLES = ["secretariat", "chair", "delegate", "observer", "viewer", "applicant"]
+ROLES = ["secretariat", "chair", "delegate", "observer", "viewer", "interpreter", "applicant"]
 ROLE_OF = {"secretariat": "secretariat", "chair": "chair", "other_chair": "chair",
            "kenya": "delegate", "japan": "delegate", "au": "observer", "viewer": "viewer",
-           "applicant": "applicant"}
+           "interpreter": "interpreter", "applicant": "applicant"}
 # who has the relation each "also checked" phrase asks for
 RELATIONS = {
     "presides the meeting": {"secretariat", "chair"},
@@ -73,7 +73,12 @@ class Matrix(ProgrammeTest):
         self.proc = (await admin.ok("procedure.start", kind="adoption", title="Standing",
                                     text="x", deadline=int(time.time() * 1000) + 3600_000))
         self.proc = self.proc["procedure"]
-        for name in ("other_chair", "secretariat"):
+        interp = await admin.ok("participant.invite", delegation=sec_deleg, name="Booth",
+                                role="interpreter", language="fr")
+        self.actors["interpreter"] = await Client.connect(self.server, interp["token"])
+        self.group = (await admin.ok("group.create", name="Friends",
+                                     members=[self.tokens["delegations"]["Kenya"]]))["group"]
+        for name in ("other_chair", "secretariat", "interpreter"):
             await self.actors[name].ok("meeting.join", meeting=self.mid, presence="room")
         self.n = 0
 
@@ -146,6 +151,15 @@ class Matrix(ProgrammeTest):
             "webhook.list": {},
             "webhook.delete": {"webhook": "w999"},
             "webhook.deliveries": {"webhook": "w999"},
+            "group.create": {"name": "Group %d" % self.n,
+                             "members": [self.tokens["delegations"]["Kenya"]]},
+            "group.update": {"group": self.group["id"], "name": "Friends %d" % self.n},
+            "group.list": {},
+            "queue.contingent": {"meeting": m, "group": "african", "seconds": 10},
+            "queue.deadline": {"meeting": m, "item": self.stake,
+                               "at": int(time.time() * 1000) + 3600_000},
+            "participant.rank": {"participant": self.spare, "rank": "minister"},
+            "signal.send": {"meeting": m, "signal": "slower"},
         }[op]
 
     async def prepare(self, op):

@@ -48,7 +48,7 @@ class ListOfSpeakers(FloorTest):
         ke_poo = await self.ask("kenya", "point_of_order")
         br_poo = await self.ask("brazil", "point_of_order")
         br = await self.ask("brazil", "statement", speaker="Ambassador Silva",
-                            on_behalf="Latin American and Caribbean Group")
+                            on_behalf="latin_american_caribbean")
         # points of order first in the order asked; statements and questions
         # in the order asked; rights of reply last
         q = (await self.state())["queue"]
@@ -73,7 +73,7 @@ class ListOfSpeakers(FloorTest):
         self.assertEqual(br_ror["allotted_ms"], 300000)
         self.assertEqual(ke_poo["allotted_ms"], 120000)
         self.assertEqual(br["allotted_ms"], 420000)
-        self.assertEqual(br["on_behalf"], "Latin American and Caribbean Group")
+        self.assertEqual(br["on_behalf"], "latin_american_caribbean")
         self.assertEqual(br["speaker"], "Ambassador Silva")
         br_ror2 = await self.ask("brazil", "right_of_reply")
         self.assertEqual(br_ror2["allotted_ms"], 180000)
@@ -907,7 +907,7 @@ class Record(FloorTest):
         speeches = []
         await self.ask("kenya")
         await self.ask("japan", "question", speaker="Mr Tanaka")
-        await self.ask("brazil", on_behalf="Latin American and Caribbean Group",
+        await self.ask("brazil", on_behalf="latin_american_caribbean",
                        speaker="=cmd|' /C calc'!A0")
         await chair.ok("floor.next", meeting=self.mid)
         await asyncio.sleep(0.1)
@@ -983,7 +983,7 @@ class Record(FloorTest):
             self.assertEqual(int(row["allotted_ms"]), s["allotted_ms"])
             self.assertEqual(int(row["ended_at"]), s["ended_at"])
         self.assertEqual(table[1]["speaker"], "Mr Tanaka")
-        self.assertEqual(table[2]["on_behalf"], "Latin American and Caribbean Group")
+        self.assertEqual(table[2]["on_behalf"], "latin_american_caribbean")
         self.assertEqual(table[2]["group"], "latin_american_caribbean")
         self.assertTrue(table[2]["speaker"].startswith("'="), table[2]["speaker"])
         self.assertEqual(table[3]["item"], self.stake)

@@ -68,7 +68,7 @@ class Moments(Recovery):
     async def test_running_floor(self):
         await self.ask("kenya")
         jp = await self.ask("japan", "question", speaker="Mr Tanaka")
-        br = await self.ask("brazil", on_behalf="Latin American and Caribbean Group")
+        br = await self.ask("brazil", on_behalf="latin_american_caribbean")
         await self.c["chair"].ok("queue.move", meeting=self.mid, entry=br["id"], position=0)
         await self.c["chair"].ok("floor.next", meeting=self.mid)  # Brazil, in the room
         await self.c["chair"].ok("floor.extend", meeting=self.mid, seconds=30)

@@ -286,13 +286,13 @@ class Sync(ServerTest):
                                                  who=[who])).values())
         c["brazil"] = askers[1]
         long_name = "Ambassador " + "x" * 100
-        behalf = "On behalf of " + "y" * 100
+        behalf = ["african", "latin_american_caribbean"]  # their own regional groups
 
-        async def ask_many(cl, n):
+        async def ask_many(cl, n, group):
             for _ in range(n):
                 await cl.ok("floor.request", meeting=mid, kind="question",
-                            speaker=long_name, on_behalf=behalf)
-        await asyncio.gather(*[ask_many(cl, 50) for cl in askers])
+                            speaker=long_name, on_behalf=group)
+        await asyncio.gather(*[ask_many(cl, 50, g) for cl, g in zip(askers, behalf)])
         for cl in askers:  # fewer readers to feed: a faster test
             await cl.ok("meeting.leave", meeting=mid)
         chairs = [await Client.connect(self.server, tokens["chair"]) for _ in range(6)]

@@ -21,6 +21,11 @@ static void assert_entry_equal(const pl_entry *a, const pl_entry *b) {
   assert_int_equal(a->presence, b->presence);
   assert_int_equal(a->requested_at, b->requested_at);
   assert_int_equal(a->allotted_ms, b->allotted_ms);
+  assert_string_equal(a->on_behalf_name, b->on_behalf_name);
+  assert_string_equal(a->contingent, b->contingent);
+  assert_int_equal(a->n_joint, b->n_joint);
+  for (size_t i = 0; i < a->n_joint && i < PL_MAX_JOINT; i++)
+    assert_string_equal(a->joint[i], b->joint[i]);
 }
 
 static void assert_room_equal(const pl_room *a, const pl_room *b) {
@@ -31,6 +36,9 @@ static void assert_room_equal(const pl_room *a, const pl_room *b) {
     const pl_item *x = &a->items[k], *y = &b->items[k];
     assert_string_equal(x->def.id, y->def.id);
     assert_int_equal(x->list_closed, y->list_closed);
+    assert_int_equal(x->deadline_at, y->deadline_at);
+    assert_int_equal(x->open_since, y->open_since);
+    assert_int_equal(x->spent_ms, y->spent_ms);
     assert_int_equal(x->n_queue, y->n_queue);
     for (size_t i = 0; i < x->n_queue; i++)
       assert_entry_equal(&x->queue[i], &y->queue[i]);
@@ -39,6 +47,12 @@ static void assert_room_equal(const pl_room *a, const pl_room *b) {
       assert_string_equal(x->tally[i].delegation, y->tally[i].delegation);
       assert_int_equal(x->tally[i].replies, y->tally[i].replies);
       assert_int_equal(x->tally[i].interventions, y->tally[i].interventions);
+    }
+    assert_int_equal(x->n_cont, y->n_cont);
+    for (size_t i = 0; i < x->n_cont; i++) {
+      assert_string_equal(x->cont[i].group, y->cont[i].group);
+      assert_int_equal(x->cont[i].added_ms, y->cont[i].added_ms);
+      assert_int_equal(x->cont[i].used_ms, y->cont[i].used_ms);
     }
   }
   const pl_floor *f = &a->floor, *g = &b->floor;
@@ -54,6 +68,8 @@ static void assert_room_equal(const pl_room *a, const pl_room *b) {
   assert_int_equal(f->paused, g->paused);
   assert_int_equal(f->pause_reason, g->pause_reason);
   assert_int_equal(f->overrun, g->overrun);
+  assert_int_equal(f->contingent_ms, g->contingent_ms);
+  assert_int_equal(f->returned_at, g->returned_at);
 }
 
 #endif

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "core/groups.h"
 #include "core/room.h"
 #include "room_equal.h"
 
@@ -54,6 +55,7 @@ static pl_actor actor(const char *pid, const char *name, pl_role role, bool pres
   a.presides = presides;
   a.delegation = d;
   a.presence = presence;
+  a.region = -1;
   return a;
 }
 
@@ -91,6 +93,8 @@ static int setup(void **state) {
                  deleg("d4", "Access Now", PL_DELEGATION_NGO), PL_PRESENCE_REMOTE);
   f->org = actor("p6", "Mr. Org", PL_ROLE_OBSERVER, false,
                  deleg("d5", "ITU", PL_DELEGATION_ORGANIZATION), PL_PRESENCE_ROOM);
+  f->fr.region = f->de.region = PL_GROUP_WESTERN_EUROPEAN_OTHER;
+  f->br_remote.region = PL_GROUP_LATIN_AMERICAN_CARIBBEAN;
   *state = f;
   return 0;
 }
@@ -221,7 +225,9 @@ static void open_item(fx *f, const char *id, int64_t now) {
 
 static void test_names_and_defaults(void **state) {
   (void)state;
-  assert_int_equal(pl_event_count, 10);
+  assert_int_equal(pl_event_count, 12);
+  assert_string_equal(pl_event_names[PL_EV_QUEUE_DEADLINE], "queue.deadline");
+  assert_string_equal(pl_event_names[PL_EV_CONTINGENT_ADDED], "contingent.added");
   assert_string_equal(pl_event_names[PL_EV_QUEUE_ADDED], "queue.added");
   assert_string_equal(pl_event_names[PL_EV_QUEUE_REMOVED], "queue.removed");
   assert_string_equal(pl_event_names[PL_EV_QUEUE_MOVED], "queue.moved");
@@ -290,17 +296,17 @@ static void test_request_statement(void **state) {
 static void test_request_speaker_and_group(void **state) {
   fx *f = *state;
   pl_request req = {.kind = PL_SPEECH_STATEMENT, .speaker = "Ms. Martin",
-                    .on_behalf = "European Union"};
+                    .on_behalf = "western_european_other"};
   DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
   const pl_entry *e = &pl_room_current_item(&f->r)->queue[0];
   assert_string_equal(e->speaker, "Ms. Martin");
-  assert_string_equal(e->on_behalf, "European Union");
+  assert_string_equal(e->on_behalf, "western_european_other");
   assert_int_equal(e->allotted_ms, 420000);
   /* a question on behalf of a group is allotted as a question */
-  req = (pl_request){.kind = PL_SPEECH_QUESTION, .on_behalf = "African Group"};
+  req = (pl_request){.kind = PL_SPEECH_QUESTION, .on_behalf = "western_european_other"};
   DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
   assert_int_equal(f->out.ev[0].entry.allotted_ms, 300000);
-  assert_string_equal(f->out.ev[0].entry.on_behalf, "African Group");
+  assert_string_equal(f->out.ev[0].entry.on_behalf, "western_european_other");
   /* an empty on_behalf is a State speaking for itself */
   req = (pl_request){.kind = PL_SPEECH_QUESTION, .on_behalf = ""};
   DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->de, &req, T0, &f->out));
@@ -319,14 +325,17 @@ static void test_request_names_too_long(void **state) {
   req = (pl_request){.kind = PL_SPEECH_STATEMENT, .on_behalf = longname};
   DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
   assert_non_null(strstr(f->out.message, "on_behalf"));
+  /* fits, but names no group */
+  longname[PL_NAME_LEN - 1] = '\0';
+  DO(f, PL_ERR_NOT_FOUND, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  longname[PL_NAME_LEN - 1] = 'x';
   req = (pl_request){.kind = PL_SPEECH_STATEMENT, .speaker = ""};
   DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
   req = (pl_request){.kind = (pl_speech_kind)17};
   DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
   /* exactly PL_NAME_LEN - 1 bytes fits */
   longname[PL_NAME_LEN - 1] = '\0';
-  req = (pl_request){.kind = PL_SPEECH_STATEMENT, .speaker = longname,
-                     .on_behalf = longname};
+  req = (pl_request){.kind = PL_SPEECH_STATEMENT, .speaker = longname};
   DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
   assert_int_equal(strlen(pl_room_current_item(&f->r)->queue[0].speaker), PL_NAME_LEN - 1);
   assert_int_equal(f->r.next_entry, 2); /* refusals consumed no id */
@@ -365,9 +374,11 @@ static void test_observer_items(void **state) {
   assert_int_equal(e->allotted_ms, 180000);
   assert_string_equal(e->delegation.id, "d4");
   assert_int_equal(e->presence, PL_PRESENCE_REMOTE);
-  /* an observer's question is allotted as its statement; on_behalf does not
-   * buy an observer the group time */
-  pl_request req = {.kind = PL_SPEECH_QUESTION, .on_behalf = "Civil society"};
+  /* an observer's question is allotted as its statement; only States speak
+   * on behalf of a group */
+  pl_request req = {.kind = PL_SPEECH_QUESTION, .on_behalf = "african"};
+  DO(f, PL_ERR_FORBIDDEN, pl_room_request(&f->r, &f->org, &req, T0, &f->out));
+  req.on_behalf = NULL;
   DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->org, &req, T0, &f->out));
   assert_int_equal(f->out.ev[0].entry.allotted_ms, 180000);
 }
@@ -1192,6 +1203,350 @@ static void test_replay_long_session(void **state) {
   DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, t += 1000, &f->out));
 }
 
+/* ------------------------------------------------------ groups (issue 14) */
+
+static pl_group_def eu_group(void) {
+  pl_group_def g;
+  memset(&g, 0, sizeof g);
+  snprintf(g.id, sizeof g.id, "g1");
+  snprintf(g.name, sizeof g.name, "European Union");
+  snprintf(g.members[0], PL_ID_LEN, "d1");
+  snprintf(g.members[1], PL_ID_LEN, "d2");
+  snprintf(g.coordinator, sizeof g.coordinator, "d1");
+  g.n_members = 2;
+  return g;
+}
+
+static void test_behalf_regional_group(void **state) {
+  fx *f = *state;
+  /* a Latin American State may not take the African States' time */
+  pl_request req = {.kind = PL_SPEECH_STATEMENT, .on_behalf = "african"};
+  DO(f, PL_ERR_FORBIDDEN, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  assert_non_null(strstr(f->out.message, "Brazil is not a member of the african"));
+  req.on_behalf = "latin_american_caribbean";
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  assert_int_equal(f->out.ev[0].entry.allotted_ms, 420000);
+  assert_string_equal(f->out.ev[0].entry.on_behalf, "latin_american_caribbean");
+  assert_string_equal(f->out.ev[0].entry.on_behalf_name, "");
+  /* a State with no regional group speaks for none */
+  pl_actor lone = f->de;
+  lone.region = -1;
+  req.on_behalf = "western_european_other";
+  DO(f, PL_ERR_FORBIDDEN, pl_room_request(&f->r, &lone, &req, T0, &f->out));
+}
+
+static void test_behalf_political_group(void **state) {
+  fx *f = *state;
+  pl_group_def eu = eu_group();
+  pl_request req = {.kind = PL_SPEECH_STATEMENT, .on_behalf = "g1", .group = &eu};
+  DO(f, PL_ERR_FORBIDDEN, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  assert_non_null(strstr(f->out.message, "Brazil is not a member of European Union"));
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->de, &req, T0, &f->out));
+  const pl_entry *e = &f->out.ev[0].entry;
+  assert_string_equal(e->on_behalf, "g1");
+  assert_string_equal(e->on_behalf_name, "European Union");
+  assert_int_equal(e->allotted_ms, 420000);
+  /* a group id the shell did not find */
+  req = (pl_request){.kind = PL_SPEECH_QUESTION, .on_behalf = "g7"};
+  DO(f, PL_ERR_NOT_FOUND, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  assert_non_null(strstr(f->out.message, "no group 'g7'"));
+  /* the group handed over must be the one named */
+  req.group = &eu;
+  DO(f, PL_ERR_NOT_FOUND, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+}
+
+static pl_delegation_ref state_ref(int n) {
+  char id[16], name[32];
+  snprintf(id, sizeof id, "d%d", n);
+  snprintf(name, sizeof name, "State %d", n);
+  return deleg(id, name, PL_DELEGATION_STATE);
+}
+
+static void test_joint_statement(void **state) {
+  fx *f = *state;
+  pl_delegation_ref list[PL_MAX_JOINT + 1];
+  for (int i = 0; i <= PL_MAX_JOINT; i++)
+    list[i] = state_ref(10 + i);
+  /* three States and France: under joint_min (5), a State's time */
+  pl_request req = {.kind = PL_SPEECH_STATEMENT, .on_behalf = "joint", .joint = list,
+                    .n_joint = 3};
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  const pl_entry *e = &f->out.ev[0].entry;
+  assert_int_equal(e->n_joint, 4);
+  assert_string_equal(e->joint[3], "d1"); /* the speaker's own State, counted */
+  assert_int_equal(e->allotted_ms, 300000);
+  /* four and Germany: five, the group time */
+  req.n_joint = 4;
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->de, &req, T0, &f->out));
+  assert_int_equal(f->out.ev[0].entry.n_joint, 5);
+  assert_int_equal(f->out.ev[0].entry.allotted_ms, 420000);
+  /* malformed lists */
+  req.n_joint = 0;
+  DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  req.n_joint = PL_MAX_JOINT + 1;
+  DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  req.n_joint = PL_MAX_JOINT; /* full, and the speaker's own would not fit */
+  DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  list[1] = list[0];
+  req.n_joint = 2;
+  DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  assert_non_null(strstr(f->out.message, "twice"));
+  list[1] = deleg("d4", "Access Now", PL_DELEGATION_NGO);
+  DO(f, PL_ERR_BAD_REQUEST, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  assert_non_null(strstr(f->out.message, "Access Now is not a State"));
+}
+
+static void contingent_room(fx *f, int32_t seconds) {
+  pl_room_release(&f->r);
+  f->policy.contingent_s = seconds;
+  fx_init_room(f);
+}
+
+static void test_contingent_draws_and_limits(void **state) {
+  fx *f = *state;
+  contingent_room(f, 400); /* 400 s for each group on each item */
+  const pl_entry *e = ask(f, &f->fr, PL_SPEECH_STATEMENT, T0);
+  assert_string_equal(e->contingent, "western_european_other");
+  ask(f, &f->de, PL_SPEECH_STATEMENT, T0);
+  /* a point of order draws on nothing */
+  assert_string_equal(ask(f, &f->br_remote, PL_SPEECH_POINT_OF_ORDER, T0)->contingent, "");
+  DO(f, PL_ERR_OK, pl_room_remove(&f->r, &f->chair, "e3", T0, &f->out));
+  const pl_item *it = pl_room_current_item(&f->r);
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0, &f->out));
+  assert_int_equal(f->r.floor.contingent_ms, 400000);
+  assert_int_equal(f->r.floor.allotted_ms, 300000);
+  /* France speaks 350 s: it draws 350 s; Germany is given the 50 s left
+   * of the group's time, not its 300 s */
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0 + 350000, &f->out));
+  assert_int_equal(f->out.ev[0].speech.drawn_ms, 350000);
+  assert_int_equal(f->r.floor.contingent_ms, 50000);
+  assert_int_equal(f->r.floor.allotted_ms, 50000);
+  assert_int_equal(pl_room_contingent_left(&f->r, it, "western_european_other"), 50000);
+  /* Germany overruns: the group is charged what was left, no more */
+  DO(f, PL_ERR_OK, pl_room_end(&f->r, &f->chair, T0 + 500000, &f->out));
+  assert_int_equal(f->out.ev[0].speech.spoken_ms, 150000);
+  assert_int_equal(f->out.ev[0].speech.drawn_ms, 50000);
+  assert_int_equal(pl_room_contingent_left(&f->r, it, "western_european_other"), 0);
+  pl_request req = {.kind = PL_SPEECH_QUESTION};
+  DO(f, PL_ERR_LIMIT, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  assert_non_null(strstr(f->out.message, "western_european_other"));
+  /* another group's time is whole; another item's too */
+  assert_int_equal(pl_room_contingent_left(&f->r, it, "latin_american_caribbean"), 400000);
+  ask(f, &f->br_remote, PL_SPEECH_STATEMENT, T0);
+  /* the chair adds a minute */
+  DO(f, PL_ERR_FORBIDDEN,
+     pl_room_add_contingent(&f->r, &f->fr, "western_european_other", 60, T0, &f->out));
+  DO(f, PL_ERR_BAD_REQUEST,
+     pl_room_add_contingent(&f->r, &f->chair, "western_european_other", 0, T0, &f->out));
+  DO(f, PL_ERR_OK,
+     pl_room_add_contingent(&f->r, &f->chair, "western_european_other", 60, T0, &f->out));
+  assert_int_equal(f->out.ev[0].type, PL_EV_CONTINGENT_ADDED);
+  assert_int_equal(pl_room_contingent_left(&f->r, it, "western_european_other"), 60000);
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  open_item(f, "i3", T0);
+  assert_int_equal(
+      pl_room_contingent_left(&f->r, pl_room_current_item(&f->r), "western_european_other"),
+      400000);
+}
+
+static void test_contingent_of_group_statement(void **state) {
+  fx *f = *state;
+  contingent_room(f, 100);
+  pl_group_def eu = eu_group();
+  pl_request req = {.kind = PL_SPEECH_STATEMENT, .on_behalf = "g1", .group = &eu};
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->fr, &req, T0, &f->out));
+  assert_string_equal(f->out.ev[0].entry.contingent, "g1");
+  /* a joint statement draws on the speaker's regional group */
+  pl_delegation_ref list[1];
+  list[0] = state_ref(10);
+  req = (pl_request){.kind = PL_SPEECH_STATEMENT, .on_behalf = "joint", .joint = list,
+                     .n_joint = 1};
+  DO(f, PL_ERR_OK, pl_room_request(&f->r, &f->br_remote, &req, T0, &f->out));
+  assert_string_equal(f->out.ev[0].entry.contingent, "latin_american_caribbean");
+  /* with no contingents, the chair has nothing to add to */
+  contingent_room(f, 0);
+  f->n_log = 0;
+  DO(f, PL_ERR_CONFLICT, pl_room_add_contingent(&f->r, &f->chair, "g1", 60, T0, &f->out));
+  assert_string_equal(ask(f, &f->fr, PL_SPEECH_STATEMENT, T0)->contingent, "");
+}
+
+static void test_contingent_added_while_the_group_speaks(void **state) {
+  fx *f = *state;
+  contingent_room(f, 100);
+  ask(f, &f->fr, PL_SPEECH_STATEMENT, T0);
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0, &f->out));
+  assert_int_equal(f->r.floor.allotted_ms, 100000);
+  /* another group's time: the floor is not touched */
+  DO(f, PL_ERR_OK,
+     pl_room_add_contingent(&f->r, &f->chair, "african", 60, T0 + 1000, &f->out));
+  assert_int_equal(f->out.n, 1);
+  /* the speaking group's: the floor shows it at once */
+  DO(f, PL_ERR_OK, pl_room_add_contingent(&f->r, &f->chair, "western_european_other", 60,
+                                          T0 + 2000, &f->out));
+  assert_int_equal(f->out.n, 2);
+  assert_int_equal(f->out.ev[1].type, PL_EV_FLOOR_CHANGED);
+  assert_int_equal(f->r.floor.contingent_ms, 160000);
+  /* and the speech may draw all of it */
+  DO(f, PL_ERR_OK, pl_room_end(&f->r, &f->chair, T0 + 150000, &f->out));
+  assert_int_equal(f->out.ev[0].speech.drawn_ms, 150000);
+}
+
+static void test_group_check(void **state) {
+  (void)state;
+  pl_group_def g = eu_group();
+  char msg[200];
+  assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_OK);
+  assert_true(pl_group_has(&g, "d2"));
+  assert_false(pl_group_has(&g, "d3"));
+  snprintf(g.coordinator, sizeof g.coordinator, "d3");
+  assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_BAD_REQUEST);
+  assert_non_null(strstr(msg, "coordinator"));
+  g = eu_group();
+  snprintf(g.members[1], PL_ID_LEN, "d1");
+  assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_BAD_REQUEST);
+  assert_non_null(strstr(msg, "twice"));
+  g = eu_group();
+  g.n_members = 0;
+  assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_BAD_REQUEST);
+  g = eu_group();
+  snprintf(g.name, sizeof g.name, "african");
+  assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_BAD_REQUEST);
+  g.name[0] = '\0';
+  assert_int_equal(pl_group_check(&g, msg, sizeof msg), PL_ERR_BAD_REQUEST);
+}
+
+/* ---------------------------------------------- inscription deadlines */
+
+static void test_deadline_closes_the_list(void **state) {
+  fx *f = *state;
+  DO(f, PL_ERR_FORBIDDEN, pl_room_set_deadline(&f->r, &f->fr, "i1", T0 + 60000, T0, &f->out));
+  DO(f, PL_ERR_BAD_REQUEST, pl_room_set_deadline(&f->r, &f->chair, "i1", T0, T0, &f->out));
+  DO(f, PL_ERR_NOT_FOUND, pl_room_set_deadline(&f->r, &f->chair, "i9", T0 + 1, T0, &f->out));
+  /* a deadline on the open item and one on an item not yet open */
+  DO(f, PL_ERR_OK, pl_room_set_deadline(&f->r, &f->chair, "i1", T0 + 60000, T0, &f->out));
+  DO(f, PL_ERR_OK, pl_room_set_deadline(&f->r, &f->chair, "i3", T0 + 30000, T0, &f->out));
+  assert_int_equal(pl_room_deadline(&f->r), T0 + 30000);
+  /* the floor's expiry, when earlier, comes first */
+  ask(f, &f->fr, PL_SPEECH_POINT_OF_ORDER, T0);
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0, &f->out));
+  assert_int_equal(pl_room_deadline(&f->r), T0 + 30000);
+  DO(f, PL_ERR_OK, pl_room_tick(&f->r, T0 + 29999, &f->out));
+  assert_int_equal(f->out.n, 0);
+  DO(f, PL_ERR_OK, pl_room_tick(&f->r, T0 + 30000, &f->out));
+  assert_int_equal(f->out.n, 1);
+  assert_int_equal(f->out.ev[0].type, PL_EV_QUEUE_CLOSED);
+  assert_int_equal(f->out.ev[0].why, PL_CLOSED_DEADLINE);
+  assert_string_equal(f->out.ev[0].item, "i3");
+  assert_true(f->r.items[2].list_closed);
+  assert_int_equal(f->r.items[2].deadline_at, 0);
+  /* the point of order ran out at T0 + 120 s; the list of i1 closes first */
+  assert_int_equal(pl_room_deadline(&f->r), T0 + 60000);
+  /* a server down from before the deadline to after both: one tick does all */
+  DO(f, PL_ERR_OK, pl_room_tick(&f->r, T0 + 500000, &f->out));
+  assert_int_equal(f->out.n, 2);
+  assert_int_equal(f->out.ev[0].type, PL_EV_QUEUE_CLOSED);
+  assert_int_equal(f->out.ev[1].type, PL_EV_FLOOR_EXPIRED);
+  assert_int_equal(ask_err(f, &f->de, PL_SPEECH_STATEMENT, T0 + 500000), PL_ERR_CONFLICT);
+  /* on a closed list no deadline; the chair reopens it, and it stays open */
+  DO(f, PL_ERR_CONFLICT, pl_room_set_deadline(&f->r, &f->chair, "i1", T0 + 600000,
+                                              T0 + 500000, &f->out));
+  DO(f, PL_ERR_OK, pl_room_open(&f->r, &f->chair, T0 + 500000, &f->out));
+  assert_int_equal(pl_room_deadline(&f->r), 0);
+  /* a deadline taken away */
+  DO(f, PL_ERR_OK, pl_room_set_deadline(&f->r, &f->chair, "i2", T0 + 600000, T0 + 500000,
+                                        &f->out));
+  DO(f, PL_ERR_OK, pl_room_set_deadline(&f->r, &f->chair, "i2", 0, T0 + 500000, &f->out));
+  assert_int_equal(pl_room_deadline(&f->r), 0);
+  /* the chair's close says so */
+  DO(f, PL_ERR_OK, pl_room_close(&f->r, &f->chair, T0 + 500000, &f->out));
+  assert_int_equal(f->out.ev[0].why, PL_CLOSED_BY_CHAIR);
+}
+
+/* ------------------------------------------------------ protocol order */
+
+static void test_protocol_order(void **state) {
+  fx *f = *state;
+  pl_room_release(&f->r);
+  f->policy.order = PL_ORDER_PROTOCOL;
+  fx_init_room(f);
+  pl_actor minister = f->de, head = f->br_remote, deleg = f->fr;
+  minister.rank = PL_RANK_MINISTER;
+  head.rank = PL_RANK_HEAD_OF_STATE;
+  deleg.rank = PL_RANK_DELEGATE;
+  const char *a = ask(f, &deleg, PL_SPEECH_STATEMENT, T0)->id;
+  const char *b = ask(f, &minister, PL_SPEECH_QUESTION, T0 + 1)->id;
+  assert_string_equal(order(f), "e2 e1");
+  (void)a;
+  (void)b;
+  /* a right of reply stays last and a point of order first, whoever asks */
+  ask(f, &head, PL_SPEECH_RIGHT_OF_REPLY, T0 + 2);
+  ask(f, &deleg, PL_SPEECH_POINT_OF_ORDER, T0 + 3);
+  assert_string_equal(order(f), "e4 e2 e1 e3");
+  /* a head of State goes before the minister; an equal rank after, as asked */
+  ask(f, &head, PL_SPEECH_STATEMENT, T0 + 4);
+  pl_actor minister2 = f->de;
+  minister2.rank = PL_RANK_MINISTER;
+  snprintf(minister2.delegation.id, sizeof minister2.delegation.id, "d9");
+  ask(f, &minister2, PL_SPEECH_STATEMENT, T0 + 5);
+  assert_string_equal(order(f), "e4 e5 e2 e6 e1 e3");
+  assert_true(pl_item_find_entry(pl_room_current_item(&f->r), "e5")->by_rank);
+  assert_false(pl_item_find_entry(pl_room_current_item(&f->r), "e3")->by_rank);
+  /* the chair's moves are kept; a new entry still finds its rank's place */
+  DO(f, PL_ERR_OK, pl_room_move(&f->r, &f->chair, "e1", 1, T0, &f->out));
+  assert_string_equal(order(f), "e4 e1 e5 e2 e6 e3");
+  pl_actor vice = f->fr;
+  vice.rank = PL_RANK_VICE_MINISTER;
+  snprintf(vice.delegation.id, sizeof vice.delegation.id, "d8");
+  ask(f, &vice, PL_SPEECH_STATEMENT, T0 + 6);
+  assert_string_equal(order(f), "e4 e1 e5 e2 e6 e7 e3");
+}
+
+/* ------------------------------------------- the speaker who comes back */
+
+static void test_returning_speaker(void **state) {
+  fx *f = *state;
+  ask(f, &f->br_remote, PL_SPEECH_STATEMENT, T0);
+  DO(f, PL_ERR_OK, pl_room_next(&f->r, &f->chair, T0, &f->out));
+  DO(f, PL_ERR_OK, pl_room_ready(&f->r, &f->br_remote, T0 + 1000, &f->out));
+  DO(f, PL_ERR_OK, pl_room_disconnected(&f->r, "p4", T0 + 5000, &f->out));
+  assert_int_equal(f->r.floor.pause_reason, PL_PAUSE_DISCONNECTED);
+  assert_int_equal(f->r.floor.returned_at, 0);
+  /* another delegation may not say so; the speaker may, once */
+  DO(f, PL_ERR_FORBIDDEN, pl_room_ready(&f->r, &f->fr, T0 + 9000, &f->out));
+  DO(f, PL_ERR_OK, pl_room_ready(&f->r, &f->br_remote, T0 + 9000, &f->out));
+  assert_int_equal(f->out.ev[0].type, PL_EV_FLOOR_CHANGED);
+  assert_int_equal(f->r.floor.returned_at, T0 + 9000);
+  assert_true(f->r.floor.paused); /* the chair restarts the clock */
+  assert_int_equal(pl_floor_spoken_ms(&f->r.floor, T0 + 20000), 4000);
+  DO(f, PL_ERR_CONFLICT, pl_room_ready(&f->r, &f->br_remote, T0 + 9500, &f->out));
+  assert_non_null(strstr(f->out.message, "the chair resumes"));
+  DO(f, PL_ERR_OK, pl_room_resume(&f->r, &f->chair, T0 + 10000, &f->out));
+  assert_false(f->r.floor.paused);
+  assert_int_equal(f->r.floor.returned_at, 0);
+  assert_int_equal(pl_floor_spoken_ms(&f->r.floor, T0 + 11000), 5000);
+  /* a speaker the chair paused has no line to come back on */
+  DO(f, PL_ERR_OK, pl_room_pause(&f->r, &f->chair, T0 + 12000, &f->out));
+  DO(f, PL_ERR_CONFLICT, pl_room_ready(&f->r, &f->br_remote, T0 + 12500, &f->out));
+}
+
+/* ------------------------------------------------------------ item timers */
+
+static void test_item_clocks(void **state) {
+  fx *f = *state;
+  const pl_item *i1 = &f->r.items[0], *i2 = &f->r.items[1];
+  assert_int_equal(i1->open_since, 0); /* the debate has not begun */
+  assert_int_equal(pl_item_spent_ms(i1, T0 + 5000), 0);
+  ask(f, &f->fr, PL_SPEECH_STATEMENT, T0 + 1000); /* it begins */
+  assert_int_equal(i1->open_since, T0 + 1000);
+  assert_int_equal(pl_item_spent_ms(i1, T0 + 61000), 60000);
+  open_item(f, "i2", T0 + 61000);
+  assert_int_equal(pl_item_spent_ms(i1, T0 + 999999), 60000); /* stopped */
+  assert_int_equal(i2->open_since, T0 + 61000);
+  open_item(f, "i1", T0 + 91000); /* back to the first: its clock goes on */
+  assert_int_equal(pl_item_spent_ms(i2, T0 + 999999), 30000);
+  assert_int_equal(pl_item_spent_ms(i1, T0 + 101000), 70000);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names_and_defaults),
@@ -1237,6 +1592,17 @@ int main(void) {
       T(test_clock_stepping_back),
       T(test_apply_rejects_garbage),
       T(test_replay_long_session),
+      T(test_behalf_regional_group),
+      T(test_behalf_political_group),
+      T(test_joint_statement),
+      T(test_contingent_draws_and_limits),
+      T(test_contingent_of_group_statement),
+      T(test_contingent_added_while_the_group_speaks),
+      cmocka_unit_test(test_group_check),
+      T(test_deadline_closes_the_list),
+      T(test_protocol_order),
+      T(test_returning_speaker),
+      T(test_item_clocks),
 #undef T
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

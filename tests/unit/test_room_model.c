@@ -15,6 +15,14 @@
  * key; a list is recomputed by filtering and sorting; the ledgers are
  * recounted from the entries each time they are needed.
  *
+ * Groups and contingents are modelled as plainly: a State may speak for its
+ * own regional group, for the one political group (g1) it belongs to, or
+ * jointly with a list of States; each group's contingent is recounted from
+ * what the chair added and what each speech drew, and after every step it
+ * must agree with the room's and never be negative.
+ * Under protocol order, a list the chair never reordered must hold its
+ * statements and questions sorted by rank, time asked and id: a total order.
+ *
  * PL_MODEL_SEEDS and PL_MODEL_STEPS in the environment override the size.
  */
 #include <setjmp.h>
@@ -27,6 +35,7 @@
 
 #include <cmocka.h>
 
+#include "core/groups.h"
 #include "core/room.h"
 #include "room_equal.h"
 
@@ -56,17 +65,19 @@ static bool chance(uint32_t percent) { return below(100) < percent; }
 typedef struct m_deleg {
   const char *id, *name;
   pl_delegation_kind kind;
+  int region; /* pl_group, or -1 */
+  bool in_g1; /* a member of the political group g1 */
 } m_deleg;
 
 static const m_deleg delegs[] = {
-    {"d0", "Secretariat", PL_DELEGATION_SECRETARIAT},
-    {"d1", "France", PL_DELEGATION_STATE},
-    {"d2", "Germany", PL_DELEGATION_STATE},
-    {"d3", "Kenya", PL_DELEGATION_STATE},
-    {"d4", "Japan", PL_DELEGATION_STATE},
-    {"d5", "Access Now", PL_DELEGATION_NGO},
-    {"d6", "ITU", PL_DELEGATION_ORGANIZATION},
-    {"d7", "Dr. Expert", PL_DELEGATION_EXPERT},
+    {"d0", "Secretariat", PL_DELEGATION_SECRETARIAT, -1, false},
+    {"d1", "France", PL_DELEGATION_STATE, PL_GROUP_WESTERN_EUROPEAN_OTHER, true},
+    {"d2", "Germany", PL_DELEGATION_STATE, PL_GROUP_WESTERN_EUROPEAN_OTHER, true},
+    {"d3", "Kenya", PL_DELEGATION_STATE, PL_GROUP_AFRICAN, true},
+    {"d4", "Japan", PL_DELEGATION_STATE, PL_GROUP_ASIA_PACIFIC, false},
+    {"d5", "Access Now", PL_DELEGATION_NGO, -1, false},
+    {"d6", "ITU", PL_DELEGATION_ORGANIZATION, -1, false},
+    {"d7", "Dr. Expert", PL_DELEGATION_EXPERT, -1, false},
 };
 #define N_DELEGS (sizeof delegs / sizeof delegs[0])
 
@@ -77,6 +88,15 @@ typedef struct m_actor {
   int deleg;
   pl_presence presence;
 } m_actor;
+
+/* Protocol ranks, one per actor below (the secretariat sets them). */
+static const pl_rank ranks[] = {
+    PL_RANK_DELEGATE,      PL_RANK_DELEGATE,           PL_RANK_DELEGATE,
+    PL_RANK_HEAD_OF_STATE, PL_RANK_DELEGATE,           PL_RANK_MINISTER,
+    PL_RANK_VICE_MINISTER, PL_RANK_HEAD_OF_DELEGATION, PL_RANK_OBSERVER,
+    PL_RANK_OBSERVER,      PL_RANK_MINISTER,           PL_RANK_DELEGATE,
+    PL_RANK_HEAD_OF_STATE,
+};
 
 static const m_actor actors[] = {
     {"p1", "Chair", PL_ROLE_CHAIR, true, 0, PL_PRESENCE_ROOM},
@@ -107,7 +127,35 @@ static pl_actor real_actor(int i) {
   snprintf(a.delegation.name, sizeof a.delegation.name, "%s", delegs[m->deleg].name);
   a.delegation.kind = delegs[m->deleg].kind;
   a.presence = m->presence;
+  a.region = delegs[m->deleg].region;
+  a.rank = ranks[i];
   return a;
+}
+
+/* The political group g1, as the shell would read it from the view. */
+static pl_group_def g1;
+
+static void g1_init(void) {
+  memset(&g1, 0, sizeof g1);
+  snprintf(g1.id, sizeof g1.id, "g1");
+  snprintf(g1.name, sizeof g1.name, "Group One");
+  for (size_t d = 0; d < sizeof delegs / sizeof delegs[0]; d++)
+    if (delegs[d].in_g1)
+      snprintf(g1.members[g1.n_members++], PL_ID_LEN, "%s", delegs[d].id);
+}
+
+/* Contingent keys the model keeps ledgers for: the regional groups, g1,
+ * and one the shell would not know (the core trusts the shell on that). */
+static const char *const groups_k[] = {"african", "asia_pacific", "eastern_european",
+                                       "latin_american_caribbean",
+                                       "western_european_other", "g1"};
+#define N_GROUPS (sizeof groups_k / sizeof groups_k[0])
+
+static int group_index(const char *key) {
+  for (size_t g = 0; g < N_GROUPS; g++)
+    if (strcmp(groups_k[g], key) == 0)
+      return (int)g;
+  return -1;
 }
 
 /* ------------------------------------------------------------ the model */
@@ -121,6 +169,10 @@ typedef struct m_entry {
   pl_speech_kind kind;
   char speaker[PL_NAME_LEN + 8];
   char on_behalf[PL_NAME_LEN + 8];
+  int contingent; /* index in groups_k, or -1 */
+  int n_joint;
+  int joint[PL_MAX_JOINT];
+  bool by_rank;
   int status;
   int64_t requested_at;
   int32_t allotted_ms;
@@ -130,13 +182,16 @@ typedef struct m_entry {
 typedef struct m_speech {
   int entry;
   int64_t started_at, ended_at, spoken_ms;
-  int32_t allotted_ms;
+  int32_t allotted_ms, drawn_ms;
 } m_speech;
 
 typedef struct model {
   pl_policy p;
   pl_item_kind item_kind[N_ITEMS];
   bool closed[N_ITEMS];
+  bool moved[N_ITEMS];       /* the chair reordered the list */
+  int64_t deadline[N_ITEMS]; /* inscription deadlines; 0: none */
+  int64_t open_since[N_ITEMS], spent[N_ITEMS]; /* the items' clocks */
   int current;
   m_entry e[MAX_ENTRIES];
   int n;
@@ -150,6 +205,10 @@ typedef struct model {
   int64_t spoken_before; /* closed stretches of speech */
   int64_t run_from;      /* start of the open stretch, when running */
   int32_t allotted_ms;
+  int64_t contingent_ms;
+  int64_t returned_at; /* the remote speaker said they are back */
+  /* the contingents: per item and group, what was added and drawn */
+  int64_t c_added[N_ITEMS][N_GROUPS], c_used[N_ITEMS][N_GROUPS];
   /* what the last step produced */
   pl_event_type types[PL_MAX_EVENTS];
   size_t n_types;
@@ -231,6 +290,13 @@ static int m_count(const model *m, int it, int deleg, bool replies_only) {
 
 static int32_t ms(int32_t s) { return s * 1000; }
 
+static int64_t m_left(const model *m, int it, int g) {
+  if (m->p.contingent_s <= 0 || g < 0)
+    return 0;
+  int64_t left = (int64_t)m->p.contingent_s * 1000 + m->c_added[it][g] - m->c_used[it][g];
+  return left > 0 ? left : 0;
+}
+
 static void m_end_speech(model *m, int64_t now) {
   m->has_speech = true;
   m->speech.entry = m->fe;
@@ -238,6 +304,11 @@ static void m_end_speech(model *m, int64_t now) {
   m->speech.ended_at = now;
   m->speech.spoken_ms = m_spoken(m, now);
   m->speech.allotted_ms = m->allotted_ms;
+  int g = m->e[m->fe].contingent;
+  int64_t left = m_left(m, m->fitem, g);
+  m->speech.drawn_ms = g < 0 ? 0 : (int32_t)(m->speech.spoken_ms < left ? m->speech.spoken_ms : left);
+  if (g >= 0)
+    m->c_used[m->fitem][g] += m->speech.drawn_ms;
   m->held = false;
   m->speaking = m->paused = m->overrun = false;
   m->reason = PL_PAUSE_NONE;
@@ -261,6 +332,13 @@ static void m_give(model *m, int idx, int64_t now) {
   m->spoken_before = 0;
   m->run_from = now;
   m->allotted_ms = m->e[idx].allotted_ms;
+  m->contingent_ms = 0;
+  m->returned_at = 0;
+  if (m->e[idx].contingent >= 0) {
+    m->contingent_ms = m_left(m, m->fitem, m->e[idx].contingent);
+    if (m->contingent_ms < m->allotted_ms)
+      m->allotted_ms = (int32_t)m->contingent_ms;
+  }
   m_emit(m, PL_EV_FLOOR_CHANGED);
 }
 
@@ -270,8 +348,52 @@ static bool may_speak(int a) {
 
 /* ---- the model's commands: each returns the code the contract demands */
 
+/* Whom a request speaks for, as groups.h states it: *group_time when it
+ * has the group time; the joint list into x. */
+static pl_err m_behalf(const model *m, int a, const char *on_behalf, const int *joint,
+                       int n_joint, bool *group_time, m_entry *x) {
+  *group_time = false;
+  if (!on_behalf || !on_behalf[0])
+    return PL_ERR_OK;
+  const m_deleg *me = &delegs[actors[a].deleg];
+  if (me->kind != PL_DELEGATION_STATE)
+    return PL_ERR_FORBIDDEN;
+  if (strcmp(on_behalf, "joint") == 0) {
+    if (n_joint == 0 || n_joint > PL_MAX_JOINT)
+      return PL_ERR_BAD_REQUEST;
+    bool self = false;
+    for (int i = 0; i < n_joint; i++) {
+      if (delegs[joint[i]].kind != PL_DELEGATION_STATE)
+        return PL_ERR_BAD_REQUEST;
+      for (int k = 0; k < i; k++)
+        if (joint[k] == joint[i])
+          return PL_ERR_BAD_REQUEST;
+      x->joint[x->n_joint++] = joint[i];
+      self |= joint[i] == actors[a].deleg;
+    }
+    if (!self && n_joint == PL_MAX_JOINT)
+      return PL_ERR_BAD_REQUEST;
+    if (!self)
+      x->joint[x->n_joint++] = actors[a].deleg;
+    *group_time = x->n_joint >= m->p.joint_min;
+    return PL_ERR_OK;
+  }
+  int region = PL_ENUM_PARSE(pl_group, on_behalf);
+  if (region >= 0) {
+    if (me->region != region)
+      return PL_ERR_FORBIDDEN;
+  } else if (strcmp(on_behalf, "g1") == 0) {
+    if (!me->in_g1)
+      return PL_ERR_FORBIDDEN;
+  } else {
+    return PL_ERR_NOT_FOUND;
+  }
+  *group_time = true;
+  return PL_ERR_OK;
+}
+
 static pl_err m_request(model *m, int a, pl_speech_kind kind, const char *speaker,
-                        const char *on_behalf, int64_t now) {
+                        const char *on_behalf, const int *joint, int n_joint, int64_t now) {
   if (!may_speak(a))
     return PL_ERR_FORBIDDEN;
   if ((int)kind < 0 || (int)kind > 3)
@@ -280,6 +402,12 @@ static pl_err m_request(model *m, int a, pl_speech_kind kind, const char *speake
     return PL_ERR_BAD_REQUEST;
   if (on_behalf && strlen(on_behalf) >= PL_NAME_LEN)
     return PL_ERR_BAD_REQUEST;
+  m_entry nx;
+  memset(&nx, 0, sizeof nx);
+  bool group_time;
+  pl_err be = m_behalf(m, a, on_behalf, joint, n_joint, &group_time, &nx);
+  if (be)
+    return be;
   bool state = m_state(a);
   int it = m->current, d = actors[a].deleg;
   if (!state && (kind == PL_SPEECH_POINT_OF_ORDER || kind == PL_SPEECH_RIGHT_OF_REPLY))
@@ -308,14 +436,22 @@ static pl_err m_request(model *m, int a, pl_speech_kind kind, const char *speake
     allotted = ms(m->p.reply_s[used]);
   } else if (!state) {
     allotted = ms(m->p.observer_statement_s);
-  } else if (on_behalf && on_behalf[0] && kind == PL_SPEECH_STATEMENT) {
+  } else if (group_time && kind == PL_SPEECH_STATEMENT) {
     allotted = ms(m->p.group_statement_s);
   } else {
     allotted = ms(m->p.statement_s);
   }
+  nx.contingent = -1;
+  if (m->p.contingent_s > 0 && state && kind != PL_SPEECH_POINT_OF_ORDER) {
+    bool group = on_behalf && on_behalf[0] && strcmp(on_behalf, "joint") != 0;
+    nx.contingent =
+        group_index(group ? on_behalf : PL_ENUM_NAME(pl_group, delegs[d].region));
+    if (m_left(m, it, nx.contingent) <= 0)
+      return PL_ERR_LIMIT;
+  }
   assert_true(m->n < MAX_ENTRIES);
   m_entry *x = &m->e[m->n];
-  memset(x, 0, sizeof *x);
+  *x = nx;
   x->num = m->n + 1;
   x->item = it;
   x->actor = a;
@@ -329,10 +465,16 @@ static pl_err m_request(model *m, int a, pl_speech_kind kind, const char *speake
    * class, i.e. before the first entry, scanning from the end, that ... */
   int list[MAX_ENTRIES];
   size_t n = m_list(m, it, list);
+  x->by_rank = m->p.order == PL_ORDER_PROTOCOL &&
+               (kind == PL_SPEECH_STATEMENT || kind == PL_SPEECH_QUESTION);
   size_t pos = 0;
-  for (size_t i = 0; i < n; i++)
-    if (cls(m->e[list[i]].kind) <= cls(kind))
+  for (size_t i = 0; i < n; i++) {
+    const m_entry *y = &m->e[list[i]];
+    if (cls(y->kind) < cls(kind) ||
+        (cls(y->kind) == cls(kind) &&
+         (!x->by_rank || !y->by_rank || ranks[y->actor] <= ranks[a])))
       pos = i + 1;
+  }
   memmove(&list[pos + 1], &list[pos], (n - pos) * sizeof *list);
   list[pos] = m->n;
   m->n++;
@@ -381,6 +523,13 @@ static pl_err m_ready(model *m, int a, bool by_chair, int64_t now) {
                 (may_speak(a) && actors[a].deleg == fa->deleg);
     if (!same)
       return PL_ERR_FORBIDDEN;
+  }
+  if (!by_chair && m->speaking && m->paused && m->reason == PL_PAUSE_DISCONNECTED) {
+    if (m->returned_at)
+      return PL_ERR_CONFLICT;
+    m->returned_at = now;
+    m_emit(m, PL_EV_FLOOR_CHANGED);
+    return PL_ERR_OK;
   }
   if (m->speaking)
     return PL_ERR_CONFLICT;
@@ -434,6 +583,7 @@ static pl_err m_clock(model *m, int a, int op, int32_t seconds, int64_t now) {
     m->paused = false;
     m->reason = PL_PAUSE_NONE;
     m->run_from = now;
+    m->returned_at = 0;
     m_emit(m, PL_EV_FLOOR_CHANGED);
     return PL_ERR_OK;
   case 2: {
@@ -475,6 +625,7 @@ static pl_err m_move(model *m, int a, const char *id, int32_t pos, bool remove) 
   memmove(&list[to + 1], &list[to], (n - 1 - to) * sizeof *list);
   list[to] = i;
   m_rekey(m, list, n);
+  m->moved[m->e[i].item] = true;
   m_emit(m, PL_EV_QUEUE_MOVED);
   return PL_ERR_OK;
 }
@@ -485,7 +636,39 @@ static pl_err m_close(model *m, int a, bool close) {
   if (m->closed[m->current] == close)
     return PL_ERR_CONFLICT;
   m->closed[m->current] = close;
+  if (close)
+    m->deadline[m->current] = 0;
   m_emit(m, close ? PL_EV_QUEUE_CLOSED : PL_EV_QUEUE_OPENED);
+  return PL_ERR_OK;
+}
+
+static pl_err m_set_deadline(model *m, int a, int item, int64_t at, int64_t now) {
+  if (!actors[a].presides)
+    return PL_ERR_FORBIDDEN;
+  if (at != 0 && at <= now)
+    return PL_ERR_BAD_REQUEST;
+  if (item < 0 || item >= N_ITEMS)
+    return PL_ERR_NOT_FOUND;
+  if (m->closed[item])
+    return PL_ERR_CONFLICT;
+  m->deadline[item] = at;
+  m_emit(m, PL_EV_QUEUE_DEADLINE);
+  return PL_ERR_OK;
+}
+
+static pl_err m_add_contingent(model *m, int a, int g, int32_t seconds) {
+  if (!actors[a].presides)
+    return PL_ERR_FORBIDDEN;
+  if (seconds < 1 || seconds > 3600)
+    return PL_ERR_BAD_REQUEST;
+  if (m->p.contingent_s <= 0)
+    return PL_ERR_CONFLICT;
+  m->c_added[m->current][g] += (int64_t)seconds * 1000;
+  m_emit(m, PL_EV_CONTINGENT_ADDED);
+  if (m->held && m->fitem == m->current && m->e[m->fe].contingent == g) {
+    m->contingent_ms += (int64_t)seconds * 1000;
+    m_emit(m, PL_EV_FLOOR_CHANGED);
+  }
   return PL_ERR_OK;
 }
 
@@ -515,10 +698,17 @@ static void m_disconnected(model *m, int a, int64_t now) {
   m->spoken_before = m_spoken(m, now);
   m->paused = true;
   m->reason = PL_PAUSE_DISCONNECTED;
+  m->returned_at = 0;
   m_emit(m, PL_EV_FLOOR_CHANGED);
 }
 
 static void m_tick(model *m, int64_t now) {
+  for (int k = 0; k < N_ITEMS; k++)
+    if (!m->closed[k] && m->deadline[k] && now >= m->deadline[k]) {
+      m->closed[k] = true;
+      m->deadline[k] = 0;
+      m_emit(m, PL_EV_QUEUE_CLOSED);
+    }
   if (!m_running(m) || m->overrun || m_spoken(m, now) < m->allotted_ms)
     return;
   m->overrun = true;
@@ -531,9 +721,13 @@ static void m_tick(model *m, int64_t now) {
 }
 
 static int64_t m_deadline(const model *m) {
-  if (!m_running(m) || m->overrun)
-    return 0;
-  return m->run_from + (m->allotted_ms - m->spoken_before);
+  int64_t first = 0;
+  if (m_running(m) && !m->overrun)
+    first = m->run_from + (m->allotted_ms - m->spoken_before);
+  for (int k = 0; k < N_ITEMS; k++)
+    if (!m->closed[k] && m->deadline[k] && (!first || m->deadline[k] < first))
+      first = m->deadline[k];
+  return first;
 }
 
 /* ----------------------------------------------------------- comparison */
@@ -558,6 +752,14 @@ static void check_entry(const model *m, const m_entry *x, const pl_entry *e) {
   assert_int_equal(e->presence, a->presence);
   assert_int_equal(e->requested_at, x->requested_at);
   assert_int_equal(e->allotted_ms, x->allotted_ms);
+  assert_string_equal(e->contingent, x->contingent >= 0 ? groups_k[x->contingent] : "");
+  assert_string_equal(e->on_behalf_name, strcmp(x->on_behalf, "g1") == 0 ? g1.name : "");
+  assert_int_equal(e->by_rank, x->by_rank);
+  if (x->by_rank)
+    assert_int_equal(e->rank, ranks[x->actor]);
+  assert_int_equal(e->n_joint, x->n_joint);
+  for (int i = 0; i < x->n_joint; i++)
+    assert_string_equal(e->joint[i], delegs[x->joint[i]].id);
   (void)m;
 }
 
@@ -569,11 +771,32 @@ static void check_room(const model *m, const pl_room *r, int64_t now, bool ledge
     const pl_item *it = &r->items[k];
     assert_string_equal(it->def.id, item_id(k));
     assert_int_equal(it->list_closed, m->closed[k]);
+    assert_int_equal(it->deadline_at, m->deadline[k]);
+    assert_int_equal(it->open_since, m->open_since[k]);
+    assert_int_equal(pl_item_spent_ms(it, now), m->spent[k] + (m->open_since[k] && now > m->open_since[k] ? now - m->open_since[k] : 0));
     size_t n = m_list(m, k, list);
     if (it->n_queue != n)
       fail_msg("item %s: %zu entries, model %zu", item_id(k), it->n_queue, n);
     for (size_t i = 0; i < n; i++)
       check_entry(m, &m->e[list[i]], &it->queue[i]);
+    /* Protocol order is a total order: untouched by the chair, statements
+     * and questions ranked strictly by (rank, time asked, id). */
+    const pl_entry *prev = NULL;
+    for (size_t i = 0; !m->moved[k] && i < it->n_queue; i++) {
+      const pl_entry *e = &it->queue[i];
+      if (!e->by_rank)
+        continue;
+      if (prev) {
+        int before = prev->rank < e->rank ||
+                     (prev->rank == e->rank && (prev->requested_at < e->requested_at ||
+                                                (prev->requested_at == e->requested_at &&
+                                                 atoi(prev->id + 1) < atoi(e->id + 1))));
+        if (!before)
+          fail_msg("item %s: %s (rank %d) before %s (rank %d)", item_id(k), prev->id,
+                   prev->rank, e->id, e->rank);
+      }
+      prev = e;
+    }
     if (!ledgers)
       continue;
     for (size_t d = 0; d < N_DELEGS; d++) {
@@ -590,6 +813,20 @@ static void check_room(const model *m, const pl_room *r, int64_t now, bool ledge
       assert_int_equal(got_i, interventions);
     }
   }
+  /* Every contingent as the model recounts it, and never below zero:
+   * nothing drew more than was left. */
+  for (int k = 0; k < N_ITEMS; k++)
+    for (size_t g = 0; g < N_GROUPS; g++) {
+      int64_t left = pl_room_contingent_left(r, &r->items[k], groups_k[g]);
+      assert_true(left >= 0);
+      assert_int_equal(left, m_left(m, k, (int)g));
+      const pl_contingent *c = NULL;
+      for (size_t i = 0; i < r->items[k].n_cont; i++)
+        if (strcmp(r->items[k].cont[i].group, groups_k[g]) == 0)
+          c = &r->items[k].cont[i];
+      if (c)
+        assert_true(c->used_ms <= (int64_t)m->p.contingent_s * 1000 + c->added_ms);
+    }
   const pl_floor *f = &r->floor;
   assert_int_equal(f->held, m->held);
   assert_int_equal(pl_floor_spoken_ms(f, now), m_spoken(m, now));
@@ -605,6 +842,8 @@ static void check_room(const model *m, const pl_room *r, int64_t now, bool ledge
   assert_int_equal(f->allotted_ms, m->allotted_ms);
   assert_int_equal(f->called_at, m->called_at);
   assert_int_equal(f->started_at, m->started_at);
+  assert_int_equal(f->contingent_ms, m->contingent_ms);
+  assert_int_equal(f->returned_at, m->returned_at);
 }
 
 
@@ -621,6 +860,8 @@ typedef struct run {
   /* coverage, to show that the random walk reaches every rule */
   long by_code[PL_ERR__COUNT];
   long by_event[16];
+  long by_deadline; /* lists closed by their inscription deadline */
+  int prev_item;    /* the open item before the step */
 } run;
 
 static char longname[PL_NAME_LEN + 1];
@@ -680,6 +921,33 @@ static void random_policy(pl_policy *p) {
   p->observer_items = (pl_observer_items)below(3);
   p->observer_max_per_item = (int32_t)below(3);
   p->on_expiry = (pl_on_expiry)below(2);
+  p->joint_min = 2 + (int32_t)below(4);
+  p->contingent_s = chance(30) ? 0 : 1 + (int32_t)below(20);
+  p->order = chance(40) ? PL_ORDER_PROTOCOL : PL_ORDER_ASKED;
+}
+
+/* Whom a request speaks for: mostly nobody, else a regional group (one's
+ * own or not), g1, a name that is no group, or a joint list. */
+static const char *pick_behalf(int *joint, int *n_joint) {
+  static const char *const keys[] = {"african", "asia_pacific", "western_european_other",
+                                     "eastern_european", "g1", "g9", "Group of Friends"};
+  *n_joint = 0;
+  switch (below(10)) {
+  case 0:
+  case 1:
+  case 2:
+  case 3:
+    return chance(20) ? pick_name() : NULL;
+  case 4:
+  case 5: {
+    *n_joint = (int)below(6);
+    for (int i = 0; i < *n_joint; i++)
+      joint[i] = chance(85) ? 1 + (int)below(4) : (int)below(N_DELEGS);
+    return "joint";
+  }
+  default:
+    return keys[below(sizeof keys / sizeof keys[0])];
+  }
 }
 
 /* An event as a store would keep it: the type, item and instant, and only
@@ -712,7 +980,16 @@ static pl_event scrub(const pl_event *ev) {
   case PL_EV_SPEECH_ENDED:
     x.speech = ev->speech;
     break;
+  case PL_EV_CONTINGENT_ADDED:
+    memcpy(x.group, ev->group, sizeof x.group);
+    x.ms = ev->ms;
+    break;
+  case PL_EV_QUEUE_DEADLINE:
+    x.deadline = ev->deadline;
+    break;
   case PL_EV_QUEUE_CLOSED:
+    x.why = ev->why;
+    break;
   case PL_EV_QUEUE_OPENED:
   case PL_EV_ITEM:
     break;
@@ -756,10 +1033,21 @@ static void step(run *u) {
     if (chance(50))
       kind = chance(70) ? PL_SPEECH_STATEMENT : PL_SPEECH_QUESTION;
     const char *speaker = chance(70) ? NULL : pick_name();
-    const char *on_behalf = chance(70) ? NULL : pick_name();
+    int joint[8], n_joint = 0;
+    const char *on_behalf = chance(40) ? NULL : pick_behalf(joint, &n_joint);
+    pl_delegation_ref refs[8];
+    for (int i = 0; i < n_joint; i++) {
+      memset(&refs[i], 0, sizeof refs[i]);
+      snprintf(refs[i].id, sizeof refs[i].id, "%s", delegs[joint[i]].id);
+      snprintf(refs[i].name, sizeof refs[i].name, "%s", delegs[joint[i]].name);
+      refs[i].kind = delegs[joint[i]].kind;
+    }
     pl_actor ra = real_actor(a);
-    pl_request req = {.kind = kind, .speaker = speaker, .on_behalf = on_behalf};
-    want = m_request(m, a, kind, speaker, on_behalf, now);
+    /* the shell hands over the group a group id names, when it has one */
+    pl_request req = {.kind = kind, .speaker = speaker, .on_behalf = on_behalf,
+                      .group = on_behalf && strcmp(on_behalf, "g1") == 0 ? &g1 : NULL,
+                      .joint = refs, .n_joint = (size_t)n_joint};
+    want = m_request(m, a, kind, speaker, on_behalf, joint, n_joint, now);
     got = pl_room_request(&u->r, &ra, &req, now, out);
   } else if (op < 36) {
     int a = pick_actor(false);
@@ -825,7 +1113,21 @@ static void step(run *u) {
     pl_actor ra = real_actor(a);
     want = m_open_item(m, a, item, now);
     got = pl_room_open_item(&u->r, &ra, item < N_ITEMS ? item_id(item) : "i9", now, out);
-  } else if (op < 93) {
+  } else if (op < 89 + 2 && chance(40)) {
+    int a = pick_actor(true);
+    int item = (int)below(N_ITEMS + 1);
+    int64_t at = chance(15) ? 0 : now + (int64_t)below(20000) - 2000;
+    pl_actor ra = real_actor(a);
+    want = m_set_deadline(m, a, item, at, now);
+    got = pl_room_set_deadline(&u->r, &ra, item < N_ITEMS ? item_id(item) : "i9", at, now, out);
+  } else if (op < 91) {
+    int a = pick_actor(true);
+    int g = (int)below(N_GROUPS);
+    int32_t seconds = chance(90) ? 1 + (int32_t)below(10) : (int32_t)below(5000) - 10;
+    pl_actor ra = real_actor(a);
+    want = m_add_contingent(m, a, g, seconds);
+    got = pl_room_add_contingent(&u->r, &ra, groups_k[g], seconds, now, out);
+  } else if (op < 94) {
     int a = (int)below(N_ACTORS);
     if (m->held && chance(70))
       a = m->e[m->fe].actor;
@@ -841,6 +1143,21 @@ static void step(run *u) {
   if (got != want)
     fail_msg("op %u at step: got %s, model %s (%s)", op, pl_err_code(got),
              pl_err_code(want), out->message);
+  /* The items' clocks: an item runs from the event that opens it; the first
+   * from the first event of all (the model's m_open_item already moved on). */
+  if (m->n_types > 0) {
+    bool opened = m->types[m->n_types - 1] == PL_EV_ITEM;
+    if (opened) {
+      int prev = u->prev_item;
+      if (m->open_since[prev])
+        m->spent[prev] += now - m->open_since[prev];
+      m->open_since[prev] = 0;
+      m->open_since[m->current] = now;
+    } else if (!m->open_since[m->current]) {
+      m->open_since[m->current] = now;
+    }
+  }
+  u->prev_item = m->current;
   u->by_code[got]++;
   if (got != PL_ERR_OK) {
     assert_int_equal(out->n, 0);
@@ -855,6 +1172,7 @@ static void step(run *u) {
     assert_int_equal(ev->at, now);
     assert_true(pl_room_find_item(&u->r, ev->item) != NULL);
     u->by_event[ev->type]++;
+    u->by_deadline += ev->type == PL_EV_QUEUE_CLOSED && ev->why == PL_CLOSED_DEADLINE;
     if (ev->type == PL_EV_SPEECH_ENDED) {
       assert_true(m->has_speech);
       char id[32];
@@ -864,6 +1182,7 @@ static void step(run *u) {
       assert_int_equal(ev->speech.ended_at, m->speech.ended_at);
       assert_int_equal(ev->speech.spoken_ms, m->speech.spoken_ms);
       assert_int_equal(ev->speech.allotted_ms, m->speech.allotted_ms);
+      assert_int_equal(ev->speech.drawn_ms, m->speech.drawn_ms);
       assert_string_equal(ev->speech.item, item_id(m->e[m->speech.entry].item));
     }
     assert_int_equal(pl_room_apply(&u->r, ev), PL_ERR_OK);
@@ -894,12 +1213,14 @@ static void test_model(void **state) {
   maxname[PL_NAME_LEN - 1] = '\0';
   long seeds = env_long("PL_MODEL_SEEDS", 200);
   long steps = env_long("PL_MODEL_STEPS", 2000);
+  g1_init();
   run *u = calloc(1, sizeof *u);
   assert_non_null(u);
-  long codes[PL_ERR__COUNT] = {0}, events[16] = {0};
+  long codes[PL_ERR__COUNT] = {0}, events[16] = {0}, by_deadline = 0;
   for (long seed = 1; seed <= seeds; seed++) {
     memset(&u->m, 0, sizeof u->m);
     u->n_log = 0;
+    u->prev_item = 0;
     rng_state = 0x9E3779B97F4A7C15ULL ^ (uint64_t)seed * 0xD1B54A32D192ED03ULL;
     random_policy(&u->m.p);
     for (int k = 0; k < N_ITEMS; k++) {
@@ -927,6 +1248,8 @@ static void test_model(void **state) {
       codes[i] += u->by_code[i], u->by_code[i] = 0;
     for (int i = 0; i < 16; i++)
       events[i] += u->by_event[i], u->by_event[i] = 0;
+    by_deadline += u->by_deadline;
+    u->by_deadline = 0;
   }
   free(u);
   printf("model: %ld seeds x %ld steps; results:", seeds, steps);
@@ -936,7 +1259,9 @@ static void test_model(void **state) {
   printf("\nmodel: events:");
   for (size_t i = 0; i < pl_event_count; i++)
     printf(" %s=%ld", pl_event_names[i], events[i]);
-  printf("\n");
+  printf(" (lists closed by their deadline: %ld)\n", by_deadline);
+  if (seeds * steps >= 20000)
+    assert_true(by_deadline > 0);
   /* The walk must reach every outcome and every event, or it tests little. */
   for (int e = PL_ERR_OK; e <= PL_ERR_LIMIT; e++)
     if (e != PL_ERR_BAD_JSON && e != PL_ERR_UNKNOWN_OP && e != PL_ERR_UNAUTHENTICATED &&

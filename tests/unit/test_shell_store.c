@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "store/diff.h"
+#include "store/groups.h"
 #include "store/store.h"
 #include "store/views.h"
 
@@ -88,11 +89,11 @@ static pl_store_rc commit_delegation(pl_store *s, uint64_t seq, int64_t id, cons
 
 static void test_log_and_views(void **state) {
   fx *f = *state;
-  int64_t d, p, m;
+  int64_t d, p, m, g;
   uint64_t last;
   pl_delegation_rec rec;
-  assert_int_equal(pl_store_next_ids(f->s, &d, &p, &m), PL_STORE_OK);
-  assert_true(d == 1 && p == 1 && m == 1);
+  assert_int_equal(pl_store_next_ids(f->s, &d, &p, &m, &g), PL_STORE_OK);
+  assert_true(d == 1 && p == 1 && m == 1 && g == 1);
   assert_int_equal(commit_delegation(f->s, 1, 1, "Kenya"), PL_STORE_OK);
   assert_int_equal(pl_store_delegation_get(f->s, "d1", &rec), PL_STORE_OK);
   assert_string_equal(rec.name, "Kenya");
@@ -103,7 +104,7 @@ static void test_log_and_views(void **state) {
   assert_int_equal(last, 1);
   assert_int_equal(pl_store_stream_last(f->s, "m1", &last), PL_STORE_OK);
   assert_int_equal(last, 0);
-  assert_int_equal(pl_store_next_ids(f->s, &d, &p, &m), PL_STORE_OK);
+  assert_int_equal(pl_store_next_ids(f->s, &d, &p, &m, &g), PL_STORE_OK);
   assert_int_equal(d, 2);
   /* the same seq twice on one stream is refused, and changes nothing */
   assert_int_equal(commit_delegation(f->s, 1, 2, "Ghana"), PL_STORE_ERROR);
@@ -179,12 +180,49 @@ static void test_newer_schema_refused(void **state) {
   assert_non_null(strstr(err, "newer than this plenaryd"));
 }
 
+/* A group is written whole by its events and read back whole. */
+static void test_group_view(void **state) {
+  fx *f = *state;
+  static pl_group_def g, back;
+  memset(&g, 0, sizeof g);
+  snprintf(g.id, sizeof g.id, "g1");
+  snprintf(g.name, sizeof g.name, "Group of 77 and China");
+  for (int i = 0; i < PL_MAX_GROUP_MEMBERS; i++)
+    snprintf(g.members[g.n_members++], PL_ID_LEN, "d%d", i + 1);
+  pl_pevent ev = {.type = PL_PEV_GROUP_CREATED, .group = &g};
+  assert_int_equal(pl_store_begin(f->s), PL_STORE_OK);
+  assert_int_equal(pl_store_view_apply(f->s, &ev, NULL), PL_STORE_OK);
+  assert_int_equal(pl_store_commit(f->s), PL_STORE_OK);
+  assert_int_equal(pl_store_group_get(f->s, "g1", &back), PL_STORE_OK);
+  assert_string_equal(back.name, g.name);
+  assert_int_equal(back.n_members, PL_MAX_GROUP_MEMBERS);
+  assert_string_equal(back.members[199], "d200");
+  assert_string_equal(back.coordinator, "");
+  /* an update replaces it; an update of no group is refused */
+  g.n_members = 2;
+  snprintf(g.coordinator, sizeof g.coordinator, "d2");
+  ev.type = PL_PEV_GROUP_UPDATED;
+  assert_int_equal(pl_store_begin(f->s), PL_STORE_OK);
+  assert_int_equal(pl_store_view_apply(f->s, &ev, NULL), PL_STORE_OK);
+  assert_int_equal(pl_store_commit(f->s), PL_STORE_OK);
+  assert_int_equal(pl_store_group_get(f->s, "g1", &back), PL_STORE_OK);
+  assert_int_equal(back.n_members, 2);
+  assert_string_equal(back.coordinator, "d2");
+  snprintf(g.id, sizeof g.id, "g2");
+  assert_int_equal(pl_store_begin(f->s), PL_STORE_OK);
+  assert_int_equal(pl_store_view_apply(f->s, &ev, NULL), PL_STORE_NOT_FOUND);
+  pl_store_rollback(f->s);
+  assert_int_equal(pl_store_group_get(f->s, "g2", &back), PL_STORE_NOT_FOUND);
+  assert_int_equal(pl_store_group_get(f->s, "d1", &back), PL_STORE_NOT_FOUND);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_log_and_views, setup, teardown),
       cmocka_unit_test_setup_teardown(test_refused_commit_rolls_back, setup, teardown),
       cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
       cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_group_view, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

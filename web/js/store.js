@@ -4,6 +4,9 @@
 // (store, cause) where cause is the event name, 'state' or 'presence'.
 
 import { noteServerTime } from './clock.js';
+import { applyContingentEvent } from './views/groups.js';
+import { applyDeadlineEvent } from './views/inscription.js';
+import { applyItemClockEvent } from './views/item_clock.js';
 
 const idOf = (x) => (x && typeof x === 'object' ? x.id : x);
 
@@ -157,6 +160,9 @@ export class MeetingStore {
         break;
       default: break;
     }
+    applyContingentEvent(st, ev);
+    applyDeadlineEvent(st, ev);
+    applyItemClockEvent(st, ev);
     this.emit(ev.ev, ev);
   }
 

@@ -10,6 +10,12 @@ import { MeetingStore } from '../store.js';
 import { floorPanel, tick, startTicker } from '../views/floor.js';
 import { queueList } from '../views/queue.js';
 import { requestRules, requestPanel } from '../views/request.js';
+import { deadlineNotice, deadlineForm } from '../views/inscription.js';
+import { boothPanel, noteSignal, signalNotice, signalCounts } from '../views/signals.js';
+import { backButton, backNotice } from '../views/returning.js';
+import { itemClockLine, tickItemClock, startItemTicker } from '../views/item_clock.js';
+import { channelLinks } from '../views/channels.js';
+import { contingentForm } from '../views/groups.js';
 import { chairConsole, chairShortcuts, attendancePanel } from '../views/chair.js';
 import { itemLabel, speakerLabel } from '../fmt.js';
 import { beep } from '../sound.js';
@@ -64,6 +70,12 @@ async function main() {
     }
   }
 
+  async function sendSignal(signal) {
+    const reply = await act('signal.send', { signal });
+    ui.signalSent = reply ? t('signal.sent', { signal: t(`signal.${signal}`) }) : null;
+    draw();
+  }
+
   async function submitRequest(args) {
     ui.request.busy = true;
     draw();
@@ -90,7 +102,8 @@ async function main() {
           h('p', {}, t('you.mic_instructions')),
           h('button', { type: 'button', class: 'primary big', 'data-testid': 'mic-on', 'data-key': 'mic-on',
             onClick: () => act('floor.ready', {}, t('announce.mic_on')) }, t('you.mic_on')),
-        ] : null);
+        ] : null,
+        backButton(f, act));
     }
     if (st.queue.length && isMine(st.queue[0])) {
       return h('section', { class: 'you next', 'data-testid': 'you-are-next' }, h('p', { class: 'big' }, t('you.next')));
@@ -116,7 +129,8 @@ async function main() {
         m.video_url ? h('a', { href: m.video_url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'video' }, t('meeting.video')) : null,
         video.link(),
         h('a', { href: `projector.html?meeting=${encodeURIComponent(meetingId)}` }, t('link.projector')),
-        h('a', { href: `stats.html?meeting=${encodeURIComponent(meetingId)}` }, t('link.stats'))));
+        h('a', { href: `stats.html?meeting=${encodeURIComponent(meetingId)}` }, t('link.stats'))),
+      channelLinks(m, presence));
   }
 
   const programme = new ProgrammeStore(client);
@@ -166,20 +180,29 @@ async function main() {
       h('p', { class: 'error', role: 'alert', 'data-testid': 'action-error', hidden: !ui.actionError }, ui.actionError || ''),
       h('div', { class: 'grid' },
         h('section', { class: 'card', 'aria-labelledby': 'floor-h' },
-          h('h2', { id: 'floor-h' }, t('floor.title')), floorPanel(st.floor)),
+          h('h2', { id: 'floor-h' }, t('floor.title')), floorPanel(st.floor),
+          chair || isMine(st.floor?.entry) ? signalNotice(ui) : null,
+          chair ? signalCounts(ui, st.floor) : null,
+          chair ? backNotice(st.floor, speakerLabel(st.floor?.entry || {})) : null),
         h('section', { class: 'card', 'aria-labelledby': 'queue-h' },
           h('h2', { id: 'queue-h' }, t('queue.title'), ' ', h('span', { class: 'count' }, `(${st.queue.length})`)),
+          deadlineNotice(st), chair ? deadlineForm(st, ui.chair, act) : null,
+          chair ? itemClockLine(st) : null,
+          chair ? contingentForm(st, ui.chair, act) : null,
           queueList(qctx)),
         role === 'delegate' || role === 'observer'
           ? h('section', { class: 'card' }, requestPanel(requestRules({
             state: st, policy: store.policy, hello: client.hello, currentItem: store.currentItem, items: st.items,
+            groups: ui.groups,
           }), ui.request, client.hello, store.currentItem, submitRequest, draw))
           : null,
+        role === 'interpreter' ? boothPanel(ui, sendSignal) : null,
         chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations, startProcedure }) : null),
       chair ? attendancePanel(st.attendance, delegations) : null,
     ];
     render($('#main'), ...parts);
     tick($('#main'), st.floor);
+    tickItemClock($('#main'), st);
     tickCountdowns($('#main'));
     if (st.meeting?.title) document.title = `${st.meeting.title} — ${t('title.meeting')}`;
   }
@@ -205,6 +228,10 @@ async function main() {
       }
       prev = f ? { ...f } : null;
     } else if (cause === 'floor.expired') announce(t('announce.expired'));
+    else if (cause === 'signal') {
+      noteSignal(ui, ev);
+      announce(t('signal.from_booth', { signal: t(`signal.${ev.signal}`), language: ev.from?.language || '' }), true);
+    }
     else if (cause === 'item') announce(t('announce.item', { item: itemLabel(s.currentItem) }));
     else if (cause === 'queue.closed') announce(t('list.closed'));
     else if (cause === 'queue.opened') announce(t('list.open'));
@@ -219,11 +246,21 @@ async function main() {
     draw();
   });
 
+  // The groups a delegate may speak for (issue 14): read once a join.
+  async function loadGroups() {
+    if (client.hello?.participant?.role !== 'delegate') return;
+    try {
+      ui.groups = (await client.request('group.list', {})).groups || [];
+      draw();
+    } catch { /* the regional group is still offered */ }
+  }
+
   client.onReady(async () => {
     try {
       await store.join(presence);
       chairSeen = store.state?.meeting?.chair || '';
       joinError = null;
+      loadGroups();
       if (isChair() && delegations.size === 0) {
         const reply = await client.request('delegation.list', {});
         for (const d of reply.delegations || []) delegations.set(d.id, d);
@@ -243,6 +280,7 @@ async function main() {
     draw();
   });
   setInterval(() => tickCountdowns($('#main')), 1000);
+  startItemTicker(() => $('#main'), () => store.state);
   client.onStatus((st) => { if (st === 'offline') draw(); });
   onLanguage(draw);
   chairShortcuts(() => (store.state && isChair() ? { state: store.state, act } : null));

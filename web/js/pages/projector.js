@@ -9,6 +9,8 @@ import { MeetingStore } from '../store.js';
 import { floorPanel, tick, startTicker } from '../views/floor.js';
 import { queueList } from '../views/queue.js';
 import { itemLabel } from '../fmt.js';
+import { deadlineNotice } from '../views/inscription.js';
+import { itemClockLine, tickItemClock, startItemTicker } from '../views/item_clock.js';
 
 async function main() {
   const meetingId = param('meeting');
@@ -29,13 +31,16 @@ async function main() {
       h('div', { class: 'proj-head' },
         h('h1', {}, st.meeting?.title || ''),
         h('p', { class: 'item', 'data-testid': 'current-item' }, itemLabel(store.currentItem)),
+        itemClockLine(st),
         h('p', { class: ['badge', 'big', st.list_closed ? 'danger' : 'ok'], 'data-testid': 'list-badge' },
-          t(st.list_closed ? 'list.closed' : 'list.open'))),
+          t(st.list_closed ? 'list.closed' : 'list.open')),
+        deadlineNotice(st)),
       h('section', { class: 'proj-floor', 'aria-label': t('floor.title') }, floorPanel(st.floor)),
       h('section', { class: 'proj-next', 'aria-labelledby': 'next-h' },
         h('h2', { id: 'next-h' }, t('projector.next'), st.queue.length > 5 ? ` (${st.queue.length})` : ''),
         queueList({ queue: st.queue, limit: 5, readOnly: true, isMine: () => false, testid: 'next-five' })));
     tick($('#main'), st.floor);
+    tickItemClock($('#main'), st);
     if (st.meeting?.title) document.title = `${st.meeting.title} — ${t('title.projector')}`;
   }
 
@@ -45,6 +50,7 @@ async function main() {
   });
   onLanguage(draw);
   startTicker(() => $('#main'), () => store.state?.floor);
+  startItemTicker(() => $('#main'), () => store.state);
   draw();
 }
 

@@ -6,8 +6,9 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { remainingMs, spokenMs, formatMs, clockLevel } from '../clock.js';
-import { kindName, presenceName, groupName } from '../fmt.js';
+import { kindName, presenceName } from '../fmt.js';
 import { localName } from '../states.js';
+import { behalfText, contingentLine, tickContingent } from './groups.js';
 
 export function floorPanel(floor, opts = {}) {
   if (!floor) {
@@ -23,11 +24,12 @@ export function floorPanel(floor, opts = {}) {
     h('p', { class: 'meta' },
       e.delegation?.name && e.delegation.name !== e.speaker ? [localName(e.delegation.name), ' · '] : null,
       kindName(e.kind), ' · ', presenceName(e.presence),
-      e.on_behalf ? [' · ', t('entry.on_behalf', { group: groupName(e.on_behalf) })] : null),
+      e.on_behalf ? [' · ', behalfText(e)] : null),
     h('div', { class: 'clockwrap' },
       h('span', { class: 'clock', role: 'timer', 'aria-label': t('floor.time_left'), 'data-testid': 'clock', 'data-clock': '' }, '')),
     h('p', { class: 'clockinfo', 'data-clockinfo': '' }, ''),
     h('div', { class: 'bar', 'aria-hidden': 'true' }, h('div', { class: 'fill', 'data-fill': '' })),
+    contingentLine(floor),
     phase ? h('p', { class: 'phase', 'data-testid': 'floor-phase' }, phase) : null,
     opts.extra || null);
 }
@@ -52,6 +54,7 @@ export function tick(root, floor) {
     const key = { over: 'floor.overrun', warn: 'floor.last_seconds', ok: 'floor.spoken' }[level];
     el.textContent = t(key, { over: formatMs(Math.max(0, -left)), spoken, allotted });
   }
+  tickContingent(root, floor);
   const frac = floor.allotted_ms ? Math.min(1, spokenMs(floor) / floor.allotted_ms) : 0;
   for (const el of root.querySelectorAll('[data-fill]')) {
     el.style.setProperty('--frac', String(frac));

@@ -4,8 +4,9 @@
 
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { kindName, presenceName, groupName } from '../fmt.js';
+import { kindName, presenceName } from '../fmt.js';
 import { localName } from '../states.js';
+import { behalfText } from './groups.js';
 
 /**
  * ctx: {queue, isChair, isMine(entry), editing (entry id or null), drafts (Map),
@@ -60,7 +61,7 @@ function row(ctx, e, i) {
   h('span', { class: 'badges' },
     h('span', { class: `badge k-${e.kind}` }, kindName(e.kind)),
     h('span', { class: `badge p-${e.presence}` }, presenceName(e.presence)),
-    e.on_behalf ? h('span', { class: 'badge' }, t('entry.on_behalf', { group: groupName(e.on_behalf) })) : null,
+    e.on_behalf ? h('span', { class: 'badge' }, behalfText(e)) : null,
     mine ? h('span', { class: 'badge mine' }, t('queue.yours')) : null),
   ctx.editing === e.id ? renameForm(ctx, e) : h('span', { class: 'actions' }, actions));
 

@@ -5,13 +5,13 @@
 
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { kindName, groupName, itemLabel } from '../fmt.js';
+import { kindName, itemLabel } from '../fmt.js';
+import { behalfChoices } from './groups.js';
 
 const KINDS = ['statement', 'question', 'point_of_order', 'right_of_reply'];
-const GROUPS = ['african', 'asia_pacific', 'eastern_european', 'latin_american_caribbean', 'western_european_other'];
 
 /** What may be asked now: {blocked: reason|null, kinds: [{kind, reason|null}]} */
-export function requestRules({ state, policy, hello, currentItem, items }) {
+export function requestRules({ state, policy, hello, currentItem, items, groups }) {
   const role = hello.participant.role;
   const myDel = hello.delegation || {};
   const isState = role === 'delegate' && (myDel.kind === 'state' || !myDel.kind);
@@ -39,7 +39,10 @@ export function requestRules({ state, policy, hello, currentItem, items }) {
     else if (kind === 'statement' && mineWaiting.some((e) => e.kind === 'statement')) reason = t('reason.already_listed');
     return { kind, reason };
   });
-  return { blocked, kinds, isState, notice: closed && !blocked ? t('reason.list_closed') : null };
+  // A State speaks only for the groups it is a member of: the server says
+  // which (its regional group, the groups of group.list that list it).
+  const behalf = isState ? behalfChoices(myDel, groups) : [];
+  return { blocked, kinds, isState, behalf, notice: closed && !blocked ? t('reason.list_closed') : null };
 }
 
 /**
@@ -67,13 +70,13 @@ export function requestPanel(rules, ui, hello, currentItem, submit, redraw) {
   const speaker = h('input', { type: 'text', id: 'req-speaker', 'data-key': 'req-speaker', maxlength: '120',
     value: ui.speaker ?? hello.participant.name, disabled: disabledAll, 'data-testid': 'req-speaker',
     onInput: (e) => { ui.speaker = e.target.value; } });
-  const behalf = rules.isState && ui.kind === 'statement'
+  const behalf = rules.isState && ui.kind === 'statement' && rules.behalf.length
     ? h('div', { class: 'field' },
       h('label', { for: 'req-behalf' }, t('request.on_behalf')),
       h('select', { id: 'req-behalf', 'data-key': 'req-behalf', disabled: disabledAll,
         onChange: (e) => { ui.onBehalf = e.target.value; } },
       h('option', { value: '' }, t('request.on_behalf_none')),
-      GROUPS.map((g) => h('option', { value: g, selected: ui.onBehalf === g }, groupName(g)))))
+      rules.behalf.map((g) => h('option', { value: g.value, selected: ui.onBehalf === g.value }, g.label))))
     : null;
   const err = h('p', { class: 'error', role: 'alert', 'data-testid': 'request-error', hidden: !ui.error }, ui.error || '');
   return h('form', { class: 'request', 'data-testid': 'request-form',
