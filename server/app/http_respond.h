@@ -18,6 +18,8 @@ typedef struct pl_http_pss {
    * cache, shared or private, may keep it (no-store, private). */
   bool secret;
   bool head; /* a HEAD request: the headers of the GET, no body */
+  bool close_after; /* the request's body was not read: close once answered */
+  struct pl_upload *upload; /* POST /documents (upload.h): owned, or lent to the worker */
 } pl_http_pss;
 
 /* Sends a complete response; takes ownership of body (malloc'd). */

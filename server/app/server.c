@@ -21,6 +21,7 @@
 #include "app/server.h"
 
 #include "app/bootstrap.h"
+#include "app/docstore.h"
 #include "app/door.h"
 #include "app/early.h"
 #include "app/dblock.h"
@@ -246,6 +247,10 @@ int pl_server_run(const pl_config *cfg) {
   }
   if (pl_live_load_all() || pl_bootstrap(cfg)) {
     fprintf(stderr, "plenaryd: could not load the database %s\n", cfg->db);
+    goto out_live;
+  }
+  if (pl_docstore_open(cfg->db, err, sizeof err)) {
+    fprintf(stderr, "plenaryd: %s\n", err);
     goto out_live;
   }
 

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "base/model.h"
+#include "base/portal.h"
 #include "base/token.h"
 #include "core/procedure.h"
 
@@ -40,7 +41,12 @@
   X(PROCEDURE_STATEMENT, "procedure.statement")   \
   X(PROCEDURE_CLOSED, "procedure.closed")         \
   X(APPLICATION_LINK, "application.link_issued")  \
-  X(APPLICATION_RECEIVED, "application.received")
+  X(APPLICATION_RECEIVED, "application.received") \
+  X(DOCUMENT_UPLOADED, "document.uploaded")       \
+  X(DOCUMENT_WITHDRAWN, "document.withdrawn")     \
+  X(REPORT_SUBMITTED, "report.submitted")         \
+  X(REPORT_ROTATION, "report.rotation_set")       \
+  X(REPORT_REMINDER, "report.reminder")
 
 typedef enum {
 #define PL_PEVENT_ENUM(name, wire) PL_PEV_##name,
@@ -63,6 +69,11 @@ typedef struct pl_pevent {
   const pl_procedure *procedure;    /* PROCEDURE_CLOSED: borrowed, as it stood at the deadline */
   const pl_application_rec *app;    /* APPLICATION_RECEIVED: borrowed */
   char link[PL_ID_LEN];             /* APPLICATION_LINK */
+  const pl_document_rec *document;  /* DOCUMENT_UPLOADED: borrowed */
+  char target[PL_ID_LEN];           /* DOCUMENT_WITHDRAWN: the document's id */
+  const pl_report_rec *report;      /* REPORT_SUBMITTED: borrowed */
+  const pl_rotation_rec *rotation;  /* REPORT_ROTATION: borrowed */
+  pl_reminder_rec reminder;         /* REPORT_REMINDER */
 } pl_pevent;
 
 /* Where a decoded event's larger parts go (pl_pevent_from_json). */
@@ -70,6 +81,9 @@ typedef struct pl_pevent_bufs {
   pl_meeting_rec meeting;
   pl_proc_event proc;
   pl_application_rec app;
+  pl_document_rec document;
+  pl_report_rec report;
+  pl_rotation_rec rotation;
 } pl_pevent_bufs;
 
 static inline bool pl_pevent_is_meeting(pl_pevent_type t) {
@@ -92,6 +106,11 @@ static inline pl_proc_ev_type pl_pevent_proc_type(pl_pevent_type t) {
 }
 static inline pl_pevent_type pl_proc_pevent_type(pl_proc_ev_type t) {
   return (pl_pevent_type)(PL_PEV_PROCEDURE_STARTED + (int)t);
+}
+
+/* The portal's events (issue 13): documents and national reports. */
+static inline bool pl_pevent_is_portal(pl_pevent_type t) {
+  return t >= PL_PEV_DOCUMENT_UPLOADED && t <= PL_PEV_REPORT_REMINDER;
 }
 
 /* Frees what a decoded event left in b (its meeting's items, its

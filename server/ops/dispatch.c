@@ -16,6 +16,7 @@
 #include "ops/op.h"
 #include "ops/ops_admin.h"
 #include "ops/ops_calendar.h"
+#include "ops/ops_documents.h"
 #include "ops/ops_floor.h"
 #include "ops/ops_meeting.h"
 #include "ops/ops_procedure.h"
@@ -144,6 +145,13 @@ static const op_entry ops[] = {
      "joined; presides the meeting"},
     {"queue.open", NULL, PL_ROP_OPEN, false, PRESIDES, "open the list of speakers",
      "joined; presides the meeting"},
+    {"document.get", pl_op_document_get, PL_ROP_NONE, false, ANYONE, "read documents",
+     "a States' document: States and the secretariat only"},
+    {"document.withdraw", pl_op_document_withdraw, PL_ROP_NONE, false,
+     SEC | CHAIR | DELEGATE | OBSERVER, "withdraw documents",
+     "its own delegation, or the secretariat"},
+    {"documents.search", pl_op_documents_search, PL_ROP_NONE, false, ANYONE,
+     "search documents", "finds only what one may read"},
 };
 
 static const op_entry *op_find(const char *name) {

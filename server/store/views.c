@@ -8,6 +8,7 @@
 
 #include "store/views.h"
 
+#include "store/portal.h"
 #include "store/store_impl.h"
 
 static pl_store_rc delegation_put(pl_store *s, const pl_delegation_rec *d, bool update) {
@@ -92,6 +93,12 @@ pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *me
   case PL_PEV_MEETING_UPDATED:
   case PL_PEV_MEETING_CANCELLED:
     return meeting_put(s, ev->meeting, meeting_body, true);
+  case PL_PEV_DOCUMENT_UPLOADED:
+  case PL_PEV_DOCUMENT_WITHDRAWN:
+  case PL_PEV_REPORT_SUBMITTED:
+  case PL_PEV_REPORT_ROTATION:
+  case PL_PEV_REPORT_REMINDER:
+    return pl_store_portal_apply(s, ev);
   case PL_PEV__COUNT:
     break;
   default:

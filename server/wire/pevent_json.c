@@ -11,6 +11,7 @@
 #include "wire/codec.h"
 #include "wire/decision_json.h"
 #include "wire/meeting_json.h"
+#include "wire/portal_json.h"
 
 static json_t *payload(const pl_pevent *ev) {
   char hex[PL_HASH_HEX_LEN];
@@ -34,6 +35,12 @@ static json_t *payload(const pl_pevent *ev) {
   case PL_PEV_MEETING_IMPORTED:
   case PL_PEV_MEETING_PLANNED:
     return ev->meeting ? json_pack("{s:o}", "meeting", pl_json_meeting(ev->meeting)) : NULL;
+  case PL_PEV_DOCUMENT_UPLOADED:
+  case PL_PEV_DOCUMENT_WITHDRAWN:
+  case PL_PEV_REPORT_SUBMITTED:
+  case PL_PEV_REPORT_ROTATION:
+  case PL_PEV_REPORT_REMINDER:
+    return pl_json_portal_payload(ev);
   default: /* the decisions: wire/decision_json.c */
     return pl_json_decision_payload(ev);
   case PL_PEV__COUNT:
@@ -169,6 +176,12 @@ pl_err pl_pevent_from_json(json_t *o, pl_pevent *out, pl_pevent_bufs *bufs, char
     out->meeting = meeting;
     return PL_ERR_OK;
   }
+  case PL_PEV_DOCUMENT_UPLOADED:
+  case PL_PEV_DOCUMENT_WITHDRAWN:
+  case PL_PEV_REPORT_SUBMITTED:
+  case PL_PEV_REPORT_ROTATION:
+  case PL_PEV_REPORT_REMINDER:
+    return pl_portal_from_json(o, out, bufs, msg, msglen);
   default: /* the decisions: wire/decision_json.c */
     return pl_decision_from_json(o, out, bufs, msg, msglen);
   case PL_PEV__COUNT:

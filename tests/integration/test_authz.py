@@ -140,6 +140,9 @@ class Matrix(ProgrammeTest):
             "queue.remove": {"meeting": m, "entry": self.entry},
             "queue.close": {"meeting": m},
             "queue.open": {"meeting": m},
+            "document.get": {"document": "f1"},
+            "document.withdraw": {"document": "f404"},
+            "documents.search": {"q": "anything"},
         }[op]
 
     async def prepare(self, op):
