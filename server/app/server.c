@@ -22,6 +22,7 @@
 
 #include "app/bootstrap.h"
 #include "app/docstore.h"
+#include "ops/ops_report.h"
 #include "app/door.h"
 #include "app/early.h"
 #include "app/dblock.h"
@@ -335,6 +336,7 @@ int pl_server_run(const pl_config *cfg) {
   snprintf(cap, sizeof cap, "%d", pl_door_max_conns());
   pl_log(PL_LOG_NOTICE, "door", "msg", "connections capped", "max_conns", cap, NULL);
   pl_keepalive_start(cfg->keepalive_s);
+  pl_reports_start();
   if (pl_deferred_start())
     pl_log(PL_LOG_WARN, "deferred", "msg",
            "the worker thread did not start; long ops run on the service thread", NULL);
@@ -363,6 +365,7 @@ out_ctx:
   pl_early_close_all();
   pl_deferred_stop();
   pl_keepalive_stop(); /* the loop below runs until no watcher is left */
+  pl_reports_stop();
   lws_context_destroy(srv.ctx);
   srv.ctx = NULL;
   ev_run(loop, 0); /* lets lws finish closing on the loop, then returns */

@@ -91,7 +91,7 @@ static bool records_ok(json_t *v, const char *const *keys, size_t n_keys, size_t
 }
 
 static bool field_ok(json_t *v, field_type t) {
-  static const char *const theme[] = {"theme", "description"};
+  static const char *const theme[] = {"theme", "description", "pillar"};
   static const char *const contact[] = {"name", "role", "email"};
   size_t i;
   json_t *e;
@@ -107,7 +107,14 @@ static bool field_ok(json_t *v, field_type t) {
     json_array_foreach(v, i, e) if (!text_ok(e, PL_REPORT_TEXT_MAX, true)) return false;
     return true;
   case F_THEMES:
-    return records_ok(v, theme, 2, PL_THEME_LEN);
+    if (!records_ok(v, theme, 3, PL_THEME_LEN))
+      return false;
+    json_array_foreach(v, i, e) {
+      json_t *p = json_object_get(e, "pillar");
+      if (p && PL_ENUM_PARSE(pl_pillar, json_string_value(p)) < 0)
+        return false;
+    }
+    return true;
   case F_CONTACTS:
     return records_ok(v, contact, 3, PL_NAME_LEN - 1);
   }

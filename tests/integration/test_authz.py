@@ -143,6 +143,12 @@ class Matrix(ProgrammeTest):
             "document.get": {"document": "f1"},
             "document.withdraw": {"document": "f404"},
             "documents.search": {"q": "anything"},
+            "report.submit": {"year": 2026, "sections": {}},
+            "report.get": {"report": "r404"},
+            "report.status": {},
+            "report.rotation": {"first_year": 2026},
+            "report.synthesis": {"cycle": 2026},
+            "report.compare": {"delegations": [self.tokens["delegations"]["Kenya"]]},
         }[op]
 
     async def prepare(self, op):

@@ -17,6 +17,7 @@ import uuid
 import zipfile
 
 from harness import ProgrammeTest, Server, main, make_cert
+from test_stream import replay
 
 ODT_XML = ('<?xml version="1.0"?><office:document-content '
            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -255,6 +256,79 @@ class Documents(ProgrammeTest):
         self.assertTrue(got["document"]["withdrawn"])
         self.assertEqual(get(self.server, "/documents/" + en)[0], 200)
         await self.c["au"].err("document.get", "not_found", document=sid)
+
+
+class Search(ProgrammeTest):
+    who = ["kenya", "japan", "au"]
+
+    async def asyncSetUp(self):
+        await super().asyncSetUp()
+        k, au = self.tokens["kenya"], self.tokens["au"]
+        self.docs = {}
+        for who, token, fields, file in [
+                ("odt", k, dict(BASE, title="Workshop notes", abstract="A regional meeting"),
+                 ("w.odt", odt("zebra"), "x")),
+                ("docx", k, dict(BASE, title="Cyber incidents", pillar="norms", language="fr"),
+                 ("i.docx", docx("giraffe"), "x")),
+                ("states", k, dict(BASE, title="Confidential zebra", visibility="states",
+                                   kind="statement"), ("s.txt", b"zebra crossing\n", "x")),
+                ("md", au, dict(BASE, title="Observer paper", kind="research_paper",
+                                meeting=self.mid),
+                 ("o.md", b"# Findings\n\nOn *zebra* populations and capacity.\n", "x"))]:
+            st, r = upload(self.server, token, fields, file)
+            self.assertEqual(st, 201, r)
+            self.docs[who] = r["document"]["id"]
+
+    async def ids(self, who, **q):
+        r = await self.c[who].ok("documents.search", **q)
+        return [d["document"]["id"] for d in r["documents"]]
+
+    async def test_hits_misses_filters_and_visibility(self):
+        d = self.docs
+        # words of the files themselves: ODT, DOCX, Markdown
+        self.assertEqual(await self.ids("kenya", q="giraffe"), [d["docx"]])
+        self.assertEqual(sorted(await self.ids("kenya", q="zebra")),
+                         sorted([d["odt"], d["states"], d["md"]]))
+        self.assertEqual(await self.ids("kenya", q="elephant"), [])
+        self.assertEqual(await self.ids("kenya", q="regional workshop"), [d["odt"]])
+        self.assertEqual(await self.ids("kenya", q="popul*"), [d["md"]])
+        # the title weighs more than the body
+        self.assertEqual((await self.ids("kenya", q="zebra"))[0], d["states"])
+        # filters
+        self.assertEqual(await self.ids("kenya", q="zebra", kind="research_paper"), [d["md"]])
+        self.assertEqual(await self.ids("kenya", language="fr"), [d["docx"]])
+        self.assertEqual(await self.ids("kenya", pillar="norms"), [d["docx"]])
+        self.assertEqual(await self.ids("kenya", meeting=self.mid), [d["md"]])
+        au_deleg = self.tokens["delegations"]["African Union"]
+        self.assertEqual(await self.ids("kenya", delegation=au_deleg), [d["md"]])
+        # an observer does not find a States' document, nor get it
+        self.assertNotIn(d["states"], await self.ids("au", q="zebra"))
+        self.assertNotIn(d["states"], await self.ids("au"))
+        await self.c["au"].err("document.get", "not_found", document=d["states"])
+        self.assertIn(d["states"], await self.ids("japan", q="confidential"))
+        # snippets mark the hits
+        r = await self.c["kenya"].ok("documents.search", q="giraffe")
+        parts = r["documents"][0]["snippet"]
+        self.assertIn({"text": "giraffe", "hit": True}, parts)
+        # what a user types cannot break the query
+        for q in ['"', "AND OR NOT", "zebra)", "*", "NEAR(a b)"]:
+            await self.c["kenya"].ok("documents.search", q=q)
+        await self.c["kenya"].err("documents.search", "bad_request", kind="poem")
+        # withdrawn documents are still found, marked
+        await self.c["kenya"].ok("document.withdraw", document=d["docx"])
+        r = await self.c["kenya"].ok("documents.search", q="giraffe")
+        self.assertTrue(r["documents"][0]["document"]["withdrawn"])
+
+    async def test_the_index_is_rebuilt_from_the_log(self):
+        await self.c["kenya"].ok("document.withdraw", document=self.docs["odt"])
+        for c in self.c.values():
+            await c.close()
+        await self.admin.close()
+        self.server.stop()
+        rc, out = replay(self.server.db)
+        self.assertEqual(rc, 0, out)
+        self.server.start()
+        self.assertEqual(get(self.server, "/documents/" + self.docs["md"])[0], 200)
 
 
 class DocumentsOverTls(ProgrammeTest):
