@@ -63,6 +63,7 @@ int pl_report_view_load(pl_report_view *v, int64_t now) {
   collect c = {.v = v};
   v->reports = json_array();
   pl_store_rc rc = pl_store_rotation_get(pl_srv->store, &v->rotation);
+  v->rotation_set = rc == PL_STORE_OK;
   if (rc == PL_STORE_NOT_FOUND) {
     v->rotation.first_year = pl_cycle_start(v->now_year);
     v->rotation.n = 0;
@@ -119,7 +120,7 @@ static size_t remind(pl_change *ch, const pl_report_state *s, int year, pl_remin
 
 size_t pl_report_view_reminders(pl_report_view *v, pl_change *ch) {
   size_t n = 0;
-  for (size_t i = 0; i < v->n_states; i++) {
+  for (size_t i = 0; v->rotation_set && i < v->n_states; i++) {
     const pl_report_state *s = &v->states[i];
     if (s->status.due_now)
       n += remind(ch, s, s->status.due_year, PL_REMIND_DUE);

@@ -28,6 +28,7 @@ typedef struct pl_report_state {
 typedef struct pl_report_view {
   int now_year;
   pl_rotation_rec rotation; /* first_year defaults to the current cycle's */
+  bool rotation_set;        /* the secretariat set it: the cycle has begun */
   pl_report_state *states;  /* owned */
   size_t n_states;
   json_t *reports; /* owned: every report, by delegation and year */
@@ -46,7 +47,8 @@ pl_report_state *pl_report_view_state(pl_report_view *v, const char *id);
 
 /* Adds to ch the reminders now due: for each State, one when its report
  * falls due (its due year is the current one) and one when it is overdue,
- * each once. Returns how many. */
+ * each once. None before the secretariat has set the rotation: a programme
+ * that does not use the cycle hears nothing of it. Returns how many. */
 struct pl_change;
 size_t pl_report_view_reminders(pl_report_view *v, struct pl_change *ch);
 
