@@ -1,0 +1,127 @@
+// The portal in the browser against the real plenaryd: a State's delegate
+// sees the reporting cycle with the submissions chart, finds a document by a
+// word of its file (and an observer does not find one for States only), reads
+// the synthesis with its match, and compares three States' latest national
+// reports side by side, section by section; axe-core on the page.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const YEAR = new Date().getUTCFullYear();
+
+async function upload(server, token, fields, name, text) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('file', new Blob([text], { type: 'application/octet-stream' }), name);
+  const res = await fetch(`${server.url}/documents`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 201, await res.clone().text());
+  return (await res.json()).document;
+}
+
+describe('the portal', () => {
+  let server;
+  let cast;
+  let browser;
+  let kenya;
+  const pages = [];
+  const open = async (token) => {
+    const page = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    pages.push(page);
+    await page.goto(`${server.url}/portal.html#token=${encodeURIComponent(token)}`);
+    await page.locator('[data-testid="cycle-table"]').waitFor();
+    return page;
+  };
+
+  before(async () => {
+    server = await startServer();
+    cast = await setupMeeting(server);
+    const adm = await Rpc.open(server.url, server.adminToken);
+    kenya = (await adm.call('delegation.create', { name: 'Kenya', kind: 'state', tz: 'Africa/Nairobi', group: 'african' })).delegation;
+    const cb = (needs, offers) => ({ needs: needs.map((t) => ({ theme: t })), offers: offers.map((t) => ({ theme: t })) });
+    await adm.call('report.submit', { delegation: kenya.id, year: YEAR, sections: {
+      cbm: { measures: ['Kenyan hotline exercise'] }, capacity_building: cb(['Incident response'], []) } });
+    adm.close();
+    const brazil = await Rpc.open(server.url, cast.delegateA.token);
+    await brazil.call('report.submit', { year: YEAR, sections: {
+      cover: { nothing_new_since: YEAR - 2 }, cbm: { measures: ['Brazilian points of contact'] } } });
+    brazil.close();
+    const japan = await Rpc.open(server.url, cast.delegateB.token);
+    await japan.call('report.submit', { year: YEAR, sections: {
+      norms: { implemented: ['Japanese norm 13(g)'] }, capacity_building: cb([], ['incident RESPONSE']) } });
+    japan.close();
+    await upload(server, cast.delegateA.token, { title: 'Capacity paper', kind: 'working_paper', language: 'en' },
+      'paper.md', '# Findings\n\nThe okapi programme trained forty responders.\n');
+    await upload(server, cast.delegateA.token, { title: 'Restricted note', kind: 'statement', language: 'en', visibility: 'states' },
+      'note.txt', 'okapi for States\n');
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    for (const p of pages) if (p.errors?.length) console.log(`console errors on ${p.url()}:\n  ${p.errors.join('\n  ')}`);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('a delegate sees the cycle, searches, reads the synthesis and compares three States', async () => {
+    const page = await open(cast.delegateA.token);
+    const table = page.locator('[data-testid="cycle-table"]');
+    for (const name of ['Brazil', 'Japan', 'Kenya']) assert.match(await table.textContent(), new RegExp(name));
+    await page.locator('[data-testid="chart-submissions"]').waitFor();
+
+    await page.locator('[data-testid="q"]').fill('okapi');
+    await page.locator('[data-testid="search-submit"]').click();
+    await page.locator('[data-testid="result"]').nth(1).waitFor();
+    assert.equal(await page.locator('[data-testid="result"]').count(), 2);
+    assert.equal(await page.locator('[data-testid="results"] mark').first().textContent(), 'okapi');
+
+    await page.locator('[data-testid="synthesis-submit"]').click();
+    const matches = page.locator('[data-testid="matches"]');
+    await matches.waitFor();
+    assert.match(await matches.textContent(), /Kenya.*Japan/s);
+
+    await page.selectOption('[data-testid="pick-0"]', { label: 'Brazil' });
+    await page.selectOption('[data-testid="pick-1"]', { label: 'Japan' });
+    await page.selectOption('[data-testid="pick-2"]', { label: 'Kenya' });
+    await page.locator('[data-testid="compare-submit"]').click();
+    const cmp = page.locator('[data-testid="compare-table"]');
+    await cmp.waitFor();
+    const heads = await cmp.locator('thead th').allTextContents();
+    assert.deepEqual(heads.map((x) => x.replace(/ \(\d+\)$/, '')), ['Section', 'Brazil', 'Japan', 'Kenya']);
+    const cells = async (sec) => cmp.locator(`tr[data-section="${sec}"] td`).allTextContents();
+    const cbm = await cells('cbm');
+    assert.match(cbm[0], /Brazilian points of contact/);
+    assert.match(cbm[2], /Kenyan hotline exercise/);
+    assert.match((await cells('norms'))[1], /Japanese norm 13\(g\)/);
+    assert.match((await cells('cover'))[0], new RegExp(String(YEAR - 2)));
+    await screenshot(page, 'portal-compare-en');
+    await page.selectOption('#lang', 'ar');
+    await page.locator('[data-testid="compare-table"]').waitFor();
+    await screenshot(page, 'portal-compare-ar');
+    await page.selectOption('#lang', 'en');
+    assert.deepEqual(page.errors, []);
+  });
+
+  it('an observer does not find a document for States only', async () => {
+    const page = await open(cast.observer.token);
+    await page.locator('[data-testid="q"]').fill('okapi');
+    await page.locator('[data-testid="search-submit"]').click();
+    await page.locator('[data-testid="result"]').first().waitFor();
+    assert.equal(await page.locator('[data-testid="result"]').count(), 1);
+    assert.doesNotMatch(await page.locator('[data-testid="results"]').textContent(), /Restricted note/);
+  });
+
+  it('portal.html has no WCAG A/AA violations', async () => {
+    const page = await open(cast.delegateB.token);
+    await page.locator('[data-testid="results"]').waitFor();
+    await page.evaluate(AXE);
+    const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
+    const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    assert.deepEqual(found, [], found.join('\n  '));
+  });
+});
