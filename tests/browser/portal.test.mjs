@@ -116,6 +116,39 @@ describe('the portal', () => {
     assert.doesNotMatch(await page.locator('[data-testid="results"]').textContent(), /Restricted note/);
   });
 
+  it('a State submits its report from the template form and reads it as a printable page', async () => {
+    const page = await open(cast.delegateB.token);
+    await page.locator('[data-testid="rf-year"]').fill(String(YEAR + 1));
+    await page.locator('[data-testid="rf-cbm"]').fill('Hotline drill\nRegional exercise');
+    await page.locator('[data-testid="rf-needs"]').fill('Forensics: lab training');
+    await page.locator('[data-testid="rf-contacts"]').fill('K. Sato, focal point, ks@example.org');
+    await page.locator('[data-testid="rf-submit"]').click();
+    await page.locator('[data-testid="cycle-table"] tr', { hasText: String(YEAR + 1) }).waitFor();
+    const rpc = await Rpc.open(server.url, cast.delegateB.token);
+    const latest = (await rpc.call('report.compare', { delegations: [cast.delegateB.hello?.delegation?.id || rpc.hello.delegation.id] })).compare[0].report;
+    rpc.close();
+    assert.equal(latest.year, YEAR + 1);
+    assert.deepEqual(latest.sections.cbm, { measures: ['Hotline drill', 'Regional exercise'] });
+    assert.deepEqual(latest.sections.capacity_building.needs, [{ theme: 'Forensics', description: 'lab training' }]);
+    const view = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+    pages.push(view);
+    await view.goto(`${server.url}/report.html?report=${latest.id}#token=${encodeURIComponent(cast.delegateB.token)}`);
+    const art = view.locator('[data-testid="report"]');
+    await art.waitFor();
+    assert.match(await art.locator('h1').textContent(), new RegExp(`Japan.*${YEAR + 1}`));
+    assert.match(await art.locator('[data-section="cbm"]').textContent(), /Hotline drill.*Regional exercise/s);
+    assert.match(await art.locator('[data-section="capacity_building"]').textContent(), /Forensics — lab training/);
+    assert.match(await art.locator('[data-section="contacts"]').textContent(), /K\. Sato — focal point <ks@example\.org>/);
+    await view.emulateMedia({ media: 'print' });
+    assert.equal(await view.locator('#top').isVisible(), false);
+    assert.equal(await art.locator('h1').isVisible(), true);
+    await screenshot(view, 'portal-report-print');
+    await view.emulateMedia({ media: 'screen' });
+    await view.evaluate(AXE);
+    const result = await view.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
+    assert.deepEqual(result.violations.map((v) => v.id), []);
+  });
+
   it('portal.html has no WCAG A/AA violations', async () => {
     const page = await open(cast.delegateB.token);
     await page.locator('[data-testid="results"]').waitFor();

@@ -9,17 +9,20 @@ import { h, s, render, $ } from '../dom.js';
 import { t, onLanguage, formatNumber } from '../i18n.js';
 import { boot, announce, errorText } from '../shell.js';
 import { serverNow } from '../clock.js';
+import { SECTIONS, sectionView } from '../views/report.js';
 
 const KINDS = ['national_report', 'working_paper', 'research_paper', 'statement', 'webinar', 'other'];
 const LANGS = ['ar', 'zh', 'en', 'fr', 'ru', 'es'];
-const SECTIONS = ['cover', 'norms', 'cbm', 'capacity_building', 'international_law', 'threat_assessment', 'contacts'];
 
 async function main() {
   const ctx = await boot({ page: 'portal' });
   if (!ctx) return;
   const { client } = ctx;
   const ui = { q: '', kind: '', language: '', docs: null, status: null, synthesis: null,
-    cycle: new Date(serverNow()).getUTCFullYear(), picks: ['', '', ''], compare: null, error: null };
+    cycle: new Date(serverNow()).getUTCFullYear(), picks: ['', '', ''], compare: null, error: null,
+    form: { year: new Date(serverNow()).getUTCFullYear(), visibility: 'public' } };
+  // A State's delegates and chairs report for it (the secretariat does so from the console's ops).
+  const mayReport = () => ctx.hello.delegation?.kind === 'state' && ['delegate', 'chair'].includes(ctx.hello.participant.role);
 
   async function call(op, args) {
     try {
@@ -135,13 +138,6 @@ async function main() {
           : h('p', { class: 'muted' }, t('portal.none'))]);
   }
 
-  const sectionText = (sec) => {
-    if (!sec) return h('span', { class: 'muted' }, '—');
-    return h('dl', {}, Object.entries(sec).map(([k, v]) => [h('dt', {}, k),
-      h('dd', {}, Array.isArray(v) ? h('ul', {}, v.map((x) => h('li', {}, typeof x === 'string' ? x
-        : [x.theme || x.name, x.description || x.role ? ` — ${x.description || x.role}` : '']))) : v === null ? '—' : String(v))]));
-  };
-
   function compareCard() {
     const states = ui.status?.states || [];
     const cmp = ui.compare;
@@ -159,16 +155,69 @@ async function main() {
       h('button', { type: 'submit', 'data-testid': 'compare-submit' }, t('portal.show'))),
       !cmp ? null : h('div', { class: 'table-wrap' }, h('table', { class: 'compare', 'data-testid': 'compare-table' },
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('portal.section')),
-          cmp.map((c) => h('th', { scope: 'col' }, c.delegation.name, c.report ? h('span', { class: 'muted' }, ` (${c.report.year})`) : null)))),
+          cmp.map((c) => h('th', { scope: 'col' }, c.report ? h('a', { href: `report.html?report=${encodeURIComponent(c.report.id)}` }, c.delegation.name) : c.delegation.name,
+          c.report ? h('span', { class: 'muted' }, ` (${c.report.year})`) : null)))),
         h('tbody', {}, SECTIONS.map((sec) => h('tr', { 'data-section': sec }, h('th', { scope: 'row' }, t(`report.${sec}`)),
-          cmp.map((c) => h('td', {}, c.report ? sectionText(c.report.sections[sec]) : h('span', { class: 'muted' }, t('portal.no_report'))))))))));
+          cmp.map((c) => h('td', {}, c.report ? sectionView(c.report.sections[sec]) : h('span', { class: 'muted' }, t('portal.no_report'))))))))));
+  }
+
+  // The harmonized template as a form: one line per entry in the lists;
+  // needs and offers as "theme: description", contacts as "name, role, email".
+  const lines = (v) => (v || '').split('\n').map((x) => x.trim()).filter(Boolean);
+  const themes = (v) => lines(v).map((l) => { const i = l.indexOf(':'); return i < 0 ? { theme: l } : { theme: l.slice(0, i).trim(), description: l.slice(i + 1).trim() }; });
+  function sectionsOf(f) {
+    const out = {};
+    const put = (sec, key, v) => { if (v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)) (out[sec] ||= {})[key] = v; };
+    if (f.nothing_new) put('cover', 'nothing_new_since', Number(f.nothing_new));
+    put('cover', 'summary', (f.summary || '').trim());
+    put('norms', 'implemented', lines(f.norms));
+    put('cbm', 'measures', lines(f.cbm));
+    put('capacity_building', 'needs', themes(f.needs));
+    put('capacity_building', 'offers', themes(f.offers));
+    put('international_law', 'views', (f.law || '').trim());
+    put('threat_assessment', 'assessment', (f.threats || '').trim());
+    put('contacts', 'people', lines(f.contacts).map((l) => { const [name, role, email] = l.split(',').map((x) => x.trim()); return { name, ...(role ? { role } : {}), ...(email ? { email } : {}) }; }));
+    return out;
+  }
+
+  function submitCard() {
+    const f = ui.form;
+    const area = (id, key, label, help) => field(`rf-${id}`, label, [h('textarea', { id: `rf-${id}`, 'data-key': `rf-${id}`, 'data-testid': `rf-${id}`, rows: 3,
+      'aria-describedby': help ? `rf-${id}-help` : undefined, onInput: (e) => { f[key] = e.target.value; } }, f[key] || ''),
+    help ? h('span', { id: `rf-${id}-help`, class: 'muted hint' }, t(help)) : null]);
+    return h('section', { class: 'card', 'aria-labelledby': 'submit-h', 'data-testid': 'submit-report' },
+      h('h2', { id: 'submit-h' }, t('portal.submit_title')),
+      h('form', { class: 'proc-form', onSubmit: async (e) => {
+        e.preventDefault();
+        const r = await call('report.submit', { year: Number(f.year), visibility: f.visibility, sections: sectionsOf(f) });
+        if (r) {
+          announce(t('portal.submitted_ok'));
+          ui.form = { year: f.year, visibility: f.visibility };
+          ui.status = (await call('report.status', {})) || ui.status;
+          draw();
+        }
+      } },
+      field('rf-year', t('portal.year'), h('input', { type: 'number', id: 'rf-year', 'data-key': 'rf-year', 'data-testid': 'rf-year', min: '2000', value: String(f.year),
+        onInput: (e) => { f.year = e.target.value; } })),
+      field('rf-visibility', t('portal.visibility'), select('rf-visibility', f.visibility, [['public', t('vis.public')], ['states', t('vis.states')]], (v) => { f.visibility = v; })),
+      field('rf-nothing', t('field.nothing_new_since'), h('input', { type: 'number', id: 'rf-nothing', 'data-key': 'rf-nothing', min: '2000', value: f.nothing_new || '',
+        onInput: (e) => { f.nothing_new = e.target.value; } })),
+      area('summary', 'summary', t('field.summary')),
+      area('norms', 'norms', t('report.norms'), 'portal.lines_help'),
+      area('cbm', 'cbm', t('report.cbm'), 'portal.lines_help'),
+      area('needs', 'needs', t('field.needs'), 'portal.themes_help'),
+      area('offers', 'offers', t('field.offers'), 'portal.themes_help'),
+      area('law', 'law', t('report.international_law')),
+      area('threats', 'threats', t('report.threat_assessment')),
+      area('contacts', 'contacts', t('report.contacts'), 'portal.contacts_help'),
+      h('button', { type: 'submit', class: 'primary', 'data-testid': 'rf-submit' }, t('portal.submit'))));
   }
 
   function draw() {
     render($('#main'),
       h('h1', {}, t('portal.title')),
       h('p', { class: 'error', role: 'alert', 'data-testid': 'action-error', hidden: !ui.error }, ui.error || ''),
-      cycleCard(), searchCard(), synthesisCard(), compareCard());
+      cycleCard(), mayReport() ? submitCard() : null, searchCard(), synthesisCard(), compareCard());
   }
 
   onLanguage(draw);
