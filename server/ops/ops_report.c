@@ -90,8 +90,11 @@ pl_err pl_op_report_get(pl_op_ctx *c, json_t *args) {
 }
 
 static json_t *state_json(const pl_report_view *v, const pl_report_state *s) {
-  const char *remind = s->status.due_now ? "due" : s->status.overdue ? "overdue" : NULL;
-  (void)v;
+  /* As the reminders: none before the secretariat has set the cycle going. */
+  const char *remind = !v->rotation_set     ? NULL
+                       : s->status.due_now ? "due"
+                       : s->status.overdue ? "overdue"
+                                           : NULL;
   json_t *last = s->last_year ? json_integer(s->last_year) : json_null();
   return json_pack("{s:{s:s, s:s}, s:s, s:b, s:i, s:o, s:i, s:b, s:s?}", "delegation", "id",
                    s->d.id, "name", s->d.name, "group", PL_ENUM_NAME(pl_parity, s->parity),

@@ -107,6 +107,39 @@ describe('the portal', () => {
     assert.deepEqual(page.errors, []);
   });
 
+  it('an observer shares a paper from the page; a State is reminded on its home page', async () => {
+    const page = await open(cast.observer.token);
+    await page.locator('[data-testid="sh-title"]').fill('Observer brief');
+    await page.selectOption('[data-testid="sh-kind"]', 'research_paper');
+    await page.locator('[data-testid="sh-file"]').setInputFiles({ name: 'brief.md', mimeType: 'text/markdown',
+      buffer: Buffer.from('# Brief\n\nOn the pangolin trade in routers.\n') });
+    await page.locator('[data-testid="sh-submit"]').click();
+    await page.locator('[data-testid="q"]').fill('pangolin');
+    await page.locator('[data-testid="search-submit"]').click();
+    await page.locator('[data-testid="result"]', { hasText: 'Observer brief' }).waitFor();
+    // an executable is refused with the server's reason
+    await page.locator('[data-testid="sh-title"]').fill('Not a PDF');
+    await page.selectOption('[data-testid="sh-kind"]', 'working_paper');
+    await page.locator('[data-testid="sh-file"]').setInputFiles('/bin/true');
+    await page.locator('[data-testid="sh-submit"]').click();
+    await page.locator('[data-testid="action-error"]', { hasText: 'PDF, ODT, DOCX' }).waitFor();
+    page.errors.length = 0; // the browser logs the 415
+    // the cycle begins six years back: Chile, which never reported, is overdue
+    const adm = await Rpc.open(server.url, server.adminToken);
+    const chile = (await adm.call('delegation.create', { name: 'Chile', kind: 'state', tz: 'America/Santiago', group: 'latin_american_caribbean' })).delegation;
+    const delegate = await adm.call('participant.invite', { delegation: chile.id, name: 'Camila Rojas', role: 'delegate' });
+    const home = await newPage(browser, {});
+    pages.push(home);
+    await home.goto(`${server.url}/#token=${encodeURIComponent(delegate.token)}`);
+    await home.locator('h1').waitFor();
+    assert.equal(await home.locator('[data-testid="report-reminder"]').count(), 0);
+    await adm.call('report.rotation', { first_year: YEAR - 6, groups: { [chile.id]: 'even' } });
+    adm.close();
+    const note = home.locator('[data-testid="report-reminder"]');
+    await note.waitFor(); // on the reminder's event, without a reload
+    assert.match(await note.textContent(), new RegExp(`${YEAR - 6 + (YEAR % 2)}.*overdue`));
+  });
+
   it('an observer does not find a document for States only', async () => {
     const page = await open(cast.observer.token);
     await page.locator('[data-testid="q"]').fill('okapi');

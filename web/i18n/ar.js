@@ -540,4 +540,11 @@ export default {
   'portal.contacts_help': "واحد في كل سطر بصيغة «الاسم، الصفة، البريد».",
   'portal.visibility': "من يمكنه قراءته",
   'portal.submitted_ok': "قدم التقرير الوطني.",
+  'portal.share': "مشاركة وثيقة",
+  'portal.doc_title': "العنوان",
+  'portal.abstract': "الملخص",
+  'portal.file': "الملف (PDF أو ODT أو DOCX أو نص أو Markdown؛ 20 ميبيبايت كحد أقصى)",
+  'portal.url': "الرابط (الندوات عبر الإنترنت)",
+  'portal.upload': "رفع",
+  'portal.uploaded': "تمت مشاركة «{title}».",
 };

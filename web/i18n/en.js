@@ -541,4 +541,11 @@ export default {
   'portal.contacts_help': "One per line, as “name, role, email”.",
   'portal.visibility': "Who may read it",
   'portal.submitted_ok': "The national report was submitted.",
+  'portal.share': "Share a document",
+  'portal.doc_title': "Title",
+  'portal.abstract': "Abstract",
+  'portal.file': "File (PDF, ODT, DOCX, text or Markdown; at most 20 MiB)",
+  'portal.url': "Link (webinars)",
+  'portal.upload': "Upload",
+  'portal.uploaded': "“{title}” was shared.",
 };

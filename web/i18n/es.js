@@ -540,4 +540,11 @@ export default {
   'portal.contacts_help': "Una por línea, como «nombre, cargo, correo».",
   'portal.visibility': "Quién puede leerlo",
   'portal.submitted_ok': "Se presentó el informe nacional.",
+  'portal.share': "Compartir un documento",
+  'portal.doc_title': "Título",
+  'portal.abstract': "Resumen",
+  'portal.file': "Archivo (PDF, ODT, DOCX, texto o Markdown; 20 MiB como máximo)",
+  'portal.url': "Enlace (seminarios web)",
+  'portal.upload': "Subir",
+  'portal.uploaded': "Se compartió «{title}».",
 };

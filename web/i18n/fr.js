@@ -540,4 +540,11 @@ export default {
   'portal.contacts_help': "Une par ligne, sous la forme « nom, fonction, courriel ».",
   'portal.visibility': "Qui peut le lire",
   'portal.submitted_ok': "Le rapport national a été soumis.",
+  'portal.share': "Partager un document",
+  'portal.doc_title': "Titre",
+  'portal.abstract': "Résumé",
+  'portal.file': "Fichier (PDF, ODT, DOCX, texte ou Markdown ; 20 Mio au plus)",
+  'portal.url': "Lien (webinaires)",
+  'portal.upload': "Téléverser",
+  'portal.uploaded': "« {title} » a été partagé.",
 };

@@ -540,4 +540,11 @@ export default {
   'portal.contacts_help': "По одной в строке: «имя, должность, почта».",
   'portal.visibility': "Кто может читать",
   'portal.submitted_ok': "Национальный доклад представлен.",
+  'portal.share': "Поделиться документом",
+  'portal.doc_title': "Название",
+  'portal.abstract': "Аннотация",
+  'portal.file': "Файл (PDF, ODT, DOCX, текст или Markdown; не более 20 МиБ)",
+  'portal.url': "Ссылка (вебинары)",
+  'portal.upload': "Загрузить",
+  'portal.uploaded': "Документ «{title}» опубликован.",
 };

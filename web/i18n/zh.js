@@ -540,4 +540,11 @@ export default {
   'portal.contacts_help': "每行一项，格式为“姓名，职务，电子邮件”。",
   'portal.visibility': "可阅读者",
   'portal.submitted_ok': "国家报告已提交。",
+  'portal.share': "共享文件",
+  'portal.doc_title': "标题",
+  'portal.abstract': "摘要",
+  'portal.file': "文件（PDF、ODT、DOCX、文本或 Markdown；不超过 20 MiB）",
+  'portal.url': "链接（网络研讨会）",
+  'portal.upload': "上传",
+  'portal.uploaded': "已共享“{title}”。",
 };

@@ -213,11 +213,51 @@ async function main() {
       h('button', { type: 'submit', class: 'primary', 'data-testid': 'rf-submit' }, t('portal.submit'))));
   }
 
+  // Sharing a document: POST /documents with the reader's own token (the
+  // server decides the file's type from its bytes).
+  async function share(form) {
+    const body = new FormData(form);
+    for (const [k, v] of [...body.entries()]) if (v === '' || (v instanceof File && !v.name)) body.delete(k);
+    try {
+      const res = await fetch('/documents', { method: 'POST', body, headers: { Authorization: `Bearer ${ctx.token}` } });
+      const reply = await res.json().catch(() => ({}));
+      if (!res.ok) throw new Error(reply.error?.message || String(res.status));
+      ui.error = null;
+      announce(t('portal.uploaded', { title: reply.document.title }));
+      form.reset();
+      await search();
+    } catch (err) {
+      // Said without redrawing: the form keeps what was typed in it.
+      ui.error = err.message;
+      announce(ui.error, true);
+      const el = $('[data-testid="action-error"]');
+      if (el) { el.textContent = ui.error; el.hidden = false; }
+    }
+  }
+
+  function shareCard() {
+    const opt = (v, label) => h('option', { value: v }, label);
+    return h('section', { class: 'card', 'aria-labelledby': 'share-h', 'data-testid': 'share' },
+      h('h2', { id: 'share-h' }, t('portal.share')),
+      h('form', { class: 'proc-form', onSubmit: (e) => { e.preventDefault(); share(e.target); } },
+        field('sh-title', t('portal.doc_title'), h('input', { type: 'text', id: 'sh-title', name: 'title', required: true, maxlength: '255', 'data-testid': 'sh-title' })),
+        field('sh-kind', t('portal.kind'), h('select', { id: 'sh-kind', name: 'kind', 'data-testid': 'sh-kind' }, KINDS.map((k) => opt(k, t(`doc.${k}`))))),
+        field('sh-language', t('portal.language'), h('select', { id: 'sh-language', name: 'language', 'data-testid': 'sh-language' }, LANGS.map((l) => opt(l, l)))),
+        field('sh-visibility', t('portal.visibility'), h('select', { id: 'sh-visibility', name: 'visibility', 'data-testid': 'sh-visibility' },
+          opt('public', t('vis.public')), opt('states', t('vis.states')))),
+        field('sh-abstract', t('portal.abstract'), h('textarea', { id: 'sh-abstract', name: 'abstract', rows: 2, maxlength: '4000' })),
+        field('sh-file', t('portal.file'), h('input', { type: 'file', id: 'sh-file', name: 'file', 'data-testid': 'sh-file',
+          accept: '.pdf,.odt,.docx,.txt,.md' })),
+        field('sh-url', t('portal.url'), h('input', { type: 'url', id: 'sh-url', name: 'url', 'data-testid': 'sh-url' })),
+        h('button', { type: 'submit', class: 'primary', 'data-testid': 'sh-submit' }, t('portal.upload'))));
+  }
+
   function draw() {
     render($('#main'),
       h('h1', {}, t('portal.title')),
       h('p', { class: 'error', role: 'alert', 'data-testid': 'action-error', hidden: !ui.error }, ui.error || ''),
-      cycleCard(), mayReport() ? submitCard() : null, searchCard(), synthesisCard(), compareCard());
+      cycleCard(), mayReport() ? submitCard() : null, searchCard(),
+      ctx.hello.participant.role !== 'viewer' ? shareCard() : null, synthesisCard(), compareCard());
   }
 
   onLanguage(draw);
