@@ -17,7 +17,6 @@ import uuid
 import zipfile
 
 from harness import ProgrammeTest, Server, main, make_cert
-from test_stream import replay
 
 ODT_XML = ('<?xml version="1.0"?><office:document-content '
            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -321,12 +320,7 @@ class Search(ProgrammeTest):
 
     async def test_the_index_is_rebuilt_from_the_log(self):
         await self.c["kenya"].ok("document.withdraw", document=self.docs["odt"])
-        for c in self.c.values():
-            await c.close()
-        await self.admin.close()
-        self.server.stop()
-        rc, out = replay(self.server.db)
-        self.assertEqual(rc, 0, out)
+        await self.stop_and_replay()
         self.server.start()
         self.assertEqual(get(self.server, "/documents/" + self.docs["md"])[0], 200)
 

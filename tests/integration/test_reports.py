@@ -10,7 +10,6 @@ The server's clock is the real one: the years are counted back from now."""
 import time
 
 from harness import ProgrammeTest, main
-from test_stream import replay
 
 NOW = time.gmtime().tm_year
 FIRST = NOW - 6  # three cycles of the even group behind us when NOW is even
@@ -187,12 +186,7 @@ class Reports(ProgrammeTest):
         await self.submit("kenya", NOW, cb(needs=["x"]))
         await self.admin.ok("report.rotation", first_year=FIRST,
                             groups={self.tokens["delegations"]["Kenya"]: "odd"})
-        for c in self.c.values():
-            await c.close()
-        await self.admin.close()
-        self.server.stop()
-        rc, out = replay(self.server.db)
-        self.assertEqual(rc, 0, out)
+        await self.stop_and_replay()
 
 
 if __name__ == "__main__":
