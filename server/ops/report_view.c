@@ -74,7 +74,8 @@ int pl_report_view_load(pl_report_view *v, int64_t now) {
     pl_report_view_release(v);
     return -1;
   }
-  qsort(v->states, v->n_states, sizeof v->states[0], by_name);
+  if (v->n_states) /* qsort of NULL is undefined, even for none */
+    qsort(v->states, v->n_states, sizeof v->states[0], by_name);
   for (size_t i = 0; i < v->n_states; i++) {
     pl_report_state *s = &v->states[i];
     s->parity = pl_cycle_default_parity((int)i);
