@@ -38,7 +38,7 @@ static const char *const kept[] = {
     "sec-websocket-version", "sec-websocket-protocol", "sec-websocket-extensions",
     "if-none-match", "if-modified-since", "accept", "accept-encoding", "accept-language",
     "user-agent", "content-length", "content-type", "cache-control", "pragma", "range",
-    "if-range", "referer", "x-forwarded-for",
+    "if-range", "referer", "x-forwarded-for", "authorization",
 };
 
 static bool is_tchar(unsigned char c) {
@@ -251,8 +251,6 @@ static void run_hook(early *e) {
 static void begin_post(early *e, size_t head_len) {
   char path[80], cl[24];
   request_path(e->buf, head_len, path, sizeof path);
-  if (!pl_hook_path(path))
-    return answer(e, 405, "POST only to /hooks/");
   if (header_value(e->buf, head_len, "transfer-encoding", cl, sizeof cl) ||
       !header_value(e->buf, head_len, "content-length", cl, sizeof cl))
     return answer(e, 411, "a hook needs Content-Length (and no Transfer-Encoding)");
@@ -291,26 +289,18 @@ static void hand_over(early *e, size_t head_len) {
   if (status)
     return answer(e, status, why);
   /* lws 4.1.6 would read an adopted head again as a POST's body
-   * (hooks_http.h): the door reads a hook whole and answers it itself. */
-  if (strncmp(e->buf, "POST ", 5) == 0)
+   * (hooks_http.h): the door reads a hook whole and answers it itself. Any
+   * other POST (an upload) goes to lws with its head alone: on_read took
+   * nothing past it, and lws reads the body from the socket, as under TLS. */
+  char path[80];
+  request_path(e->buf, head_len, path, sizeof path);
+  if (strncmp(e->buf, "POST ", 5) == 0 && pl_hook_path(path))
     return begin_post(e, head_len);
-  /* Whatever came after the head (a hook's body, or its first part) goes
-   * along behind it: lws copies both into the connection's buffer list. */
-  size_t rest = e->len - head_len;
-  char *all_of_it = rest ? malloc(n + rest) : head;
-  if (!all_of_it)
-    return answer(e, 431, "no room for the request");
-  if (rest) {
-    memcpy(all_of_it, head, n);
-    memcpy(all_of_it + n, e->buf + head_len, rest);
-  }
   int fd = e->fd;
   finish(e);
   /* On failure lws has closed the socket; the door's slot goes with it. */
-  if (!lws_adopt_socket_vhost_readbuf(pl_srv->vh, fd, all_of_it, n + rest))
+  if (!lws_adopt_socket_vhost_readbuf(pl_srv->vh, fd, head, n))
     pl_door_leave(fd);
-  if (rest)
-    free(all_of_it);
 }
 
 /* The end of the head in buf: the offset after its blank line, or 0. */
@@ -344,7 +334,14 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents) {
       e->buf = grown;
       e->cap *= 2;
     }
-    ssize_t got = recv(e->fd, e->buf + e->len, e->cap - e->len, MSG_DONTWAIT);
+    /* Only the head is taken from the socket: what follows it (an
+     * upload's body) is left for lws to read, as it does under TLS. lws
+     * 4.1.6 hands a body that came in the adopted buffer to the protocol
+     * twice (measured: every form field doubled), so none may come there.
+     * Peek, then take up to the head's end and no further. */
+    /* a hook's body, once its head is in, is the door's to read */
+    const int peek = e->body_len ? 0 : MSG_PEEK;
+    ssize_t got = recv(e->fd, e->buf + e->len, e->cap - e->len, MSG_DONTWAIT | peek);
     if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
       pl_door_leave(e->fd);
       close(e->fd);
@@ -352,6 +349,7 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents) {
     }
     if (got < 0)
       return; /* wait for more */
+    size_t before = e->len;
     e->len += (size_t)got;
     if (e->body_len) {
       if (e->len >= e->head_len + e->body_len)
@@ -359,6 +357,13 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents) {
       continue;
     }
     size_t end = head_end(e);
+    size_t take = end ? end - before : (size_t)got;
+    if (recv(e->fd, e->buf + before, take, MSG_DONTWAIT) != (ssize_t)take) {
+      pl_door_leave(e->fd);
+      close(e->fd);
+      return finish(e);
+    }
+    e->len = before + take;
     if (end)
       return hand_over(e, end);
   }

@@ -10,8 +10,10 @@
 
 #include "app/calendar_http.h"
 #include "app/hooks_http.h"
+#include "app/documents_http.h"
 #include "app/http_respond.h"
 #include "app/tls.h"
+#include "app/upload.h"
 #include "base/server.h"
 #include "store/backup.h"
 
@@ -63,6 +65,7 @@ const pl_http_route pl_http_routes[] = {
     {"/calendar", true, calendar},
     {"/meetings", true, calendar},
     {"/hooks", true, hooks},
+    {"/documents", true, pl_documents_http_get},
 };
 const size_t pl_http_route_count = sizeof pl_http_routes / sizeof pl_http_routes[0];
 
@@ -86,10 +89,13 @@ int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
     (void)len;
     pl_http_pss *h = user;
     h->secret = false; /* a kept-alive connection's next request */
+    h->close_after = false;
     if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0) {
       h->head = false;
       if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_POST_URI) < 0)
         return pl_http_respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
+      if (strcmp(path, "/documents") == 0)
+        return pl_upload_start(wsi, h);
       return pl_hooks_begin(wsi, user, path);
     }
     /* HEAD is GET without the body: calendar programs ask it to see
@@ -104,13 +110,25 @@ int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
     return route(wsi, user, path);
   }
   case LWS_CALLBACK_HTTP_BODY:
-    return pl_hooks_body(wsi, user, in, len);
-  case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-    return pl_hooks_complete(wsi, user);
-  case LWS_CALLBACK_HTTP_WRITEABLE:
+  case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
+    pl_http_pss *h = user;
+    if (h && h->upload)
+      return reason == LWS_CALLBACK_HTTP_BODY ? pl_upload_body(wsi, h, in, len)
+                                              : pl_upload_complete(wsi, h);
+    if (h && h->close_after)
+      return 0; /* answered already; the connection closes after it */
+    return reason == LWS_CALLBACK_HTTP_BODY ? pl_hooks_body(wsi, user, in, len)
+                                            : pl_hooks_complete(wsi, user);
+  }
+  case LWS_CALLBACK_HTTP_WRITEABLE: {
+    pl_http_pss *h = user;
+    if (pl_upload_ready(h))
+      return pl_upload_answer(wsi, h);
     return pl_http_write_more(wsi, user);
+  }
   case LWS_CALLBACK_CLOSED_HTTP:
   case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+    pl_upload_release(user);
     pl_http_release(user);
     return 0;
   default:

@@ -34,7 +34,7 @@ int pl_http_respond(struct lws *wsi, void *user, unsigned status, const char *ct
   if (len == 0 || h->head) {
     free(h->body);
     h->body = NULL;
-    return lws_http_transaction_completed(wsi) ? -1 : 0;
+    return h->close_after || lws_http_transaction_completed(wsi) ? -1 : 0;
   }
   lws_callback_on_writable(wsi);
   return 0;
@@ -65,7 +65,7 @@ int pl_http_write_more(struct lws *wsi, void *user) {
   }
   free(h->body);
   h->body = NULL;
-  return lws_http_transaction_completed(wsi) ? -1 : 0;
+  return h->close_after || lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
 void pl_http_release(void *user) {

@@ -22,6 +22,8 @@ typedef struct pl_http_pss {
   char *in; /* owned */
   size_t in_len, in_cap;
   char in_path[64];
+  bool close_after; /* the request's body was not read: close once answered */
+  struct pl_upload *upload; /* POST /documents (upload.h): owned, or lent to the worker */
 } pl_http_pss;
 
 /* Sends a complete response; takes ownership of body (malloc'd). */

@@ -21,6 +21,8 @@
 #include "app/server.h"
 
 #include "app/bootstrap.h"
+#include "app/docstore.h"
+#include "ops/ops_report.h"
 #include "app/door.h"
 #include "app/early.h"
 #include "app/dblock.h"
@@ -287,6 +289,10 @@ int pl_server_run(const pl_config *cfg) {
     fprintf(stderr, "plenaryd: could not load the database %s\n", cfg->db);
     goto out_live;
   }
+  if (pl_docstore_open(cfg->db, err, sizeof err)) {
+    fprintf(stderr, "plenaryd: %s\n", err);
+    goto out_live;
+  }
 
   struct lws_context_creation_info info;
   memset(&info, 0, sizeof info);
@@ -372,6 +378,7 @@ int pl_server_run(const pl_config *cfg) {
   pl_log(PL_LOG_NOTICE, "door", "msg", "connections capped", "max_conns", cap, NULL);
   pl_keepalive_start(cfg->keepalive_s);
   pl_deliver_start();
+  pl_reports_start();
   if (pl_deferred_start())
     pl_log(PL_LOG_WARN, "deferred", "msg",
            "the worker thread did not start; long ops run on the service thread", NULL);
@@ -402,6 +409,7 @@ out_ctx:
   pl_early_close_all();
   pl_deferred_stop();
   pl_keepalive_stop(); /* the loop below runs until no watcher is left */
+  pl_reports_stop();
   lws_context_destroy(srv.ctx);
   srv.ctx = NULL;
   ev_run(loop, 0); /* lets lws finish closing on the loop, then returns */

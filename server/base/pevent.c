@@ -19,4 +19,6 @@ int pl_pevent_parse(const char *name) {
 void pl_pevent_bufs_release(pl_pevent_bufs *b) {
   pl_meeting_rec_release(&b->meeting);
   pl_proc_event_release(&b->proc);
+  pl_document_rec_release(&b->document);
+  pl_report_rec_release(&b->report);
 }

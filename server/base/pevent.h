@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "base/model.h"
+#include "base/portal.h"
 #include "base/token.h"
 #include "core/groups.h"
 #include "core/procedure.h"
@@ -46,7 +47,12 @@
   X(WEBHOOK_DELETED, "webhook.deleted")           \
   X(GROUP_CREATED, "group.created")               \
   X(GROUP_UPDATED, "group.updated")               \
-  X(PARTICIPANT_RANKED, "participant.ranked")
+  X(PARTICIPANT_RANKED, "participant.ranked")     \
+  X(DOCUMENT_UPLOADED, "document.uploaded")       \
+  X(DOCUMENT_WITHDRAWN, "document.withdrawn")     \
+  X(REPORT_SUBMITTED, "report.submitted")         \
+  X(REPORT_ROTATION, "report.rotation_set")       \
+  X(REPORT_REMINDER, "report.reminder")
 
 typedef enum {
 #define PL_PEVENT_ENUM(name, wire) PL_PEV_##name,
@@ -72,6 +78,11 @@ typedef struct pl_pevent {
   const pl_webhook_rec *webhook;    /* WEBHOOK_CREATED: borrowed; DELETED uses its id */
   const pl_group_def *group;        /* GROUP_*: borrowed, the group after the change */
   pl_rank rank;                     /* PARTICIPANT_RANKED (of participant.id) */
+  const pl_document_rec *document;  /* DOCUMENT_UPLOADED: borrowed */
+  char target[PL_ID_LEN];           /* DOCUMENT_WITHDRAWN: the document's id */
+  const pl_report_rec *report;      /* REPORT_SUBMITTED: borrowed */
+  const pl_rotation_rec *rotation;  /* REPORT_ROTATION: borrowed */
+  pl_reminder_rec reminder;         /* REPORT_REMINDER */
 } pl_pevent;
 
 /* Where a decoded event's larger parts go (pl_pevent_from_json). */
@@ -81,6 +92,9 @@ typedef struct pl_pevent_bufs {
   pl_application_rec app;
   pl_webhook_rec webhook;
   pl_group_def group;
+  pl_document_rec document;
+  pl_report_rec report;
+  pl_rotation_rec rotation;
 } pl_pevent_bufs;
 
 static inline bool pl_pevent_is_meeting(pl_pevent_type t) {
@@ -103,6 +117,11 @@ static inline pl_proc_ev_type pl_pevent_proc_type(pl_pevent_type t) {
 }
 static inline pl_pevent_type pl_proc_pevent_type(pl_proc_ev_type t) {
   return (pl_pevent_type)(PL_PEV_PROCEDURE_STARTED + (int)t);
+}
+
+/* The portal's events (issue 13): documents and national reports. */
+static inline bool pl_pevent_is_portal(pl_pevent_type t) {
+  return t >= PL_PEV_DOCUMENT_UPLOADED && t <= PL_PEV_REPORT_REMINDER;
 }
 
 /* Frees what a decoded event left in b (its meeting's items, its

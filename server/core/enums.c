@@ -29,6 +29,10 @@ PL_DEFINE_ENUM(pl_meeting_status, PL_MEETING_STATUS_MAP)
 PL_DEFINE_ENUM(pl_proc_kind, PL_PROC_KIND_MAP)
 PL_DEFINE_ENUM(pl_proc_status, PL_PROC_STATUS_MAP)
 PL_DEFINE_ENUM(pl_office, PL_OFFICE_MAP)
+PL_DEFINE_ENUM(pl_doc_kind, PL_DOC_KIND_MAP)
+PL_DEFINE_ENUM(pl_language, PL_LANGUAGE_MAP)
+PL_DEFINE_ENUM(pl_visibility, PL_VISIBILITY_MAP)
+PL_DEFINE_ENUM(pl_parity, PL_PARITY_MAP)
 
 int pl_enum_parse(const char *const names[], size_t count, const char *s) {
   if (!s)

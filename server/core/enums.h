@@ -129,6 +129,32 @@
   X(PL_OFFICE_VICE_CHAIR, "vice_chair")                                         \
   X(PL_OFFICE_RAPPORTEUR, "rapporteur")
 
+/* The portal (issue 13): what a document is, the six UN languages, who may
+ * read it, and the two rotation groups of national reports. */
+#define PL_DOC_KIND_MAP(X)                                                      \
+  X(PL_DOC_NATIONAL_REPORT, "national_report")                                  \
+  X(PL_DOC_WORKING_PAPER, "working_paper")                                      \
+  X(PL_DOC_RESEARCH_PAPER, "research_paper")                                    \
+  X(PL_DOC_STATEMENT, "statement")                                              \
+  X(PL_DOC_WEBINAR, "webinar")                                                  \
+  X(PL_DOC_OTHER, "other")
+
+#define PL_LANGUAGE_MAP(X)                                                      \
+  X(PL_LANG_AR, "ar")                                                           \
+  X(PL_LANG_ZH, "zh")                                                           \
+  X(PL_LANG_EN, "en")                                                           \
+  X(PL_LANG_FR, "fr")                                                           \
+  X(PL_LANG_RU, "ru")                                                           \
+  X(PL_LANG_ES, "es")
+
+#define PL_VISIBILITY_MAP(X)                                                    \
+  X(PL_VIS_PUBLIC, "public")                                                    \
+  X(PL_VIS_STATES, "states")
+
+#define PL_PARITY_MAP(X)                                                        \
+  X(PL_PARITY_EVEN, "even")                                                     \
+  X(PL_PARITY_ODD, "odd")
+
 #define PL_ENUM_VALUE(id, str) id,
 #define PL_DECLARE_ENUM(type, MAP)                                              \
   typedef enum { MAP(PL_ENUM_VALUE) } type;                                     \
@@ -156,6 +182,10 @@ PL_DECLARE_ENUM(pl_list_order, PL_LIST_ORDER_MAP)
 PL_DECLARE_ENUM(pl_proc_kind, PL_PROC_KIND_MAP)
 PL_DECLARE_ENUM(pl_proc_status, PL_PROC_STATUS_MAP)
 PL_DECLARE_ENUM(pl_office, PL_OFFICE_MAP)
+PL_DECLARE_ENUM(pl_doc_kind, PL_DOC_KIND_MAP)
+PL_DECLARE_ENUM(pl_language, PL_LANGUAGE_MAP)
+PL_DECLARE_ENUM(pl_visibility, PL_VISIBILITY_MAP)
+PL_DECLARE_ENUM(pl_parity, PL_PARITY_MAP)
 
 /* Index of `s` in `names` (count entries), or -1 when it is none of them. */
 int pl_enum_parse(const char *const names[], size_t count, const char *s);

@@ -324,6 +324,9 @@ static void publish_programme(const pl_change_pev *p) {
     if (!s->authed || s->applicant)
       continue;
     pl_audience who = pl_session_audience(s);
+    if (p->ev.type == PL_PEV_REPORT_REMINDER && who != PL_SEES_SECRETARIAT &&
+        strcmp(s->delegation.id, p->ev.reminder.delegation) != 0)
+      continue; /* a reminder is its State's business */
     pl_msg *m = who == PL_SEES_SECRETARIAT ? p->msg
                 : who == PL_SEES_STATE     ? p->to_state
                                            : p->to_public;

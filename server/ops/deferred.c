@@ -14,7 +14,8 @@ typedef struct job {
   json_t *re;      /* owned: the request's id */
   int64_t now;
   void *arg;
-  const pl_deferred_ops *ops;
+  const pl_deferred_ops *ops; /* NULL for a task */
+  const pl_task_ops *task;
   struct job *next;
 } job;
 
@@ -43,7 +44,10 @@ static void *worker(void *unused) {
     if (!w.todo)
       w.todo_tail = NULL;
     pthread_mutex_unlock(&w.mu);
-    j->ops->work(j->arg);
+    if (j->task)
+      j->task->work(j->arg);
+    else
+      j->ops->work(j->arg);
     pthread_mutex_lock(&w.mu);
     j->next = w.done;
     w.done = j;
@@ -63,6 +67,12 @@ static pl_session *alive(const job *j) {
 }
 
 static void finish(job *j) {
+  if (j->task) {
+    j->task->done(j->arg, false);
+    free(j);
+    w.in_flight--;
+    return;
+  }
   pl_session *s = alive(j);
   if (s) {
     pl_op_ctx c = {.s = s, .now = j->now};
@@ -125,12 +135,18 @@ void pl_deferred_stop(void) {
   for (int k = 0; k < 2; k++)
     for (job *j = lists[k], *next; j; j = next) {
       next = j->next;
-      j->ops->release(j->arg);
-      json_decref(j->re);
+      if (j->task) {
+        j->task->done(j->arg, true);
+      } else {
+        j->ops->release(j->arg);
+        json_decref(j->re);
+      }
       free(j);
     }
   w.in_flight = 0;
 }
+
+static void enqueue(job *j);
 
 pl_err pl_defer(pl_op_ctx *c, void *arg, const pl_deferred_ops *ops) {
   if (!w.running) {
@@ -154,6 +170,11 @@ pl_err pl_defer(pl_op_ctx *c, void *arg, const pl_deferred_ops *ops) {
              .arg = arg, .ops = ops};
   c->s->deferred_busy = true;
   c->deferred = true;
+  enqueue(j);
+  return PL_ERR_OK;
+}
+
+static void enqueue(job *j) {
   w.in_flight++;
   pthread_mutex_lock(&w.mu);
   if (w.todo_tail)
@@ -163,5 +184,19 @@ pl_err pl_defer(pl_op_ctx *c, void *arg, const pl_deferred_ops *ops) {
   w.todo_tail = j;
   pthread_cond_signal(&w.cv);
   pthread_mutex_unlock(&w.mu);
-  return PL_ERR_OK;
+}
+
+int pl_defer_task(void *arg, const pl_task_ops *ops) {
+  if (!w.running) {
+    ops->work(arg);
+    ops->done(arg, false);
+    return 0;
+  }
+  job *j = w.in_flight < PL_DEFERRED_MAX ? calloc(1, sizeof *j) : NULL;
+  if (!j)
+    return -1;
+  j->arg = arg;
+  j->task = ops;
+  enqueue(j);
+  return 0;
 }

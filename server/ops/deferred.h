@@ -39,4 +39,17 @@ void pl_deferred_stop(void);
  * the worker did not start, runs it all at once, here. */
 pl_err pl_defer(pl_op_ctx *c, void *arg, const pl_deferred_ops *ops);
 
+/* Work that answers no session (an upload's type and text, app/upload.c):
+ * `work` on the worker, then `done` on the service thread, always, and
+ * with `dropped` true when the server stopped before it could run; the
+ * callbacks own arg. Returns 0, or -1 when the worker is busy (then nothing
+ * ran and the caller still owns arg). When the worker did not start, runs
+ * both here. */
+typedef struct pl_task_ops {
+  void (*work)(void *arg);
+  void (*done)(void *arg, bool dropped);
+} pl_task_ops;
+
+int pl_defer_task(void *arg, const pl_task_ops *ops);
+
 #endif

@@ -18,6 +18,7 @@
 #include "ops/ops_admin.h"
 #include "ops/ops_calendar.h"
 #include "ops/ops_import.h"
+#include "ops/ops_documents.h"
 #include "ops/ops_floor.h"
 #include "ops/ops_groups.h"
 #include "ops/ops_signal.h"
@@ -25,6 +26,8 @@
 #include "ops/ops_procedure.h"
 #include "ops/ops_video.h"
 #include "ops/ops_webhook.h"
+#include "ops/ops_report.h"
+#include "ops/ops_synthesis.h"
 #include "ops/record.h"
 #include "wire/request.h"
 
@@ -175,6 +178,25 @@ static const op_entry ops[] = {
      "set protocol ranks", ""},
     {"signal.send", pl_op_signal_send, PL_ROP_NONE, false, INTERPRETER,
      "send interpreters' signals", "joined; one a second"},
+    {"document.get", pl_op_document_get, PL_ROP_NONE, false, ANYONE, "read documents",
+     "a States' document: States and the secretariat only"},
+    {"document.withdraw", pl_op_document_withdraw, PL_ROP_NONE, false,
+     SEC | CHAIR | DELEGATE | OBSERVER, "withdraw documents",
+     "its own delegation, or the secretariat"},
+    {"documents.search", pl_op_documents_search, PL_ROP_NONE, false, ANYONE,
+     "search documents", "finds only what one may read"},
+    {"report.submit", pl_op_report_submit, PL_ROP_NONE, false, SEC | CHAIR | DELEGATE,
+     "submit national reports", "a State for itself; the secretariat for any State"},
+    {"report.get", pl_op_report_get, PL_ROP_NONE, false, ANYONE, "read national reports",
+     "a States' report: States and the secretariat only"},
+    {"report.status", pl_op_report_status, PL_ROP_NONE, false, ANYONE,
+     "read the reporting cycle", ""},
+    {"report.rotation", pl_op_report_rotation, PL_ROP_NONE, false, SEC,
+     "set the reporting rotation", ""},
+    {"report.synthesis", pl_op_report_synthesis, PL_ROP_NONE, false, ANYONE,
+     "read the synthesis of reports", "counts only the reports one may read"},
+    {"report.compare", pl_op_report_compare, PL_ROP_NONE, false, ANYONE, "compare reports",
+     "shows only the reports one may read"},
 };
 
 static const op_entry *op_find(const char *name) {

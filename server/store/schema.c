@@ -139,6 +139,29 @@ const char *const pl_store__schema_steps[] = {
     "CREATE TABLE ranks("
     "  participant INTEGER PRIMARY KEY REFERENCES participants(id),"
     "  rank TEXT NOT NULL) STRICT;",
+    /* 6: the portal (issue 13). A document's row holds what search filters
+     * on and its record as JSON; its words are in an FTS5 index beside it
+     * (rowid = the document's number), written in the same transaction, so
+     * replay --check rebuilds both. National reports, the rotation the
+     * secretariat set and the reminders sent, each from its events. */
+    "CREATE TABLE documents("
+    "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, pillar TEXT, language TEXT NOT NULL,"
+    "  meeting TEXT, delegation TEXT NOT NULL, visibility TEXT NOT NULL,"
+    "  family TEXT NOT NULL, withdrawn INTEGER NOT NULL, at INTEGER NOT NULL,"
+    "  body TEXT NOT NULL) STRICT;"
+    "CREATE INDEX documents_family ON documents(family);"
+    "CREATE VIRTUAL TABLE documents_fts USING fts5(title, abstract, text,"
+    "  tokenize = 'unicode61 remove_diacritics 2');"
+    "CREATE TABLE reports("
+    "  id INTEGER PRIMARY KEY, delegation TEXT NOT NULL, year INTEGER NOT NULL,"
+    "  visibility TEXT NOT NULL, at INTEGER NOT NULL, body TEXT NOT NULL) STRICT;"
+    "CREATE INDEX reports_delegation ON reports(delegation, year);"
+    "CREATE TABLE report_rotation("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), first_year INTEGER NOT NULL,"
+    "  groups TEXT NOT NULL) STRICT;"
+    "CREATE TABLE report_reminders("
+    "  delegation TEXT NOT NULL, year INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, PRIMARY KEY (delegation, year, kind)) STRICT;",
 };
 
 _Static_assert(sizeof pl_store__schema_steps / sizeof pl_store__schema_steps[0] ==

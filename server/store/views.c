@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "store/groups.h"
+#include "store/portal.h"
 #include "store/store_impl.h"
 
 static pl_store_rc delegation_put(pl_store *s, const pl_delegation_rec *d, bool update) {
@@ -161,6 +162,12 @@ pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *me
     return group_put(s, ev->group, true);
   case PL_PEV_PARTICIPANT_RANKED:
     return rank_put(s, ev->participant.id, ev->rank);
+  case PL_PEV_DOCUMENT_UPLOADED:
+  case PL_PEV_DOCUMENT_WITHDRAWN:
+  case PL_PEV_REPORT_SUBMITTED:
+  case PL_PEV_REPORT_ROTATION:
+  case PL_PEV_REPORT_REMINDER:
+    return pl_store_portal_apply(s, ev);
   case PL_PEV__COUNT:
     break;
   default:

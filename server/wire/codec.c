@@ -360,3 +360,15 @@ int pl_event_from_json(json_t *o, pl_event *out) {
   }
   return -1;
 }
+
+bool pl_json_take_str(json_t *obj, const char *key, char *buf, size_t len, bool required) {
+  json_t *v = json_object_get(obj, key);
+  buf[0] = '\0';
+  if (!v || json_is_null(v))
+    return !required;
+  const char *s = json_string_value(v);
+  if (!s || strlen(s) >= len || (required && !*s))
+    return false;
+  memcpy(buf, s, strlen(s) + 1);
+  return true;
+}

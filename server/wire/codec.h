@@ -11,6 +11,7 @@
 #define PL_CODEC_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/room.h"
@@ -41,5 +42,10 @@ int pl_event_from_json(json_t *obj, pl_event *out);
 
 /* Copies a JSON string field into a fixed buffer; "" when absent or null. */
 void pl_json_copy_str(json_t *obj, const char *key, char *buf, size_t len);
+
+/* The strict form, for decoding stored events: absent or null is "" and
+ * fine unless `required`; otherwise a string that fits (non-empty when
+ * required). Returns false when the field is malformed. */
+bool pl_json_take_str(json_t *obj, const char *key, char *buf, size_t len, bool required);
 
 #endif

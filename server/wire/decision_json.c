@@ -168,7 +168,8 @@ bool pl_pevent_text_is_decision(const char *body, size_t len) {
 }
 
 bool pl_pevent_published(pl_pevent_type t) {
-  return pl_pevent_is_procedure(t) || t == PL_PEV_APPLICATION_RECEIVED;
+  return pl_pevent_is_procedure(t) || t == PL_PEV_APPLICATION_RECEIVED ||
+         t == PL_PEV_REPORT_REMINDER;
 }
 
 json_t *pl_pevent_for(json_t *o, pl_audience who) {
@@ -177,6 +178,8 @@ json_t *pl_pevent_for(json_t *o, pl_audience who) {
     return NULL; /* credentials and the views' records stay on the server */
   if (type == PL_PEV_APPLICATION_RECEIVED)
     return who == PL_SEES_SECRETARIAT ? json_incref(o) : NULL;
+  if (type == PL_PEV_REPORT_REMINDER) /* to its State only: live/commit.c */
+    return who == PL_SEES_PUBLIC ? NULL : json_incref(o);
   json_t *started = json_object_get(o, "procedure");
   const char *kind = json_is_object(started)
                          ? json_string_value(json_object_get(started, "kind"))
@@ -207,16 +210,7 @@ static pl_err bad(char *msg, size_t msglen, const char *what, const char *field)
 }
 
 static bool copy_to(json_t *o, const char *key, char *buf, size_t len, bool required) {
-  json_t *v = json_object_get(o, key);
-  if (!v || json_is_null(v)) {
-    buf[0] = '\0';
-    return !required;
-  }
-  const char *s = json_string_value(v);
-  if (!s || strlen(s) >= len || (required && !*s))
-    return false;
-  memcpy(buf, s, strlen(s) + 1);
-  return true;
+  return pl_json_take_str(o, key, buf, len, required);
 }
 
 static char *dup_field(json_t *o, const char *key) {

@@ -37,8 +37,9 @@ json_t *pl_json_decision_payload(const pl_pevent *ev);
 pl_err pl_decision_from_json(json_t *o, pl_pevent *out, pl_pevent_bufs *b, char *msg,
                              size_t msglen);
 
-/* True for the programme events clients are sent at all: procedure.* and
- * application.received (the secretariat's). */
+/* True for the programme events clients are sent at all: procedure.*,
+ * application.received (the secretariat's) and report.reminder (the
+ * State's it names, and the secretariat's). */
 bool pl_pevent_published(pl_pevent_type t);
 
 /* True when a stored programme event's text is a procedure.* or

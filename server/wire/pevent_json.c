@@ -20,6 +20,7 @@ json_t *pl_json_group(const pl_group_def *g) {
   return json_pack("{s:s, s:s, s:s?, s:o}", "id", g->id, "name", g->name, "coordinator",
                    g->coordinator[0] ? g->coordinator : NULL, "members", members);
 }
+#include "wire/portal_json.h"
 
 static json_t *payload(const pl_pevent *ev) {
   char hex[PL_HASH_HEX_LEN];
@@ -52,6 +53,12 @@ static json_t *payload(const pl_pevent *ev) {
   case PL_PEV_PARTICIPANT_RANKED:
     return json_pack("{s:s, s:s}", "participant", ev->participant.id, "rank",
                      PL_ENUM_NAME(pl_rank, ev->rank));
+  case PL_PEV_DOCUMENT_UPLOADED:
+  case PL_PEV_DOCUMENT_WITHDRAWN:
+  case PL_PEV_REPORT_SUBMITTED:
+  case PL_PEV_REPORT_ROTATION:
+  case PL_PEV_REPORT_REMINDER:
+    return pl_json_portal_payload(ev);
   default: /* the decisions: wire/decision_json.c */
     return pl_json_decision_payload(ev);
   case PL_PEV__COUNT:
@@ -233,6 +240,12 @@ pl_err pl_pevent_from_json(json_t *o, pl_pevent *out, pl_pevent_bufs *bufs, char
                ? PL_ERR_OK
                : bad(msg, msglen, what, "participant");
   }
+  case PL_PEV_DOCUMENT_UPLOADED:
+  case PL_PEV_DOCUMENT_WITHDRAWN:
+  case PL_PEV_REPORT_SUBMITTED:
+  case PL_PEV_REPORT_ROTATION:
+  case PL_PEV_REPORT_REMINDER:
+    return pl_portal_from_json(o, out, bufs, msg, msglen);
   default: /* the decisions: wire/decision_json.c */
     return pl_decision_from_json(o, out, bufs, msg, msglen);
   case PL_PEV__COUNT:

@@ -424,6 +424,17 @@ class ProgrammeTest(ServerTest):
         r = await self.c[who].ok("floor.request", meeting=self.mid, kind=kind, **kw)
         return r["entry"]
 
+    async def stop_and_replay(self):
+        """Closes every client, stops the server and runs `plenaryd replay
+        --check` on its database: the views must agree with the log."""
+        for c in self.c.values():
+            await c.close()
+        await self.admin.close()
+        self.server.stop()
+        r = subprocess.run([PLENARYD, "replay", "--db", self.server.db, "--check"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
 
 def main():
     unittest.main(verbosity=2)

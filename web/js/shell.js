@@ -63,6 +63,7 @@ export async function boot(opts = {}) {
     { href: 'schedule.html', label: 'nav.schedule', current: opts.page === 'schedule' },
     { href: 'decisions.html', label: 'nav.decisions', current: opts.page === 'decisions' },
     { href: 'stats.html', label: 'nav.stats', current: opts.page === 'stats' },
+    { href: 'portal.html', label: 'nav.portal', current: opts.page === 'portal' },
     { href: 'console.html', label: 'nav.console', current: opts.page === 'console', secretariat: true },
   ];
   // What a page without a usable token says (apply.html: the application link's words).

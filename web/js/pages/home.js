@@ -35,6 +35,14 @@ async function main() {
   const { client } = ctx;
   let meetings = null;
   let error = null;
+  let reminder = null; // this State's national report, when due or overdue
+  const loadReminder = async () => {
+    try {
+      const mine = (await client.request('report.status', {})).mine;
+      reminder = mine && mine.reminder ? mine : null;
+    } catch { reminder = null; }
+    draw();
+  };
   const draw = () => {
     const hello = client.hello;
     const err = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -44,12 +52,17 @@ async function main() {
       h('p', { class: 'lead' }, t('home.welcome', { name: hello.participant.name })),
       hello.participant.role === 'secretariat' ? h('p', { class: 'card console-link' }, t('home.console_help'), ' ',
         h('a', { href: 'console.html', 'data-testid': 'console-link' }, t('home.console'))) : null,
+      reminder ? h('p', { class: 'card banner', role: 'status', 'data-testid': 'report-reminder' },
+        t(`portal.remind_${reminder.reminder}`, { year: String(reminder.due_year) }), ' ',
+        h('a', { href: 'portal.html' }, t('nav.portal'))) : null,
       err,
       meetings === null ? h('p', { class: 'loading' }, t('loading'))
         : meetings.length === 0 ? h('p', {}, t('home.none'))
           : h('ul', { class: 'meetings' }, meetings.map((m) => meetingCard(m, hello))));
   };
+  client.onEvent((ev) => { if (ev.ev === 'report.reminder') loadReminder(); });
   client.onReady(async () => {
+    loadReminder();
     try {
       const reply = await client.request('meeting.list', {});
       meetings = (reply.meetings || []).slice().sort((a, b) => (a.start_at || 0) - (b.start_at || 0));
