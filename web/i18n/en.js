@@ -458,4 +458,8 @@ export default {
   'fair.by_group': "Burden per regional group over the series",
   'console.show_all': "Show all {n}",
   'console.show_fewer': "Show fewer",
+  'session.sign_out': "Sign out",
+  'session.signed_out_title': "Signed out",
+  'session.signed_out_body': "This browser is no longer signed in, in any of its tabs. To sign in again, open your invitation link.",
+  'session.note': "You are signed in on this browser, in all its tabs, until you press “Sign out” at the top of the page.",
 };

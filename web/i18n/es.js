@@ -457,4 +457,8 @@ export default {
   'fair.by_group': "Carga por grupo regional en la serie",
   'console.show_all': "Mostrar las {n}",
   'console.show_fewer': "Mostrar menos",
+  'session.sign_out': "Cerrar sesión",
+  'session.signed_out_title': "Sesión cerrada",
+  'session.signed_out_body': "Este navegador ya no tiene la sesión iniciada en ninguna de sus pestañas. Para volver a entrar, abra su enlace de invitación.",
+  'session.note': "Tiene la sesión iniciada en este navegador, en todas sus pestañas, hasta que pulse «Cerrar sesión» en la parte superior de la página.",
 };

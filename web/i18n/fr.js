@@ -457,4 +457,8 @@ export default {
   'fair.by_group': "Charge par groupe régional sur la série",
   'console.show_all': "Afficher les {n}",
   'console.show_fewer': "Afficher moins",
+  'session.sign_out': "Se déconnecter",
+  'session.signed_out_title': "Déconnecté",
+  'session.signed_out_body': "Ce navigateur n’est plus connecté, dans aucun de ses onglets. Pour vous reconnecter, ouvrez votre lien d’invitation.",
+  'session.note': "Vous êtes connecté sur ce navigateur, dans tous ses onglets, jusqu’à ce que vous appuyiez sur « Se déconnecter » en haut de la page.",
 };

@@ -457,4 +457,8 @@ export default {
   'fair.by_group': "系列中各区域组的负担",
   'console.show_all': "显示全部 {n} 个",
   'console.show_fewer': "显示较少",
+  'session.sign_out': "退出登录",
+  'session.signed_out_title': "已退出登录",
+  'session.signed_out_body': "此浏览器的所有标签页均已退出登录。如需重新登录，请打开您的邀请链接。",
+  'session.note': "您已在此浏览器的所有标签页中登录，直到您点击页面顶部的“退出登录”。",
 };
