@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "base/model.h"
+#include "core/attendance.h"
 #include "core/room.h"
 #include "net/session.h"
 
@@ -27,8 +28,7 @@ typedef struct pl_attendee {
   char participant[PL_ID_LEN];
   char name[PL_NAME_LEN];
   pl_delegation_ref delegation;
-  pl_presence presence;
-  int conns; /* joined sessions; online while > 0 */
+  pl_attendance conns; /* joined sessions by presence; screens are not counted */
 } pl_attendee;
 
 struct pl_live {

@@ -42,6 +42,7 @@ typedef struct pl_join {
   pl_stream *stream;       /* borrowed: the meeting outlives its joins */
   size_t slot;             /* index in the meeting's audience */
   pl_presence presence;
+  bool screen; /* shows the meeting on a screen: no attendance, no requests */
 } pl_join;
 
 typedef struct pl_session {

@@ -128,6 +128,9 @@ pl_err pl_op_room(pl_op_ctx *c, json_t *args, pl_room_op op) {
   const pl_join *j = pl_session_joined(c->s, m);
   if (!j)
     return pl_op_fail(c, PL_ERR_CONFLICT, "join meeting %s first", m->rec.id);
+  if (j->screen)
+    return pl_op_fail(c, PL_ERR_CONFLICT, "a screen only shows meeting %s: join it in the "
+                      "room or remotely to act", m->rec.id);
   if (m->rec.status == PL_STATUS_CANCELLED)
     return pl_op_fail(c, PL_ERR_CONFLICT, "the meeting is cancelled");
   pl_actor a;

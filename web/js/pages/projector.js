@@ -41,7 +41,7 @@ async function main() {
 
   store.subscribe(draw);
   client.onReady(async () => {
-    try { await store.join('room'); joinError = null; } catch (err) { joinError = errorText(err); draw(); }
+    try { await store.join('screen'); joinError = null; } catch (err) { joinError = errorText(err); draw(); }
   });
   onLanguage(draw);
   startTicker(() => $('#main'), () => store.state?.floor);
