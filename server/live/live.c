@@ -236,6 +236,20 @@ bool pl_session_presides(const pl_session *s, const pl_live *m) {
          m->rec.chair[0] && strcmp(m->rec.chair, s->who.id) == 0;
 }
 
+/* What the policy has counted against the session's delegation in the open
+ * item (rights of reply, observer interventions): the client shows what is
+ * left, and derives nothing the server decides. */
+static json_t *ledger_json(const pl_item *cur, const pl_session *s) {
+  int32_t replies = 0, interventions = 0;
+  for (size_t i = 0; cur && i < cur->n_tally; i++)
+    if (strcmp(cur->tally[i].delegation, s->delegation.id) == 0) {
+      replies = cur->tally[i].replies;
+      interventions = cur->tally[i].interventions;
+    }
+  return json_pack("{s:s, s:i, s:i}", "item", cur ? cur->def.id : "", "replies", (int)replies,
+                   "interventions", (int)interventions);
+}
+
 json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {
   const pl_item *cur = pl_room_current_item(&m->room);
   json_t *items = json_array();
@@ -251,5 +265,7 @@ json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {
                          "presides", presides);
   if (st && presides)
     json_object_set_new(st, "attendance", pl_live_attendance(m));
+  if (st && s->delegation.id[0])
+    json_object_set_new(st, "ledger", ledger_json(cur, s));
   return st;
 }

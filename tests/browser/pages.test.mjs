@@ -76,3 +76,131 @@ describe('1. signed in on this device, across tabs', () => {
     await other.context().close();
   });
 });
+
+/** Opens `who`'s invitation in a fresh browser and joins the meeting (room or remote). */
+async function joined(token, presence = 'room', opts = {}) {
+  const page = await open(opts);
+  await page.goto(`${server.url}/#token=${encodeURIComponent(token)}`);
+  await page.locator('[data-testid="join-room"], [data-testid="join-remote"]').first().waitFor();
+  await page.goto(`${server.url}/meeting.html?meeting=${cast.meeting.id}&presence=${presence}`);
+  await page.locator('[data-testid="floor"]').waitFor();
+  return page;
+}
+
+const attendanceRow = (chair, name) => chair.locator('[data-testid="attendance"] tr', { hasText: name });
+
+describe('2. presence per connection', () => {
+  it('a second remote tab and a projector do not change what the chair sees', async () => {
+    const chair = await joined(cast.chair.token);
+    await chair.getByTestId('attendance').waitFor();
+    const obs = await joined(cast.observer.token, 'room');
+    await until(async () => /In the room/.test(await attendanceRow(chair, 'Marie Dubois').textContent().catch(() => '')), 'the observer in the room');
+    const obs2 = await tab(obs);
+    await obs2.goto(`${server.url}/meeting.html?meeting=${cast.meeting.id}&presence=remote`);
+    await obs2.locator('[data-testid="floor"]').waitFor();
+    await until(async () => /also remote/.test(await attendanceRow(chair, 'Marie Dubois').textContent()), 'the second connection counted');
+    assert.match(await attendanceRow(chair, 'Marie Dubois').textContent(), /In the room/);
+    assert.match(await obs.locator('.meeting-head').textContent(), /You are in the room/);
+    assert.match(await obs2.locator('.meeting-head').textContent(), /You are remote/);
+    // The projector on a viewer's link is no attendance at all.
+    const viewer = await open();
+    await viewer.goto(`${server.url}/projector.html?meeting=${cast.meeting.id}#token=${encodeURIComponent(cast.viewer.token)}`);
+    await viewer.locator('[data-testid="floor"]').waitFor();
+    await sleep(500);
+    assert.equal(await attendanceRow(chair, 'Press Gallery').count(), 0, 'the projector is not in the attendance');
+    await obs.close();
+    await until(async () => /Remote/.test(await attendanceRow(chair, 'Marie Dubois').textContent()), 'remote once the room tab closed');
+    await obs2.context().close();
+    await viewer.context().close();
+    await chair.context().close();
+  });
+});
+
+describe('3. what the chair does is seen, and asked first', () => {
+  it('removal, a closed list and another item show notices that stay until dismissed; steps ask first', async () => {
+    const chair = await joined(cast.chair.token);
+    const a = await joined(cast.delegateA.token, 'room');
+    const b = await joined(cast.delegateB.token, 'remote');
+    await a.getByTestId('request').click();
+    await b.getByTestId('request').click();
+    await chair.locator('[data-testid="queue"] li').nth(1).waitFor();
+    // The chair removes A's request: asked first, and Cancel changes nothing.
+    await chair.locator('[data-testid="remove"]').first().click();
+    const dialog = chair.getByTestId('confirm');
+    await dialog.waitFor();
+    assert.match(await dialog.textContent(), /Ana Souza.*loses their place/s);
+    await chair.getByTestId('confirm-no').click();
+    assert.equal(await chair.locator('[data-testid="queue"] li').count(), 2);
+    await chair.locator('[data-testid="remove"]').first().click();
+    await chair.getByTestId('confirm-yes').click();
+    const notice = a.getByTestId('notice').filter({ hasText: 'removed your request' });
+    await notice.waitFor();
+    await sleep(1500);
+    assert.equal(await notice.count(), 1, 'the notice stays');
+    await screenshot(a, 'p15-notice-removed-en-1280');
+    await notice.getByTestId('notice-dismiss').click();
+    assert.equal(await notice.count(), 0);
+    // The delegate's withdraw asks first, and says what is lost.
+    await b.getByTestId('withdraw').click();
+    await b.getByTestId('confirm').waitFor();
+    assert.match(await b.getByTestId('confirm').textContent(), /place 1/);
+    await b.getByTestId('confirm-no').click();
+    // Closing the list: a visible notice for the delegates.
+    await chair.getByTestId('chair-list-toggle').click();
+    await b.getByTestId('notice').filter({ hasText: 'closed the list of speakers' }).waitFor();
+    await chair.getByTestId('chair-list-toggle').click();
+    await b.getByTestId('notice').filter({ hasText: 'reopened the list' }).waitFor();
+    // The next item while B waits: asked first, saying what happens to the waiting requests.
+    await chair.getByTestId('chair-next-item').click();
+    await chair.getByTestId('confirm').waitFor();
+    assert.match(await chair.getByTestId('confirm').textContent(), /Requests waiting on General exchange of views: 1\. They stay/);
+    await chair.getByTestId('confirm-yes').click();
+    await b.getByTestId('notice').filter({ hasText: 'Your request on General exchange of views stays' }).waitFor();
+    await a.getByTestId('notice').filter({ hasText: 'The chair opened Statements by stakeholders' }).waitFor();
+    assert.equal(await chair.getByTestId('notice').count(), 0, 'the chair is not told what the chair did');
+    await screenshot(b, 'p15-notices-en-1280');
+    // Back to the first item: no one waits in the stakeholder segment, so no question.
+    await chair.locator('[data-key="open-i1"]').click();
+    await until(async () => /General exchange/.test(await chair.getByTestId('current-item').textContent()), 'back on the first item');
+    for (const p of [chair, a, b]) await p.context().close();
+  });
+});
+
+describe('4. what each person needs to know', () => {
+  it('allotted times, the place and the expected wait, interventions left, and the series', async () => {
+    const adm = await Rpc.open(server.url, server.adminToken);
+    const start = cast.meeting.start;
+    await adm.call('meeting.update', { meeting: cast.meeting.id, rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=5' });
+    adm.close();
+    const chair = await joined(cast.chair.token);
+    const a = await joined(cast.delegateA.token, 'room');
+    const b = await joined(cast.delegateB.token, 'remote');
+    const obs = await joined(cast.observer.token, 'remote');
+    const series = await a.getByTestId('series').textContent();
+    assert.match(series, /Repeats: every Monday, Tuesday, Wednesday, Thursday, and Friday until .*\(5 meetings in all\)/, series);
+    // B still waits on this item from before; A asks after B.
+    await a.getByTestId('request').click();
+    await until(async () => (await a.locator('[data-testid="queue"] li').count()) === 2, 'two on the list');
+    assert.match(await a.locator('[data-testid="queue"] li').first().textContent(), /5 min allotted/);
+    assert.match(await a.getByTestId('your-position').textContent(), /Your place on the list: 2 \(1 before you\) Expected wait: about 5 minutes/);
+    await screenshot(a, 'p15-place-wait-en-1280');
+    await chair.getByTestId('chair-next').click();
+    await chair.getByTestId('chair-start').click();
+    await a.getByTestId('you-are-next').waitFor();
+    await until(async () => /about [45] minutes/.test(await a.getByTestId('your-wait').textContent().catch(() => '')), 'the wait while B speaks');
+    await chair.getByTestId('chair-end').click();
+    // The observer in the stakeholder segment: one intervention of one, then none.
+    await chair.getByTestId('chair-next-item').click();
+    await chair.getByTestId('confirm-yes').click();
+    await until(async () => /1 of 1/.test(await obs.getByTestId('interventions-left').textContent().catch(() => '')), 'one left');
+    await obs.getByTestId('request').click();
+    await until(async () => /0 of 1/.test(await obs.getByTestId('interventions-left').textContent()), 'none left');
+    await screenshot(obs, 'p15-observer-left-en-1280');
+    await obs.getByTestId('withdraw').click();
+    await obs.getByTestId('confirm-yes').click();
+    await until(async () => /1 of 1/.test(await obs.getByTestId('interventions-left').textContent()), 'a withdrawn request gives it back');
+    await chair.locator('[data-key="open-i1"]').click();
+    await chair.getByTestId('confirm-yes').click().catch(() => {});
+    for (const p of [chair, a, b, obs]) await p.context().close();
+  });
+});

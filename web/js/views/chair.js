@@ -42,6 +42,8 @@ export function chairConsole(ctx) {
   const calling = hasFloor && floor.phase === 'calling';
   const next = ctx.nextItem;
   const kbd = (k) => h('kbd', {}, k);
+  // The page asks first when requests are waiting (ctx.openItem).
+  const openItem = (it) => (ctx.openItem ? ctx.openItem(it) : ctx.act('item.open', { item: it.id }));
 
   const controls = h('div', { class: 'controls', role: 'group', 'aria-label': t('chair.floor_controls') },
     h('button', { type: 'button', class: 'primary', 'data-testid': 'chair-next', 'data-key': 'chair-next', 'aria-keyshortcuts': 'N',
@@ -79,9 +81,9 @@ export function chairConsole(ctx) {
       'aria-current': it.id === state.item ? 'step' : null },
     itemLabel(it),
     it.id !== state.item ? [' ', h('button', { type: 'button', class: 'small', 'aria-label': t('chair.open_item', { item: it.title }), 'data-key': `open-${it.id}`,
-      onClick: () => ctx.act('item.open', { item: it.id }) }, t('chair.open'))] : null))),
+      onClick: () => openItem(it) }, t('chair.open'))] : null))),
     next ? h('button', { type: 'button', 'data-testid': 'chair-next-item', 'data-key': 'chair-next-item',
-      onClick: () => ctx.act('item.open', { item: next.id }) }, t('chair.open_next', { item: next.title })) : null);
+      onClick: () => openItem(next) }, t('chair.open_next', { item: next.title })) : null);
 
   return h('section', { class: 'card chair', 'aria-labelledby': 'chair-h', 'data-testid': 'chair' },
     h('h2', { id: 'chair-h' }, t('chair.title')),
@@ -114,7 +116,9 @@ export function attendancePanel(list, delegations = new Map()) {
       h('tbody', {}, sorted.map((a) => h('tr', { class: a.online ? null : 'offline' },
         h('td', {}, a.name || '…'),
         h('td', {}, delName(a.delegation)),
-        h('td', {}, presenceName(a.presence)),
+        h('td', {}, presenceName(a.presence),
+          // In the room on one connection and remote on another: the room wins, and says so.
+          a.presence === 'room' && a.connections?.remote > 0 ? h('span', { class: 'muted' }, ' · ', t('att.also_remote', { n: formatNumber(a.connections.remote) })) : null),
         h('td', {}, h('span', { class: ['dot', a.online ? 'on' : 'off'], 'aria-hidden': 'true' }), ' ',
           t(a.online ? 'att.yes' : 'att.no'))))))));
 }

@@ -6,6 +6,7 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { kindName, presenceName, groupName } from '../fmt.js';
 import { localName } from '../states.js';
+import { allottedBadge } from './info.js';
 
 /**
  * ctx: {queue, isChair, isMine(entry), editing (entry id or null), drafts (Map),
@@ -41,10 +42,10 @@ function row(ctx, e, i) {
     }
     if (mine) {
       actions.push(h('button', { type: 'button', class: 'small danger', 'data-testid': 'withdraw', 'data-key': `withdraw-${e.id}`,
-        onClick: () => ctx.act('floor.withdraw', { entry: e.id }, t('announce.withdrawn')) }, t('queue.withdraw')));
+        onClick: async () => { if (!ctx.confirm || await ctx.confirm('withdraw', e, i)) ctx.act('floor.withdraw', { entry: e.id }, t('announce.withdrawn')); } }, t('queue.withdraw')));
     } else if (chair) {
       actions.push(h('button', { type: 'button', class: 'small danger', 'aria-label': `${t('queue.remove')}: ${name}`, 'data-testid': 'remove', 'data-key': `remove-${e.id}`,
-        onClick: () => ctx.act('queue.remove', { entry: e.id }) }, t('queue.remove')));
+        onClick: async () => { if (!ctx.confirm || await ctx.confirm('remove', e, i)) ctx.act('queue.remove', { entry: e.id }); } }, t('queue.remove')));
     }
   }
   const li = h('li', {
@@ -60,6 +61,7 @@ function row(ctx, e, i) {
   h('span', { class: 'badges' },
     h('span', { class: `badge k-${e.kind}` }, kindName(e.kind)),
     h('span', { class: `badge p-${e.presence}` }, presenceName(e.presence)),
+    allottedBadge(e),
     e.on_behalf ? h('span', { class: 'badge' }, t('entry.on_behalf', { group: groupName(e.on_behalf) })) : null,
     mine ? h('span', { class: 'badge mine' }, t('queue.yours')) : null),
   ctx.editing === e.id ? renameForm(ctx, e) : h('span', { class: 'actions' }, actions));

@@ -1,0 +1,50 @@
+// Numbers, durations and times in the page's language, through Intl, so that
+// each reader reads them by their own rules ("+1 min" in Arabic is not
+// "1+ دقيقة"; Chinese puts no space before 分钟). Nothing here is assembled
+// from pieces of a catalogue string.
+
+import { currentLanguage } from './i18n.js';
+
+const cache = new Map();
+function numberFormat(opts) {
+  const key = `${currentLanguage()}|${JSON.stringify(opts)}`;
+  if (!cache.has(key)) cache.set(key, new Intl.NumberFormat(currentLanguage(), opts));
+  return cache.get(key);
+}
+
+/** A whole number of minutes with its unit: "5 min", "5 分钟", "٥ دقائق". */
+export function formatMinutes(n, opts = {}) {
+  return numberFormat({ style: 'unit', unit: 'minute', unitDisplay: opts.long ? 'long' : 'short', signDisplay: opts.sign ? 'exceptZero' : 'auto' }).format(n);
+}
+
+/** A duration in ms as the language writes it: "4 min 30 s", "4分钟30秒". */
+export function formatSpan(ms) {
+  const total = Math.max(0, Math.round((ms || 0) / 1000));
+  const parts = { hours: Math.floor(total / 3600), minutes: Math.floor((total % 3600) / 60), seconds: total % 60 };
+  if (typeof Intl.DurationFormat === 'function') {
+    const shown = Object.fromEntries(Object.entries(parts).filter(([, v]) => v));
+    return new Intl.DurationFormat(currentLanguage(), { style: 'short' }).format(Object.keys(shown).length ? shown : { seconds: 0 });
+  }
+  const unit = (v, u) => numberFormat({ style: 'unit', unit: u, unitDisplay: 'short' }).format(v);
+  return [parts.hours && unit(parts.hours, 'hour'), parts.minutes && unit(parts.minutes, 'minute'),
+    (parts.seconds || total === 0) && unit(parts.seconds, 'second')].filter(Boolean).join(' ');
+}
+
+/** About how long, rounded up to whole minutes (a wait is an estimate). */
+export function formatAboutMinutes(ms) {
+  return formatMinutes(Math.max(1, Math.ceil((ms || 0) / 60000)), { long: true });
+}
+
+/** A date in the zone tz, in the page's language: "Friday 12 June 2027". */
+export function formatDay(ms, tz) {
+  return new Intl.DateTimeFormat(currentLanguage(), { timeZone: tz || undefined, dateStyle: 'full' }).format(new Date(ms));
+}
+
+/** Weekday names of RFC 5545 BYDAY codes, in the page's language, joined as a list. */
+export function formatWeekdays(codes) {
+  const base = Date.UTC(2027, 2, 1); // a Monday
+  const idx = { MO: 0, TU: 1, WE: 2, TH: 3, FR: 4, SA: 5, SU: 6 };
+  const day = new Intl.DateTimeFormat(currentLanguage(), { weekday: 'long', timeZone: 'UTC' });
+  const names = codes.filter((c) => c in idx).map((c) => day.format(new Date(base + idx[c] * 86400000)));
+  return new Intl.ListFormat(currentLanguage(), { style: 'long', type: 'conjunction' }).format(names);
+}
