@@ -204,3 +204,51 @@ describe('4. what each person needs to know', () => {
     for (const p of [chair, a, b, obs]) await p.context().close();
   });
 });
+
+/** Where el is in the viewport: {top, bottom, left, right, inView}. */
+const box = (page, sel) => page.evaluate((s) => {
+  const e = document.querySelector(s);
+  if (!e) return null;
+  const b = e.getBoundingClientRect();
+  return { top: b.top, bottom: b.bottom, left: b.left, right: b.right, inView: b.top >= 0 && b.bottom <= innerHeight && b.width > 0 };
+}, sel);
+
+describe('5. the chair console on a phone', () => {
+  it('keeps the clock, Next and End in view wherever the chair scrolls, and nothing overflows', async () => {
+    const phone = { width: 390, height: 844 };
+    const chair = await joined(cast.chair.token, 'room', { viewport: phone });
+    const a = await joined(cast.delegateA.token, 'room');
+    const b = await joined(cast.delegateB.token, 'remote');
+    // B may still wait from the points above; make sure two are on the list.
+    await a.getByTestId('request').click().catch(() => {});
+    await b.getByTestId('request').click().catch(() => {});
+    await until(async () => (await chair.locator('[data-testid="queue"] li').count()) >= 2, 'two on the list');
+    await chair.getByTestId('dock-next').click();
+    await chair.locator('[data-testid="dock-clock"]').waitFor();
+    for (const y of [0, 600, 1200, 5000]) {
+      await chair.evaluate((v) => scrollTo(0, v), y);
+      await sleep(100);
+      for (const s of ['[data-testid="dock-clock"]', '[data-testid="dock-next"]', '[data-testid="dock-end"]', '[data-testid="dock-pause"], [data-testid="dock-start"]']) {
+        assert.ok((await box(chair, s))?.inView, `${s} in view at scroll ${y}`);
+      }
+    }
+    assert.match(await chair.getByTestId('dock-clock').textContent(), /^\d+:\d\d$/);
+    const overflow = await chair.evaluate(() => ({
+      page: document.documentElement.scrollWidth - innerWidth,
+      cards: [...document.querySelectorAll('.card')].filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.className),
+      table: (() => { const w = document.querySelector('.attendance .table-wrap'); return w ? w.scrollWidth - w.clientWidth : 0; })(),
+    }));
+    assert.deepEqual(overflow, { page: 0, cards: [], table: 0 });
+    // The dock acts: end the speech from it.
+    await chair.getByTestId('dock-end').click();
+    await until(async () => /Nobody has the floor/.test(await chair.getByTestId('chair-dock').textContent()), 'ended from the dock');
+    await screenshot(chair, 'p15-chair-en-390');
+    // A wide screen has the console beside the floor, and no dock.
+    const wide = await tab(chair);
+    await wide.setViewportSize({ width: 1280, height: 800 });
+    await wide.goto(`${server.url}/meeting.html?meeting=${cast.meeting.id}&presence=room`);
+    await wide.getByTestId('chair').waitFor();
+    assert.equal((await box(wide, '[data-testid="chair-dock"]'))?.inView ?? false, false, 'no dock on a wide screen');
+    for (const p of [chair, a, b]) await p.context().close();
+  });
+});

@@ -113,7 +113,6 @@ export default {
   'chair.pause': 'إيقاف مؤقت',
   'chair.resume': 'استئناف',
   'chair.pause_resume': 'إيقاف مؤقت / استئناف',
-  'chair.extend1': '+1 دقيقة',
   'chair.extend_by': 'التمديد بمقدار',
   'chair.minutes': 'دقائق',
   'chair.extend': 'تمديد',
@@ -485,4 +484,6 @@ export default {
   'series.freq_yearly': "كل سنة",
   'series.until': "حتى {day}",
   'series.count': "({n} جلسات إجمالًا)",
+  'dock.label': "الكلمة والإجراءات الرئيسية للرئيس",
+  'chair.extend_label': "تمديد الكلمة {time}",
 };

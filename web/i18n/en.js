@@ -114,7 +114,6 @@ export default {
   'chair.pause': 'Pause',
   'chair.resume': 'Resume',
   'chair.pause_resume': 'Pause / resume',
-  'chair.extend1': '+1 min',
   'chair.extend_by': 'Extend by',
   'chair.minutes': 'minutes',
   'chair.extend': 'Extend',
@@ -486,4 +485,6 @@ export default {
   'series.freq_yearly': "every year",
   'series.until': "until {day}",
   'series.count': "({n} meetings in all)",
+  'dock.label': "The floor and the chair’s main actions",
+  'chair.extend_label': "Extend the speech by {time}",
 };

@@ -113,7 +113,6 @@ export default {
   'chair.pause': 'Pausar',
   'chair.resume': 'Reanudar',
   'chair.pause_resume': 'Pausar / reanudar',
-  'chair.extend1': '+1 min',
   'chair.extend_by': 'Prolongar',
   'chair.minutes': 'minutos',
   'chair.extend': 'Prolongar',
@@ -485,4 +484,6 @@ export default {
   'series.freq_yearly': "cada año",
   'series.until': "hasta el {day}",
   'series.count': "({n} sesiones en total)",
+  'dock.label': "El uso de la palabra y las acciones principales de la presidencia",
+  'chair.extend_label': "Prolongar la intervención {time}",
 };

@@ -113,7 +113,6 @@ export default {
   'chair.pause': 'Suspendre',
   'chair.resume': 'Reprendre',
   'chair.pause_resume': 'Suspendre / reprendre',
-  'chair.extend1': '+1 min',
   'chair.extend_by': 'Prolonger de',
   'chair.minutes': 'minutes',
   'chair.extend': 'Prolonger',
@@ -485,4 +484,6 @@ export default {
   'series.freq_yearly': "chaque année",
   'series.until': "jusqu’au {day}",
   'series.count': "({n} séances en tout)",
+  'dock.label': "La parole et les principales actions de la présidence",
+  'chair.extend_label': "Prolonger l’intervention de {time}",
 };

@@ -113,7 +113,6 @@ export default {
   'chair.pause': 'Пауза',
   'chair.resume': 'Продолжить',
   'chair.pause_resume': 'Пауза / продолжить',
-  'chair.extend1': '+1 мин',
   'chair.extend_by': 'Продлить на',
   'chair.minutes': 'минут',
   'chair.extend': 'Продлить',
@@ -485,4 +484,6 @@ export default {
   'series.freq_yearly': "ежегодно",
   'series.until': "до {day}",
   'series.count': "(всего заседаний: {n})",
+  'dock.label': "Слово и основные действия председателя",
+  'chair.extend_label': "Продлить выступление на {time}",
 };

@@ -113,7 +113,6 @@ export default {
   'chair.pause': '暂停',
   'chair.resume': '继续',
   'chair.pause_resume': '暂停／继续',
-  'chair.extend1': '+1 分钟',
   'chair.extend_by': '延长',
   'chair.minutes': '分钟',
   'chair.extend': '延长',
@@ -485,4 +484,6 @@ export default {
   'series.freq_yearly': "每年",
   'series.until': "至{day}",
   'series.count': "（共{n}次会议）",
+  'dock.label': "发言与主席的主要操作",
+  'chair.extend_label': "将发言延长{time}",
 };

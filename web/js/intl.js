@@ -12,9 +12,34 @@ function numberFormat(opts) {
   return cache.get(key);
 }
 
-/** A whole number of minutes with its unit: "5 min", "5 分钟", "٥ دقائق". */
+const NUMERIC = new Set(['plusSign', 'minusSign', 'integer', 'group', 'decimal', 'fraction']);
+
+/**
+ * Formats with f, the signed number kept left to right in a right-to-left
+ * language: a "+" before a digit is a neutral the bidi algorithm moves to the
+ * right of it, which made "+1 min" read "1+ د" in Arabic. An isolate (LRI ...
+ * PDI) keeps "+1" as written.
+ */
+function formatIsolated(f, n) {
+  if (document.documentElement.dir !== 'rtl') return f.format(n);
+  let out = '';
+  let run = '';
+  for (const p of f.formatToParts(n)) {
+    if (NUMERIC.has(p.type)) { run += p.value; continue; }
+    if (run) { out += `\u2066${run}\u2069`; run = ''; }
+    if (p.value !== '\u200e' && p.value !== '\u200f' && p.value !== '\u061c') out += p.value;
+  }
+  return run ? `${out}\u2066${run}\u2069` : out;
+}
+
+/**
+ * A whole number of minutes with its unit: "5 min", "5分钟", "5 د"; with
+ * opts.sign, "+1 min". opts.long spells the unit (not with a sign: Arabic's
+ * long form of one minute is the word alone, without the number).
+ */
 export function formatMinutes(n, opts = {}) {
-  return numberFormat({ style: 'unit', unit: 'minute', unitDisplay: opts.long ? 'long' : 'short', signDisplay: opts.sign ? 'exceptZero' : 'auto' }).format(n);
+  const unitDisplay = opts.long && !opts.sign ? 'long' : 'short';
+  return formatIsolated(numberFormat({ style: 'unit', unit: 'minute', unitDisplay, signDisplay: opts.sign ? 'exceptZero' : 'auto' }), n);
 }
 
 /** A duration in ms as the language writes it: "4 min 30 s", "4分钟30秒". */

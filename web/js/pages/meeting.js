@@ -18,6 +18,7 @@ import { procedureCard, tickCountdowns } from '../views/procedure.js';
 import { Notices, confirmStep } from '../views/notices.js';
 import { placeLine, observerLeft, applyLedger, seriesLine, expectedWaitMs } from '../views/info.js';
 import { formatAboutMinutes } from '../intl.js';
+import { chairDock } from '../views/chair_dock.js';
 
 const ui = { editing: null, drafts: new Map(), request: { chosen: 'statement' }, chair: {}, actionError: null, procs: {} };
 const CLOSED_SHOWN = 3; // the meeting's latest results; the rest are on decisions.html
@@ -177,8 +178,10 @@ async function main() {
           : null,
         chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations, startProcedure, openItem }) : null),
       chair ? attendancePanel(st.attendance, delegations) : null,
+      chair ? chairDock({ state: st, act }) : null,
     ];
     render($('#main'), ...parts);
+    document.body.classList.toggle('has-dock', chair);
     tick($('#main'), st.floor);
     tickCountdowns($('#main'));
     if (st.meeting?.title) document.title = `${st.meeting.title} — ${t('title.meeting')}`;

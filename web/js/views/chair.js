@@ -8,6 +8,7 @@ import { h } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
 import { itemLabel, presenceName } from '../fmt.js';
 import { serverNow } from '../clock.js';
+import { formatMinutes } from '../intl.js';
 
 const OBJECTION_SECONDS = [10, 30, 60, 120];
 
@@ -53,7 +54,9 @@ export function chairConsole(ctx) {
       onClick: () => ctx.act(paused ? 'floor.resume' : 'floor.pause', {}) },
     t(paused ? 'chair.resume' : 'chair.pause'), ' ', kbd('P')),
     h('button', { type: 'button', 'data-testid': 'chair-extend', 'data-key': 'chair-extend', disabled: !hasFloor,
-      onClick: () => ctx.act('floor.extend', { seconds: 60 }, t('announce.extended', { s: 60 })) }, t('chair.extend1')),
+      // The accessible name starts with the visible text (WCAG 2.5.3).
+      'aria-label': `${formatMinutes(1, { sign: true })}: ${t('chair.extend_label', { time: formatMinutes(1, { long: true }) })}`,
+      onClick: () => ctx.act('floor.extend', { seconds: 60 }, t('announce.extended', { s: 60 })) }, formatMinutes(1, { sign: true })),
     h('button', { type: 'button', class: 'danger', 'data-testid': 'chair-end', 'data-key': 'chair-end', 'aria-keyshortcuts': 'E', disabled: !hasFloor,
       onClick: () => ctx.act('floor.end', {}) }, t('chair.end'), ' ', kbd('E')));
 
