@@ -40,7 +40,9 @@
   X(PROCEDURE_STATEMENT, "procedure.statement")   \
   X(PROCEDURE_CLOSED, "procedure.closed")         \
   X(APPLICATION_LINK, "application.link_issued")  \
-  X(APPLICATION_RECEIVED, "application.received")
+  X(APPLICATION_RECEIVED, "application.received") \
+  X(SCREEN_ISSUED, "screen.issued")               \
+  X(SCREEN_REVOKED, "screen.revoked")
 
 typedef enum {
 #define PL_PEVENT_ENUM(name, wire) PL_PEV_##name,
@@ -63,6 +65,7 @@ typedef struct pl_pevent {
   const pl_procedure *procedure;    /* PROCEDURE_CLOSED: borrowed, as it stood at the deadline */
   const pl_application_rec *app;    /* APPLICATION_RECEIVED: borrowed */
   char link[PL_ID_LEN];             /* APPLICATION_LINK */
+  char screen[PL_ID_LEN];           /* SCREEN_*: the meeting whose screen link it is */
 } pl_pevent;
 
 /* Where a decoded event's larger parts go (pl_pevent_from_json). */
@@ -80,6 +83,12 @@ static inline bool pl_pevent_is_meeting(pl_pevent_type t) {
  * They have no view; the server keeps them in memory. */
 static inline bool pl_pevent_is_decision(pl_pevent_type t) {
   return t >= PL_PEV_PROCEDURE_STARTED && t <= PL_PEV_APPLICATION_RECEIVED;
+}
+
+/* A meeting's link for the room's screen (live/screens.h): no view, kept in
+ * memory, rebuilt from the log at start; never sent to clients. */
+static inline bool pl_pevent_is_screen(pl_pevent_type t) {
+  return t == PL_PEV_SCREEN_ISSUED || t == PL_PEV_SCREEN_REVOKED;
 }
 
 static inline bool pl_pevent_is_procedure(pl_pevent_type t) {

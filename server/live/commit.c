@@ -23,6 +23,7 @@
 #include "core/invariant.h"
 #include "live/audience.h"
 #include "live/decisions.h"
+#include "live/screens.h"
 #include "net/fanout.h"
 #include "net/session.h"
 #include "store/store.h"
@@ -266,7 +267,9 @@ static void install(pl_change *ch) {
   p->next_participant += ch->new_participants;
   p->next_meeting += (int64_t)ch->n_born;
   for (size_t i = 0; i < ch->n_prog; i++)
-    PL_VERIFY(pl_decisions_apply(&ch->prog[i].ev) == PL_ERR_OK);
+    PL_VERIFY(pl_pevent_is_screen(ch->prog[i].ev.type)
+                  ? pl_screens_apply(&ch->prog[i].ev) == 0
+                  : pl_decisions_apply(&ch->prog[i].ev) == PL_ERR_OK);
   for (size_t i = 0; i < ch->n_born; i++) {
     pl_live_install(ch->born[i]);
     ch->born[i] = NULL;
@@ -296,7 +299,7 @@ static void publish_programme(const pl_change_pev *p) {
     return;
   for (size_t i = 0; i < pl_srv->n_sessions; i++) {
     pl_session *s = pl_srv->sessions[i];
-    if (!s->authed || s->applicant)
+    if (!s->authed || s->applicant || s->screen)
       continue;
     pl_audience who = pl_session_audience(s);
     pl_msg *m = who == PL_SEES_SECRETARIAT ? p->msg

@@ -20,6 +20,7 @@
 #include "live/audience.h"
 #include "live/commit.h"
 #include "live/decisions.h"
+#include "live/screens.h"
 #include "store/store.h"
 #include "wire/codec.h"
 #include "wire/meeting_json.h"
@@ -89,8 +90,10 @@ static int replay_one(void *ctx, const char *stream, uint64_t seq, const char *b
                       size_t len) {
   (void)ctx;
   if (strcmp(stream, PL_PROGRAMME_STREAM) == 0)
-    /* its views are in the store already; its decisions are built here */
-    return pl_decisions_replay(seq, body, len);
+    /* its views are in the store already; its decisions and the rooms'
+     * screen links are built here */
+    return pl_screens_text_is_screen(body, len) ? pl_screens_replay(seq, body, len)
+                                                : pl_decisions_replay(seq, body, len);
   pl_live *m = pl_live_get(stream);
   if (!m) {
     lwsl_err("replay: events of %s, a meeting that is not in the view\n", stream);
@@ -263,8 +266,10 @@ json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {
                          cur ? pl_json_queue(cur) : json_array(), "floor",
                          pl_json_floor(&m->room.floor), "server_time", (json_int_t)now,
                          "presides", presides);
-  if (st && presides)
+  if (st && presides) {
     json_object_set_new(st, "attendance", pl_live_attendance(m));
+    json_object_set_new(st, "screen_link", json_boolean(m->has_screen));
+  }
   if (st && s->delegation.id[0])
     json_object_set_new(st, "ledger", ledger_json(cur, s));
   return st;

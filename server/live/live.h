@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "base/model.h"
+#include "base/token.h"
 #include "core/attendance.h"
 #include "core/room.h"
 #include "net/session.h"
@@ -46,6 +47,8 @@ struct pl_live {
   size_t att_map_cap;
   ev_timer expiry; /* the floor's expiry; see app/server.c for why not lws_sul */
   int64_t armed_deadline;
+  bool has_screen;                     /* a link for the room's screen is issued */
+  uint8_t screen_hash[PL_HASH_LEN];    /* its token's SHA-256 (live/screens.c) */
 };
 
 /* The live meeting that embeds `stream`. */

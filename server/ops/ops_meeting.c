@@ -173,6 +173,11 @@ pl_err pl_op_meeting_join(pl_op_ctx *c, json_t *args) {
   /* "screen": the room's projector, which shows the meeting and is nobody's
    * attendance (docs/PROTOCOL.md, section I). */
   bool screen = strcmp(presence, "screen") == 0;
+  /* A screen link follows its own meeting, and only as a screen. */
+  if (c->s->screen && strcmp(c->s->who.id, m->rec.id) != 0)
+    return pl_op_fail(c, PL_ERR_FORBIDDEN, "this screen link is for meeting %s only",
+                      c->s->who.id);
+  screen = screen || c->s->screen;
   int p = screen ? PL_PRESENCE_ROOM : PL_ENUM_PARSE(pl_presence, presence);
   if (p < 0)
     return pl_op_fail(c, PL_ERR_BAD_REQUEST,

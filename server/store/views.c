@@ -92,6 +92,9 @@ pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *me
   case PL_PEV_MEETING_UPDATED:
   case PL_PEV_MEETING_CANCELLED:
     return meeting_put(s, ev->meeting, meeting_body, true);
+  case PL_PEV_SCREEN_ISSUED:
+  case PL_PEV_SCREEN_REVOKED:
+    return PL_STORE_OK; /* in memory only (live/screens.c), like the decisions */
   case PL_PEV__COUNT:
     break;
   default:

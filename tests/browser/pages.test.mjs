@@ -252,3 +252,48 @@ describe('5. the chair console on a phone', () => {
     for (const p of [chair, a, b]) await p.context().close();
   });
 });
+
+describe('6. the projector, on a link of its own', () => {
+  it('the chair issues a screen link; the room sees the floor with the State large, and no one in the header', async () => {
+    const chair = await joined(cast.chair.token);
+    const a = await joined(cast.delegateA.token, 'room');
+    await a.getByTestId('request').click().catch(() => {});
+    await chair.getByTestId('screen-issue').click();
+    const url = await chair.getByTestId('screen-url').inputValue();
+    assert.match(url, new RegExp(`/projector\\.html\\?meeting=${cast.meeting.id}#screen=`));
+    // A computer with no one's invitation.
+    const room = await open({ viewport: { width: 1280, height: 800 } });
+    await room.goto(url);
+    await room.locator('[data-testid="floor"]').waitFor();
+    assert.ok(!room.url().includes('screen='), `the link's token left the address bar: ${room.url()}`);
+    assert.equal(await room.locator('#lang').count(), 0, 'no language picker');
+    assert.equal(await room.locator('header .who').count(), 0, 'no signed-in name');
+    assert.equal(await room.locator('header nav').count(), 0);
+    // Give the floor to someone: their State as large as their name.
+    await until(async () => (await chair.locator('[data-testid="queue"] li').count()) > 0, 'someone waiting');
+    await chair.getByTestId('chair-next').click();
+    await room.getByTestId('floor-delegation').waitFor();
+    const sizes = await room.evaluate(() => ['floor-speaker', 'floor-delegation'].map((id) =>
+      parseFloat(getComputedStyle(document.querySelector(`[data-testid="${id}"]`)).fontSize)));
+    assert.equal(sizes[0], sizes[1], `speaker and State the same size: ${sizes}`);
+    await chair.getByTestId('chair-start').click().catch(() => {});
+    await screenshot(room, 'p15-projector-en-1280');
+    assert.equal(await attendanceRow(chair, 'Screen').count(), 0, 'the screen is no attendance');
+    // ?lang= sets its language; the stored link reopens it after a restart of the browser page.
+    await room.goto(`${server.url}/projector.html?meeting=${cast.meeting.id}&lang=ar`);
+    await room.locator('[data-testid="floor"]').waitFor();
+    assert.equal(await room.evaluate(() => document.documentElement.dir), 'rtl');
+    await screenshot(room, 'p15-projector-ar-1280');
+    await room.setViewportSize({ width: 390, height: 844 });
+    await room.goto(`${server.url}/projector.html?meeting=${cast.meeting.id}&lang=zh`);
+    await room.locator('[data-testid="floor"]').waitFor();
+    await screenshot(room, 'p15-projector-zh-390');
+    // The chair stops the link: the screen says so.
+    await chair.getByTestId('screen-revoke').click();
+    await room.getByTestId('revoked').waitFor();
+    await room.reload();
+    await room.getByTestId('refused').waitFor();
+    await chair.getByTestId('chair-end').click();
+    for (const p of [chair, a, room]) await p.context().close();
+  });
+});

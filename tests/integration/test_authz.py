@@ -19,10 +19,10 @@ from harness import Client, ProgrammeTest, main
 
 AUTHZ = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
                      "AUTHZ.md")
-ROLES = ["secretariat", "chair", "delegate", "observer", "viewer", "applicant"]
+ROLES = ["secretariat", "chair", "delegate", "observer", "viewer", "applicant", "screen"]
 ROLE_OF = {"secretariat": "secretariat", "chair": "chair", "other_chair": "chair",
            "kenya": "delegate", "japan": "delegate", "au": "observer", "viewer": "viewer",
-           "applicant": "applicant"}
+           "applicant": "applicant", "screen": "screen"}
 # who has the relation each "also checked" phrase asks for
 RELATIONS = {
     "presides the meeting": {"secretariat", "chair"},
@@ -70,12 +70,19 @@ class Matrix(ProgrammeTest):
         link = await admin.ok("accreditation.link")
         self.actors["applicant"] = await Client.connect(self.server)
         await self.actors["applicant"].ok("hello", token=link["token"])
+        await self.screen_again()
         self.proc = (await admin.ok("procedure.start", kind="adoption", title="Standing",
                                     text="x", deadline=int(time.time() * 1000) + 3600_000))
         self.proc = self.proc["procedure"]
         for name in ("other_chair", "secretariat"):
             await self.actors[name].ok("meeting.join", meeting=self.mid, presence="room")
         self.n = 0
+
+    async def screen_again(self):
+        """A screen on the meeting's screen link; a new link closes the last one's."""
+        link = await self.admin.ok("meeting.screen_link", meeting=self.mid)
+        self.actors["screen"] = await Client.connect(self.server)
+        await self.actors["screen"].ok("hello", token=link["token"])
 
     def args_of(self, op):
         self.n += 1
@@ -140,12 +147,16 @@ class Matrix(ProgrammeTest):
             "queue.remove": {"meeting": m, "entry": self.entry},
             "queue.close": {"meeting": m},
             "queue.open": {"meeting": m},
+            "meeting.screen_link": {"meeting": m},
+            "meeting.screen_revoke": {"meeting": m},
         }[op]
 
     async def prepare(self, op):
         """The state an op's cells need: a waiting entry of Kenya's; for floor.ready,
         Japan (remote) called to the floor."""
         self.entry = None
+        if self.actors["screen"].reader.done():
+            await self.screen_again()
         if op in ("floor.withdraw", "entry.update", "floor.give", "queue.move",
                   "queue.remove"):
             r = await self.c["kenya"].call("floor.request", meeting=self.mid, kind="statement")

@@ -487,4 +487,13 @@ export default {
   'series.count': "({n} meetings in all)",
   'dock.label': "The floor and the chair’s main actions",
   'chair.extend_label': "Extend the speech by {time}",
+  'projector.refused_title': "This screen link no longer works",
+  'projector.refused_body': "Ask the chair for the meeting’s screen link and open it on this computer.",
+  'screen.title': "The room’s screen",
+  'screen.help': "A link of its own for the projector: it shows the floor and the list, and needs no one’s invitation. Issuing a new link stops the last one.",
+  'screen.issue': "Issue a screen link",
+  'screen.reissue': "Issue a new link (stops the last one)",
+  'screen.revoke': "Stop the screen link",
+  'screen.active': "A screen link is in use.",
+  'screen.link_label': "Open this on the room’s computer (shown once):",
 };

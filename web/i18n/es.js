@@ -486,4 +486,13 @@ export default {
   'series.count': "({n} sesiones en total)",
   'dock.label': "El uso de la palabra y las acciones principales de la presidencia",
   'chair.extend_label': "Prolongar la intervención {time}",
+  'projector.refused_title': "Este enlace de pantalla ya no funciona",
+  'projector.refused_body': "Pida a la presidencia el enlace de pantalla de la sesión y ábralo en esta computadora.",
+  'screen.title': "La pantalla de la sala",
+  'screen.help': "Un enlace propio para el proyector: muestra el uso de la palabra y la lista, sin la invitación de nadie. Un enlace nuevo anula el anterior.",
+  'screen.issue': "Emitir un enlace de pantalla",
+  'screen.reissue': "Emitir un enlace nuevo (anula el anterior)",
+  'screen.revoke': "Anular el enlace de pantalla",
+  'screen.active': "Hay un enlace de pantalla en uso.",
+  'screen.link_label': "Abra esto en la computadora de la sala (se muestra una sola vez):",
 };

@@ -486,4 +486,13 @@ export default {
   'series.count': "({n} séances en tout)",
   'dock.label': "La parole et les principales actions de la présidence",
   'chair.extend_label': "Prolonger l’intervention de {time}",
+  'projector.refused_title': "Ce lien d’écran ne fonctionne plus",
+  'projector.refused_body': "Demandez à la présidence le lien d’écran de la séance et ouvrez-le sur cet ordinateur.",
+  'screen.title': "L’écran de la salle",
+  'screen.help': "Un lien propre au projecteur : il affiche la parole et la liste, sans l’invitation de personne. Un nouveau lien arrête le précédent.",
+  'screen.issue': "Émettre un lien d’écran",
+  'screen.reissue': "Émettre un nouveau lien (arrête le précédent)",
+  'screen.revoke': "Arrêter le lien d’écran",
+  'screen.active': "Un lien d’écran est en service.",
+  'screen.link_label': "Ouvrez ceci sur l’ordinateur de la salle (affiché une seule fois) :",
 };

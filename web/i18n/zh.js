@@ -486,4 +486,13 @@ export default {
   'series.count': "（共{n}次会议）",
   'dock.label': "发言与主席的主要操作",
   'chair.extend_label': "将发言延长{time}",
+  'projector.refused_title': "此屏幕链接已失效",
+  'projector.refused_body': "请向主席索取本次会议的屏幕链接，并在这台电脑上打开。",
+  'screen.title': "会场屏幕",
+  'screen.help': "投影仪专用链接：显示发言和名单，无需任何人的邀请。签发新链接后旧链接即失效。",
+  'screen.issue': "签发屏幕链接",
+  'screen.reissue': "签发新链接（旧链接失效）",
+  'screen.revoke': "停用屏幕链接",
+  'screen.active': "屏幕链接正在使用中。",
+  'screen.link_label': "请在会场电脑上打开（仅显示一次）：",
 };

@@ -67,6 +67,22 @@ export function onSessionChange(fn) {
   });
 }
 
+/**
+ * A meeting's screen link (#screen=..., projector.html): kept in this
+ * browser for that meeting alone, so the room's computer reopens the
+ * projector after a restart; it is no participant's and signs nobody in.
+ */
+export function takeScreenToken(meetingId) {
+  const key = `plenary.screen.${meetingId}`;
+  const fromHash = takeFromHash('screen');
+  if (fromHash) localStorage.setItem(key, fromHash);
+  return localStorage.getItem(key);
+}
+
+export function forgetScreenToken(meetingId) {
+  localStorage.removeItem(`plenary.screen.${meetingId}`);
+}
+
 /** The invite link for this participant (for the QR code). */
 export function inviteLink(token) {
   return `${location.origin}/#token=${encodeURIComponent(token)}`;

@@ -28,7 +28,9 @@ function languagePicker() {
   return h('div', { class: 'lang' }, h('label', { for: 'lang', text: t('language') }), select);
 }
 
-function header(hello, links, signOut) {
+function header(hello, links, signOut, bare) {
+  // The room's screen shows the meeting, not who opened it nor a picker.
+  if (bare) return [h('span', { class: 'brand' }, t('app.name'))];
   const who = hello?.participant
     ? h('span', { class: 'who' }, hello.participant.name, ' · ', t(`role.${hello.participant.role}`),
       hello.delegation ? [' · ', localName(hello.delegation.name)] : null,
@@ -73,7 +75,7 @@ export async function boot(opts = {}) {
   let client = null;
   // A participant's session is this browser's, shared by its tabs (session.js):
   // signing out here signs out every tab. An applicant's is not (opts.takeToken).
-  const shared = !opts.takeToken;
+  const shared = !opts.takeToken && !opts.bare;
   const signedOut = () => {
     client?.stop();
     hello = null;
@@ -82,7 +84,7 @@ export async function boot(opts = {}) {
       h('h1', { text: t('session.signed_out_title') }), h('p', { text: t('session.signed_out_body') })));
   };
   const signOut = shared ? () => { forgetToken(); signedOut(); } : null;
-  const drawHeader = () => { if (top) render(top, header(hello, links, signOut)); };
+  const drawHeader = () => { if (top) render(top, header(hello, links, signOut, opts.bare)); };
   if (shared) {
     onSessionChange((what) => {
       if (what === 'signed-out') signedOut();

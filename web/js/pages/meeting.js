@@ -19,8 +19,9 @@ import { Notices, confirmStep } from '../views/notices.js';
 import { placeLine, observerLeft, applyLedger, seriesLine, expectedWaitMs } from '../views/info.js';
 import { formatAboutMinutes } from '../intl.js';
 import { chairDock } from '../views/chair_dock.js';
+import { screenLinkPanel } from '../views/screen_link.js';
 
-const ui = { editing: null, drafts: new Map(), request: { chosen: 'statement' }, chair: {}, actionError: null, procs: {} };
+const ui = { editing: null, drafts: new Map(), request: { chosen: 'statement' }, chair: {}, actionError: null, procs: {}, screen: {} };
 const CLOSED_SHOWN = 3; // the meeting's latest results; the rest are on decisions.html
 
 async function main() {
@@ -178,6 +179,7 @@ async function main() {
           : null,
         chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations, startProcedure, openItem }) : null),
       chair ? attendancePanel(st.attendance, delegations) : null,
+      chair ? screenLinkPanel({ state: st, ui: ui.screen, act, redraw: draw }) : null,
       chair ? chairDock({ state: st, act }) : null,
     ];
     render($('#main'), ...parts);
