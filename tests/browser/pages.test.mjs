@@ -297,3 +297,43 @@ describe('6. the projector, on a link of its own', () => {
     for (const p of [chair, a, room]) await p.context().close();
   });
 });
+
+describe('7. translations read by native readers\' rules', () => {
+  it('no catalogue gives one word to two things a page shows side by side', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { pathToFileURL } = await import('node:url');
+    const { join } = await import('node:path');
+    const { WEB } = await import('./harness.mjs');
+    const pairs = [['floor.title', 'kind.statement'], ['floor.title', 'proc.statement'], ['queue.withdraw', 'console.revoke'],
+      ['cancel', 'console.revoke'], ['att.presence', 'console.location'], ['console.status', 'console.dkind_state'],
+      ['appl.status', 'console.dkind_state'], ['title.index', 'title.meeting'], ['notice.dismiss', 'cancel']];
+    const bad = [];
+    for (const l of ['en', 'fr', 'es', 'ru', 'zh', 'ar']) {
+      const cat = (await import(pathToFileURL(join(WEB, 'i18n', `${l}.js`)))).default;
+      for (const [a, b] of pairs) if (cat[a] === cat[b]) bad.push(`${l}: ${a} = ${b} = ${cat[a]}`);
+    }
+    assert.deepEqual(bad, []);
+    // Minutes are Intl's, not a catalogue's "+1 min".
+    assert.doesNotMatch(readFileSync(join(WEB, 'i18n', 'ar.js'), 'utf8'), /'chair\.extend1'/);
+  });
+
+  it('in Arabic "+1 min" keeps its sign before the number; in Chinese the floor is not a statement', async () => {
+    const chair = await joined(cast.chair.token, 'room', { context: {} });
+    await chair.getByTestId('lang').selectOption('ar');
+    await chair.getByTestId('chair-extend').waitFor();
+    const order = await chair.evaluate(() => {
+      const el = document.querySelector('[data-testid="chair-extend"]');
+      const tn = [...el.childNodes].find((n) => n.nodeType === 3 && n.textContent.includes('+'));
+      const at = (ch) => { const i = tn.textContent.indexOf(ch); const r = document.createRange(); r.setStart(tn, i); r.setEnd(tn, i + 1); return r.getBoundingClientRect().left; };
+      return { plus: at('+'), one: at('1'), text: tn.textContent };
+    });
+    assert.ok(order.plus < order.one, `"+" is left of "1" in ${JSON.stringify(order)}`);
+    await screenshot(chair, 'p15-chair-ar-1280');
+    await chair.getByTestId('lang').selectOption('zh');
+    await chair.locator('#floor-h').waitFor();
+    assert.notEqual(await chair.locator('#floor-h').textContent(), '发言');
+    await screenshot(chair, 'p15-chair-zh-1280');
+    await chair.getByTestId('lang').selectOption('en');
+    await chair.context().close();
+  });
+});

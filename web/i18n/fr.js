@@ -358,7 +358,7 @@ export default {
   'console.hide': "Masquer",
   'console.participants_list': "Participants ({n})",
   'console.all': "Tous",
-  'console.status': "État",
+  'console.status': "Statut",
   'console.active': "Actif",
   'console.revoked': "Révoqué",
   'console.you': "Vous",

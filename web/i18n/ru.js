@@ -365,7 +365,7 @@ export default {
   'console.reissue': "Новая ссылка",
   'console.reissue_named': "Выдать новую ссылку для {name}",
   'console.reissued': "Для {name} выдана новая ссылка; старая больше не действует.",
-  'console.revoke': "Отозвать",
+  'console.revoke': "Аннулировать",
   'console.revoke_named': "Отозвать ссылку для {name}",
   'console.revoke_confirm': "Отозвать ссылку-приглашение для {name}? Открытые страницы сразу закроются.",
   'console.revoked_msg': "Ссылка для {name} отозвана.",

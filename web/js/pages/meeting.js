@@ -4,7 +4,7 @@
 // delegates and observers, and the chair console for the chair.
 
 import { h, render, $ } from '../dom.js';
-import { t, onLanguage } from '../i18n.js';
+import { t, onLanguage, formatNumber } from '../i18n.js';
 import { boot, param, announce, errorText } from '../shell.js';
 import { MeetingStore } from '../store.js';
 import { floorPanel, tick, startTicker } from '../views/floor.js';
@@ -170,7 +170,7 @@ async function main() {
         h('section', { class: 'card', 'aria-labelledby': 'floor-h' },
           h('h2', { id: 'floor-h' }, t('floor.title')), floorPanel(st.floor)),
         h('section', { class: 'card', 'aria-labelledby': 'queue-h' },
-          h('h2', { id: 'queue-h' }, t('queue.title'), ' ', h('span', { class: 'count' }, `(${st.queue.length})`)),
+          h('h2', { id: 'queue-h' }, t('queue.title'), ' ', h('span', { class: 'count' }, `(${formatNumber(st.queue.length)})`)),
           queueList(qctx)),
         role === 'delegate' || role === 'observer'
           ? h('section', { class: 'card' }, requestPanel(requestRules({

@@ -7,7 +7,7 @@
 // header names no one and has no picker: ?lang=ar sets the language.
 
 import { h, render, $ } from '../dom.js';
-import { t, onLanguage, setLanguage, LANGUAGES } from '../i18n.js';
+import { t, onLanguage, setLanguage, LANGUAGES, formatNumber } from '../i18n.js';
 import { boot, param, errorText } from '../shell.js';
 import { takeToken, takeScreenToken, forgetScreenToken } from '../session.js';
 import { MeetingStore } from '../store.js';
@@ -48,7 +48,7 @@ async function main() {
           t(st.list_closed ? 'list.closed' : 'list.open'))),
       h('section', { class: 'proj-floor', 'aria-label': t('floor.title') }, floorPanel(st.floor, { bigDelegation: true })),
       h('section', { class: 'proj-next', 'aria-labelledby': 'next-h' },
-        h('h2', { id: 'next-h' }, t('projector.next'), st.queue.length > 5 ? ` (${st.queue.length})` : ''),
+        h('h2', { id: 'next-h' }, t('projector.next'), st.queue.length > 5 ? ` (${formatNumber(st.queue.length)})` : ''),
         queueList({ queue: st.queue, limit: 5, readOnly: true, isMine: () => false, testid: 'next-five' })));
     tick($('#main'), st.floor);
     if (st.meeting?.title) document.title = `${st.meeting.title} — ${t('title.projector')}`;

@@ -3,7 +3,7 @@
 // remove, drag and drop, and Alt+Up / Alt+Down on a focused row.
 
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, formatNumber } from '../i18n.js';
 import { kindName, presenceName, groupName } from '../fmt.js';
 import { localName } from '../states.js';
 import { allottedBadge } from './info.js';
@@ -54,7 +54,7 @@ function row(ctx, e, i) {
     'aria-label': t('queue.row_label', { pos: i + 1, name, del: localName(e.delegation?.name) || '', kind: kindName(e.kind) }),
     draggable: chair ? 'true' : null,
   },
-  h('span', { class: 'pos', 'aria-hidden': 'true' }, String(i + 1)),
+  h('span', { class: 'pos', 'aria-hidden': 'true' }, formatNumber(i + 1)),
   h('span', { class: 'who' },
     h('span', { class: 'name' }, name),
     e.delegation?.name && e.speaker && e.delegation.name !== e.speaker ? h('span', { class: 'del' }, localName(e.delegation.name)) : null),
