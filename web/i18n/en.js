@@ -496,4 +496,5 @@ export default {
   'screen.revoke': "Stop the screen link",
   'screen.active': "A screen link is in use.",
   'screen.link_label': "Open this on the room’s computer (shown once):",
+  'stats.record_data': "(the same as data: ids, codes, milliseconds)",
 };

@@ -495,4 +495,5 @@ export default {
   'screen.revoke': "Anular el enlace de pantalla",
   'screen.active': "Hay un enlace de pantalla en uso.",
   'screen.link_label': "Abra esto en la computadora de la sala (se muestra una sola vez):",
+  'stats.record_data': "(lo mismo como datos: identificadores, códigos, milisegundos)",
 };

@@ -495,4 +495,5 @@ export default {
   'screen.revoke': "Arrêter le lien d’écran",
   'screen.active': "Un lien d’écran est en service.",
   'screen.link_label': "Ouvrez ceci sur l’ordinateur de la salle (affiché une seule fois) :",
+  'stats.record_data': "(la même chose en données : identifiants, codes, millisecondes)",
 };

@@ -495,4 +495,5 @@ export default {
   'screen.revoke': "停用屏幕链接",
   'screen.active': "屏幕链接正在使用中。",
   'screen.link_label': "请在会场电脑上打开（仅显示一次）：",
+  'stats.record_data': "（同一记录的数据格式：标识符、代码、毫秒）",
 };
