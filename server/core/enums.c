@@ -26,6 +26,7 @@ PL_DEFINE_ENUM(pl_meeting_status, PL_MEETING_STATUS_MAP)
 PL_DEFINE_ENUM(pl_proc_kind, PL_PROC_KIND_MAP)
 PL_DEFINE_ENUM(pl_proc_status, PL_PROC_STATUS_MAP)
 PL_DEFINE_ENUM(pl_office, PL_OFFICE_MAP)
+PL_DEFINE_ENUM(pl_sitting, PL_SITTING_MAP)
 
 int pl_enum_parse(const char *const names[], size_t count, const char *s) {
   if (!s)

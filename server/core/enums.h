@@ -108,6 +108,13 @@
   X(PL_OFFICE_VICE_CHAIR, "vice_chair")                                         \
   X(PL_OFFICE_RAPPORTEUR, "rapporteur")
 
+/* Whether a meeting sits (room_sitting.c): open, suspended by the chair,
+ * or closed at its end. */
+#define PL_SITTING_MAP(X)                                                       \
+  X(PL_SITTING_OPEN, "open")                                                    \
+  X(PL_SITTING_SUSPENDED, "suspended")                                          \
+  X(PL_SITTING_CLOSED, "closed")
+
 #define PL_ENUM_VALUE(id, str) id,
 #define PL_DECLARE_ENUM(type, MAP)                                              \
   typedef enum { MAP(PL_ENUM_VALUE) } type;                                     \
@@ -132,6 +139,7 @@ PL_DECLARE_ENUM(pl_meeting_status, PL_MEETING_STATUS_MAP)
 PL_DECLARE_ENUM(pl_proc_kind, PL_PROC_KIND_MAP)
 PL_DECLARE_ENUM(pl_proc_status, PL_PROC_STATUS_MAP)
 PL_DECLARE_ENUM(pl_office, PL_OFFICE_MAP)
+PL_DECLARE_ENUM(pl_sitting, PL_SITTING_MAP)
 
 /* Index of `s` in `names` (count entries), or -1 when it is none of them. */
 int pl_enum_parse(const char *const names[], size_t count, const char *s);

@@ -51,6 +51,9 @@ pl_err pl_room__refuse(pl_events *out, pl_err err, const char *fmt, ...)
  * otherwise refuses with FORBIDDEN, "only the chair may <what>". */
 pl_err pl_room__need_presides(const pl_actor *a, const char *what, pl_events *out);
 
+/* Applies meeting.suspended / .resumed / .closed (room_sitting.c). */
+pl_err pl_room__apply_sitting(pl_room *r, const pl_event *ev);
+
 /* Clears `out` before a command fills it. */
 void pl_room__begin(pl_events *out);
 

@@ -266,6 +266,8 @@ json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {
                          cur ? pl_json_queue(cur) : json_array(), "floor",
                          pl_json_floor(&m->room.floor), "server_time", (json_int_t)now,
                          "presides", presides);
+  if (st)
+    json_object_set_new(st, "sitting", json_string(PL_ENUM_NAME(pl_sitting, m->room.sitting)));
   if (st && presides) {
     json_object_set_new(st, "attendance", pl_live_attendance(m));
     json_object_set_new(st, "screen_link", json_boolean(m->has_screen));

@@ -203,6 +203,9 @@ json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeti
   }
   case PL_EV_QUEUE_CLOSED:
   case PL_EV_QUEUE_OPENED:
+  case PL_EV_MEETING_SUSPENDED:
+  case PL_EV_MEETING_RESUMED:
+  case PL_EV_MEETING_CLOSED:
     break;
   }
   return o;
@@ -243,6 +246,9 @@ int pl_event_from_json(json_t *o, pl_event *out) {
   case PL_EV_ITEM:
   case PL_EV_QUEUE_CLOSED:
   case PL_EV_QUEUE_OPENED:
+  case PL_EV_MEETING_SUSPENDED:
+  case PL_EV_MEETING_RESUMED:
+  case PL_EV_MEETING_CLOSED:
     return 0;
   }
   return -1;

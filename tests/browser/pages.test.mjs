@@ -337,3 +337,35 @@ describe('7. translations read by native readers\' rules', () => {
     await chair.context().close();
   });
 });
+
+describe('9. adjourning', () => {
+  it('the chair suspends, resumes and closes; delegates and the room see the state', async () => {
+    const chair = await joined(cast.chair.token);
+    const a = await joined(cast.delegateA.token, 'room');
+    const room = await open();
+    await room.goto(`${server.url}/projector.html?meeting=${cast.meeting.id}#token=${encodeURIComponent(cast.viewer.token)}`);
+    await room.locator('[data-testid="floor"]').waitFor();
+    await chair.getByTestId('meeting-suspend').click();
+    await a.getByTestId('sitting').filter({ hasText: 'The meeting is suspended' }).waitFor();
+    await a.getByTestId('notice').filter({ hasText: 'suspended the meeting' }).waitFor();
+    await a.getByTestId('request-sitting').waitFor();
+    assert.equal(await a.getByTestId('request').count(), 0, 'no request form while suspended');
+    await room.getByTestId('sitting').waitFor();
+    await screenshot(a, 'p15-suspended-en-1280');
+    await screenshot(room, 'p15-projector-suspended-en-1280');
+    await chair.getByTestId('meeting-resume').click();
+    await a.getByTestId('notice').filter({ hasText: 'resumed the meeting' }).waitFor();
+    await until(async () => (await a.getByTestId('sitting').count()) === 0, 'the banner gone');
+    await a.getByTestId('request').waitFor();
+    // Closing asks first, then ends it for everyone.
+    await chair.getByTestId('meeting-close').click();
+    await chair.getByTestId('confirm').waitFor();
+    assert.match(await chair.getByTestId('confirm').textContent(), /goes on the record/);
+    await chair.getByTestId('confirm-yes').click();
+    await a.getByTestId('sitting').filter({ hasText: 'The meeting is closed' }).waitFor();
+    await room.getByTestId('sitting').filter({ hasText: 'closed' }).waitFor();
+    assert.equal(await chair.getByTestId('meeting-close').count(), 0);
+    await screenshot(a, 'p15-closed-en-1280');
+    for (const p of [chair, a, room]) await p.context().close();
+  });
+});

@@ -147,6 +147,9 @@ class Matrix(ProgrammeTest):
             "queue.remove": {"meeting": m, "entry": self.entry},
             "queue.close": {"meeting": m},
             "queue.open": {"meeting": m},
+            "meeting.suspend": {"meeting": m},
+            "meeting.resume": {"meeting": m},
+            "meeting.close": {"meeting": m},
             "meeting.screen_link": {"meeting": m},
             "meeting.screen_revoke": {"meeting": m},
         }[op]

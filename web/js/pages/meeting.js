@@ -20,6 +20,7 @@ import { placeLine, observerLeft, applyLedger, seriesLine, expectedWaitMs } from
 import { formatAboutMinutes } from '../intl.js';
 import { chairDock } from '../views/chair_dock.js';
 import { screenLinkPanel } from '../views/screen_link.js';
+import { sittingBanner, sittingControls } from '../views/sitting.js';
 
 const ui = { editing: null, drafts: new Map(), request: { chosen: 'statement' }, chair: {}, actionError: null, procs: {}, screen: {} };
 const CLOSED_SHOWN = 3; // the meeting's latest results; the rest are on decisions.html
@@ -162,6 +163,7 @@ async function main() {
     };
     const parts = [
       header(st),
+      sittingBanner(st),
       notices.list(),
       youPanel(st),
       decisionsPanel(),
@@ -172,13 +174,16 @@ async function main() {
         h('section', { class: 'card', 'aria-labelledby': 'queue-h' },
           h('h2', { id: 'queue-h' }, t('queue.title'), ' ', h('span', { class: 'count' }, `(${formatNumber(st.queue.length)})`)),
           queueList(qctx)),
-        role === 'delegate' || role === 'observer'
+        (role === 'delegate' || role === 'observer') && (st.sitting || 'open') !== 'open'
+          ? h('section', { class: 'card' }, h('p', { class: 'notice', 'data-testid': 'request-sitting' }, t(`sitting.${st.sitting}_help`)))
+          : role === 'delegate' || role === 'observer'
           ? h('section', { class: 'card' }, requestPanel(requestRules({
             state: st, policy: store.policy, hello: client.hello, currentItem: store.currentItem, items: st.items,
           }), ui.request, client.hello, store.currentItem, submitRequest, draw), observerLeft(st, store.policy, client.hello))
           : null,
         chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations, startProcedure, openItem }) : null),
       chair ? attendancePanel(st.attendance, delegations) : null,
+      chair ? sittingControls({ state: st, act, confirm: confirmStep }) : null,
       chair ? screenLinkPanel({ state: st, ui: ui.screen, act, redraw: draw }) : null,
       chair ? chairDock({ state: st, act }) : null,
     ];
@@ -216,6 +221,9 @@ async function main() {
       notices.push(t('notice.removed', { name: speakerLabel(ev.entry) }), 'warn');
     } else if (cause === 'queue.closed') notices.push(t('notice.list_closed', { item: itemLabel(s.currentItem) }), 'warn');
     else if (cause === 'queue.opened') notices.push(t('notice.list_opened', { item: itemLabel(s.currentItem) }));
+    else if (cause === 'meeting.suspended' || cause === 'meeting.resumed' || cause === 'meeting.closed') {
+      notices.push(t(`notice.${cause.slice(8)}`), cause === 'meeting.resumed' ? 'info' : 'warn');
+    }
     else if (cause === 'item') {
       const mine = before.queue.filter(isMine).length;
       notices.push(t(mine ? 'notice.item_mine' : 'notice.item', { item: itemLabel(s.currentItem), before: itemLabel(before.item) }));

@@ -14,6 +14,7 @@ import { MeetingStore } from '../store.js';
 import { floorPanel, tick, startTicker } from '../views/floor.js';
 import { queueList } from '../views/queue.js';
 import { itemLabel } from '../fmt.js';
+import { sittingBanner } from '../views/sitting.js';
 
 async function main() {
   const meetingId = param('meeting');
@@ -46,6 +47,7 @@ async function main() {
         h('p', { class: 'item', 'data-testid': 'current-item' }, itemLabel(store.currentItem)),
         h('p', { class: ['badge', 'big', st.list_closed ? 'danger' : 'ok'], 'data-testid': 'list-badge' },
           t(st.list_closed ? 'list.closed' : 'list.open'))),
+      sittingBanner(st),
       h('section', { class: 'proj-floor', 'aria-label': t('floor.title') }, floorPanel(st.floor, { bigDelegation: true })),
       h('section', { class: 'proj-next', 'aria-labelledby': 'next-h' },
         h('h2', { id: 'next-h' }, t('projector.next'), st.queue.length > 5 ? ` (${formatNumber(st.queue.length)})` : ''),

@@ -26,8 +26,10 @@ export function expectedWaitMs(state, pos) {
 /** "You are number 3 on the list (2 ahead of you): expected wait about 9 minutes." */
 export function placeLine(state, pos) {
   return h('p', { class: 'you later', 'data-testid': 'your-position' },
-    t('you.position', { pos: formatNumber(pos + 1), ahead: formatNumber(pos) }), ' ',
-    h('span', { 'data-testid': 'your-wait' }, t('you.wait', { wait: formatAboutMinutes(expectedWaitMs(state, pos)) })));
+    t('you.position', { pos: formatNumber(pos + 1), ahead: formatNumber(pos) }),
+    // While the meeting is suspended nobody can say how long: no estimate.
+    (state.sitting || 'open') === 'open'
+      ? [' ', h('span', { 'data-testid': 'your-wait' }, t('you.wait', { wait: formatAboutMinutes(expectedWaitMs(state, pos)) }))] : null);
 }
 
 /** For an observer: how many of the item's interventions are left to its body. */
