@@ -4,7 +4,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, until } from './harness.mjs';
+import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, until, axeViolations } from './harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -335,6 +335,30 @@ describe('7. translations read by native readers\' rules', () => {
     await screenshot(chair, 'p15-chair-zh-1280');
     await chair.getByTestId('lang').selectOption('en');
     await chair.context().close();
+  });
+});
+
+describe('the new parts, by axe-core (WCAG 2.1 AA)', () => {
+  it('the phone dock, a notice, the confirmation dialog and the suspended banner', async () => {
+    const chair = await joined(cast.chair.token, 'room', { viewport: { width: 390, height: 844 } });
+    const a = await joined(cast.delegateA.token, 'room', { viewport: { width: 390, height: 844 } });
+    await a.getByTestId('request').click().catch(() => {});
+    await chair.getByTestId('chair-dock').waitFor();
+    assert.deepEqual(await axeViolations(chair), [], 'the chair on a phone');
+    await chair.getByTestId('chair-list-toggle').click();
+    await a.getByTestId('notice').first().waitFor();
+    await chair.getByTestId('chair-list-toggle').click();
+    assert.deepEqual(await axeViolations(a), [], 'a delegate with notices');
+    await chair.getByTestId('meeting-close').click();
+    await chair.getByTestId('confirm').waitFor();
+    assert.deepEqual(await axeViolations(chair), [], 'the confirmation dialog');
+    await chair.getByTestId('confirm-no').click();
+    await chair.getByTestId('meeting-suspend').click();
+    await a.getByTestId('sitting').waitFor();
+    assert.deepEqual(await axeViolations(a), [], 'suspended');
+    await chair.getByTestId('meeting-resume').click();
+    await until(async () => (await a.getByTestId('sitting').count()) === 0, 'resumed');
+    for (const p of [chair, a]) await p.context().close();
   });
 });
 

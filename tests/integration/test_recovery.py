@@ -13,8 +13,8 @@ from harness import (Client, ProgrammeTest, Server, assert_consecutive,  # noqa:
                      join_programme, main, seq_events)
 
 # server_time moves; attendance and presides are the session's own view
-# presides, attendance and ledger are each session's own (ledger: its delegation's)
-VOLATILE = ("server_time", "attendance", "presides", "ledger")
+# presides, attendance, ledger and screen_link are each session's own
+VOLATILE = ("server_time", "attendance", "presides", "ledger", "screen_link")
 
 
 def durable(state):

@@ -163,6 +163,8 @@ async function main() {
     };
     const parts = [
       header(st),
+      // Suspending is the chair's call at any moment: at the top, on every screen.
+      chair ? sittingControls({ state: st, act, confirm: confirmStep }) : null,
       sittingBanner(st),
       notices.list(),
       youPanel(st),
@@ -179,11 +181,10 @@ async function main() {
           : role === 'delegate' || role === 'observer'
           ? h('section', { class: 'card' }, requestPanel(requestRules({
             state: st, policy: store.policy, hello: client.hello, currentItem: store.currentItem, items: st.items,
-          }), ui.request, client.hello, store.currentItem, submitRequest, draw), observerLeft(st, store.policy, client.hello))
+          }), ui.request, client.hello, store.currentItem, submitRequest, draw), observerLeft(st, store.policy, client.hello, store.currentItem))
           : null,
         chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations, startProcedure, openItem }) : null),
       chair ? attendancePanel(st.attendance, delegations) : null,
-      chair ? sittingControls({ state: st, act, confirm: confirmStep }) : null,
       chair ? screenLinkPanel({ state: st, ui: ui.screen, act, redraw: draw }) : null,
       chair ? chairDock({ state: st, act }) : null,
     ];

@@ -33,8 +33,11 @@ export function placeLine(state, pos) {
 }
 
 /** For an observer: how many of the item's interventions are left to its body. */
-export function observerLeft(state, policy, hello) {
+export function observerLeft(state, policy, hello, currentItem) {
   if (hello.participant.role !== 'observer' || !state.ledger) return null;
+  // An item observers may not speak in has no count to show: the form says why.
+  const rule = policy.observer_items || 'stakeholder';
+  if (rule === 'none' || (rule === 'stakeholder' && currentItem?.kind !== 'stakeholder')) return null;
   const max = policy.observer_max_per_item ?? 1;
   const used = state.ledger.item === state.item ? state.ledger.interventions : 0;
   const left = Math.max(0, max - used);

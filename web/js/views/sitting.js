@@ -23,8 +23,8 @@ export function sittingControls(ctx) {
       ctx.act('meeting.close', {});
     }
   };
-  return h('section', { class: 'card sitting-controls', 'aria-labelledby': 'sitting-h', 'data-testid': 'sitting-controls' },
-    h('h2', { id: 'sitting-h' }, t('sitting.title')),
+  return h('section', { class: 'sitting-controls', 'aria-labelledby': 'sitting-h', 'data-testid': 'sitting-controls' },
+    h('h2', { id: 'sitting-h', class: 'sr-only' }, t('sitting.title')),
     h('div', { class: 'inline' },
       s === 'open'
         ? h('button', { type: 'button', 'data-testid': 'meeting-suspend', 'data-key': 'meeting-suspend', onClick: () => ctx.act('meeting.suspend', {}) }, t('sitting.suspend'))
