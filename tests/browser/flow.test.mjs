@@ -167,7 +167,10 @@ describe('browser client', () => {
   });
 
   it('opens the stakeholder segment; the observer may now ask', async () => {
+    // With requests waiting, the chair is asked first (issue 15).
+    const waiting = await pages.chair.locator('[data-testid="queue"] li').count();
     await pages.chair.locator('[data-testid="chair-next-item"]').click();
+    if (waiting) await pages.chair.getByTestId('confirm-yes').click();
     const obs = pages.obs;
     await until(async () => /Statements by stakeholders/.test(await obs.locator('[data-testid="current-item"]').textContent()), 'item on the observer page');
     await obs.locator('[data-testid="request-blocked"]').waitFor({ state: 'detached' });

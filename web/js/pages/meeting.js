@@ -34,6 +34,10 @@ async function main() {
   if (!meetingId) { render($('#main'), h('p', { class: 'error' }, t('error.no_meeting'))); return; }
   const store = new MeetingStore(client, meetingId);
   const notices = new Notices(() => draw());
+  // The chair's dock is for narrow screens only (a wide one has the console
+  // beside the floor): drawn when the width says so, and again when it changes.
+  const narrow = matchMedia('(max-width: 700px)');
+  narrow.addEventListener('change', () => draw());
   let joinError = null;
   const delegations = new Map();
   // Someone joined whom the last state did not list: get a fresh state (with
@@ -186,10 +190,10 @@ async function main() {
         chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations, startProcedure, openItem }) : null),
       chair ? attendancePanel(st.attendance, delegations) : null,
       chair ? screenLinkPanel({ state: st, ui: ui.screen, act, redraw: draw }) : null,
-      chair ? chairDock({ state: st, act }) : null,
+      chair && narrow.matches ? chairDock({ state: st, act }) : null,
     ];
     render($('#main'), ...parts);
-    document.body.classList.toggle('has-dock', chair);
+    document.body.classList.toggle('has-dock', chair && narrow.matches);
     tick($('#main'), st.floor);
     tickCountdowns($('#main'));
     if (st.meeting?.title) document.title = `${st.meeting.title} — ${t('title.meeting')}`;

@@ -1,9 +1,9 @@
 // The chair's dock: on a narrow screen the console sits far below the floor
 // and the list, so the clock and "Next" / "End" were never on screen
 // together. The dock keeps the speaker, the clock and the main actions fixed
-// at the bottom of the viewport; CSS shows it on narrow screens only (a wide
-// one has the console beside the floor). Its buttons send the same ops as
-// the console's.
+// at the bottom of the viewport; the page draws it on narrow screens only (a
+// wide one has the console beside the floor). Its buttons send the same ops
+// as the console's.
 
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
