@@ -182,8 +182,9 @@ int pl_calendar_http(struct lws *wsi, void *user, const char *path, const char *
     return pl_http_respond(wsi, user, HTTP_STATUS_OK, "text/csv; charset=utf-8", body, len,
                            NULL, NULL);
   }
-  if (strcmp(rest, "/record.csv") == 0) {
-    char *body = pl_record_csv(m, &len);
+  bool people = strcmp(rest, "/record.csv") == 0;
+  if (people || strcmp(rest, "/record.data.csv") == 0) {
+    char *body = people ? pl_record_people_csv(m, &len) : pl_record_csv(m, &len);
     if (!body)
       return lws_return_http_status(wsi, HTTP_STATUS_INTERNAL_SERVER_ERROR, NULL) ? -1 : 1;
     return pl_http_respond(wsi, user, HTTP_STATUS_OK, "text/csv; charset=utf-8", body, len,

@@ -52,7 +52,9 @@
   X(DOCUMENT_WITHDRAWN, "document.withdrawn")     \
   X(REPORT_SUBMITTED, "report.submitted")         \
   X(REPORT_ROTATION, "report.rotation_set")       \
-  X(REPORT_REMINDER, "report.reminder")
+  X(REPORT_REMINDER, "report.reminder")           \
+  X(SCREEN_ISSUED, "screen.issued")               \
+  X(SCREEN_REVOKED, "screen.revoked")
 
 typedef enum {
 #define PL_PEVENT_ENUM(name, wire) PL_PEV_##name,
@@ -83,6 +85,7 @@ typedef struct pl_pevent {
   const pl_report_rec *report;      /* REPORT_SUBMITTED: borrowed */
   const pl_rotation_rec *rotation;  /* REPORT_ROTATION: borrowed */
   pl_reminder_rec reminder;         /* REPORT_REMINDER */
+  char screen[PL_ID_LEN];           /* SCREEN_*: the meeting whose screen link it is */
 } pl_pevent;
 
 /* Where a decoded event's larger parts go (pl_pevent_from_json). */
@@ -105,6 +108,12 @@ static inline bool pl_pevent_is_meeting(pl_pevent_type t) {
  * They have no view; the server keeps them in memory. */
 static inline bool pl_pevent_is_decision(pl_pevent_type t) {
   return t >= PL_PEV_PROCEDURE_STARTED && t <= PL_PEV_APPLICATION_RECEIVED;
+}
+
+/* A meeting's link for the room's screen (live/screens.h): no view, kept in
+ * memory, rebuilt from the log at start; never sent to clients. */
+static inline bool pl_pevent_is_screen(pl_pevent_type t) {
+  return t == PL_PEV_SCREEN_ISSUED || t == PL_PEV_SCREEN_REVOKED;
 }
 
 static inline bool pl_pevent_is_procedure(pl_pevent_type t) {

@@ -85,6 +85,25 @@ int pl_local_to_utc(const char *local, const char *tz, int64_t *out_ms) {
   return pl_local_to_utc_ex(local, tz, out_ms, NULL);
 }
 
+int pl_utc_to_iso(int64_t ms, const char *tz, char *buf, unsigned len) {
+  icaltimezone *zone = zone_get(tz);
+  if (!zone)
+    return -1;
+  int64_t s = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  struct icaltimetype t = icaltime_from_timet_with_zone((time_t)s, 0, zone);
+  int32_t off = pl_ical_offset_at(zone, s);
+  if (off == 0) {
+    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.year, t.month, t.day, t.hour,
+             t.minute, t.second);
+    return 0;
+  }
+  int32_t a = off < 0 ? -off : off;
+  snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", t.year, t.month, t.day,
+           t.hour, t.minute, t.second, off < 0 ? '-' : '+', (int)(a / 3600),
+           (int)(a % 3600 / 60));
+  return 0;
+}
+
 int pl_utc_to_local(int64_t ms, const char *tz, char *buf, unsigned len) {
   icaltimezone *zone = zone_get(tz);
   if (!zone)

@@ -31,4 +31,9 @@ int pl_local_to_utc_ex(const char *local, const char *tz, int64_t *out_ms, pl_lo
  * Returns 0, or -1 for an unknown zone. */
 int pl_utc_to_local(int64_t ms, const char *tz, char *buf, unsigned len);
 
+/* The instant ms as ISO 8601 in zone tz with its offset, to the second
+ * ("2027-03-09T10:03:27+01:00"; "...Z" where the offset is zero, so "UTC"
+ * gives the UTC form). Returns 0, or -1 for an unknown zone. */
+int pl_utc_to_iso(int64_t ms, const char *tz, char *buf, unsigned len);
+
 #endif

@@ -33,6 +33,7 @@ PL_DEFINE_ENUM(pl_doc_kind, PL_DOC_KIND_MAP)
 PL_DEFINE_ENUM(pl_language, PL_LANGUAGE_MAP)
 PL_DEFINE_ENUM(pl_visibility, PL_VISIBILITY_MAP)
 PL_DEFINE_ENUM(pl_parity, PL_PARITY_MAP)
+PL_DEFINE_ENUM(pl_sitting, PL_SITTING_MAP)
 
 int pl_enum_parse(const char *const names[], size_t count, const char *s) {
   if (!s)

@@ -154,6 +154,12 @@
 #define PL_PARITY_MAP(X)                                                        \
   X(PL_PARITY_EVEN, "even")                                                     \
   X(PL_PARITY_ODD, "odd")
+/* Whether a meeting sits (room_sitting.c): open, suspended by the chair,
+ * or closed at its end. */
+#define PL_SITTING_MAP(X)                                                       \
+  X(PL_SITTING_OPEN, "open")                                                    \
+  X(PL_SITTING_SUSPENDED, "suspended")                                          \
+  X(PL_SITTING_CLOSED, "closed")
 
 #define PL_ENUM_VALUE(id, str) id,
 #define PL_DECLARE_ENUM(type, MAP)                                              \
@@ -186,6 +192,7 @@ PL_DECLARE_ENUM(pl_doc_kind, PL_DOC_KIND_MAP)
 PL_DECLARE_ENUM(pl_language, PL_LANGUAGE_MAP)
 PL_DECLARE_ENUM(pl_visibility, PL_VISIBILITY_MAP)
 PL_DECLARE_ENUM(pl_parity, PL_PARITY_MAP)
+PL_DECLARE_ENUM(pl_sitting, PL_SITTING_MAP)
 
 /* Index of `s` in `names` (count entries), or -1 when it is none of them. */
 int pl_enum_parse(const char *const names[], size_t count, const char *s);

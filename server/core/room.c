@@ -31,6 +31,9 @@ const char *const pl_event_names[] = {
     [PL_EV_SPEECH_ENDED] = "speech.ended",   [PL_EV_ITEM] = "item",
     [PL_EV_CONTINGENT_ADDED] = "contingent.added",
     [PL_EV_QUEUE_DEADLINE] = "queue.deadline",
+    [PL_EV_MEETING_SUSPENDED] = "meeting.suspended",
+    [PL_EV_MEETING_RESUMED] = "meeting.resumed",
+    [PL_EV_MEETING_CLOSED] = "meeting.closed",
 };
 const size_t pl_event_count = sizeof(pl_event_names) / sizeof(pl_event_names[0]);
 
@@ -510,6 +513,10 @@ pl_err pl_room_apply(pl_room *r, const pl_event *ev) {
       return PL_ERR_INTERNAL;
     r->current = (size_t)(it - r->items);
     return PL_ERR_OK;
+  case PL_EV_MEETING_SUSPENDED:
+  case PL_EV_MEETING_RESUMED:
+  case PL_EV_MEETING_CLOSED:
+    return pl_room__apply_sitting(r, ev);
   }
   return PL_ERR_INTERNAL;
 }

@@ -134,6 +134,9 @@ typedef enum {
   PL_EV_ITEM,          /* item: the item now open */
   PL_EV_CONTINGENT_ADDED, /* group, ms: the chair added time to a contingent */
   PL_EV_QUEUE_DEADLINE,   /* deadline: the list of `item` closes itself then (0: never) */
+  PL_EV_MEETING_SUSPENDED, /* the chair suspended the meeting (room_sitting.c) */
+  PL_EV_MEETING_RESUMED,
+  PL_EV_MEETING_CLOSED,    /* at its end: nothing changes after it */
 } pl_event_type;
 
 /* Wire names of the event types ("queue.added", ...), indexed by type. */
@@ -227,6 +230,7 @@ typedef struct pl_room {
   size_t current; /* index of the open item */
   pl_floor floor;
   uint32_t next_entry; /* the number of the next entry id */
+  pl_sitting sitting;  /* open, suspended or closed (room_sitting.c) */
 } pl_room;
 
 /* Sets up a room with `n` (>= 1) items, the first one open. Returns PL_ERR_OK,
@@ -316,6 +320,28 @@ int64_t pl_item_spent_ms(const pl_item *it, int64_t now);
 
 /* Time spoken so far on the floor at `now` (0 when nobody has it). */
 int64_t pl_floor_spoken_ms(const pl_floor *f, int64_t now);
+
+/* Adjourning (room_sitting.c). Whoever presides suspends an open meeting
+ * (a running floor pauses with it: no one loses time), resumes a suspended
+ * one (the floor stays paused until the chair resumes it), and closes it at
+ * its end (the speech on the floor ends and goes on the record). */
+pl_err pl_room_suspend(const pl_room *r, const pl_actor *a, int64_t now, pl_events *out);
+pl_err pl_room_resume_sitting(const pl_room *r, const pl_actor *a, int64_t now,
+                              pl_events *out);
+pl_err pl_room_close_sitting(const pl_room *r, const pl_actor *a, int64_t now,
+                             pl_events *out);
+
+/* What a command does to the meeting's business, for the sitting's rule. */
+typedef enum {
+  PL_ACT_BUSINESS, /* asks for, gives or runs the floor, or moves the agenda */
+  PL_ACT_TIDY,     /* withdraws, renames, reorders, removes, pauses or ends */
+} pl_act_class;
+
+/* PL_ERR_OK when a command of class `c` may run in the room's sitting: a
+ * suspended meeting takes no business but lets the list be tidied and a
+ * speech paused or ended; a closed one takes nothing. Otherwise CONFLICT
+ * with out->message saying why. */
+pl_err pl_room_sitting_allows(const pl_room *r, pl_act_class c, pl_events *out);
 
 /* Lookups for the shell; NULL when absent. */
 const pl_item *pl_room_current_item(const pl_room *r);

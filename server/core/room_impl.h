@@ -87,6 +87,8 @@ int64_t pl_room__lists_deadline(const pl_room *r);
 /* Appends queue.closed (reason deadline) for every open list whose
  * deadline has come, leaving room for two more events. */
 void pl_room__close_due(const pl_room *r, int64_t now, pl_events *out);
+/* Applies meeting.suspended / .resumed / .closed (room_sitting.c). */
+pl_err pl_room__apply_sitting(pl_room *r, const pl_event *ev);
 
 /* Clears `out` before a command fills it. */
 void pl_room__begin(pl_events *out);

@@ -18,12 +18,13 @@
 #include "net/session.h"
 
 static json_t *attendee_json(const pl_attendee *a) {
-  return json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:b, s:b}", "participant",
-                   a->participant, "name", a->name, "delegation", "id", a->delegation.id,
-                   "name", a->delegation.name, "kind",
+  return json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:b, s:{s:i, s:i}, s:b}",
+                   "participant", a->participant, "name", a->name, "delegation", "id",
+                   a->delegation.id, "name", a->delegation.name, "kind",
                    PL_ENUM_NAME(pl_delegation_kind, a->delegation.kind), "presence",
-                   PL_ENUM_NAME(pl_presence, a->presence), "online", a->conns > 0, "video",
-                   a->video);
+                   PL_ENUM_NAME(pl_presence, pl_attendance_presence(&a->conns)), "online",
+                   pl_attendance_online(&a->conns), "connections", "room", (int)a->conns.room,
+                   "remote", (int)a->conns.remote, "video", a->video);
 }
 
 /* Presence goes to the presiding sessions only: thousands joining must not
@@ -81,7 +82,7 @@ void pl_live_presiding_rebuild(pl_live *m) {
   PL_ASSERT(m->cap_presiding >= m->n_subs);
   m->n_presiding = 0;
   for (size_t i = 0; i < m->n_subs; i++)
-    if (pl_session_presides(m->subs[i], m))
+    if (pl_session_presides(m->subs[i], m) && !pl_session_joined(m->subs[i], m)->screen)
       PL_VERIFY(presiding_add(m, m->subs[i]) == 0);
 }
 
@@ -157,10 +158,14 @@ pl_join *pl_session_joined(pl_session *s, const pl_live *m) {
   return NULL;
 }
 
-int pl_live_join(pl_live *m, pl_session *s, pl_presence presence) {
+int pl_live_join(pl_live *m, pl_session *s, pl_presence presence, bool screen) {
   pl_join *j = pl_session_joined(s, m);
-  pl_attendee *a = attendee(m, s);
-  if (!a)
+  /* A screen is nobody's attendance: it has no attendee, and a session
+   * that joined as one stays one (the projector page never asks for more). */
+  if (j && j->screen != screen)
+    return -2;
+  pl_attendee *a = screen ? NULL : attendee(m, s);
+  if (!screen && !a)
     return -1;
   if (!j) {
     if (s->n_joins == PL_MAX_JOINS)
@@ -169,17 +174,21 @@ int pl_live_join(pl_live *m, pl_session *s, pl_presence presence) {
     if (!subs)
       return -1;
     m->subs = subs;
-    if (pl_session_presides(s, m) && presiding_add(m, s))
+    if (!screen && pl_session_presides(s, m) && presiding_add(m, s))
       return -1;
     j = &s->joins[s->n_joins++];
     j->stream = &m->stream;
     j->slot = m->n_subs;
+    j->screen = screen;
     m->subs[m->n_subs++] = s;
-    a->conns++;
+    if (a)
+      pl_attendance_add(&a->conns, presence);
+  } else if (a) {
+    pl_attendance_move(&a->conns, j->presence, presence);
   }
   j->presence = presence;
-  a->presence = presence;
-  tell_presiding(m, a);
+  if (a)
+    tell_presiding(m, a);
   return 0;
 }
 
@@ -188,6 +197,8 @@ void pl_live_leave(pl_live *m, pl_session *s) {
     pl_join *j = &s->joins[i];
     if (j->stream != &m->stream)
       continue;
+    pl_presence was = j->presence;
+    bool screen = j->screen;
     /* swap-remove, and fix the moved session's slot */
     pl_session *last = m->subs[--m->n_subs];
     m->subs[j->slot] = last;
@@ -196,16 +207,17 @@ void pl_live_leave(pl_live *m, pl_session *s) {
         last->joins[k].slot = j->slot;
     s->joins[i] = s->joins[--s->n_joins];
     presiding_remove(m, s);
-    pl_attendee *a = attendee(m, s);
     /* A stopping server closes every connection: that is not a dropped
      * line, and must not change any meeting. */
-    if (pl_srv->stopping)
+    if (pl_srv->stopping || screen)
       return;
-    if (a && --a->conns <= 0) {
-      a->conns = 0;
-      tell_presiding(m, a);
+    pl_attendee *a = attendee(m, s);
+    if (!a)
+      return;
+    pl_attendance_remove(&a->conns, was);
+    tell_presiding(m, a);
+    if (!pl_attendance_online(&a->conns))
       pause_if_speaking(m, s->who.id, "dropped connection");
-    }
     return;
   }
 }
@@ -218,8 +230,8 @@ int pl_live_video_presence(pl_live *m, const pl_participant_rec *p,
   bool was = a->video;
   a->video = live;
   /* One who is in the conference and has no Plenary connection is remote. */
-  if (live && a->conns == 0)
-    a->presence = PL_PRESENCE_REMOTE;
+  if (live && !pl_attendance_online(&a->conns))
+    a->conns.last = PL_PRESENCE_REMOTE;
   if (was != live)
     tell_presiding(m, a);
   if (!live)

@@ -12,12 +12,15 @@
 
 #include "live/live.h"
 
-/* Joins `s` to `m` (or changes its presence). Returns 0, or -1 when out of
- * memory or the session has joined PL_MAX_JOINS meetings. */
-int pl_live_join(pl_live *m, pl_session *s, pl_presence presence);
+/* Joins `s` to `m` (or changes its presence), as attendance or, `screen`,
+ * as a screen that shows the meeting and counts as nobody. Returns 0; -1 when
+ * out of memory or the session has joined PL_MAX_JOINS meetings; -2 when it
+ * joined this meeting the other way (a screen does not become attendance). */
+int pl_live_join(pl_live *m, pl_session *s, pl_presence presence, bool screen);
 /* The session's join of meeting m, or NULL when it has not joined it. */
 pl_join *pl_session_joined(pl_session *s, const pl_live *m);
-/* Leaves; the last connection of a remote speaker pauses their floor. */
+/* Leaves; the participant's attendance is recounted, and the last connection
+ * of a remote speaker pauses their floor. */
 void pl_live_leave(pl_live *m, pl_session *s);
 /* The participant `p` (of `delegation`) joined (`live`) or left the
  * meeting's video conference, as its hooks tell: the presiding sessions are

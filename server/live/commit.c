@@ -26,6 +26,7 @@
 #include "live/cluster.h"
 #include "live/decisions.h"
 #include "net/deliver.h"
+#include "live/screens.h"
 #include "net/fanout.h"
 #include "net/session.h"
 #include "store/applied.h"
@@ -285,7 +286,8 @@ static void install(pl_change *ch) {
   p->next_meeting += (int64_t)ch->n_born;
   for (size_t i = 0; i < ch->n_prog; i++) {
     const pl_pevent *ev = &ch->prog[i].ev;
-    PL_VERIFY(pl_decisions_apply(&ch->prog[i].ev) == PL_ERR_OK);
+    PL_VERIFY(pl_pevent_is_screen(ev->type) ? pl_screens_apply(&ch->prog[i].ev) == 0
+                                            : pl_decisions_apply(&ch->prog[i].ev) == PL_ERR_OK);
     /* Webhook ids are never reused: the log's webhook.created events count them,
      * whichever node's change made one. */
     if (ev->type == PL_PEV_WEBHOOK_CREATED && ev->webhook &&
@@ -321,7 +323,7 @@ static void publish_programme(const pl_change_pev *p) {
     return;
   for (size_t i = 0; i < pl_srv->n_sessions; i++) {
     pl_session *s = pl_srv->sessions[i];
-    if (!s->authed || s->applicant)
+    if (!s->authed || s->applicant || s->screen)
       continue;
     pl_audience who = pl_session_audience(s);
     if (p->ev.type == PL_PEV_REPORT_REMINDER && who != PL_SEES_SECRETARIAT &&

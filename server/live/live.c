@@ -21,6 +21,7 @@
 #include "live/cluster.h"
 #include "live/commit.h"
 #include "live/decisions.h"
+#include "live/screens.h"
 #include "store/store.h"
 #include "store/webhooks.h"
 #include "wire/codec.h"
@@ -91,8 +92,10 @@ static int replay_one(void *ctx, const char *stream, uint64_t seq, const char *b
                       size_t len) {
   (void)ctx;
   if (strcmp(stream, PL_PROGRAMME_STREAM) == 0)
-    /* its views are in the store already; its decisions are built here */
-    return pl_decisions_replay(seq, body, len);
+    /* its views are in the store already; its decisions and the rooms'
+     * screen links are built here */
+    return pl_screens_text_is_screen(body, len) ? pl_screens_replay(seq, body, len)
+                                                : pl_decisions_replay(seq, body, len);
   pl_live *m = pl_live_get(stream);
   if (!m) {
     lwsl_err("replay: events of %s, a meeting that is not in the view\n", stream);
@@ -241,6 +244,20 @@ bool pl_session_presides(const pl_session *s, const pl_live *m) {
          m->rec.chair[0] && strcmp(m->rec.chair, s->who.id) == 0;
 }
 
+/* What the policy has counted against the session's delegation in the open
+ * item (rights of reply, observer interventions): the client shows what is
+ * left, and derives nothing the server decides. */
+static json_t *ledger_json(const pl_item *cur, const pl_session *s) {
+  int32_t replies = 0, interventions = 0;
+  for (size_t i = 0; cur && i < cur->n_tally; i++)
+    if (strcmp(cur->tally[i].delegation, s->delegation.id) == 0) {
+      replies = cur->tally[i].replies;
+      interventions = cur->tally[i].interventions;
+    }
+  return json_pack("{s:s, s:i, s:i}", "item", cur ? cur->def.id : "", "replies", (int)replies,
+                   "interventions", (int)interventions);
+}
+
 json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {
   const pl_item *cur = pl_room_current_item(&m->room);
   json_t *items = json_array();
@@ -260,8 +277,13 @@ json_t *pl_live_state(pl_live *m, const pl_session *s, int64_t now) {
                                                                  : json_null());
     if (cur)
       json_object_set_new(st, "item_clock", pl_json_item_clock(cur, cur->open_since));
+    json_object_set_new(st, "sitting", json_string(PL_ENUM_NAME(pl_sitting, m->room.sitting)));
   }
-  if (st && presides)
+  if (st && presides) {
     json_object_set_new(st, "attendance", pl_live_attendance(m));
+    json_object_set_new(st, "screen_link", json_boolean(m->has_screen));
+  }
+  if (st && s->delegation.id[0])
+    json_object_set_new(st, "ledger", ledger_json(cur, s));
   return st;
 }

@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #include "base/model.h"
+#include "base/token.h"
+#include "core/attendance.h"
 #include "core/room.h"
 #include "net/session.h"
 
@@ -27,8 +29,7 @@ typedef struct pl_attendee {
   char participant[PL_ID_LEN];
   char name[PL_NAME_LEN];
   pl_delegation_ref delegation;
-  pl_presence presence;
-  int conns; /* joined sessions; online while > 0 */
+  pl_attendance conns; /* joined sessions by presence; screens are not counted */
   bool video; /* live in the meeting's video conference (its hooks say so) */
 } pl_attendee;
 
@@ -47,6 +48,8 @@ struct pl_live {
   size_t att_map_cap;
   ev_timer expiry; /* the floor's expiry; see app/server.c for why not lws_sul */
   int64_t armed_deadline;
+  bool has_screen;                     /* a link for the room's screen is issued */
+  uint8_t screen_hash[PL_HASH_LEN];    /* its token's SHA-256 (live/screens.c) */
 };
 
 /* The live meeting that embeds `stream`. */

@@ -42,6 +42,7 @@ typedef struct pl_join {
   pl_stream *stream;       /* borrowed: the meeting outlives its joins */
   size_t slot;             /* index in the meeting's audience */
   pl_presence presence;
+  bool screen; /* shows the meeting on a screen: no attendance, no requests */
 } pl_join;
 
 typedef struct pl_session {
@@ -54,6 +55,7 @@ typedef struct pl_session {
   uint32_t out_cap, out_head, out_tail;
   bool authed;
   bool applicant; /* said hello with an application link: may only apply */
+  bool screen;    /* said hello with a meeting's screen link: who.id is the meeting */
   bool deferred_busy; /* a request of its is with the worker (ops/deferred.h) */
   uint64_t serial;    /* unique among every session the server has had */
   bool ping_sent, ping_due; /* keepalive (keepalive.c) */

@@ -28,6 +28,7 @@
 #include "ops/ops_webhook.h"
 #include "ops/ops_report.h"
 #include "ops/ops_synthesis.h"
+#include "ops/ops_screen.h"
 #include "ops/record.h"
 #include "wire/request.h"
 
@@ -53,6 +54,9 @@
 /* A connection that said hello with an application link: not a role, a
  * column of its own, so that no other op ever lets it through. */
 #define APPLICANT (1u << 7)
+/* A connection that said hello with a meeting's screen link: it may follow
+ * that meeting and nothing else (ops_screen.h). */
+#define SCREEN (1u << 8)
 
 typedef struct op_entry {
   const char *name;
@@ -65,7 +69,7 @@ typedef struct op_entry {
 } op_entry;
 
 static const op_entry ops[] = {
-    {"hello", pl_op_hello, PL_ROP_NONE, true, ANYONE | APPLICANT, "say hello",
+    {"hello", pl_op_hello, PL_ROP_NONE, true, ANYONE | APPLICANT | SCREEN, "say hello",
      "a valid token"},
     {"delegation.create", pl_op_delegation_create, PL_ROP_NONE, false, SEC,
      "create delegations", ""},
@@ -87,10 +91,11 @@ static const op_entry ops[] = {
     {"meeting.update", pl_op_meeting_update, PL_ROP_NONE, false, SEC, "update meetings", ""},
     {"meeting.cancel", pl_op_meeting_cancel, PL_ROP_NONE, false, SEC, "cancel meetings", ""},
     {"meeting.list", pl_op_meeting_list, PL_ROP_NONE, false, ANYONE, "list meetings", ""},
-    {"meeting.join", pl_op_meeting_join, PL_ROP_NONE, false, ANYONE, "join meetings", ""},
-    {"meeting.leave", pl_op_meeting_leave, PL_ROP_NONE, false, ANYONE, "leave meetings",
+    {"meeting.join", pl_op_meeting_join, PL_ROP_NONE, false, ANYONE | SCREEN, "join meetings",
+     "a screen: its own meeting, as a screen"},
+    {"meeting.leave", pl_op_meeting_leave, PL_ROP_NONE, false, ANYONE | SCREEN, "leave meetings",
      "joined"},
-    {"meeting.sync", pl_op_meeting_sync, PL_ROP_NONE, false, ANYONE, "sync meetings",
+    {"meeting.sync", pl_op_meeting_sync, PL_ROP_NONE, false, ANYONE | SCREEN, "sync meetings",
      "joined"},
     {"meeting.stats", pl_op_meeting_stats, PL_ROP_NONE, false, ANYONE,
      "read speaking time", ""},
@@ -197,6 +202,16 @@ static const op_entry ops[] = {
      "read the synthesis of reports", "counts only the reports one may read"},
     {"report.compare", pl_op_report_compare, PL_ROP_NONE, false, ANYONE, "compare reports",
      "shows only the reports one may read"},
+    {"meeting.suspend", NULL, PL_ROP_SUSPEND, false, PRESIDES, "suspend meetings",
+     "joined; presides the meeting"},
+    {"meeting.resume", NULL, PL_ROP_RESUME_SITTING, false, PRESIDES, "resume meetings",
+     "joined; presides the meeting"},
+    {"meeting.close", NULL, PL_ROP_CLOSE_SITTING, false, PRESIDES, "close meetings",
+     "joined; presides the meeting"},
+    {"meeting.screen_link", pl_op_screen_link, PL_ROP_NONE, false, PRESIDES,
+     "issue screen links", "presides the meeting"},
+    {"meeting.screen_revoke", pl_op_screen_revoke, PL_ROP_NONE, false, PRESIDES,
+     "revoke screen links", "presides the meeting"},
 };
 
 static const op_entry *op_find(const char *name) {
@@ -303,9 +318,13 @@ void pl_ops_handle(pl_session *s, const char *text, size_t len) {
   else if (!entry->before_hello && !s->authed)
     e = pl_op_fail(&c, PL_ERR_UNAUTHENTICATED, "say hello with your token first");
   else if (!entry->before_hello &&
-           !(entry->roles & (s->applicant ? APPLICANT : PL_ROLE_BIT(s->who.role))))
+           !(entry->roles & (s->applicant ? APPLICANT
+                             : s->screen  ? SCREEN
+                                          : PL_ROLE_BIT(s->who.role))))
     e = pl_op_fail(&c, PL_ERR_FORBIDDEN, "a%s %s may not %s", s->applicant ? "n" : "",
-                   s->applicant ? "applicant" : PL_ENUM_NAME(pl_role, s->who.role),
+                   s->applicant ? "applicant"
+                   : s->screen  ? "screen"
+                                : PL_ENUM_NAME(pl_role, s->who.role),
                    entry->what);
   else {
     c.re = r.re;
@@ -332,19 +351,22 @@ void pl_ops_print_authz(FILE *out) {
         "stale, and tests/integration/test_authz.py tries every cell. \"Presides\" is the\n"
         "chair the meeting names, or the secretariat (which alone presides a meeting that\n"
         "names none); the core checks it on top of the role. An applicant is a connection\n"
-        "that said hello with an application link (accreditation.link): it may only apply.\n\n| op |",
+        "that said hello with an application link (accreditation.link): it may only apply.\n"
+        "A screen is a connection that said hello with a meeting's screen link\n"
+        "(meeting.screen_link): it may only follow that meeting.\n\n| op |",
         out);
   for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
     fprintf(out, " %s |", PL_ENUM_NAME(pl_role, roles[r]));
-  fputs(" applicant | also checked |\n| --- |", out);
+  fputs(" applicant | screen | also checked |\n| --- |", out);
   for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
     fputs(" --- |", out);
-  fputs(" --- | --- |\n", out);
+  fputs(" --- | --- | --- |\n", out);
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
     fprintf(out, "| `%s` |", ops[i].name);
     for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
       fputs(ops[i].roles & PL_ROLE_BIT(roles[r]) ? " yes |" : " |", out);
     fputs(ops[i].roles & APPLICANT ? " yes |" : " |", out);
+    fputs(ops[i].roles & SCREEN ? " yes |" : " |", out);
     fprintf(out, " %s%s%s |\n", ops[i].before_hello ? "before hello" : "after hello",
             ops[i].rule[0] ? "; " : "", ops[i].rule);
   }

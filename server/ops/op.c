@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 pl_err pl_op_fail(pl_op_ctx *c, pl_err e, const char *fmt, ...) {
   va_list ap;
@@ -35,4 +36,14 @@ pl_live *pl_op_take_meeting(pl_op_ctx *c, json_t *args, pl_err *err) {
   pl_live *m = pl_op_meeting(c, json_string_value(id), err);
   json_object_del(args, "meeting");
   return m;
+}
+
+void pl_op_session_nobody(pl_session *s, const char *id, const char *name) {
+  memset(&s->who, 0, sizeof s->who);
+  snprintf(s->who.id, sizeof s->who.id, "%s", id);
+  snprintf(s->who.name, sizeof s->who.name, "%s", name);
+  s->who.role = PL_ROLE_VIEWER;
+  memset(&s->delegation, 0, sizeof s->delegation);
+  s->delegation.kind = PL_DELEGATION_NGO;
+  s->authed = true;
 }

@@ -38,6 +38,11 @@ pl_err pl_op_fail(pl_op_ctx *c, pl_err e, const char *fmt, ...)
 #define PL_OP_UNPACK(c, args, ...) pl_unpack((args), (c)->msg, sizeof (c)->msg, __VA_ARGS__)
 /* The live meeting named by `id`, or NULL with NOT_FOUND set in c. */
 pl_live *pl_op_meeting(pl_op_ctx *c, const char *id, pl_err *err);
+
+/* Makes `s` a signed-in connection that is no participant (an applicant, a
+ * screen): `id` and `name` stand for it in logs; its role is never read, as
+ * the dispatcher checks the caller's own flag first. */
+void pl_op_session_nobody(pl_session *s, const char *id, const char *name);
 /* Takes the `meeting` field out of args and finds it (ops that carry the
  * meeting beside the fields they change); NULL with the error set. */
 pl_live *pl_op_take_meeting(pl_op_ctx *c, json_t *args, pl_err *err);

@@ -36,14 +36,8 @@ pl_err pl_op_accreditation_link(pl_op_ctx *c, json_t *args) {
 
 /* A session that said hello with an application link. */
 void pl_applicant_hello(pl_session *s, const pl_app_link *l) {
-  memset(&s->who, 0, sizeof s->who);
-  snprintf(s->who.id, sizeof s->who.id, "%s", l->id);
-  snprintf(s->who.name, sizeof s->who.name, "Applicant");
-  s->who.role = PL_ROLE_VIEWER; /* never read: the dispatcher sees `applicant` */
-  memset(&s->delegation, 0, sizeof s->delegation);
-  s->delegation.kind = PL_DELEGATION_NGO;
-  s->applicant = true;
-  s->authed = true;
+  pl_op_session_nobody(s, l->id, "Applicant");
+  s->applicant = true; /* the dispatcher sees it before the role */
 }
 
 static pl_err field(pl_op_ctx *c, const char *name, const char *v, char *buf, size_t len,

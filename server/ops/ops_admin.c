@@ -12,7 +12,9 @@
 
 #include "base/server.h"
 #include "cal/tz.h"
+#include "live/screens.h"
 #include "ops/ops_procedure.h"
+#include "ops/ops_screen.h"
 #include "store/store.h"
 #include "wire/codec.h"
 #include "wire/meeting_json.h"
@@ -30,6 +32,14 @@ pl_err pl_op_hello(pl_op_ctx *c, json_t *args) {
   pl_delegation_rec d;
   pl_store_rc rc = pl_store_participant_by_token(pl_srv->store, hash, &p);
   const pl_app_link *link = rc == PL_STORE_NOT_FOUND ? pl_decisions_link_by_hash(hash) : NULL;
+  pl_live *screen = rc == PL_STORE_NOT_FOUND && !link ? pl_screens_by_hash(hash) : NULL;
+  if (screen) {
+    pl_screen_hello(c->s, screen);
+    ev_timer_stop(pl_srv->loop, &c->s->hello_timer);
+    c->result = json_pack("{s:{s:s, s:s}, s:I}", "screen", "meeting", screen->rec.id, "title",
+                          screen->rec.title, "server_time", (json_int_t)c->now);
+    return PL_ERR_OK;
+  }
   if (link && link->used)
     return pl_op_fail(c, PL_ERR_UNAUTHENTICATED, "this application link has been used");
   if (link) {

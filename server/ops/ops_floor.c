@@ -105,6 +105,27 @@ static pl_err contingent(pl_op_ctx *c, json_t *args, const pl_room *r, const pl_
   return pl_room_add_contingent(r, a, key, (int32_t)n, c->now, out);
 }
 
+/* The sitting's rule (core/room_sitting.c) for what `op` does: the
+ * adjourning ops are their own rule; tidying the list, pausing or ending a
+ * speech is allowed while suspended; the rest is the meeting's business. */
+static pl_err sitting_allows(const pl_room *r, pl_room_op op, pl_events *out) {
+  switch (op) {
+  case PL_ROP_SUSPEND:
+  case PL_ROP_RESUME_SITTING:
+  case PL_ROP_CLOSE_SITTING:
+    return PL_ERR_OK;
+  case PL_ROP_WITHDRAW:
+  case PL_ROP_ENTRY_UPDATE:
+  case PL_ROP_MOVE:
+  case PL_ROP_REMOVE:
+  case PL_ROP_PAUSE:
+  case PL_ROP_END:
+    return pl_room_sitting_allows(r, PL_ACT_TIDY, out);
+  default:
+    return pl_room_sitting_allows(r, PL_ACT_BUSINESS, out);
+  }
+}
+
 /* Unpacks the arguments of `op` (all carry `meeting`) and asks the core. */
 static pl_err decide(pl_op_ctx *c, json_t *args, pl_room_op op, const pl_room *r,
                      pl_actor *a, pl_events *out) {
@@ -173,6 +194,9 @@ static pl_err decide(pl_op_ctx *c, json_t *args, pl_room_op op, const pl_room *r
   case PL_ROP_END: return pl_room_end(r, a, now, out);
   case PL_ROP_CLOSE: return pl_room_close(r, a, now, out);
   case PL_ROP_OPEN: return pl_room_open(r, a, now, out);
+  case PL_ROP_SUSPEND: return pl_room_suspend(r, a, now, out);
+  case PL_ROP_RESUME_SITTING: return pl_room_resume_sitting(r, a, now, out);
+  case PL_ROP_CLOSE_SITTING: return pl_room_close_sitting(r, a, now, out);
   default: return pl_op_fail(c, PL_ERR_INTERNAL, "unhandled room op");
   }
 }
@@ -204,6 +228,9 @@ pl_err pl_op_room(pl_op_ctx *c, json_t *args, pl_room_op op) {
   const pl_join *j = pl_session_joined(c->s, m);
   if (!j)
     return pl_op_fail(c, PL_ERR_CONFLICT, "join meeting %s first", m->rec.id);
+  if (j->screen)
+    return pl_op_fail(c, PL_ERR_CONFLICT, "a screen only shows meeting %s: join it in the "
+                      "room or remotely to act", m->rec.id);
   if (m->rec.status == PL_STATUS_CANCELLED)
     return pl_op_fail(c, PL_ERR_CONFLICT, "the meeting is cancelled");
   pl_actor a;
@@ -211,7 +238,9 @@ pl_err pl_op_room(pl_op_ctx *c, json_t *args, pl_room_op op) {
   evs.n = 0;
   evs.message[0] = '\0';
   actor_of(&a, c->s, m, j->presence);
-  e = decide(c, args, op, &m->room, &a, &evs);
+  e = sitting_allows(&m->room, op, &evs);
+  if (e == PL_ERR_OK)
+    e = decide(c, args, op, &m->room, &a, &evs);
   if (e != PL_ERR_OK) {
     if (evs.message[0])
       snprintf(c->msg, sizeof c->msg, "%s", evs.message);

@@ -170,13 +170,28 @@ pl_err pl_op_meeting_join(pl_op_ctx *c, json_t *args) {
   pl_live *m = e ? NULL : pl_op_meeting(c, id, &e);
   if (!m)
     return e;
-  int p = PL_ENUM_PARSE(pl_presence, presence);
+  /* "screen": the room's projector, which shows the meeting and is nobody's
+   * attendance (docs/PROTOCOL.md, section I). */
+  bool screen = strcmp(presence, "screen") == 0;
+  /* A screen link follows its own meeting, and only as a screen. */
+  if (c->s->screen && strcmp(c->s->who.id, m->rec.id) != 0)
+    return pl_op_fail(c, PL_ERR_FORBIDDEN, "this screen link is for meeting %s only",
+                      c->s->who.id);
+  screen = screen || c->s->screen;
+  int p = screen ? PL_PRESENCE_ROOM : PL_ENUM_PARSE(pl_presence, presence);
   if (p < 0)
-    return pl_op_fail(c, PL_ERR_BAD_REQUEST, "field 'presence' must be 'room' or 'remote'");
+    return pl_op_fail(c, PL_ERR_BAD_REQUEST,
+                      "field 'presence' must be 'room', 'remote' or 'screen'");
   if (!pl_session_joined(c->s, m) && c->s->n_joins == PL_MAX_JOINS)
     return pl_op_fail(c, PL_ERR_CONFLICT, "a connection may join at most %d meetings",
                       PL_MAX_JOINS);
-  if (pl_live_join(m, c->s, (pl_presence)p))
+  int rc = pl_live_join(m, c->s, (pl_presence)p, screen);
+  if (rc == -2)
+    return pl_op_fail(c, PL_ERR_CONFLICT,
+                      screen ? "this connection joined meeting %s as a participant"
+                             : "this connection joined meeting %s as a screen",
+                      id);
+  if (rc)
     return pl_op_fail(c, PL_ERR_INTERNAL, "out of memory");
   c->result = json_pack("{s:o}", "state", pl_live_state(m, c->s, c->now));
   return PL_ERR_OK;

@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/server.h"
 #include "store/groups.h"
+#include "cal/tz.h"
 #include "store/store.h"
 #include "wire/codec.h"
 
@@ -127,9 +128,34 @@ static void csv_cell(FILE *f, const char *s, bool last) {
   fputs(last ? "\"\r\n" : "\",", f);
 }
 
+/* What a CSV walk over the speeches writes to. */
+typedef struct csv_walk {
+  FILE *f;
+  const pl_meeting_rec *rec;
+  int n; /* rows so far */
+} csv_walk;
+
+/* The header `head`, then a row per speech through `one`, as one malloc'd text. */
+static char *csv_text(pl_live *m, size_t *len, const char *head, pl_speech_cb one) {
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&buf, &size);
+  if (!f)
+    return NULL;
+  fputs(head, f);
+  csv_walk w = {f, &m->rec, 0};
+  pl_store_rc rc = pl_store_speech_each(pl_srv->store, m->rec.id, one, &w);
+  if (fclose(f) || rc != PL_STORE_OK) {
+    free(buf);
+    return NULL;
+  }
+  *len = size;
+  return buf;
+}
+
 static int csv_one(void *ctx, uint64_t seq, const pl_speech *sp, int group) {
   (void)seq;
-  FILE *f = ctx;
+  FILE *f = ((csv_walk *)ctx)->f;
   const pl_entry *e = &sp->entry;
   char nums[5][24];
   snprintf(nums[0], sizeof nums[0], "%lld", (long long)e->requested_at);
@@ -149,21 +175,83 @@ static int csv_one(void *ctx, uint64_t seq, const pl_speech *sp, int group) {
 }
 
 char *pl_record_csv(pl_live *m, size_t *len) {
-  char *buf = NULL;
-  size_t size = 0;
-  FILE *f = open_memstream(&buf, &size);
-  if (!f)
-    return NULL;
-  fputs("item,entry,delegation,delegation_name,group,participant,speaker,on_behalf,kind,"
-        "presence,requested_at,started_at,ended_at,spoken_ms,allotted_ms\r\n",
-        f);
-  pl_store_rc rc = pl_store_speech_each(pl_srv->store, m->rec.id, csv_one, f);
-  if (fclose(f) || rc != PL_STORE_OK) {
-    free(buf);
-    return NULL;
+  return csv_text(m, len,
+                  "item,entry,delegation,delegation_name,group,participant,speaker,on_behalf,"
+                  "kind,presence,requested_at,started_at,ended_at,spoken_ms,allotted_ms\r\n",
+                  csv_one);
+}
+
+/* --- the record for people ------------------------------------------------ */
+
+/* Words for the codes, in the English of the record's header. */
+static const char *group_words(int group, pl_delegation_kind kind) {
+  static const char *const groups[] = {"African States", "Asia-Pacific States",
+                                       "Eastern European States",
+                                       "Latin American and Caribbean States",
+                                       "Western European and other States"};
+  static const char *const kinds[] = {"State", "Organization", "NGO", "Expert",
+                                      "Secretariat"};
+  if (group >= 0 && (size_t)group < sizeof groups / sizeof groups[0])
+    return groups[group];
+  return (size_t)kind < sizeof kinds / sizeof kinds[0] ? kinds[kind] : "";
+}
+
+static const char *kind_words(pl_speech_kind k) {
+  static const char *const words[] = {"Statement", "Point of order", "Right of reply",
+                                      "Question"};
+  return (size_t)k < sizeof words / sizeof words[0] ? words[k] : "";
+}
+
+/* Minutes and seconds, the minutes unbounded: 75 s is "1:15", an hour "60:00". */
+static void mmss(char *buf, size_t len, int64_t ms) {
+  int64_t s = ms > 0 ? (ms + 500) / 1000 : 0;
+  snprintf(buf, len, "%lld:%02lld", (long long)(s / 60), (long long)(s % 60));
+}
+
+static int people_one(void *ctx, uint64_t seq, const pl_speech *sp, int group) {
+  (void)seq;
+  csv_walk *w = ctx;
+  const pl_entry *e = &sp->entry;
+  const char *title = sp->item;
+  for (size_t i = 0; i < w->rec->n_items; i++)
+    if (strcmp(w->rec->items[i].id, sp->item) == 0)
+      title = w->rec->items[i].title;
+  char order[16], t[5][40] = {"", "", "", "", ""}, dur[3][24] = {"", "", ""};
+  snprintf(order, sizeof order, "%d", ++w->n);
+  pl_utc_to_iso(e->requested_at, w->rec->tz, t[0], sizeof t[0]);
+  if (sp->started_at) { /* called but never spoke: no start */
+    pl_utc_to_iso(sp->started_at, w->rec->tz, t[1], sizeof t[1]);
+    pl_utc_to_iso(sp->started_at, "UTC", t[3], sizeof t[3]);
   }
-  *len = size;
-  return buf;
+  pl_utc_to_iso(sp->ended_at, w->rec->tz, t[2], sizeof t[2]);
+  pl_utc_to_iso(sp->ended_at, "UTC", t[4], sizeof t[4]);
+  mmss(dur[0], sizeof dur[0], sp->spoken_ms);
+  mmss(dur[1], sizeof dur[1], sp->allotted_ms);
+  if (sp->spoken_ms > sp->allotted_ms)
+    mmss(dur[2], sizeof dur[2], sp->spoken_ms - sp->allotted_ms);
+  const char *cells[] = {title, order, e->delegation.name, group_words(group, e->delegation.kind),
+                         e->speaker, e->on_behalf, kind_words(e->kind),
+                         e->presence == PL_PRESENCE_ROOM ? "In the room" : "Remote", t[0],
+                         t[1], t[2], t[3], t[4], dur[0], dur[1], dur[2]};
+  size_t n = sizeof cells / sizeof cells[0];
+  for (size_t i = 0; i < n; i++)
+    csv_cell(w->f, cells[i], i + 1 == n);
+  return 0;
+}
+
+char *pl_record_people_csv(pl_live *m, size_t *len) {
+  /* The byte order mark first: spreadsheet programs read UTF-8 by it, and
+   * without it show "Côte d'Ivoire" as mojibake. */
+  char head[512];
+  const char *tz = m->rec.tz;
+  snprintf(head, sizeof head,
+           "\xEF\xBB\xBF"
+           "\"Agenda item\",\"Order\",\"Delegation\",\"Regional group\",\"Speaker\","
+           "\"On behalf of\",\"Kind\",\"Presence\",\"Requested (%s)\",\"Started (%s)\","
+           "\"Ended (%s)\",\"Started (UTC)\",\"Ended (UTC)\",\"Spoken (min:s)\","
+           "\"Allotted (min:s)\",\"Over time (min:s)\"\r\n",
+           tz, tz, tz);
+  return csv_text(m, len, head, people_one);
 }
 
 /* --- the rolling list of speakers ------------------------------------------ */

@@ -168,6 +168,9 @@ pl_store_rc pl_store_view_apply(pl_store *s, const pl_pevent *ev, const char *me
   case PL_PEV_REPORT_ROTATION:
   case PL_PEV_REPORT_REMINDER:
     return pl_store_portal_apply(s, ev);
+  case PL_PEV_SCREEN_ISSUED:
+  case PL_PEV_SCREEN_REVOKED:
+    return PL_STORE_OK; /* in memory only (live/screens.c), like the decisions */
   case PL_PEV__COUNT:
     break;
   default:

@@ -303,6 +303,9 @@ json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeti
     json_object_set_new(o, "deadline", instant(ev->deadline));
     break;
   case PL_EV_QUEUE_OPENED:
+  case PL_EV_MEETING_SUSPENDED:
+  case PL_EV_MEETING_RESUMED:
+  case PL_EV_MEETING_CLOSED:
     break;
   }
   return o;
@@ -356,6 +359,9 @@ int pl_event_from_json(json_t *o, pl_event *out) {
     return out->deadline < 0 ? -1 : 0;
   case PL_EV_ITEM:
   case PL_EV_QUEUE_OPENED:
+  case PL_EV_MEETING_SUSPENDED:
+  case PL_EV_MEETING_RESUMED:
+  case PL_EV_MEETING_CLOSED:
     return 0;
   }
   return -1;

@@ -59,6 +59,11 @@ static json_t *payload(const pl_pevent *ev) {
   case PL_PEV_REPORT_ROTATION:
   case PL_PEV_REPORT_REMINDER:
     return pl_json_portal_payload(ev);
+  case PL_PEV_SCREEN_ISSUED:
+    pl_token_hash_hex(ev->token_hash, hex);
+    return json_pack("{s:s, s:s}", "meeting", ev->screen, "token_hash", hex);
+  case PL_PEV_SCREEN_REVOKED:
+    return json_pack("{s:s}", "meeting", ev->screen);
   default: /* the decisions: wire/decision_json.c */
     return pl_json_decision_payload(ev);
   case PL_PEV__COUNT:
@@ -246,6 +251,15 @@ pl_err pl_pevent_from_json(json_t *o, pl_pevent *out, pl_pevent_bufs *bufs, char
   case PL_PEV_REPORT_ROTATION:
   case PL_PEV_REPORT_REMINDER:
     return pl_portal_from_json(o, out, bufs, msg, msglen);
+  case PL_PEV_SCREEN_ISSUED:
+    if (pl_token_hash_from_hex(json_string_value(json_object_get(o, "token_hash")),
+                               out->token_hash))
+      return bad(msg, msglen, what, "token_hash");
+    __attribute__((fallthrough)); /* and the meeting */
+  case PL_PEV_SCREEN_REVOKED:
+    return copy_field(o, "meeting", out->screen, sizeof out->screen)
+               ? PL_ERR_OK
+               : bad(msg, msglen, what, "meeting");
   default: /* the decisions: wire/decision_json.c */
     return pl_decision_from_json(o, out, bufs, msg, msglen);
   case PL_PEV__COUNT:

@@ -5,21 +5,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { startServer, setupMeeting, launchBrowser, newPage, Rpc } from './harness.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-/** Run axe on the page; resolves with the violations, summarised. */
-async function violations(page) {
-  // evaluate() goes through DevTools, so the page's CSP does not stop it.
-  await page.evaluate(AXE);
-  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), TAGS);
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
+import { startServer, setupMeeting, launchBrowser, newPage, Rpc, axeViolations as violations } from './harness.mjs';
 
 describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
   let server;

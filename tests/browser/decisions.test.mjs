@@ -167,7 +167,7 @@ describe('decisions by non-objection', () => {
     await app.goto(link);
     await app.locator('[data-testid="apply-form"]').waitFor();
     assert.ok(!app.url().includes('token'), 'the token leaves the address bar');
-    assert.equal(await app.evaluate(() => sessionStorage.getItem('plenary.token')), null, 'not a participant token');
+    assert.equal(await app.evaluate(() => localStorage.getItem('plenary.token')), null, 'not a participant token');
     for (const lang of ['en', 'ar', 'zh']) {
       await app.selectOption('#lang', lang);
       for (const [size, vp] of Object.entries(SIZES)) { await app.setViewportSize(vp); await screenshot(app, `apply-${lang}-${size}`); }

@@ -4,21 +4,9 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc } from './harness.mjs';
+import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, until } from './harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Poll until fn() is truthy (or throw with what it last returned). */
-async function until(fn, what, timeout = 8000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await sleep(100);
-  }
-}
 
 /** Seconds left on a page's countdown, parsed from "m:ss". */
 async function clockSeconds(page) {
@@ -56,7 +44,7 @@ describe('browser client', () => {
     await page.goto(`${server.url}/index.html#token=${encodeURIComponent(cast.chair.token)}`);
     await page.getByText('Thematic meeting on capacity building').first().waitFor();
     assert.ok(!page.url().includes('token'), `token still in ${page.url()}`);
-    const stored = await page.evaluate(() => sessionStorage.getItem('plenary.token'));
+    const stored = await page.evaluate(() => localStorage.getItem('plenary.token'));
     assert.equal(stored, cast.chair.token);
     assert.match(await page.locator('header').textContent(), /Amina Diallo/);
     await screenshot(page, '01-home-chair');
@@ -179,7 +167,10 @@ describe('browser client', () => {
   });
 
   it('opens the stakeholder segment; the observer may now ask', async () => {
+    // With requests waiting, the chair is asked first (issue 15).
+    const waiting = await pages.chair.locator('[data-testid="queue"] li').count();
     await pages.chair.locator('[data-testid="chair-next-item"]').click();
+    if (waiting) await pages.chair.getByTestId('confirm-yes').click();
     const obs = pages.obs;
     await until(async () => /Statements by stakeholders/.test(await obs.locator('[data-testid="current-item"]').textContent()), 'item on the observer page');
     await obs.locator('[data-testid="request-blocked"]').waitFor({ state: 'detached' });

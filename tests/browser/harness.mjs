@@ -210,6 +210,33 @@ export async function newPage(browser, opts = {}) {
   return page;
 }
 
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+let axeSource = null;
+
+/** Run axe-core's WCAG 2.1 A/AA rules on the page; resolves with the violations, summarised. */
+export async function axeViolations(page) {
+  if (!axeSource) {
+    const { createRequire } = await import('node:module');
+    axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  }
+  // evaluate() goes through DevTools, so the page's CSP does not stop it.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+/** Poll until fn() is truthy (or throw with what it last returned). */
+export async function until(fn, what, timeout = 8000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await sleep(100);
+  }
+}
+
 export async function screenshot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
   const file = join(SHOTS, `${name}.png`);

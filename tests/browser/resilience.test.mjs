@@ -43,6 +43,7 @@ describe('countdown colours and reconnection', () => {
     await page.locator('[data-testid="request"]').click();
     await page.locator('[data-testid="you-are-next"]').waitFor();
     await page.locator('[data-testid="withdraw"]').click();
+    await page.getByTestId('confirm-yes').click(); // withdrawing asks first (issue 15)
     await page.locator('[data-testid="you-are-next"]').waitFor({ state: 'detached' });
     await page.getByText('The list of speakers is empty.').waitFor();
     await page.locator('[data-testid="request"]').click();

@@ -19,10 +19,11 @@ from harness import Client, ProgrammeTest, main
 
 AUTHZ = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
                      "AUTHZ.md")
-ROLES = ["secretariat", "chair", "delegate", "observer", "viewer", "interpreter", "applicant"]
+ROLES = ["secretariat", "chair", "delegate", "observer", "viewer", "interpreter", "applicant",
+         "screen"]
 ROLE_OF = {"secretariat": "secretariat", "chair": "chair", "other_chair": "chair",
            "kenya": "delegate", "japan": "delegate", "au": "observer", "viewer": "viewer",
-           "interpreter": "interpreter", "applicant": "applicant"}
+           "interpreter": "interpreter", "applicant": "applicant", "screen": "screen"}
 # who has the relation each "also checked" phrase asks for
 RELATIONS = {
     "presides the meeting": {"secretariat", "chair"},
@@ -70,6 +71,7 @@ class Matrix(ProgrammeTest):
         link = await admin.ok("accreditation.link")
         self.actors["applicant"] = await Client.connect(self.server)
         await self.actors["applicant"].ok("hello", token=link["token"])
+        await self.screen_again()
         self.proc = (await admin.ok("procedure.start", kind="adoption", title="Standing",
                                     text="x", deadline=int(time.time() * 1000) + 3600_000))
         self.proc = self.proc["procedure"]
@@ -81,6 +83,12 @@ class Matrix(ProgrammeTest):
         for name in ("other_chair", "secretariat", "interpreter"):
             await self.actors[name].ok("meeting.join", meeting=self.mid, presence="room")
         self.n = 0
+
+    async def screen_again(self):
+        """A screen on the meeting's screen link; a new link closes the last one's."""
+        link = await self.admin.ok("meeting.screen_link", meeting=self.mid)
+        self.actors["screen"] = await Client.connect(self.server)
+        await self.actors["screen"].ok("hello", token=link["token"])
 
     def args_of(self, op):
         self.n += 1
@@ -169,12 +177,19 @@ class Matrix(ProgrammeTest):
             "report.rotation": {"first_year": 2026},
             "report.synthesis": {"cycle": 2026},
             "report.compare": {"delegations": [self.tokens["delegations"]["Kenya"]]},
+            "meeting.suspend": {"meeting": m},
+            "meeting.resume": {"meeting": m},
+            "meeting.close": {"meeting": m},
+            "meeting.screen_link": {"meeting": m},
+            "meeting.screen_revoke": {"meeting": m},
         }[op]
 
     async def prepare(self, op):
         """The state an op's cells need: a waiting entry of Kenya's; for floor.ready,
         Japan (remote) called to the floor."""
         self.entry = None
+        if self.actors["screen"].reader.done():
+            await self.screen_again()
         if op in ("floor.withdraw", "entry.update", "floor.give", "queue.move",
                   "queue.remove"):
             r = await self.c["kenya"].call("floor.request", meeting=self.mid, kind="statement")

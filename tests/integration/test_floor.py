@@ -490,7 +490,7 @@ class Floor(FloorTest):
         self.assertEqual(sp["entry"], jp["id"])
         self.assertIsNone(sp["started_at"])
         self.assertEqual(sp["spoken_ms"], 0)
-        status, _, body = self.server.http_get("/meetings/%s/record.csv?feed=%s"
+        status, _, body = self.server.http_get("/meetings/%s/record.data.csv?feed=%s"
                                                % (self.mid, self.tokens["japan_feed"]))
         rows = list(csv.DictReader(io.StringIO(body.decode())))
         self.assertEqual([(r["entry"], r["spoken_ms"]) for r in rows], [(jp["id"], "0")])
@@ -968,7 +968,7 @@ class Record(FloorTest):
         await self.c["kenya"].err("meeting.stats", "not_found", meeting="m999")
         # record.csv: a row per speech, in order
         status, headers, body = self.server.http_get(
-            "/meetings/%s/record.csv?feed=%s" % (self.mid, self.tokens["kenya_feed"]))
+            "/meetings/%s/record.data.csv?feed=%s" % (self.mid, self.tokens["kenya_feed"]))
         self.assertEqual(status, 200)
         self.assertIn("text/csv", headers["content-type"])
         table = list(csv.DictReader(io.StringIO(body.decode())))

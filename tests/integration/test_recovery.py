@@ -13,7 +13,8 @@ from harness import (Client, ProgrammeTest, Server, assert_consecutive,  # noqa:
                      join_programme, main, seq_events)
 
 # server_time moves; attendance and presides are the session's own view
-VOLATILE = ("server_time", "attendance", "presides")
+# presides, attendance, ledger and screen_link are each session's own
+VOLATILE = ("server_time", "attendance", "presides", "ledger", "screen_link")
 
 
 def durable(state):
@@ -148,6 +149,9 @@ class Moments(Recovery):
         st = await self.crash_and_compare()
         self.assertEqual((st["item"], st["list_closed"]), (self.stake, True))
         self.assertEqual(st["floor"]["entry"]["id"], au["id"])
+        # the policy's count of the observer's interventions survives the crash
+        self.assertEqual(self.c["au"].state["ledger"],
+                         {"item": self.stake, "replies": 0, "interventions": 1})
         self.assertEqual(len(st["queue"]), 1)
         # the ledgers were rebuilt too: AU has had its one intervention here,
         # Brazil its two rights of reply in the general item

@@ -32,6 +32,7 @@ static void assert_room_equal(const pl_room *a, const pl_room *b) {
   assert_int_equal(a->n_items, b->n_items);
   assert_int_equal(a->current, b->current);
   assert_int_equal(a->next_entry, b->next_entry);
+  assert_int_equal(a->sitting, b->sitting);
   for (size_t k = 0; k < a->n_items; k++) {
     const pl_item *x = &a->items[k], *y = &b->items[k];
     assert_string_equal(x->def.id, y->def.id);

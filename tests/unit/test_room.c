@@ -225,7 +225,7 @@ static void open_item(fx *f, const char *id, int64_t now) {
 
 static void test_names_and_defaults(void **state) {
   (void)state;
-  assert_int_equal(pl_event_count, 12);
+  assert_int_equal(pl_event_count, 15);
   assert_string_equal(pl_event_names[PL_EV_QUEUE_DEADLINE], "queue.deadline");
   assert_string_equal(pl_event_names[PL_EV_CONTINGENT_ADDED], "contingent.added");
   assert_string_equal(pl_event_names[PL_EV_QUEUE_ADDED], "queue.added");
@@ -238,6 +238,9 @@ static void test_names_and_defaults(void **state) {
   assert_string_equal(pl_event_names[PL_EV_FLOOR_EXPIRED], "floor.expired");
   assert_string_equal(pl_event_names[PL_EV_SPEECH_ENDED], "speech.ended");
   assert_string_equal(pl_event_names[PL_EV_ITEM], "item");
+  assert_string_equal(pl_event_names[PL_EV_MEETING_SUSPENDED], "meeting.suspended");
+  assert_string_equal(pl_event_names[PL_EV_MEETING_RESUMED], "meeting.resumed");
+  assert_string_equal(pl_event_names[PL_EV_MEETING_CLOSED], "meeting.closed");
   pl_policy p;
   memset(&p, 0x5a, sizeof p);
   pl_policy_default(&p);

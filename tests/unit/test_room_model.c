@@ -992,6 +992,9 @@ static pl_event scrub(const pl_event *ev) {
     break;
   case PL_EV_QUEUE_OPENED:
   case PL_EV_ITEM:
+  case PL_EV_MEETING_SUSPENDED:
+  case PL_EV_MEETING_RESUMED:
+  case PL_EV_MEETING_CLOSED:
     break;
   }
   return x;
@@ -1267,8 +1270,10 @@ static void test_model(void **state) {
     if (e != PL_ERR_BAD_JSON && e != PL_ERR_UNKNOWN_OP && e != PL_ERR_UNAUTHENTICATED &&
         seeds * steps >= 20000)
       assert_true(codes[e] > 0);
+  /* Adjourning (room_sitting.c) is outside the model's walk: a closed room
+   * would end most walks early. test_room_sitting.c tests it, replay included. */
   for (size_t i = 0; i < pl_event_count; i++)
-    if (seeds * steps >= 20000)
+    if (seeds * steps >= 20000 && i < PL_EV_MEETING_SUSPENDED)
       assert_true(events[i] > 0);
 }
 

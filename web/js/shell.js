@@ -4,7 +4,7 @@
 
 import { h, render, $ } from './dom.js';
 import { initI18n, t, LANGUAGES, currentLanguage, setLanguage, onLanguage } from './i18n.js';
-import { takeToken } from './session.js';
+import { takeToken, forgetToken, onSessionChange } from './session.js';
 import { Client } from './ws.js';
 import { loadStates, localName } from './states.js';
 
@@ -28,10 +28,13 @@ function languagePicker() {
   return h('div', { class: 'lang' }, h('label', { for: 'lang', text: t('language') }), select);
 }
 
-function header(hello, links) {
+function header(hello, links, signOut, bare) {
+  // The room's screen shows the meeting, not who opened it nor a picker.
+  if (bare) return [h('span', { class: 'brand' }, t('app.name'))];
   const who = hello?.participant
     ? h('span', { class: 'who' }, hello.participant.name, ' · ', t(`role.${hello.participant.role}`),
-      hello.delegation ? [' · ', localName(hello.delegation.name)] : null)
+      hello.delegation ? [' · ', localName(hello.delegation.name)] : null,
+      signOut ? [' ', h('button', { type: 'button', class: 'link', 'data-testid': 'sign-out', onClick: signOut }, t('session.sign_out'))] : null)
     : null;
   return [
     h('a', { class: 'brand', href: 'index.html' }, t('app.name')),
@@ -70,12 +73,29 @@ export async function boot(opts = {}) {
   const refused = opts.refused || { title: 'banner.refused', body: 'notoken.body' };
   const top = $('#top');
   let hello = null;
-  const drawHeader = () => { if (top) render(top, header(hello, links)); };
+  let client = null;
+  // A participant's session is this browser's, shared by its tabs (session.js):
+  // signing out here signs out every tab. An applicant's is not (opts.takeToken).
+  const shared = !opts.takeToken && !opts.bare;
+  const signedOut = () => {
+    client?.stop();
+    hello = null;
+    drawHeader();
+    render($('#main'), h('section', { class: 'card', 'data-testid': 'signed-out', role: 'status' },
+      h('h1', { text: t('session.signed_out_title') }), h('p', { text: t('session.signed_out_body') })));
+  };
+  const signOut = shared ? () => { forgetToken(); signedOut(); } : null;
+  const drawHeader = () => { if (top) render(top, header(hello, links, signOut, opts.bare)); };
+  if (shared) {
+    onSessionChange((what) => {
+      if (what === 'signed-out') signedOut();
+      else location.reload(); // another tab opened someone else's invitation
+    });
+  }
   drawHeader();
   onLanguage(() => { drawHeader(); showBanner(client?.status, refused.banner); });
 
   const token = (opts.takeToken || takeToken)();
-  let client = null;
   if (!token) {
     render($('#main'), h('section', { class: 'card' },
       h('h1', { text: t(opts.refused?.title || 'notoken.title') }), h('p', { text: t(refused.body) })));

@@ -154,6 +154,9 @@ export class MeetingStore {
         if (typeof ev.list_closed === 'boolean') st.list_closed = ev.list_closed;
         break;
       }
+      case 'meeting.suspended': st.sitting = 'suspended'; break;
+      case 'meeting.resumed': st.sitting = 'open'; break;
+      case 'meeting.closed': st.sitting = 'closed'; break;
       case 'meeting.changed':
         st.meeting = { ...st.meeting, ...ev.meeting };
         if (Array.isArray(ev.meeting?.items)) st.items = ev.meeting.items;

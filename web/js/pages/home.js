@@ -50,6 +50,7 @@ async function main() {
     render($('#main'),
       h('h1', {}, t('home.title')),
       h('p', { class: 'lead' }, t('home.welcome', { name: hello.participant.name })),
+      h('p', { class: 'muted', 'data-testid': 'session-note' }, t('session.note')),
       hello.participant.role === 'secretariat' ? h('p', { class: 'card console-link' }, t('home.console_help'), ' ',
         h('a', { href: 'console.html', 'data-testid': 'console-link' }, t('home.console'))) : null,
       reminder ? h('p', { class: 'card banner', role: 'status', 'data-testid': 'report-reminder' },

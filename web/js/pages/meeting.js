@@ -4,7 +4,7 @@
 // delegates and observers, and the chair console for the chair.
 
 import { h, render, $ } from '../dom.js';
-import { t, onLanguage } from '../i18n.js';
+import { t, onLanguage, formatNumber } from '../i18n.js';
 import { boot, param, announce, errorText } from '../shell.js';
 import { MeetingStore } from '../store.js';
 import { floorPanel, tick, startTicker } from '../views/floor.js';
@@ -22,8 +22,14 @@ import { beep } from '../sound.js';
 import { ProgrammeStore } from '../programme.js';
 import { procedureCard, tickCountdowns } from '../views/procedure.js';
 import { videoLinks } from '../views/video.js';
+import { Notices, confirmStep } from '../views/notices.js';
+import { placeLine, observerLeft, applyLedger, seriesLine, expectedWaitMs } from '../views/info.js';
+import { formatAboutMinutes } from '../intl.js';
+import { chairDock } from '../views/chair_dock.js';
+import { screenLinkPanel } from '../views/screen_link.js';
+import { sittingBanner, sittingControls } from '../views/sitting.js';
 
-const ui = { editing: null, drafts: new Map(), request: { chosen: 'statement' }, chair: {}, actionError: null, procs: {} };
+const ui = { editing: null, drafts: new Map(), request: { chosen: 'statement' }, chair: {}, actionError: null, procs: {}, screen: {} };
 const CLOSED_SHOWN = 3; // the meeting's latest results; the rest are on decisions.html
 
 async function main() {
@@ -34,6 +40,11 @@ async function main() {
   const { client } = ctx;
   if (!meetingId) { render($('#main'), h('p', { class: 'error' }, t('error.no_meeting'))); return; }
   const store = new MeetingStore(client, meetingId);
+  const notices = new Notices(() => draw());
+  // The chair's dock is for narrow screens only (a wide one has the console
+  // beside the floor): drawn when the width says so, and again when it changes.
+  const narrow = matchMedia('(max-width: 700px)');
+  narrow.addEventListener('change', () => draw());
   let joinError = null;
   const delegations = new Map();
   // Someone joined whom the last state did not list: get a fresh state (with
@@ -106,12 +117,11 @@ async function main() {
         backButton(f, act));
     }
     if (st.queue.length && isMine(st.queue[0])) {
-      return h('section', { class: 'you next', 'data-testid': 'you-are-next' }, h('p', { class: 'big' }, t('you.next')));
+      return h('section', { class: 'you next', 'data-testid': 'you-are-next' }, h('p', { class: 'big' }, t('you.next')),
+        st.floor ? h('p', { 'data-testid': 'your-wait' }, t('you.wait', { wait: formatAboutMinutes(expectedWaitMs(st, 0)) })) : null);
     }
     const pos = st.queue.findIndex(isMine);
-    if (pos > 0) {
-      return h('p', { class: 'you later', 'data-testid': 'your-position' }, t('you.position', { pos: pos + 1, ahead: pos }));
-    }
+    if (pos > 0) return placeLine(st, pos);
     return null;
   }
 
@@ -124,6 +134,7 @@ async function main() {
         h('strong', { 'data-testid': 'current-item' }, itemLabel(store.currentItem)), ' ',
         h('span', { class: ['badge', st.list_closed ? 'danger' : 'ok'], 'data-testid': 'list-badge' },
           t(st.list_closed ? 'list.closed' : 'list.open'))),
+      seriesLine(m),
       h('p', { class: 'links' },
         h('span', { class: 'badge' }, t(presence === 'remote' ? 'meeting.you_remote' : 'meeting.you_room')),
         m.video_url ? h('a', { href: m.video_url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'video' }, t('meeting.video')) : null,
@@ -167,7 +178,7 @@ async function main() {
     // The signed link: for whoever joins remotely, and for whoever presides (a moderator's).
     video.want(st.meeting, role !== 'viewer' && (presence === 'remote' || chair));
     const qctx = {
-      queue: st.queue, isChair: chair, isMine, editing: ui.editing, drafts: ui.drafts, act,
+      queue: st.queue, isChair: chair, isMine, editing: ui.editing, drafts: ui.drafts, act, confirm: confirmEntry,
       setEditing: (id) => {
         ui.editing = id; draw();
         if (id) $(`#name-${CSS.escape(id)}`)?.focus();
@@ -175,6 +186,10 @@ async function main() {
     };
     const parts = [
       header(st),
+      // Suspending is the chair's call at any moment: at the top, on every screen.
+      chair ? sittingControls({ state: st, act, confirm: confirmStep }) : null,
+      sittingBanner(st),
+      notices.list(),
       youPanel(st),
       decisionsPanel(),
       h('p', { class: 'error', role: 'alert', 'data-testid': 'action-error', hidden: !ui.actionError }, ui.actionError || ''),
@@ -185,27 +200,78 @@ async function main() {
           chair ? signalCounts(ui, st.floor) : null,
           chair ? backNotice(st.floor, speakerLabel(st.floor?.entry || {})) : null),
         h('section', { class: 'card', 'aria-labelledby': 'queue-h' },
-          h('h2', { id: 'queue-h' }, t('queue.title'), ' ', h('span', { class: 'count' }, `(${st.queue.length})`)),
+          h('h2', { id: 'queue-h' }, t('queue.title'), ' ', h('span', { class: 'count' }, `(${formatNumber(st.queue.length)})`)),
           deadlineNotice(st), chair ? deadlineForm(st, ui.chair, act) : null,
           chair ? itemClockLine(st) : null,
           chair ? contingentForm(st, ui.chair, act) : null,
           queueList(qctx)),
-        role === 'delegate' || role === 'observer'
+        (role === 'delegate' || role === 'observer') && (st.sitting || 'open') !== 'open'
+          ? h('section', { class: 'card' }, h('p', { class: 'notice', 'data-testid': 'request-sitting' }, t(`sitting.${st.sitting}_help`)))
+          : role === 'delegate' || role === 'observer'
           ? h('section', { class: 'card' }, requestPanel(requestRules({
             state: st, policy: store.policy, hello: client.hello, currentItem: store.currentItem, items: st.items,
             groups: ui.groups,
-          }), ui.request, client.hello, store.currentItem, submitRequest, draw))
+          }), ui.request, client.hello, store.currentItem, submitRequest, draw), observerLeft(st, store.policy, client.hello, store.currentItem))
           : null,
         role === 'interpreter' ? boothPanel(ui, sendSignal) : null,
-        chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations, startProcedure }) : null),
+        chair ? chairConsole({ state: st, ui: ui.chair, act, nextItem: store.nextItem, delegations, startProcedure, openItem }) : null),
       chair ? attendancePanel(st.attendance, delegations) : null,
+      chair ? screenLinkPanel({ state: st, ui: ui.screen, act, redraw: draw }) : null,
+      chair && narrow.matches ? chairDock({ state: st, act }) : null,
     ];
     render($('#main'), ...parts);
+    document.body.classList.toggle('has-dock', chair && narrow.matches);
     tick($('#main'), st.floor);
     tickItemClock($('#main'), st);
     tickCountdowns($('#main'));
     if (st.meeting?.title) document.title = `${st.meeting.title} — ${t('title.meeting')}`;
   }
+
+  /** Withdraw and remove cannot be undone: say what happens, and ask. */
+  function confirmEntry(what, e, pos) {
+    const name = speakerLabel(e);
+    return what === 'withdraw'
+      ? confirmStep({ title: t('confirm.withdraw_title'), body: t('confirm.withdraw_body', { pos: pos + 1 }), confirm: t('queue.withdraw'), danger: true })
+      : confirmStep({ title: t('confirm.remove_title', { name }), body: t('confirm.remove_body', { name }), confirm: t('queue.remove'), danger: true });
+  }
+
+  /** Opening another item while requests wait: they stay on their item's list; say so first. */
+  async function openItem(item) {
+    const st = store.state;
+    const waiting = st.queue.length;
+    if (waiting && !(await confirmStep({
+      title: t('confirm.item_title', { item: item.title }),
+      body: t('confirm.item_body', { n: waiting, item: itemLabel(store.currentItem) }),
+      confirm: t('chair.open'),
+    }))) return false;
+    return act('item.open', { item: item.id });
+  }
+
+  /** Notices for what the chair did that concerns this page's reader (not the chair's own page). */
+  function noticeFor(s, cause, ev, before) {
+    if (isChair()) return;
+    if (cause === 'queue.removed' && ev.reason === 'removed' && isMine(ev.entry)) {
+      notices.push(t('notice.removed', { name: speakerLabel(ev.entry) }), 'warn');
+    } else if (cause === 'queue.closed') notices.push(t('notice.list_closed', { item: itemLabel(s.currentItem) }), 'warn');
+    else if (cause === 'queue.opened') notices.push(t('notice.list_opened', { item: itemLabel(s.currentItem) }));
+    else if (cause === 'meeting.suspended' || cause === 'meeting.resumed' || cause === 'meeting.closed') {
+      notices.push(t(`notice.${cause.slice(8)}`), cause === 'meeting.resumed' ? 'info' : 'warn');
+    }
+    else if (cause === 'item') {
+      const mine = before.queue.filter(isMine).length;
+      notices.push(t(mine ? 'notice.item_mine' : 'notice.item', { item: itemLabel(s.currentItem), before: itemLabel(before.item) }));
+    }
+  }
+
+  // What the list and item were before each event, for the notices.
+  let before = { queue: [], item: null };
+  store.subscribe((s, cause, ev) => {
+    if (ev && s.state) applyLedger(s.state, ev, myDel().id);
+    // Another item has its own ledger: a new join brings it.
+    if (cause === 'item' && s.state.ledger) store.join(presence).catch(() => {});
+    if (ev) noticeFor(s, cause, ev, before);
+    before = { queue: s.state.queue.slice(), item: s.currentItem };
+  });
 
   // Floor announcements and the beep: compare with the floor we had before.
   let prev = null;

@@ -51,7 +51,9 @@ async function main() {
     return h('p', { class: 'lead', 'data-testid': 'stats-total' },
       t('stats.total', { n: formatNumber(count), time: formatDuration(ms) }),
       feed && meetingId ? [' ', h('a', { href: `/meetings/${encodeURIComponent(meetingId)}/record.csv?feed=${encodeURIComponent(feed)}`,
-        download: `record-${meetingId}.csv`, 'data-testid': 'record-csv' }, t('stats.record'))] : null);
+        download: `record-${meetingId}.csv`, 'data-testid': 'record-csv' }, t('stats.record')),
+      ' ', h('a', { href: `/meetings/${encodeURIComponent(meetingId)}/record.data.csv?feed=${encodeURIComponent(feed)}`,
+        download: `record-${meetingId}-data.csv`, 'data-testid': 'record-data-csv' }, t('stats.record_data'))] : null);
   }
 
   function draw() {

@@ -9,6 +9,7 @@ import { t, formatNumber } from '../i18n.js';
 import { itemLabel, presenceName } from '../fmt.js';
 import { serverNow } from '../clock.js';
 import { videoHeader, videoCell } from './video.js';
+import { formatMinutes } from '../intl.js';
 
 const OBJECTION_SECONDS = [10, 30, 60, 120];
 
@@ -43,6 +44,8 @@ export function chairConsole(ctx) {
   const calling = hasFloor && floor.phase === 'calling';
   const next = ctx.nextItem;
   const kbd = (k) => h('kbd', {}, k);
+  // The page asks first when requests are waiting (ctx.openItem).
+  const openItem = (it) => (ctx.openItem ? ctx.openItem(it) : ctx.act('item.open', { item: it.id }));
 
   const controls = h('div', { class: 'controls', role: 'group', 'aria-label': t('chair.floor_controls') },
     h('button', { type: 'button', class: 'primary', 'data-testid': 'chair-next', 'data-key': 'chair-next', 'aria-keyshortcuts': 'N',
@@ -52,7 +55,9 @@ export function chairConsole(ctx) {
       onClick: () => ctx.act(paused ? 'floor.resume' : 'floor.pause', {}) },
     t(paused ? 'chair.resume' : 'chair.pause'), ' ', kbd('P')),
     h('button', { type: 'button', 'data-testid': 'chair-extend', 'data-key': 'chair-extend', disabled: !hasFloor,
-      onClick: () => ctx.act('floor.extend', { seconds: 60 }, t('announce.extended', { s: 60 })) }, t('chair.extend1')),
+      // The accessible name starts with the visible text (WCAG 2.5.3).
+      'aria-label': `${formatMinutes(1, { sign: true })}: ${t('chair.extend_label', { time: formatMinutes(1, { long: true }) })}`,
+      onClick: () => ctx.act('floor.extend', { seconds: 60 }, t('announce.extended', { s: 60 })) }, formatMinutes(1, { sign: true })),
     h('button', { type: 'button', class: 'danger', 'data-testid': 'chair-end', 'data-key': 'chair-end', 'aria-keyshortcuts': 'E', disabled: !hasFloor,
       onClick: () => ctx.act('floor.end', {}) }, t('chair.end'), ' ', kbd('E')));
 
@@ -80,9 +85,9 @@ export function chairConsole(ctx) {
       'aria-current': it.id === state.item ? 'step' : null },
     itemLabel(it),
     it.id !== state.item ? [' ', h('button', { type: 'button', class: 'small', 'aria-label': t('chair.open_item', { item: it.title }), 'data-key': `open-${it.id}`,
-      onClick: () => ctx.act('item.open', { item: it.id }) }, t('chair.open'))] : null))),
+      onClick: () => openItem(it) }, t('chair.open'))] : null))),
     next ? h('button', { type: 'button', 'data-testid': 'chair-next-item', 'data-key': 'chair-next-item',
-      onClick: () => ctx.act('item.open', { item: next.id }) }, t('chair.open_next', { item: next.title })) : null);
+      onClick: () => openItem(next) }, t('chair.open_next', { item: next.title })) : null);
 
   return h('section', { class: 'card chair', 'aria-labelledby': 'chair-h', 'data-testid': 'chair' },
     h('h2', { id: 'chair-h' }, t('chair.title')),
@@ -115,7 +120,9 @@ export function attendancePanel(list, delegations = new Map()) {
       h('tbody', {}, sorted.map((a) => h('tr', { class: a.online ? null : 'offline' },
         h('td', {}, a.name || '…'),
         h('td', {}, delName(a.delegation)),
-        h('td', {}, presenceName(a.presence)),
+        h('td', {}, presenceName(a.presence),
+          // In the room on one connection and remote on another: the room wins, and says so.
+          a.presence === 'room' && a.connections?.remote > 0 ? h('span', { class: 'muted' }, ' · ', t('att.also_remote', { n: formatNumber(a.connections.remote) })) : null),
         h('td', {}, h('span', { class: ['dot', a.online ? 'on' : 'off'], 'aria-hidden': 'true' }), ' ',
           t(a.online ? 'att.yes' : 'att.no')), videoCell(a)))))));
 }

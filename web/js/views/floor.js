@@ -21,8 +21,11 @@ export function floorPanel(floor, opts = {}) {
   else if (floor.paused) phase = floor.pause_reason === 'disconnected' ? t('floor.paused_disconnected') : t('floor.paused');
   return h('div', { class: ['floor', floor.phase, floor.paused && 'paused'], 'data-testid': 'floor' },
     h('p', { class: 'speaker', 'data-testid': 'floor-speaker' }, e.speaker || localName(e.delegation?.name) || ''),
+    // On the room's screen the State is read from the back of the room, as the person is.
+    opts.bigDelegation && e.delegation?.name && e.delegation.name !== e.speaker
+      ? h('p', { class: 'speaker delegation', 'data-testid': 'floor-delegation' }, localName(e.delegation.name)) : null,
     h('p', { class: 'meta' },
-      e.delegation?.name && e.delegation.name !== e.speaker ? [localName(e.delegation.name), ' · '] : null,
+      !opts.bigDelegation && e.delegation?.name && e.delegation.name !== e.speaker ? [localName(e.delegation.name), ' · '] : null,
       kindName(e.kind), ' · ', presenceName(e.presence),
       e.on_behalf ? [' · ', behalfText(e)] : null),
     h('div', { class: 'clockwrap' },

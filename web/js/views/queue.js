@@ -3,10 +3,11 @@
 // remove, drag and drop, and Alt+Up / Alt+Down on a focused row.
 
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, formatNumber } from '../i18n.js';
 import { kindName, presenceName } from '../fmt.js';
 import { localName } from '../states.js';
 import { behalfText } from './groups.js';
+import { allottedBadge } from './info.js';
 
 /**
  * ctx: {queue, isChair, isMine(entry), editing (entry id or null), drafts (Map),
@@ -42,10 +43,10 @@ function row(ctx, e, i) {
     }
     if (mine) {
       actions.push(h('button', { type: 'button', class: 'small danger', 'data-testid': 'withdraw', 'data-key': `withdraw-${e.id}`,
-        onClick: () => ctx.act('floor.withdraw', { entry: e.id }, t('announce.withdrawn')) }, t('queue.withdraw')));
+        onClick: async () => { if (!ctx.confirm || await ctx.confirm('withdraw', e, i)) ctx.act('floor.withdraw', { entry: e.id }, t('announce.withdrawn')); } }, t('queue.withdraw')));
     } else if (chair) {
       actions.push(h('button', { type: 'button', class: 'small danger', 'aria-label': `${t('queue.remove')}: ${name}`, 'data-testid': 'remove', 'data-key': `remove-${e.id}`,
-        onClick: () => ctx.act('queue.remove', { entry: e.id }) }, t('queue.remove')));
+        onClick: async () => { if (!ctx.confirm || await ctx.confirm('remove', e, i)) ctx.act('queue.remove', { entry: e.id }); } }, t('queue.remove')));
     }
   }
   const li = h('li', {
@@ -54,13 +55,14 @@ function row(ctx, e, i) {
     'aria-label': t('queue.row_label', { pos: i + 1, name, del: localName(e.delegation?.name) || '', kind: kindName(e.kind) }),
     draggable: chair ? 'true' : null,
   },
-  h('span', { class: 'pos', 'aria-hidden': 'true' }, String(i + 1)),
+  h('span', { class: 'pos', 'aria-hidden': 'true' }, formatNumber(i + 1)),
   h('span', { class: 'who' },
     h('span', { class: 'name' }, name),
     e.delegation?.name && e.speaker && e.delegation.name !== e.speaker ? h('span', { class: 'del' }, localName(e.delegation.name)) : null),
   h('span', { class: 'badges' },
     h('span', { class: `badge k-${e.kind}` }, kindName(e.kind)),
     h('span', { class: `badge p-${e.presence}` }, presenceName(e.presence)),
+    allottedBadge(e),
     e.on_behalf ? h('span', { class: 'badge' }, behalfText(e)) : null,
     mine ? h('span', { class: 'badge mine' }, t('queue.yours')) : null),
   ctx.editing === e.id ? renameForm(ctx, e) : h('span', { class: 'actions' }, actions));

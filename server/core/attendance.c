@@ -1,0 +1,40 @@
+/*
+ * Attendance from connections (attendance.h). The counts are kept per
+ * presence, not as one "last join wins" value, so that the answer never
+ * depends on the order in which tabs joined or left.
+ */
+#include "core/attendance.h"
+
+static int32_t *count_of(pl_attendance *a, pl_presence p) {
+  return p == PL_PRESENCE_ROOM ? &a->room : &a->remote;
+}
+
+void pl_attendance_add(pl_attendance *a, pl_presence p) {
+  (*count_of(a, p))++;
+  a->last = pl_attendance_presence(a);
+}
+
+void pl_attendance_remove(pl_attendance *a, pl_presence p) {
+  int32_t *n = count_of(a, p);
+  if (*n > 0)
+    (*n)--;
+  if (pl_attendance_online(a))
+    a->last = pl_attendance_presence(a);
+}
+
+void pl_attendance_move(pl_attendance *a, pl_presence from, pl_presence to) {
+  pl_attendance_remove(a, from);
+  pl_attendance_add(a, to);
+}
+
+bool pl_attendance_online(const pl_attendance *a) {
+  return a->room > 0 || a->remote > 0;
+}
+
+pl_presence pl_attendance_presence(const pl_attendance *a) {
+  if (a->room > 0)
+    return PL_PRESENCE_ROOM;
+  if (a->remote > 0)
+    return PL_PRESENCE_REMOTE;
+  return a->last;
+}
