@@ -10,6 +10,7 @@
 
 #include "app/calendar_http.h"
 #include "app/hooks_http.h"
+#include "app/import_http.h"
 #include "app/documents_http.h"
 #include "app/http_respond.h"
 #include "app/tls.h"
@@ -96,6 +97,8 @@ int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
         return pl_http_respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
       if (strcmp(path, "/documents") == 0)
         return pl_upload_start(wsi, h);
+      if (strcmp(path, PL_IMPORT_PATH) == 0)
+        return pl_import_begin(wsi, h);
       return pl_hooks_begin(wsi, user, path);
     }
     /* HEAD is GET without the body: calendar programs ask it to see
@@ -117,8 +120,11 @@ int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
                                               : pl_upload_complete(wsi, h);
     if (h && h->close_after)
       return 0; /* answered already; the connection closes after it */
-    return reason == LWS_CALLBACK_HTTP_BODY ? pl_hooks_body(wsi, user, in, len)
-                                            : pl_hooks_complete(wsi, user);
+    /* a hook's or an import's body, read whole into h->in */
+    if (reason == LWS_CALLBACK_HTTP_BODY)
+      return pl_hooks_body(wsi, user, in, len);
+    return h && strcmp(h->in_path, PL_IMPORT_PATH) == 0 ? pl_import_complete(wsi, h)
+                                                        : pl_hooks_complete(wsi, user);
   }
   case LWS_CALLBACK_HTTP_WRITEABLE: {
     pl_http_pss *h = user;

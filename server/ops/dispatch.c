@@ -342,6 +342,31 @@ void pl_ops_handle(pl_session *s, const char *text, size_t len) {
   pl_request_release(&r);
 }
 
+pl_err pl_ops_call(const char *name, const pl_participant_rec *who, json_t *args,
+                   json_t **result, char *msg, size_t msglen) {
+  const op_entry *entry = op_find(name);
+  *result = NULL;
+  pl_op_ctx c = {.now = pl_now_ms()};
+  pl_err e;
+  if (!entry || !entry->fn)
+    e = pl_op_fail(&c, PL_ERR_UNKNOWN_OP, "unknown op '%.40s'", name);
+  else if (!(entry->roles & PL_ROLE_BIT(who->role)))
+    e = pl_op_fail(&c, PL_ERR_FORBIDDEN, "a %s may not %s", PL_ENUM_NAME(pl_role, who->role),
+                   entry->what);
+  else
+    e = run(&c, entry, args);
+  pl_srv->metrics.ops[e < PL_ERR__COUNT ? e : PL_ERR_INTERNAL]++;
+  pl_log(e == PL_ERR_OK ? PL_LOG_INFO : PL_LOG_NOTICE, e ? "request.failed" : "request", "op",
+         name, "code", pl_err_code(e), "participant", who->id, "via", "http", "msg",
+         e ? c.msg : NULL, NULL);
+  snprintf(msg, msglen, "%s", c.msg[0] ? c.msg : pl_err_message(e));
+  if (e == PL_ERR_OK)
+    *result = c.result;
+  else
+    json_decref(c.result);
+  return e;
+}
+
 void pl_ops_print_authz(FILE *out) {
   static const pl_role roles[] = {PL_ROLE_SECRETARIAT, PL_ROLE_CHAIR, PL_ROLE_DELEGATE,
                                   PL_ROLE_OBSERVER, PL_ROLE_VIEWER, PL_ROLE_INTERPRETER};

@@ -26,4 +26,12 @@ void pl_ops_reply(pl_session *s, json_t *re, pl_err e, const char *msg, json_t *
 /* Writes the table of who may call which op, as Markdown. */
 void pl_ops_print_authz(FILE *out);
 
+/* Runs op `name` for participant `who` outside a WebSocket session (a
+ * POST over HTTP, app/import_http.c): the op table's roles, and with
+ * --cluster the same retries, as pl_ops_handle. Only for ops that need no
+ * session (meeting.import). Returns the op's error (msg says why), and on
+ * PL_ERR_OK its result in *result (the caller's). */
+pl_err pl_ops_call(const char *name, const pl_participant_rec *who, json_t *args,
+                   json_t **result, char *msg, size_t msglen);
+
 #endif

@@ -225,17 +225,6 @@ export async function axeViolations(page) {
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
-/** Poll until fn() is truthy (or throw with what it last returned). */
-export async function until(fn, what, timeout = 8000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await sleep(100);
-  }
-}
 
 export async function screenshot(page, name) {
   mkdirSync(SHOTS, { recursive: true });

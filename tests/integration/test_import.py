@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.error
+import urllib.request
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -194,6 +196,59 @@ class Import(ServerTest):
                                  moved=[]))["meeting"]
         self.assertNotIn("exdate", m)
         self.assertEqual(len(self.occurrences(4)[m["id"]]), 4)
+
+    def post(self, ics, token, path="/meetings/import", ctype="text/calendar", length=None):
+        body = ics.encode() if isinstance(ics, str) else ics
+        req = urllib.request.Request(self.server.url(path), data=body, method="POST",
+                                     headers={"Authorization": "Bearer " + token,
+                                              "Content-Type": ctype})
+        if length is not None:
+            req.add_header("Content-Length", str(length))
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    async def test_a_file_larger_than_a_frame_is_posted(self):
+        """600 events, some 190 KB: more than a WebSocket frame may carry."""
+        events = "".join(
+            "BEGIN:VEVENT\r\nUID:big-%d@test\r\nDTSTAMP:20270101T000000Z\r\n"
+            "DTSTART:20270301T%02d0000Z\r\nDURATION:PT1H\r\nSUMMARY:Consultation %d "
+            "with a title long enough to take some room in the file\r\n"
+            "DESCRIPTION:%s\r\nEND:VEVENT\r\n" % (i, i % 20, i, "x" * 150)
+            for i in range(600))
+        ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n%sEND:VCALENDAR\r\n" % events
+        self.assertGreater(len(ics), 150 * 1024)
+        before = await self.count()
+        token = self.server.admin_token
+        status, r = self.post(ics, token, "/meetings/import?dry_run=1")
+        self.assertEqual(status, 200, r)
+        self.assertEqual((r["dry_run"], r["counts"]["created"]), (True, 600))
+        self.assertEqual(await self.count(), before)
+        status, r = self.post(ics, token)
+        self.assertEqual(status, 200, r)
+        self.assertEqual(r["counts"], {"created": 600, "updated": 0, "skipped": 0})
+        self.assertEqual(await self.count(), before + 600)
+        # the same file again: nothing twice
+        status, r = self.post(ics, token)
+        self.assertEqual(r["counts"]["skipped"], 600)
+        # refusals, each changing nothing
+        status, r = self.post(ics, "not-a-token")
+        self.assertEqual((status, r["error"]["code"]), (401, "unauthenticated"))
+        status, r = self.post(ics, token, ctype="application/json")
+        self.assertEqual(status, 415)
+        status, r = self.post(b"x" * 16, token, length=5 * 1024 * 1024)
+        self.assertEqual(status, 413)
+        status, r = self.post("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", token)
+        self.assertEqual((status, r["error"]["code"]), (400, "bad_request"))
+        self.assertIn("no VEVENT", r["error"]["message"])
+        kenya = (await self.admin.ok("participant.list"))["participants"]
+        invite = await self.admin.ok("participant.invite", delegation=kenya[-1]["delegation"],
+                                     name="Otieno", role="delegate")
+        status, r = self.post(ics, invite["token"])
+        self.assertEqual((status, r["error"]["code"]), (403, "forbidden"))
+        self.assertEqual(await self.count(), before + 600)
 
     async def test_malformed_file_changes_nothing(self):
         before = await self.count()

@@ -9,7 +9,7 @@
 import { h, render, $ } from '../dom.js';
 import { t, onLanguage, formatNumber } from '../i18n.js';
 import { boot, announce, errorText } from '../shell.js';
-import { inviteLink } from '../session.js';
+import { inviteLink, takeToken } from '../session.js';
 import { groupName, formatRange } from '../fmt.js';
 import { loadStates, localName } from '../states.js';
 import { loadQr, qrSvg } from '../views/qr.js';
@@ -51,6 +51,25 @@ async function main() {
   function sectionFromHash() {
     const s = location.hash.replace('#', '');
     return SECTIONS.includes(s) ? s : 'delegations';
+  }
+
+  // meeting.import over HTTP (POST /meetings/import): a calendar file may be
+  // larger than the 64 KiB a WebSocket frame carries. The same answer as the op.
+  async function importIcs(text, dryRun) {
+    try {
+      const res = await fetch(`/meetings/import${dryRun ? '?dry_run=1' : ''}`, {
+        method: 'POST', body: text,
+        headers: { Authorization: `Bearer ${takeToken()}`, 'Content-Type': 'text/calendar' } });
+      const reply = await res.json().catch(() => ({ error: { code: 'internal' } }));
+      if (!res.ok) throw reply.error || { code: 'internal' };
+      ui.error = null;
+      return reply;
+    } catch (err) {
+      ui.error = errorText(err && err.code ? err : { code: 'offline' });
+      announce(ui.error, true);
+      draw();
+      return null;
+    }
   }
 
   async function act(op, args, okMsg) {
@@ -279,7 +298,7 @@ async function main() {
   }
 
   function sectionBody() {
-    const ctxM = { client, data, act, refresh, draw, ui, delegationById };
+    const ctxM = { client, data, act, importIcs, refresh, draw, ui, delegationById };
     switch (ui.section) {
       case 'participants':
         return [inviteForm(), [...ui.invited.keys()].map((id) => data.participants.find((p) => p.id === id))

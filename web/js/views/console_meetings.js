@@ -2,7 +2,7 @@
 // meeting's status and revision; the form that creates or edits one (agenda
 // items added, removed, reordered, marked as the stakeholder segment; every
 // field of the speaking policy, defaults shown); cancelling; programme.plan as
-// a form; an .ics file imported with meeting.import.
+// a form; an .ics file imported with meeting.import (POSTed: files outgrow a frame).
 
 import { h } from '../dom.js';
 import { t, formatNumber } from '../i18n.js';
@@ -153,7 +153,7 @@ function importForm(c) {
   // The file is read once chosen: a redraw (after the preview) makes a new, empty input.
   const run = async (dryRun) => {
     if (!c.ui.ics) return;
-    const r = await c.act('meeting.import', { ics: c.ui.ics.text, dry_run: dryRun });
+    const r = await c.importIcs(c.ui.ics.text, dryRun);
     if (!r) return;
     c.ui.importResult = r;
     if (!dryRun) { c.ui.imported = r.meetings.length; await c.refresh(); } else c.draw();

@@ -1,0 +1,107 @@
+/* meeting.import over HTTP (import_http.h). */
+#include "app/import_http.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app/bearer.h"
+#include "ops/dispatch.h"
+
+#define MAX_ICS (4u << 20) /* what pl_ical_import reads */
+
+/* An error as the op would give it, with the HTTP status it is. */
+static int refuse(struct lws *wsi, pl_http_pss *h, unsigned status, pl_err e,
+                  const char *why) {
+  json_t *o = json_pack("{s:{s:s, s:s}}", "error", "code", pl_err_code(e), "message", why);
+  char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  json_decref(o);
+  h->close_after = true; /* a refused body may be unread */
+  if (!body)
+    return 1;
+  return pl_http_respond(wsi, h, status, "application/json", body, strlen(body), NULL, NULL);
+}
+
+static unsigned status_of(pl_err e) {
+  switch (e) {
+  case PL_ERR_OK: return HTTP_STATUS_OK;
+  case PL_ERR_BAD_JSON:
+  case PL_ERR_BAD_REQUEST: return HTTP_STATUS_BAD_REQUEST;
+  case PL_ERR_UNAUTHENTICATED: return HTTP_STATUS_UNAUTHORIZED;
+  case PL_ERR_FORBIDDEN: return HTTP_STATUS_FORBIDDEN;
+  case PL_ERR_NOT_FOUND: return HTTP_STATUS_NOT_FOUND;
+  case PL_ERR_CONFLICT:
+  case PL_ERR_LIMIT: return HTTP_STATUS_CONFLICT;
+  case PL_ERR_UNAVAILABLE: return HTTP_STATUS_SERVICE_UNAVAILABLE;
+  default: return HTTP_STATUS_INTERNAL_SERVER_ERROR;
+  }
+}
+
+int pl_import_begin(struct lws *wsi, pl_http_pss *h) {
+  char cl[24], ctype[128];
+  pl_participant_rec p;
+  pl_delegation_rec d;
+  switch (pl_bearer_who(wsi, &p, &d)) {
+  case PL_BEARER_OK:
+    break;
+  case PL_BEARER_FAIL:
+    return refuse(wsi, h, HTTP_STATUS_INTERNAL_SERVER_ERROR, PL_ERR_INTERNAL,
+                  "the store failed");
+  default:
+    return refuse(wsi, h, HTTP_STATUS_UNAUTHORIZED, PL_ERR_UNAUTHENTICATED,
+                  "send Authorization: Bearer <a secretariat participant's token>");
+  }
+  if (lws_hdr_copy(wsi, ctype, sizeof ctype, WSI_TOKEN_HTTP_CONTENT_TYPE) <= 0 ||
+      strncasecmp(ctype, "text/calendar", 13) != 0)
+    return refuse(wsi, h, HTTP_STATUS_UNSUPPORTED_MEDIA_TYPE, PL_ERR_BAD_REQUEST,
+                  "the body is an iCalendar file: Content-Type: text/calendar");
+  char *end;
+  long long n = lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0
+                    ? strtoll(cl, &end, 10)
+                    : -1;
+  if (n < 0)
+    return refuse(wsi, h, HTTP_STATUS_LENGTH_REQUIRED, PL_ERR_BAD_REQUEST,
+                  "send Content-Length");
+  if (n == 0 || n > MAX_ICS)
+    return refuse(wsi, h, HTTP_STATUS_REQ_ENTITY_TOO_LARGE, PL_ERR_BAD_REQUEST,
+                  "the file is 1 byte to 4 MiB");
+  free(h->in);
+  if (!(h->in = malloc((size_t)n + 1)))
+    return 1;
+  h->in_cap = (size_t)n;
+  h->in_len = 0;
+  snprintf(h->in_path, sizeof h->in_path, "%s", PL_IMPORT_PATH);
+  return 0;
+}
+
+int pl_import_complete(struct lws *wsi, pl_http_pss *h) {
+  pl_participant_rec p;
+  pl_delegation_rec d;
+  if (!h->in || h->in_len != h->in_cap)
+    return refuse(wsi, h, HTTP_STATUS_BAD_REQUEST, PL_ERR_BAD_REQUEST,
+                  "the body did not arrive whole");
+  /* asked again: a token revoked while the body came is no longer anyone's */
+  if (pl_bearer_who(wsi, &p, &d) != PL_BEARER_OK)
+    return refuse(wsi, h, HTTP_STATUS_UNAUTHORIZED, PL_ERR_UNAUTHENTICATED,
+                  "the token is not valid");
+  char arg[16];
+  const char *dry = lws_get_urlarg_by_name(wsi, "dry_run=", arg, sizeof arg);
+  json_t *args = json_pack("{s:s#, s:b}", "ics", h->in, (int)h->in_len, "dry_run",
+                           dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0));
+  json_t *result = NULL;
+  char msg[256];
+  pl_err e = args ? pl_ops_call("meeting.import", &p, args, &result, msg, sizeof msg)
+                  : PL_ERR_INTERNAL;
+  json_decref(args);
+  if (e != PL_ERR_OK)
+    return refuse(wsi, h, status_of(e), e, args ? msg : "out of memory");
+  char *body = json_dumps(result, JSON_COMPACT);
+  json_decref(result);
+  if (!body)
+    return 1;
+  h->secret = true;
+  return pl_http_respond(wsi, h, HTTP_STATUS_OK, "application/json", body, strlen(body),
+                         NULL, NULL);
+}
