@@ -312,6 +312,8 @@ static bool scrape(struct hist *h)
 	ssize_t r;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	memset(h, 0, sizeof *h);
+	if (g.tls) /* /metrics is served over the same TLS port: not read here */
+		return false;
 	inet_pton(AF_INET, g.host, &a.sin_addr);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
@@ -424,7 +426,7 @@ static void usage(FILE *to)
 {
 	fprintf(to, "usage: loadgen [--host IP] --port PORT [-n N] [-m M] [--warmup W]\n"
 		"  [--participants K] [--token-file FILE] [--pid SERVER_PID] [--op pause|next]\n"
-		"  [--event NAME] [--window W] [--timeout S] [--label NAME] [--check]\n"
+		"  [--event NAME] [--window W] [--timeout S] [--label NAME] [--check] [--tls]\n"
 		"  [--in-rate FRAMES_PER_S] [--in-seconds S] [--idle S]\n"
 		"  [--ical MEETINGS] [--events E --save FILE] [--join-time FILE]\n");
 }
@@ -438,7 +440,8 @@ static void parse_flags(int argc, char **argv)
 		{ "timeout", 1, 0, 'T' }, { "label", 1, 0, 'l' }, { "check", 0, 0, 'c' },
 		{ "in-rate", 1, 0, 'r' }, { "in-seconds", 1, 0, 's' }, { "ical", 1, 0, 'i' },
 		{ "events", 1, 0, 'E' }, { "save", 1, 0, 'S' }, { "join-time", 1, 0, 'J' },
-		{ "idle", 1, 0, 'I' }, { "help", 0, 0, 'H' }, { 0, 0, 0, 0 } };
+		{ "idle", 1, 0, 'I' }, { "tls", 0, 0, 'L' }, { "help", 0, 0, 'H' },
+		{ 0, 0, 0, 0 } };
 	int ch;
 	while ((ch = getopt_long(argc, argv, "n:m:", opts, NULL)) != -1) {
 		switch (ch) {
@@ -463,6 +466,7 @@ static void parse_flags(int argc, char **argv)
 		case 'S': g_save = optarg; break;
 		case 'J': g_join_file = optarg; break;
 		case 'I': g_idle_seconds = atoi(optarg); break;
+		case 'L': g.tls = true; break;
 		case 'H': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -485,6 +489,8 @@ int main(int argc, char **argv)
 	srandom((unsigned)now_ns());
 	g.deadline = now_ns() + (uint64_t)(g.timeout_s * 1e9);
 	g.admin_tok = g.token_file ? read_token(g.token_file) : "bench";
+	if (g.tls)
+		tls_client_init();
 	g.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (g.ep < 0) { perror("epoll_create1"); return 1; }
 	if (g_join_file)

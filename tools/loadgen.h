@@ -11,11 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+typedef struct ssl_st SSL;
+typedef struct ssl_ctx_st SSL_CTX;
+
 enum role { R_ADMIN, R_CHAIR, R_DELEGATE, R_VIEWER };
-enum cstate { S_CONNECTING, S_UPGRADING, S_HELLO, S_JOIN, S_READY, S_DEAD };
+/* S_TLS: the TCP connection is up and, with --tls, the TLS handshake is under way. */
+enum cstate { S_CONNECTING, S_TLS, S_UPGRADING, S_HELLO, S_JOIN, S_READY, S_DEAD };
 
 struct conn {
 	int fd;
+	SSL *ssl;                     /* owned: with --tls, the client side of the session */
 	enum role role;
 	enum cstate st;
 	int vi;                       /* viewer index, -1 for the control clients */
@@ -38,8 +43,10 @@ struct loadgen {
 	int port, n, m, warmup, participants, window, pid;
 	double timeout_s;
 	bool check;
+	bool tls;                     /* --tls: every client speaks TLS (wss://) */
 	/* run state */
 	int ep;
+	SSL_CTX *tls_ctx;             /* owned: with --tls */
 	uint64_t deadline;
 	const char *admin_tok, *meeting;
 	char *chair_id, *chair_tok, *chair_feed; /* owned: from setup */
@@ -61,6 +68,8 @@ struct loadgen {
 extern struct loadgen g;
 
 uint64_t now_ns(void);
+/* Makes g.tls_ctx, the client context every --tls connection is made from. */
+void tls_client_init(void);
 void say_error(struct conn *c, const char *what);
 /* Starts connecting c (the struct is reset); hello and, for viewers, join follow. */
 void conn_open(struct conn *c, enum role role, int vi, const char *tok);

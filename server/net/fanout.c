@@ -70,11 +70,11 @@ static void send_slice(slice *sl) {
   for (size_t from = 0; from < sl->n; from += LOOK_AHEAD) {
     size_t to = from + LOOK_AHEAD < sl->n ? from + LOOK_AHEAD : sl->n;
     for (size_t i = from; i < to; i++)
-      sl->sent[i] = pl_session_direct(sl->ss[i]) ? sl->ss[i]->fd : NOT_DIRECT;
+      sl->sent[i] = pl_session_direct(sl->ss[i]) ? 0 : NOT_DIRECT;
     for (size_t i = from; i < to; i++) {
       if (sl->sent[i] == NOT_DIRECT)
         continue;
-      sl->sent[i] = pl_send_frame((int)sl->sent[i], sl->frame, sl->flen);
+      sl->sent[i] = pl_send_frame(sl->ss[i]->fd, sl->ss[i]->ssl, sl->frame, sl->flen);
       if (++since == 16) {
         pl_fanout_hist_add(&sl->hist, pl_mono_us() - sl->queued_us, since);
         since = 0;

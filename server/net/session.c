@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 
 #include <libwebsockets.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "base/clock.h"
 #include "base/server.h"
@@ -71,10 +73,25 @@ static void drop_events(pl_session *s) {
 }
 
 bool pl_session_direct(const pl_session *s) {
-  return s->fd >= 0 && !s->close_status && queued(s) == 0 && !lws_partial_buffered(s->wsi);
+  return (s->fd >= 0 || s->ssl) && !s->close_status && queued(s) == 0 &&
+         !lws_partial_buffered(s->wsi);
 }
 
-ssize_t pl_send_frame(int fd, const unsigned char *frame, size_t len) {
+/* SSL_write with the modes pl_tls_capture sets: a partial write returns what
+ * went, and a record that waits for the socket is retried by lws from its
+ * own copy of the same bytes (ACCEPT_MOVING_WRITE_BUFFER). */
+static ssize_t tls_send(struct ssl_st *ssl, const unsigned char *frame, size_t len) {
+  int n = SSL_write(ssl, frame, (int)len);
+  if (n > 0)
+    return n;
+  int e = SSL_get_error(ssl, n);
+  ERR_clear_error(); /* the queue is per thread: leave none behind on a worker */
+  return e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ ? 0 : -1;
+}
+
+ssize_t pl_send_frame(int fd, struct ssl_st *ssl, const unsigned char *frame, size_t len) {
+  if (ssl)
+    return tls_send(ssl, frame, len);
   ssize_t n;
   do
     n = send(fd, frame, len, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -110,8 +127,8 @@ static bool write_now(pl_session *s, pl_msg *m) {
   size_t flen;
   const unsigned char *f = pl_msg_frame(m, &flen);
   ssize_t sent = 0;
-  if (s->fd >= 0 && !lws_partial_buffered(s->wsi))
-    sent = pl_send_frame(s->fd, f, flen);
+  if ((s->fd >= 0 || s->ssl) && !lws_partial_buffered(s->wsi))
+    sent = pl_send_frame(s->fd, s->ssl, f, flen);
   return pl_session_sent(s, m, sent);
 }
 
