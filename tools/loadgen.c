@@ -58,7 +58,7 @@ static long proc_rss_kib(void)
  * /proc/PID/stat counts 10 ms ticks, too coarse for 1,000 frames a second. Falls back
  * to utime + stime where schedstat is missing.
  */
-static double proc_cpu_us(void)
+double proc_cpu_us(void)
 {
 	char path[300], buf[2048];
 	double total = 0;
@@ -226,8 +226,8 @@ static void open_viewers(void)
 	}
 }
 
-/* Pumps until every live viewer's seq has caught up with the chair's, or 5 s pass. */
-static void settle(void)
+/* Every viewer caught up (loadgen.h). */
+void settle(void)
 {
 	uint64_t until = now_ns() + 5000000000u;
 	for (;;) {
@@ -370,7 +370,7 @@ static void print_hist_delta(const struct hist *a, const struct hist *b)
  * op: a frame in, a JSON parse and an error reply out, no database, and it does not
  * count against anyone's rate limit more than once every N/rate seconds.
  */
-static int g_in_rate, g_in_seconds = 5, g_ical, g_idle_seconds;
+static int g_in_rate, g_in_seconds = 5, g_ical, g_idle_seconds, g_rush, g_rush_ms = 1000;
 static long g_events;
 static const char *g_save, *g_join_file;
 
@@ -428,7 +428,8 @@ static void usage(FILE *to)
 		"  [--participants K] [--token-file FILE] [--pid SERVER_PID] [--op pause|next]\n"
 		"  [--event NAME] [--window W] [--timeout S] [--label NAME] [--check] [--tls]\n"
 		"  [--in-rate FRAMES_PER_S] [--in-seconds S] [--idle S]\n"
-		"  [--ical MEETINGS] [--events E --save FILE] [--join-time FILE]\n");
+		"  [--ical MEETINGS] [--events E --save FILE] [--join-time FILE]\n"
+		"  [--rush R [--rush-ms MS]]\n");
 }
 
 static void parse_flags(int argc, char **argv)
@@ -440,7 +441,8 @@ static void parse_flags(int argc, char **argv)
 		{ "timeout", 1, 0, 'T' }, { "label", 1, 0, 'l' }, { "check", 0, 0, 'c' },
 		{ "in-rate", 1, 0, 'r' }, { "in-seconds", 1, 0, 's' }, { "ical", 1, 0, 'i' },
 		{ "events", 1, 0, 'E' }, { "save", 1, 0, 'S' }, { "join-time", 1, 0, 'J' },
-		{ "idle", 1, 0, 'I' }, { "tls", 0, 0, 'L' }, { "help", 0, 0, 'H' },
+		{ "idle", 1, 0, 'I' }, { "tls", 0, 0, 'L' }, { "rush", 1, 0, 'R' },
+		{ "rush-ms", 1, 0, 'M' }, { "help", 0, 0, 'H' },
 		{ 0, 0, 0, 0 } };
 	int ch;
 	while ((ch = getopt_long(argc, argv, "n:m:", opts, NULL)) != -1) {
@@ -467,6 +469,8 @@ static void parse_flags(int argc, char **argv)
 		case 'J': g_join_file = optarg; break;
 		case 'I': g_idle_seconds = atoi(optarg); break;
 		case 'L': g.tls = true; break;
+		case 'R': g_rush = atoi(optarg); break;
+		case 'M': g_rush_ms = atoi(optarg); break;
 		case 'H': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -480,6 +484,8 @@ static void parse_flags(int argc, char **argv)
 	if (g.participants <= 0 || g.participants > g.n)
 		g.participants = g.n;
 }
+
+static int finish_check(void);
 
 int main(int argc, char **argv)
 {
@@ -496,6 +502,8 @@ int main(int argc, char **argv)
 	if (g_join_file)
 		return extra_join_time(g_join_file);
 	setup();
+	if (g_rush > 0)
+		rush_setup(g_rush);
 	if (g_ical > 0)
 		extra_ical(g_ical);
 	if (g_events > 0) {
@@ -515,6 +523,10 @@ int main(int argc, char **argv)
 	       "server RSS %ld -> %ld KiB\n", g.label, g.n, g.ready, g.dead, open_s,
 	       g.ready / open_s, rss0, rss1);
 
+	if (g_rush > 0) {
+		rush_run(g_rush_ms);
+		return finish_check();
+	}
 	g.nchanges = g.warmup + g.m;
 	g.t0 = calloc((size_t)g.nchanges, sizeof *g.t0);
 	g.recv_count = calloc((size_t)g.nchanges, sizeof *g.recv_count);
@@ -583,9 +595,16 @@ int main(int argc, char **argv)
 		measure_incoming();
 	if (g_idle_seconds > 0 && g.pid > 0)
 		measure_idle();
+	return finish_check();
+}
+
+/* Without --check: whether every client held and nothing went wrong. With it, the
+ * check: everyone held, every change (or rush event) to everyone once, seq
+ * consecutive and equal. */
+static int finish_check(void)
+{
 	if (!g.check)
 		return g.ready == g.n && g.errors == 0 ? 0 : 1;
-	/* The check: everyone held, every change to everyone once, seq consecutive and equal. */
 	long bad = g.errors;
 	for (int k = 0; k < g.nchanges; k++)
 		if (g.recv_count[k] != (uint32_t)g.n)

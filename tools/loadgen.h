@@ -89,6 +89,18 @@ json_t *rpc(struct conn *c, json_t *req, const char *what);
 char *take_str(json_t *r, const char *obj, const char *key);
 void wait_ctl_ready(struct conn *c);
 
+/* loadgen.c */
+/* The server's CPU time in microseconds (all threads), or -1 without --pid. */
+double proc_cpu_us(void);
+/* Pumps until every live viewer's seq has caught up with the chair's, or 5 s pass. */
+void settle(void);
+
+/* loadgen_moments.c */
+/* R States and a delegate of each, joined to the meeting (before the viewers open). */
+void rush_setup(int r);
+/* Each of them asks for the floor, spread over spread_ms; prints RESULT_RUSH. */
+void rush_run(int spread_ms);
+
 /* loadgen_extra.c */
 /*
  * Sends k requests, make(i, arg) each (stolen), over ceil(k/50) sessions opened with

@@ -118,6 +118,7 @@ PATH_SETTER(set_port_file, port_file)
   }
 SWITCH_SETTER(set_plain, plain)
 SWITCH_SETTER(set_demo, demo)
+SWITCH_SETTER(set_no_coalesce, no_coalesce)
 
 static int set_origin(pl_options *o, const char *v, char *why, size_t cap) {
   if (o->n_origins == PL_CONFIG_MAX_ORIGINS)
@@ -148,6 +149,7 @@ static const option_def defs[] = {
     {"max-conns-per-address", true, set_max_per_address, "N"},
     {"header-timeout", true, set_header_timeout, "SECONDS"},
     {"port-file", true, set_port_file, "FILE"},
+    {"no-coalesce", false, set_no_coalesce, NULL},
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 _Static_assert(N_DEFS <= PL_CONFIG_MAX_OPTIONS, "pl_options.where holds every option");

@@ -53,6 +53,7 @@ typedef struct pl_session {
   /* outbound ring of message references; owned, capacity a power of two */
   pl_msg **outq;
   uint32_t out_cap, out_head, out_tail;
+  uint32_t flush_slot; /* 1 + its index in this turn's flush list, 0 if not in it */
   bool authed;
   bool applicant; /* said hello with an application link: may only apply */
   bool deferred_busy; /* a request of its is with the worker (ops/deferred.h) */
@@ -107,5 +108,20 @@ ssize_t pl_send_frame(int fd, struct ssl_st *ssl, const unsigned char *frame, si
 /* Completes a direct write that sent `sent` bytes of m's frame (-1: failed):
  * lws takes the remainder. Returns false when the session must close. */
 bool pl_session_sent(pl_session *s, const pl_msg *m, ssize_t sent);
+
+/* Coalescing (fanout.h): what a session was sent in one loop turn leaves in
+ * one write. pl_session_write_queued writes the frames at the head of the
+ * queue, as many as one sendmsg() takes (one TLS record's worth under TLS),
+ * and returns the bytes written (0: must wait; -1: gone), with the bytes it
+ * tried in *tried; safe on any thread while the service thread does not touch
+ * the session. pl_session_wrote_queued completes it on the service thread:
+ * what went leaves the queue, lws takes the remainder of a cut write, and
+ * what is left is written on, now or when the socket drains. Returns false
+ * when the session must close. */
+ssize_t pl_session_write_queued(const pl_session *s, size_t *tried);
+/* True when a flush may write: something queued, not closing, nothing held
+ * by lws (which then drains it in its writeable callback). */
+bool pl_session_flushable(const pl_session *s);
+bool pl_session_wrote_queued(pl_session *s, ssize_t sent, size_t tried, int64_t now_us);
 
 #endif
