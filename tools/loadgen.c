@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -373,6 +374,7 @@ static void print_hist_delta(const struct hist *a, const struct hist *b)
 static int g_in_rate, g_in_seconds = 5, g_ical, g_idle_seconds, g_rush, g_rush_ms = 1000;
 static long g_events;
 static const char *g_save, *g_join_file;
+static bool g_storm;
 
 static double server_cpu_pct(int rate)
 {
@@ -429,7 +431,7 @@ static void usage(FILE *to)
 		"  [--event NAME] [--window W] [--timeout S] [--label NAME] [--check] [--tls]\n"
 		"  [--in-rate FRAMES_PER_S] [--in-seconds S] [--idle S]\n"
 		"  [--ical MEETINGS] [--events E --save FILE] [--join-time FILE]\n"
-		"  [--rush R [--rush-ms MS]]\n");
+		"  [--rush R [--rush-ms MS]] [--storm]\n");
 }
 
 static void parse_flags(int argc, char **argv)
@@ -442,7 +444,7 @@ static void parse_flags(int argc, char **argv)
 		{ "in-rate", 1, 0, 'r' }, { "in-seconds", 1, 0, 's' }, { "ical", 1, 0, 'i' },
 		{ "events", 1, 0, 'E' }, { "save", 1, 0, 'S' }, { "join-time", 1, 0, 'J' },
 		{ "idle", 1, 0, 'I' }, { "tls", 0, 0, 'L' }, { "rush", 1, 0, 'R' },
-		{ "rush-ms", 1, 0, 'M' }, { "help", 0, 0, 'H' },
+		{ "rush-ms", 1, 0, 'M' }, { "storm", 0, 0, 'Y' }, { "help", 0, 0, 'H' },
 		{ 0, 0, 0, 0 } };
 	int ch;
 	while ((ch = getopt_long(argc, argv, "n:m:", opts, NULL)) != -1) {
@@ -471,6 +473,7 @@ static void parse_flags(int argc, char **argv)
 		case 'L': g.tls = true; break;
 		case 'R': g_rush = atoi(optarg); break;
 		case 'M': g_rush_ms = atoi(optarg); break;
+		case 'Y': g_storm = true; break;
 		case 'H': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -497,6 +500,7 @@ int main(int argc, char **argv)
 	g.admin_tok = g.token_file ? read_token(g.token_file) : "bench";
 	if (g.tls)
 		tls_client_init();
+	signal(SIGPIPE, SIG_IGN); /* OpenSSL writes without MSG_NOSIGNAL */
 	g.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (g.ep < 0) { perror("epoll_create1"); return 1; }
 	if (g_join_file)
@@ -511,6 +515,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	if (g_storm) {
+		storm_run();
+		return g.ready == g.n && g.errors == 0 ? 0 : 1;
+	}
 	long rss0 = proc_rss_kib();
 	uint64_t t = now_ns();
 	open_viewers();

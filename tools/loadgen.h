@@ -35,6 +35,7 @@ struct conn {
 	int64_t last_seq;             /* -1 until a state gives the meeting's seq */
 	uint32_t got;                 /* measured events received so far */
 	uint32_t hello_id, join_id;
+	uint64_t ready_ns;            /* when the join reply came */
 };
 
 struct loadgen {
@@ -63,6 +64,10 @@ struct loadgen {
 	uint32_t pings;               /* pings answered, by every client */
 	int64_t chair_seq;
 	size_t ev_bytes;
+	/* When set (the join storm), a viewer's or the chair's g.ev_name event goes
+	 * here instead of to the per-change counts. */
+	void (*on_viewer_event)(struct conn *c, int64_t seq, uint64_t now);
+	void (*on_chair_event)(int64_t seq);
 };
 
 extern struct loadgen g;
@@ -100,6 +105,8 @@ void settle(void);
 void rush_setup(int r);
 /* Each of them asks for the floor, spread over spread_ms; prints RESULT_RUSH. */
 void rush_run(int spread_ms);
+/* The N viewers open within a second while the chair changes the floor; RESULT_STORM. */
+void storm_run(void);
 
 /* loadgen_extra.c */
 /*

@@ -127,3 +127,136 @@ void rush_run(int spread_ms)
 	       g.label, g.ready, r, spread_ms, last_ms, cpu0 >= 0 ? cpu / 1e3 : -1);
 	free(ids);
 }
+
+/* The join storm: each change's send time, the seq the chair heard it as, and every
+ * viewer's receipt of a change (matched to the change by seq afterwards). */
+#define STORM_CHANGE_MS 100
+#define STORM_MAX_CHANGES 4096
+
+struct storm_rx {
+	int vi;
+	int64_t seq;
+	uint64_t at;
+};
+
+static struct {
+	uint64_t t0[STORM_MAX_CHANGES];
+	uint32_t id[STORM_MAX_CHANGES];
+	int64_t seq[STORM_MAX_CHANGES];
+	int sent, heard;
+	struct storm_rx *rx; /* owned */
+	size_t nrx, rxcap;
+} storm;
+
+static void storm_viewer(struct conn *c, int64_t seq, uint64_t now)
+{
+	if (storm.nrx == storm.rxcap) {
+		size_t cap = storm.rxcap ? storm.rxcap * 2 : 65536;
+		struct storm_rx *nr = realloc(storm.rx, cap * sizeof *nr);
+		if (!nr) { perror("realloc"); exit(1); }
+		storm.rx = nr;
+		storm.rxcap = cap;
+	}
+	storm.rx[storm.nrx++] = (struct storm_rx){ c->vi, seq, now };
+}
+
+static void storm_chair(int64_t seq)
+{
+	if (storm.heard < STORM_MAX_CHANGES)
+		storm.seq[storm.heard++] = seq;
+}
+
+/* The change a seq belongs to (the chair heard them in order), or -1. */
+static int change_of(int64_t seq)
+{
+	int lo = 0, hi = storm.heard - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		if (storm.seq[mid] == seq)
+			return mid;
+		if (storm.seq[mid] < seq)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+void storm_run(void)
+{
+	struct conn *chair = &g.ctl[1];
+	int next = 0;
+	g.v = calloc((size_t)g.n, sizeof *g.v);
+	if (!g.v) { perror("calloc"); exit(1); }
+	for (uint64_t end = now_ns() + 200000000u; now_ns() < end;)
+		pump(5); /* the setup's own floor events (the peer sends them after its reply) */
+	g.ev_name = "floor.changed";
+	g.on_viewer_event = storm_viewer;
+	g.on_chair_event = storm_chair;
+	uint64_t t_start = now_ns(), next_change = t_start, until = t_start + 120000000000u;
+	/* Every client starts within the first second, as if all came at ten o'clock. */
+	while (g.ready + g.dead < g.n && now_ns() < until) {
+		uint64_t now = now_ns();
+		uint64_t due = (now - t_start) * (uint64_t)g.n / 1000000000u + 1;
+		for (; next < g.n && (uint64_t)next < due; next++, g.inflight++)
+			conn_open(&g.v[next], R_VIEWER, next, g.tokens[next % g.participants]);
+		if (now >= next_change && storm.sent < STORM_MAX_CHANGES) {
+			storm.t0[storm.sent] = now;
+			storm.id[storm.sent] = send_req(chair, json_pack("{s:s, s:s}", "op",
+				storm.sent % 2 ? "floor.resume" : "floor.pause", "meeting", g.meeting));
+			storm.sent++;
+			next_change += STORM_CHANGE_MS * 1000000u;
+		}
+		pump(1);
+	}
+	uint64_t t_done = now_ns();
+	for (uint64_t end = now_ns() + 500000000u; now_ns() < end;)
+		pump(5); /* the last change reaches everyone */
+	for (int k = 0; k < storm.sent; k++) {
+		json_t *r = wait_reply(storm.id[k]);
+		if (!json_is_true(json_object_get(r, "ok"))) {
+			char *txt = json_dumps(r, JSON_COMPACT);
+			fprintf(stderr, "loadgen: change %d refused: %s\n", k, txt ? txt : "?");
+			free(txt);
+		}
+		json_decref(r);
+	}
+	uint64_t *lat = malloc((storm.nrx + 1) * sizeof *lat);
+	size_t nl = 0, missing = 0;
+	if (!lat) { perror("malloc"); exit(1); }
+	for (size_t i = 0; i < storm.nrx; i++) {
+		int k = change_of(storm.rx[i].seq);
+		uint64_t ready = g.v[storm.rx[i].vi].ready_ns;
+		if (k >= 0 && ready && ready < storm.t0[k] && storm.rx[i].at >= storm.t0[k]) {
+			lat[nl++] = storm.rx[i].at - storm.t0[k];
+			if (getenv("LOADGEN_PER_CHANGE")) /* which changes were slow */
+				fprintf(stderr, "change %d (seq %lld) to viewer %d: %.1f ms\n", k,
+					(long long)storm.rx[i].seq, storm.rx[i].vi,
+					(double)lat[nl - 1] / 1e6);
+		}
+	}
+	/* What should have arrived: each change to every viewer joined before it was sent. */
+	for (int k = 0; k < storm.heard; k++)
+		for (int i = 0; i < g.n; i++)
+			missing += g.v[i].ready_ns && g.v[i].ready_ns < storm.t0[k];
+	missing = missing > nl ? missing - nl : 0;
+	qsort(lat, nl, sizeof *lat, cmp_u64);
+	double storm_s = (double)(t_done - t_start) / 1e9;
+	double p99 = nl ? (double)lat[(size_t)(0.99 * (double)(nl - 1) + 0.5)] / 1e6 : -1;
+	double mx = nl ? (double)lat[nl - 1] / 1e6 : -1;
+	printf("%s: join storm of %d clients (%d failed): all joined in %.2f s (%.0f/s); %d chair "
+	       "changes meanwhile, to the already joined: p99 %.1f ms, max %.1f ms over %zu "
+	       "receipts (%zu missing)\n", g.label, g.n, g.dead, storm_s, g.ready / storm_s,
+	       storm.sent, p99, mx, nl, missing);
+	printf("RESULT_STORM label=%s n=%d held=%d storm_s=%.2f open_per_s=%.0f chair_p99_ms=%.1f "
+	       "chair_max_ms=%.1f changes=%d receipts=%zu missing=%zu\n", g.label, g.n, g.ready,
+	       storm_s, g.ready / storm_s, p99, mx, storm.sent, nl, missing);
+	g.errors += (long)missing;
+	free(lat);
+}

@@ -273,6 +273,10 @@ static void on_event_fast(struct conn *c, const char *p, size_t len, uint64_t no
 	}
 	if (ev && (size_t)(p + len - ev) > el + 1 && ev[0] == '"' &&
 	    memcmp(ev + 1, g.ev_name, el) == 0 && ev[el + 1] == '"') {
+		if (g.on_viewer_event) {
+			g.on_viewer_event(c, sv ? strtoll(sv, NULL, 10) : -1, now);
+			return;
+		}
 		if (!g.measuring || c->got >= (uint32_t)g.nchanges) {
 			say_error(c, "measured event outside a change");
 			return;
@@ -307,6 +311,9 @@ static void on_message(struct conn *c, const char *p, size_t len, uint64_t now)
 		json_t *seq = json_object_get(j, "seq");
 		if (c->role == R_CHAIR && json_is_integer(seq) && json_integer_value(seq) > g.chair_seq)
 			g.chair_seq = json_integer_value(seq);
+		const char *ev = json_string_value(json_object_get(j, "ev"));
+		if (c->role == R_CHAIR && g.on_chair_event && ev && strcmp(ev, g.ev_name) == 0)
+			g.on_chair_event(json_integer_value(seq));
 		if (c->role == R_VIEWER && json_is_integer(seq))
 			say_error(c, "an event before the join reply");
 		json_decref(j);
@@ -332,6 +339,7 @@ static void on_message(struct conn *c, const char *p, size_t len, uint64_t now)
 		} else {
 			c->last_seq = json_integer_value(seq);
 			c->st = S_READY;
+			c->ready_ns = now;
 			g.inflight--;
 			g.ready++;
 		}
