@@ -375,6 +375,7 @@ static int g_in_rate, g_in_seconds = 5, g_ical, g_idle_seconds, g_rush, g_rush_m
 static long g_events;
 static const char *g_save, *g_join_file;
 static bool g_storm;
+static int g_meetings, g_meetings_s = 10;
 
 static double server_cpu_pct(int rate)
 {
@@ -431,7 +432,7 @@ static void usage(FILE *to)
 		"  [--event NAME] [--window W] [--timeout S] [--label NAME] [--check] [--tls]\n"
 		"  [--in-rate FRAMES_PER_S] [--in-seconds S] [--idle S]\n"
 		"  [--ical MEETINGS] [--events E --save FILE] [--join-time FILE]\n"
-		"  [--rush R [--rush-ms MS]] [--storm]\n");
+		"  [--rush R [--rush-ms MS]] [--storm] [--meetings K [--meetings-s S]]\n");
 }
 
 static void parse_flags(int argc, char **argv)
@@ -444,7 +445,8 @@ static void parse_flags(int argc, char **argv)
 		{ "in-rate", 1, 0, 'r' }, { "in-seconds", 1, 0, 's' }, { "ical", 1, 0, 'i' },
 		{ "events", 1, 0, 'E' }, { "save", 1, 0, 'S' }, { "join-time", 1, 0, 'J' },
 		{ "idle", 1, 0, 'I' }, { "tls", 0, 0, 'L' }, { "rush", 1, 0, 'R' },
-		{ "rush-ms", 1, 0, 'M' }, { "storm", 0, 0, 'Y' }, { "help", 0, 0, 'H' },
+		{ "rush-ms", 1, 0, 'M' }, { "storm", 0, 0, 'Y' }, { "meetings", 1, 0, 'G' },
+		{ "meetings-s", 1, 0, 'g' }, { "help", 0, 0, 'H' },
 		{ 0, 0, 0, 0 } };
 	int ch;
 	while ((ch = getopt_long(argc, argv, "n:m:", opts, NULL)) != -1) {
@@ -474,6 +476,8 @@ static void parse_flags(int argc, char **argv)
 		case 'R': g_rush = atoi(optarg); break;
 		case 'M': g_rush_ms = atoi(optarg); break;
 		case 'Y': g_storm = true; break;
+		case 'G': g_meetings = atoi(optarg); break;
+		case 'g': g_meetings_s = atoi(optarg); break;
 		case 'H': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -508,6 +512,8 @@ int main(int argc, char **argv)
 	setup();
 	if (g_rush > 0)
 		rush_setup(g_rush);
+	if (g_meetings > 0)
+		meetings_setup(g_meetings);
 	if (g_ical > 0)
 		extra_ical(g_ical);
 	if (g_events > 0) {
@@ -534,6 +540,10 @@ int main(int argc, char **argv)
 	if (g_rush > 0) {
 		rush_run(g_rush_ms);
 		return finish_check();
+	}
+	if (g_meetings > 0) {
+		meetings_run(g_meetings_s);
+		return g.ready == g.n && g.errors == 0 ? 0 : 1;
 	}
 	g.nchanges = g.warmup + g.m;
 	g.t0 = calloc((size_t)g.nchanges, sizeof *g.t0);

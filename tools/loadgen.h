@@ -36,6 +36,7 @@ struct conn {
 	uint32_t got;                 /* measured events received so far */
 	uint32_t hello_id, join_id;
 	uint64_t ready_ns;            /* when the join reply came */
+	const char *meeting;          /* borrowed: the meeting a viewer joins (NULL: g.meeting) */
 };
 
 struct loadgen {
@@ -68,6 +69,9 @@ struct loadgen {
 	 * here instead of to the per-change counts. */
 	void (*on_viewer_event)(struct conn *c, int64_t seq, uint64_t now);
 	void (*on_chair_event)(int64_t seq);
+	/* --meetings: viewer i joins meetings[i % n_meetings] */
+	char **meetings;
+	int n_meetings;
 };
 
 extern struct loadgen g;
@@ -107,6 +111,10 @@ void rush_setup(int r);
 void rush_run(int spread_ms);
 /* The N viewers open within a second while the chair changes the floor; RESULT_STORM. */
 void storm_run(void);
+/* k meetings (the bench meeting among them), each with a chair session joined. */
+void meetings_setup(int k);
+/* Each chair makes two changes a second for `seconds`; RESULT_MEETINGS. */
+void meetings_run(int seconds);
 
 /* loadgen_extra.c */
 /*
@@ -117,6 +125,8 @@ void storm_run(void);
  */
 double pipelined(int k, const char *tok, json_t *(*make)(int i, void *arg),
 		 void (*done)(int i, json_t *r, void *arg), void *arg, int *retries);
+/* The request for the i-th of a batch of meetings chaired by the bench chair. */
+json_t *make_meeting(int i, void *arg);
 /* Creates k meetings chaired by the bench chair and times GET /calendar/{feed}.ics. */
 void extra_ical(int k);
 /* Logs e events over 200 meetings; writes "meeting chair-token" to save. */

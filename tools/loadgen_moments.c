@@ -188,6 +188,12 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
 void storm_run(void)
 {
 	struct conn *chair = &g.ctl[1];
@@ -259,4 +265,125 @@ void storm_run(void)
 	       storm_s, g.ready / storm_s, p99, mx, storm.sent, nl, missing);
 	g.errors += (long)missing;
 	free(lat);
+}
+
+/*
+ * Many meetings (--meetings K): the N viewers spread over K meetings (viewer i in
+ * meeting i % K), each meeting's chair (a session of its own) alternating queue.close
+ * and queue.open twice a second, the meetings' beats staggered over the half second.
+ * All viewers are joined before the first change and each meeting logs nothing else,
+ * so a viewer's j-th event is its meeting's j-th change.
+ */
+#define MEETING_CHANGE_MS 500
+
+static struct {
+	struct conn *chair; /* owned: one per meeting */
+	uint64_t *t0;       /* owned: [meeting * nchanges + change] */
+} mm;
+
+static void got_meeting_id(int i, json_t *r, void *arg)
+{
+	(void)arg;
+	g.meetings[i + 1] = take_str(json_incref(r), "meeting", "id");
+}
+
+void meetings_setup(int k)
+{
+	int retries = 0;
+	uint32_t *ids = calloc((size_t)k, sizeof *ids);
+	g.meetings = calloc((size_t)k, sizeof *g.meetings);
+	mm.chair = calloc((size_t)k, sizeof *mm.chair);
+	if (!ids || !g.meetings || !mm.chair) { perror("calloc"); exit(1); }
+	g.meetings[0] = strdup(g.meeting);
+	if (k > 1)
+		pipelined(k - 1, g.admin_tok, make_meeting, got_meeting_id, NULL, &retries);
+	for (int m = 0; m < k; m++)
+		conn_open(&mm.chair[m], R_CHAIR, m, g.chair_tok);
+	for (int m = 0; m < k; m++) {
+		wait_ctl_ready(&mm.chair[m]);
+		ids[m] = send_req(&mm.chair[m], json_pack("{s:s, s:s, s:s}", "op", "meeting.join",
+			"meeting", g.meetings[m], "presence", "remote"));
+	}
+	for (int m = 0; m < k; m++)
+		json_decref(wait_reply(ids[m]));
+	g.n_meetings = k;
+	free(ids);
+	printf("%s: %d meetings, a chair session joined to each\n", g.label, k);
+}
+
+static void meetings_viewer(struct conn *c, int64_t seq, uint64_t now)
+{
+	(void)seq;
+	if (c->got < (uint32_t)g.nchanges) {
+		g.rx_ns[(size_t)c->got * (size_t)g.n + (size_t)c->vi] = now;
+		g.recv_count[c->got]++;
+	}
+	c->got++;
+}
+
+void meetings_run(int seconds)
+{
+	int k = g.n_meetings, nc = seconds * 1000 / MEETING_CHANGE_MS;
+	g.nchanges = nc;
+	g.recv_count = calloc((size_t)nc, sizeof *g.recv_count);
+	g.rx_ns = calloc((size_t)nc * (size_t)g.n, sizeof *g.rx_ns);
+	mm.t0 = calloc((size_t)k * (size_t)nc, sizeof *mm.t0);
+	int *sent = calloc((size_t)k, sizeof *sent);
+	if (!g.recv_count || !g.rx_ns || !mm.t0 || !sent) { perror("calloc"); exit(1); }
+	for (uint64_t end = now_ns() + 300000000u; now_ns() < end;)
+		pump(5); /* whatever the joins started */
+	g.on_viewer_event = meetings_viewer;
+	double cpu0 = proc_cpu_us();
+	uint64_t start = now_ns(), total = 0;
+	while (total < (uint64_t)k * (uint64_t)nc) {
+		uint64_t now = now_ns();
+		for (int m = 0; m < k; m++) {
+			uint64_t due = start + ((uint64_t)sent[m] * MEETING_CHANGE_MS * 1000000u) +
+				       (uint64_t)m * MEETING_CHANGE_MS * 1000000u / (uint64_t)k;
+			if (sent[m] >= nc || now < due)
+				continue;
+			mm.t0[(size_t)m * (size_t)nc + (size_t)sent[m]] = now_ns();
+			send_req(&mm.chair[m], json_pack("{s:s, s:s}", "op", sent[m] % 2 ?
+				"queue.open" : "queue.close", "meeting", g.meetings[m]));
+			sent[m]++;
+			total++;
+		}
+		pump(1);
+	}
+	uint64_t until = now_ns() + 5000000000u;
+	while (g.recv_count[nc - 1] < (uint32_t)g.ready && now_ns() < until)
+		pump(5);
+	double busy_s = (double)(now_ns() - start) / 1e9, cpu = proc_cpu_us() - cpu0;
+	/* Per meeting: its viewers' latencies; then the spread of the meetings' p99s. */
+	uint64_t *lat = malloc(((size_t)g.n / (size_t)k + 1) * (size_t)nc * sizeof *lat);
+	double *p99 = calloc((size_t)k, sizeof *p99);
+	size_t missing = 0, all = 0;
+	if (!lat || !p99) { perror("malloc"); exit(1); }
+	for (int m = 0; m < k; m++) {
+		size_t nl = 0;
+		for (int i = m; i < g.n; i += k)
+			for (int j = 0; j < nc; j++) {
+				uint64_t rx = g.rx_ns[(size_t)j * (size_t)g.n + (size_t)i];
+				if (!rx) {
+					missing++;
+					continue;
+				}
+				lat[nl++] = rx - mm.t0[(size_t)m * (size_t)nc + (size_t)j];
+			}
+		qsort(lat, nl, sizeof *lat, cmp_u64);
+		p99[m] = nl ? (double)lat[(size_t)(0.99 * (double)(nl - 1) + 0.5)] / 1e6 : -1;
+		all += nl;
+	}
+	qsort(p99, (size_t)k, sizeof *p99, cmp_dbl);
+	double cpu_pct = cpu0 >= 0 ? cpu / (busy_s * 1e4) : -1;
+	printf("%s: %d meetings of %d viewers, %d changes each over %d s: p99 per meeting "
+	       "median %.1f ms, worst %.1f ms; %zu receipts, %zu missing; server %.1f%% of a core\n",
+	       g.label, k, g.n / k, nc, seconds, p99[k / 2], p99[k - 1], all, missing, cpu_pct);
+	printf("RESULT_MEETINGS label=%s n=%d meetings=%d changes=%d median_p99_ms=%.1f "
+	       "worst_p99_ms=%.1f missing=%zu cpu_pct=%.1f\n", g.label, g.n, k, nc, p99[k / 2],
+	       p99[k - 1], missing, cpu_pct);
+	g.errors += (long)missing;
+	free(lat);
+	free(p99);
+	free(sent);
 }

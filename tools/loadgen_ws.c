@@ -261,6 +261,10 @@ static void on_event_fast(struct conn *c, const char *p, size_t len, uint64_t no
 {
 	const char *sv = scan_key(p, len, "\"seq\""), *ev = scan_key(p, len, "\"ev\"");
 	size_t el = strlen(g.ev_name);
+	if (sv && g.on_viewer_event) { /* the storm or many meetings: every logged event */
+		g.on_viewer_event(c, strtoll(sv, NULL, 10), now);
+		return;
+	}
 	if (sv) {
 		int64_t seq = strtoll(sv, NULL, 10);
 		if (c->last_seq >= 0 && seq != c->last_seq + 1) {
@@ -273,10 +277,6 @@ static void on_event_fast(struct conn *c, const char *p, size_t len, uint64_t no
 	}
 	if (ev && (size_t)(p + len - ev) > el + 1 && ev[0] == '"' &&
 	    memcmp(ev + 1, g.ev_name, el) == 0 && ev[el + 1] == '"') {
-		if (g.on_viewer_event) {
-			g.on_viewer_event(c, sv ? strtoll(sv, NULL, 10) : -1, now);
-			return;
-		}
 		if (!g.measuring || c->got >= (uint32_t)g.nchanges) {
 			say_error(c, "measured event outside a change");
 			return;
@@ -327,7 +327,7 @@ static void on_message(struct conn *c, const char *p, size_t len, uint64_t now)
 		} else if (c->role == R_VIEWER) {
 			c->st = S_JOIN;
 			c->join_id = send_req(c, json_pack("{s:s, s:s, s:s}", "op", "meeting.join",
-							   "meeting", g.meeting,
+							   "meeting", c->meeting ? c->meeting : g.meeting,
 							   "presence", "remote"));
 		} else {
 			c->st = S_READY;
@@ -511,6 +511,8 @@ void conn_open(struct conn *c, enum role role, int vi, const char *tok)
 	int one = 1, n;
 	memset(c, 0, sizeof *c);
 	c->role = role; c->vi = vi; c->tok = tok; c->last_seq = -1;
+	if (role == R_VIEWER && g.n_meetings > 0)
+		c->meeting = g.meetings[vi % g.n_meetings];
 	c->st = S_CONNECTING;
 	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) { perror("loadgen: socket"); exit(1); }
