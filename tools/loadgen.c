@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -58,7 +59,7 @@ static long proc_rss_kib(void)
  * /proc/PID/stat counts 10 ms ticks, too coarse for 1,000 frames a second. Falls back
  * to utime + stime where schedstat is missing.
  */
-static double proc_cpu_us(void)
+double proc_cpu_us(void)
 {
 	char path[300], buf[2048];
 	double total = 0;
@@ -226,8 +227,8 @@ static void open_viewers(void)
 	}
 }
 
-/* Pumps until every live viewer's seq has caught up with the chair's, or 5 s pass. */
-static void settle(void)
+/* Every viewer caught up (loadgen.h). */
+void settle(void)
 {
 	uint64_t until = now_ns() + 5000000000u;
 	for (;;) {
@@ -312,6 +313,8 @@ static bool scrape(struct hist *h)
 	ssize_t r;
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	memset(h, 0, sizeof *h);
+	if (g.tls) /* /metrics is served over the same TLS port: not read here */
+		return false;
 	inet_pton(AF_INET, g.host, &a.sin_addr);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
@@ -368,9 +371,11 @@ static void print_hist_delta(const struct hist *a, const struct hist *b)
  * op: a frame in, a JSON parse and an error reply out, no database, and it does not
  * count against anyone's rate limit more than once every N/rate seconds.
  */
-static int g_in_rate, g_in_seconds = 5, g_ical, g_idle_seconds;
+static int g_in_rate, g_in_seconds = 5, g_ical, g_idle_seconds, g_rush, g_rush_ms = 1000;
 static long g_events;
 static const char *g_save, *g_join_file;
+static bool g_storm;
+static int g_meetings, g_meetings_s = 10;
 
 static double server_cpu_pct(int rate)
 {
@@ -424,9 +429,10 @@ static void usage(FILE *to)
 {
 	fprintf(to, "usage: loadgen [--host IP] --port PORT [-n N] [-m M] [--warmup W]\n"
 		"  [--participants K] [--token-file FILE] [--pid SERVER_PID] [--op pause|next]\n"
-		"  [--event NAME] [--window W] [--timeout S] [--label NAME] [--check]\n"
+		"  [--event NAME] [--window W] [--timeout S] [--label NAME] [--check] [--tls]\n"
 		"  [--in-rate FRAMES_PER_S] [--in-seconds S] [--idle S]\n"
-		"  [--ical MEETINGS] [--events E --save FILE] [--join-time FILE]\n");
+		"  [--ical MEETINGS] [--events E --save FILE] [--join-time FILE]\n"
+		"  [--rush R [--rush-ms MS]] [--storm] [--meetings K [--meetings-s S]]\n");
 }
 
 static void parse_flags(int argc, char **argv)
@@ -438,7 +444,10 @@ static void parse_flags(int argc, char **argv)
 		{ "timeout", 1, 0, 'T' }, { "label", 1, 0, 'l' }, { "check", 0, 0, 'c' },
 		{ "in-rate", 1, 0, 'r' }, { "in-seconds", 1, 0, 's' }, { "ical", 1, 0, 'i' },
 		{ "events", 1, 0, 'E' }, { "save", 1, 0, 'S' }, { "join-time", 1, 0, 'J' },
-		{ "idle", 1, 0, 'I' }, { "help", 0, 0, 'H' }, { 0, 0, 0, 0 } };
+		{ "idle", 1, 0, 'I' }, { "tls", 0, 0, 'L' }, { "rush", 1, 0, 'R' },
+		{ "rush-ms", 1, 0, 'M' }, { "storm", 0, 0, 'Y' }, { "meetings", 1, 0, 'G' },
+		{ "meetings-s", 1, 0, 'g' }, { "help", 0, 0, 'H' },
+		{ 0, 0, 0, 0 } };
 	int ch;
 	while ((ch = getopt_long(argc, argv, "n:m:", opts, NULL)) != -1) {
 		switch (ch) {
@@ -463,6 +472,12 @@ static void parse_flags(int argc, char **argv)
 		case 'S': g_save = optarg; break;
 		case 'J': g_join_file = optarg; break;
 		case 'I': g_idle_seconds = atoi(optarg); break;
+		case 'L': g.tls = true; break;
+		case 'R': g_rush = atoi(optarg); break;
+		case 'M': g_rush_ms = atoi(optarg); break;
+		case 'Y': g_storm = true; break;
+		case 'G': g_meetings = atoi(optarg); break;
+		case 'g': g_meetings_s = atoi(optarg); break;
 		case 'H': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -477,6 +492,8 @@ static void parse_flags(int argc, char **argv)
 		g.participants = g.n;
 }
 
+static int finish_check(void);
+
 int main(int argc, char **argv)
 {
 	parse_flags(argc, argv);
@@ -485,11 +502,18 @@ int main(int argc, char **argv)
 	srandom((unsigned)now_ns());
 	g.deadline = now_ns() + (uint64_t)(g.timeout_s * 1e9);
 	g.admin_tok = g.token_file ? read_token(g.token_file) : "bench";
+	if (g.tls)
+		tls_client_init();
+	signal(SIGPIPE, SIG_IGN); /* OpenSSL writes without MSG_NOSIGNAL */
 	g.ep = epoll_create1(EPOLL_CLOEXEC);
 	if (g.ep < 0) { perror("epoll_create1"); return 1; }
 	if (g_join_file)
 		return extra_join_time(g_join_file);
 	setup();
+	if (g_rush > 0)
+		rush_setup(g_rush);
+	if (g_meetings > 0)
+		meetings_setup(g_meetings);
 	if (g_ical > 0)
 		extra_ical(g_ical);
 	if (g_events > 0) {
@@ -497,6 +521,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	if (g_storm) {
+		storm_run();
+		return g.ready == g.n && g.errors == 0 ? 0 : 1;
+	}
 	long rss0 = proc_rss_kib();
 	uint64_t t = now_ns();
 	open_viewers();
@@ -509,6 +537,14 @@ int main(int argc, char **argv)
 	       "server RSS %ld -> %ld KiB\n", g.label, g.n, g.ready, g.dead, open_s,
 	       g.ready / open_s, rss0, rss1);
 
+	if (g_rush > 0) {
+		rush_run(g_rush_ms);
+		return finish_check();
+	}
+	if (g_meetings > 0) {
+		meetings_run(g_meetings_s);
+		return g.ready == g.n && g.errors == 0 ? 0 : 1;
+	}
 	g.nchanges = g.warmup + g.m;
 	g.t0 = calloc((size_t)g.nchanges, sizeof *g.t0);
 	g.recv_count = calloc((size_t)g.nchanges, sizeof *g.recv_count);
@@ -577,9 +613,16 @@ int main(int argc, char **argv)
 		measure_incoming();
 	if (g_idle_seconds > 0 && g.pid > 0)
 		measure_idle();
+	return finish_check();
+}
+
+/* Without --check: whether every client held and nothing went wrong. With it, the
+ * check: everyone held, every change (or rush event) to everyone once, seq
+ * consecutive and equal. */
+static int finish_check(void)
+{
 	if (!g.check)
 		return g.ready == g.n && g.errors == 0 ? 0 : 1;
-	/* The check: everyone held, every change to everyone once, seq consecutive and equal. */
 	long bad = g.errors;
 	for (int k = 0; k < g.nchanges; k++)
 		if (g.recv_count[k] != (uint32_t)g.n)

@@ -11,11 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+typedef struct ssl_st SSL;
+typedef struct ssl_ctx_st SSL_CTX;
+
 enum role { R_ADMIN, R_CHAIR, R_DELEGATE, R_VIEWER };
-enum cstate { S_CONNECTING, S_UPGRADING, S_HELLO, S_JOIN, S_READY, S_DEAD };
+/* S_TLS: the TCP connection is up and, with --tls, the TLS handshake is under way. */
+enum cstate { S_CONNECTING, S_TLS, S_UPGRADING, S_HELLO, S_JOIN, S_READY, S_DEAD };
 
 struct conn {
 	int fd;
+	SSL *ssl;                     /* owned: with --tls, the client side of the session */
 	enum role role;
 	enum cstate st;
 	int vi;                       /* viewer index, -1 for the control clients */
@@ -30,6 +35,8 @@ struct conn {
 	int64_t last_seq;             /* -1 until a state gives the meeting's seq */
 	uint32_t got;                 /* measured events received so far */
 	uint32_t hello_id, join_id;
+	uint64_t ready_ns;            /* when the join reply came */
+	const char *meeting;          /* borrowed: the meeting a viewer joins (NULL: g.meeting) */
 };
 
 struct loadgen {
@@ -38,8 +45,10 @@ struct loadgen {
 	int port, n, m, warmup, participants, window, pid;
 	double timeout_s;
 	bool check;
+	bool tls;                     /* --tls: every client speaks TLS (wss://) */
 	/* run state */
 	int ep;
+	SSL_CTX *tls_ctx;             /* owned: with --tls */
 	uint64_t deadline;
 	const char *admin_tok, *meeting;
 	char *chair_id, *chair_tok, *chair_feed; /* owned: from setup */
@@ -56,11 +65,20 @@ struct loadgen {
 	uint32_t pings;               /* pings answered, by every client */
 	int64_t chair_seq;
 	size_t ev_bytes;
+	/* When set (the join storm), a viewer's or the chair's g.ev_name event goes
+	 * here instead of to the per-change counts. */
+	void (*on_viewer_event)(struct conn *c, int64_t seq, uint64_t now);
+	void (*on_chair_event)(int64_t seq);
+	/* --meetings: viewer i joins meetings[i % n_meetings] */
+	char **meetings;
+	int n_meetings;
 };
 
 extern struct loadgen g;
 
 uint64_t now_ns(void);
+/* Makes g.tls_ctx, the client context every --tls connection is made from. */
+void tls_client_init(void);
 void say_error(struct conn *c, const char *what);
 /* Starts connecting c (the struct is reset); hello and, for viewers, join follow. */
 void conn_open(struct conn *c, enum role role, int vi, const char *tok);
@@ -80,6 +98,24 @@ json_t *rpc(struct conn *c, json_t *req, const char *what);
 char *take_str(json_t *r, const char *obj, const char *key);
 void wait_ctl_ready(struct conn *c);
 
+/* loadgen.c */
+/* The server's CPU time in microseconds (all threads), or -1 without --pid. */
+double proc_cpu_us(void);
+/* Pumps until every live viewer's seq has caught up with the chair's, or 5 s pass. */
+void settle(void);
+
+/* loadgen_moments.c */
+/* R States and a delegate of each, joined to the meeting (before the viewers open). */
+void rush_setup(int r);
+/* Each of them asks for the floor, spread over spread_ms; prints RESULT_RUSH. */
+void rush_run(int spread_ms);
+/* The N viewers open within a second while the chair changes the floor; RESULT_STORM. */
+void storm_run(void);
+/* k meetings (the bench meeting among them), each with a chair session joined. */
+void meetings_setup(int k);
+/* Each chair makes two changes a second for `seconds`; RESULT_MEETINGS. */
+void meetings_run(int seconds);
+
 /* loadgen_extra.c */
 /*
  * Sends k requests, make(i, arg) each (stolen), over ceil(k/50) sessions opened with
@@ -89,6 +125,8 @@ void wait_ctl_ready(struct conn *c);
  */
 double pipelined(int k, const char *tok, json_t *(*make)(int i, void *arg),
 		 void (*done)(int i, json_t *r, void *arg), void *arg, int *retries);
+/* The request for the i-th of a batch of meetings chaired by the bench chair. */
+json_t *make_meeting(int i, void *arg);
 /* Creates k meetings chaired by the bench chair and times GET /calendar/{feed}.ics. */
 void extra_ical(int k);
 /* Logs e events over 200 meetings; writes "meeting chair-token" to save. */

@@ -25,6 +25,8 @@
 #include <jansson.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,6 +55,12 @@ void say_error(struct conn *c, const char *what)
 			"chair", "delegate", "viewer" }[c->role], c->vi, what);
 }
 
+static void conn_drop_tls(struct conn *c)
+{
+	SSL_free(c->ssl); /* no close_notify: the benchmark's end, or a failure */
+	c->ssl = NULL;
+}
+
 static void conn_fail(struct conn *c, const char *why)
 {
 	if (c->st == S_DEAD)
@@ -65,6 +73,7 @@ static void conn_fail(struct conn *c, const char *why)
 		g.dead++;
 	}
 	say_error(c, why);
+	conn_drop_tls(c);
 	close(c->fd);
 	c->st = S_DEAD;
 	free(c->rbuf); free(c->msg); free(c->wbuf);
@@ -76,6 +85,7 @@ void conn_close(struct conn *c)
 {
 	if (c->st == S_DEAD)
 		return;
+	conn_drop_tls(c);
 	close(c->fd);
 	c->st = S_DEAD;
 	free(c->rbuf); free(c->msg); free(c->wbuf);
@@ -89,20 +99,80 @@ static void arm_out(struct conn *c, bool on)
 		c->out_armed = on;
 }
 
+/*
+ * One write of what is pending: bytes taken, 0 when the socket (or, under TLS,
+ * the record being sent) must wait for POLLOUT, -1 with the connection failed.
+ * A TLS record that could not go whole stays inside OpenSSL and is retried with
+ * the same bytes, which are still at the head of wbuf (partial writes and a
+ * moving buffer are allowed on the context).
+ */
+static ssize_t io_write(struct conn *c, const char *p, size_t len)
+{
+	if (!c->ssl) {
+		ssize_t w = send(c->fd, p, len, MSG_NOSIGNAL);
+		if (w >= 0 || errno == EAGAIN || errno == EWOULDBLOCK)
+			return w < 0 ? 0 : w;
+		conn_fail(c, strerror(errno));
+		return -1;
+	}
+	int w = SSL_write(c->ssl, p, len > INT32_MAX ? INT32_MAX : (int)len);
+	if (w > 0)
+		return w;
+	int e = SSL_get_error(c->ssl, w);
+	if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ)
+		return 0;
+	conn_fail(c, "TLS write failed");
+	return -1;
+}
+
 static void flush_out(struct conn *c)
 {
-	while (c->wlen > 0 && c->st != S_CONNECTING) {
-		ssize_t w = send(c->fd, c->wbuf, c->wlen, MSG_NOSIGNAL);
-		if (w < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			conn_fail(c, strerror(errno));
+	while (c->wlen > 0 && c->st != S_CONNECTING && c->st != S_TLS) {
+		ssize_t w = io_write(c, c->wbuf, c->wlen);
+		if (w < 0)
 			return;
-		}
+		if (w == 0)
+			break;
 		memmove(c->wbuf, c->wbuf + w, c->wlen - (size_t)w);
 		c->wlen -= (size_t)w;
 	}
-	arm_out(c, c->wlen > 0 || c->st == S_CONNECTING);
+	arm_out(c, c->wlen > 0 || c->st == S_CONNECTING || c->st == S_TLS);
+}
+
+/* Drives the client handshake; once it is done the upgrade request (already in
+ * wbuf) goes out. */
+static void tls_step(struct conn *c)
+{
+	int r = SSL_do_handshake(c->ssl);
+	if (r == 1) {
+		c->st = S_UPGRADING;
+		flush_out(c);
+		return;
+	}
+	int e = SSL_get_error(c->ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		arm_out(c, e == SSL_ERROR_WANT_WRITE);
+		return;
+	}
+	char why[160] = "TLS handshake failed: ";
+	ERR_error_string_n(ERR_get_error(), why + strlen(why), sizeof why - strlen(why));
+	ERR_clear_error();
+	conn_fail(c, why);
+}
+
+void tls_client_init(void)
+{
+	/* The generator is not what is measured: a test certificate is taken as is,
+	 * and buffers are released when idle so that 20,000 clients stay small. */
+	g.tls_ctx = SSL_CTX_new(TLS_client_method());
+	if (!g.tls_ctx) {
+		fprintf(stderr, "loadgen: cannot create a TLS context\n");
+		exit(1);
+	}
+	SSL_CTX_set_verify(g.tls_ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_mode(g.tls_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+			 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+	SSL_CTX_set_session_cache_mode(g.tls_ctx, SSL_SESS_CACHE_OFF);
 }
 
 static void out_append(struct conn *c, const void *p, size_t len)
@@ -191,6 +261,10 @@ static void on_event_fast(struct conn *c, const char *p, size_t len, uint64_t no
 {
 	const char *sv = scan_key(p, len, "\"seq\""), *ev = scan_key(p, len, "\"ev\"");
 	size_t el = strlen(g.ev_name);
+	if (sv && g.on_viewer_event) { /* the storm or many meetings: every logged event */
+		g.on_viewer_event(c, strtoll(sv, NULL, 10), now);
+		return;
+	}
 	if (sv) {
 		int64_t seq = strtoll(sv, NULL, 10);
 		if (c->last_seq >= 0 && seq != c->last_seq + 1) {
@@ -222,6 +296,10 @@ static void on_message(struct conn *c, const char *p, size_t len, uint64_t now)
 		on_event_fast(c, p, len, now);
 		return;
 	}
+	/* The rush's delegates (vi >= 0) need their replies only: every event of the
+	 * rush reaches each of them too, and parsing them would cost the server time. */
+	if (c->role == R_DELEGATE && c->vi >= 0 && c->st == S_READY && !memmem(p, len, "\"re\"", 4))
+		return;
 	j = json_loadb(p, len, 0, &err);
 	if (!j || !json_is_object(j)) {
 		say_error(c, "a frame that is not a JSON object");
@@ -233,6 +311,9 @@ static void on_message(struct conn *c, const char *p, size_t len, uint64_t now)
 		json_t *seq = json_object_get(j, "seq");
 		if (c->role == R_CHAIR && json_is_integer(seq) && json_integer_value(seq) > g.chair_seq)
 			g.chair_seq = json_integer_value(seq);
+		const char *ev = json_string_value(json_object_get(j, "ev"));
+		if (c->role == R_CHAIR && g.on_chair_event && ev && strcmp(ev, g.ev_name) == 0)
+			g.on_chair_event(json_integer_value(seq));
 		if (c->role == R_VIEWER && json_is_integer(seq))
 			say_error(c, "an event before the join reply");
 		json_decref(j);
@@ -246,7 +327,7 @@ static void on_message(struct conn *c, const char *p, size_t len, uint64_t now)
 		} else if (c->role == R_VIEWER) {
 			c->st = S_JOIN;
 			c->join_id = send_req(c, json_pack("{s:s, s:s, s:s}", "op", "meeting.join",
-							   "meeting", g.meeting,
+							   "meeting", c->meeting ? c->meeting : g.meeting,
 							   "presence", "remote"));
 		} else {
 			c->st = S_READY;
@@ -258,6 +339,7 @@ static void on_message(struct conn *c, const char *p, size_t len, uint64_t now)
 		} else {
 			c->last_seq = json_integer_value(seq);
 			c->st = S_READY;
+			c->ready_ns = now;
 			g.inflight--;
 			g.ready++;
 		}
@@ -353,13 +435,38 @@ static size_t conn_parse(struct conn *c, char *p, size_t len, uint64_t now)
 static void conn_read(struct conn *c, uint64_t now)
 {
 	static char buf[65536];
-	for (int round = 0; round < 8 && c->st != S_DEAD; round++) {
-		ssize_t r = recv(c->fd, buf, sizeof buf, 0);
-		if (r == 0) { conn_fail(c, "server closed the socket"); return; }
-		if (r < 0) {
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				conn_fail(c, strerror(errno));
+	if (c->st == S_TLS) {
+		tls_step(c);
+		if (c->st != S_UPGRADING)
 			return;
+	}
+	/* Under TLS, OpenSSL may hold decrypted records the socket no longer shows
+	 * as readable: read until it wants more, not a fixed number of rounds. */
+	for (int round = 0; (c->ssl || round < 8) && c->st != S_DEAD; round++) {
+		ssize_t r;
+		if (c->ssl) {
+			int n = SSL_read(c->ssl, buf, (int)sizeof buf);
+			int e = n > 0 ? SSL_ERROR_NONE : SSL_get_error(c->ssl, n);
+			if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+				return;
+			if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && n == 0)) {
+				conn_fail(c, "server closed the socket");
+				return;
+			}
+			if (e != SSL_ERROR_NONE) {
+				ERR_clear_error();
+				conn_fail(c, "TLS read failed");
+				return;
+			}
+			r = n;
+		} else {
+			r = recv(c->fd, buf, sizeof buf, 0);
+			if (r == 0) { conn_fail(c, "server closed the socket"); return; }
+			if (r < 0) {
+				if (errno != EAGAIN && errno != EWOULDBLOCK)
+					conn_fail(c, strerror(errno));
+				return;
+			}
 		}
 		if (c->rlen == 0) {
 			/* The usual case: whole frames in the stack buffer, no heap copy. */
@@ -392,7 +499,7 @@ static void conn_read(struct conn *c, uint64_t now)
 				c->rcap = 0;
 			}
 		}
-		if ((size_t)r < sizeof buf)
+		if (!c->ssl && (size_t)r < sizeof buf)
 			return;
 	}
 }
@@ -404,6 +511,8 @@ void conn_open(struct conn *c, enum role role, int vi, const char *tok)
 	int one = 1, n;
 	memset(c, 0, sizeof *c);
 	c->role = role; c->vi = vi; c->tok = tok; c->last_seq = -1;
+	if (role == R_VIEWER && g.n_meetings > 0)
+		c->meeting = g.meetings[vi % g.n_meetings];
 	c->st = S_CONNECTING;
 	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) { perror("loadgen: socket"); exit(1); }
@@ -427,6 +536,14 @@ void conn_open(struct conn *c, enum role role, int vi, const char *tok)
 		     "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: plenary.v1\r\n\r\n",
 		     g.host, g.port);
 	out_append(c, req, (size_t)n);
+	if (g.tls) {
+		c->ssl = SSL_new(g.tls_ctx);
+		if (!c->ssl || !SSL_set_fd(c->ssl, c->fd)) {
+			fprintf(stderr, "loadgen: SSL_new failed\n");
+			exit(1);
+		}
+		SSL_set_connect_state(c->ssl);
+	}
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT, .data.ptr = c };
 	c->out_armed = true;
 	if (epoll_ctl(g.ep, EPOLL_CTL_ADD, c->fd, &ev) < 0) { perror("epoll_ctl"); exit(1); }
@@ -451,8 +568,11 @@ void pump(int timeout_ms)
 		}
 		if (c->st != S_DEAD && (evs[i].events & EPOLLOUT)) {
 			if (c->st == S_CONNECTING)
-				c->st = S_UPGRADING;
-			flush_out(c);
+				c->st = c->ssl ? S_TLS : S_UPGRADING;
+			if (c->st == S_TLS)
+				tls_step(c);
+			else
+				flush_out(c);
 		}
 	}
 	if (now_ns() > g.deadline) {

@@ -168,6 +168,7 @@ static int set_node(pl_options *o, const char *v, char *why, size_t cap) {
 
 SWITCH_SETTER(set_plain, plain)
 SWITCH_SETTER(set_demo, demo)
+SWITCH_SETTER(set_no_coalesce, no_coalesce)
 
 static int set_origin(pl_options *o, const char *v, char *why, size_t cap) {
   if (o->n_origins == PL_CONFIG_MAX_ORIGINS)
@@ -205,6 +206,7 @@ static const option_def defs[] = {
     {"jitsi-app-id", true, set_jitsi_app_id, "ID"},
     {"jitsi-secret-file", true, set_jitsi_secret_file, "FILE"},
     {"hook-secret-file", true, set_hook_secret_file, "FILE"},
+    {"no-coalesce", false, set_no_coalesce, NULL},
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 _Static_assert(N_DEFS <= PL_CONFIG_MAX_OPTIONS, "pl_options.where holds every option");

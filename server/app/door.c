@@ -44,6 +44,8 @@ static struct {
   ev_timer sweep;
   struct lws *listener; /* seen in the first accept's callback */
   ev_timer resume;      /* lets the listener accept again */
+  int handshaking;      /* TLS slots used and not parsed (PL_DOOR_HANDSHAKES_MAX) */
+  bool full;            /* the listener is paused for them */
   int64_t logged_ms;    /* accept errors: the last line said, and since then */
   uint64_t unlogged;
 } door;
@@ -152,6 +154,22 @@ static int refuse(int fd, uint64_t *counter) {
   return 1;
 }
 
+/* One TLS connection fewer in its handshake: the listener accepts again once
+ * there is room, unless an accept error paused it (on_resume then does). */
+static void handshake_done(slot *s) {
+  if (s->parsed)
+    return;
+  s->parsed = true;
+  if (!door.cfg.tls)
+    return;
+  door.handshaking--;
+  if (door.full && door.handshaking < PL_DOOR_HANDSHAKES_MAX / 2) {
+    door.full = false;
+    if (door.listener && !ev_is_active(&door.resume))
+      lws_rx_flow_control(door.listener, 1);
+  }
+}
+
 static int admit(struct lws *listener, const struct lws_filter_network_conn_args *a) {
   int fd = (int)a->accept_fd;
   door.listener = listener;
@@ -168,13 +186,20 @@ static int admit(struct lws *listener, const struct lws_filter_network_conn_args
     memcpy(door.addrs[i].key, key, 16);
   door.addrs[i].count++;
   slot *s = &door.slots[fd];
+  if (s->used) /* a descriptor lws closed without telling: its count goes */
+    handshake_done(s);
   *s = (slot){.born_ms = pl_mono_us() / 1000, .addr = (uint32_t)i + 1, .used = true};
   door.open++;
   if (fd > door.max_fd)
     door.max_fd = fd;
   pl_srv->metrics.sockets_open = (uint64_t)door.open;
-  if (door.cfg.tls)
+  if (door.cfg.tls) {
+    if (++door.handshaking >= PL_DOOR_HANDSHAKES_MAX && !door.full) {
+      door.full = true;
+      lws_rx_flow_control(listener, 0);
+    }
     return 0;
+  }
   /* Plain: the door reads the head first (early.c) on a duplicate of the
    * socket, and lws closes its own. */
   int mine = dup(fd);
@@ -197,6 +222,7 @@ void pl_door_leave(int fd) {
   slot *s = &door.slots[fd];
   if (!s->used)
     return;
+  handshake_done(s);
   size_t i = s->addr - 1;
   if (door.addrs[i].count && --door.addrs[i].count == 0)
     addr_remove(i);
@@ -218,7 +244,7 @@ static slot *slot_of(struct lws *wsi) {
 static void mark_parsed(struct lws *wsi) {
   slot *s = slot_of(wsi);
   if (s)
-    s->parsed = true;
+    handshake_done(s);
 }
 
 /* Under TLS, what lws parsed but must not be served: lws decodes %00 into
@@ -249,7 +275,7 @@ static void on_sweep(struct ev_loop *loop, ev_timer *w, int revents) {
     slot *s = &door.slots[fd];
     if (!s->used || s->parsed || !s->wsi || now - s->born_ms < limit)
       continue;
-    s->parsed = true; /* once */
+    handshake_done(s); /* once */
     pl_srv->metrics.header_timeouts++;
     SSL *ssl = lws_is_ssl(s->wsi) ? lws_get_ssl(s->wsi) : NULL;
     if (!lws_is_ssl(s->wsi) || (ssl && SSL_is_init_finished(ssl)))
@@ -265,7 +291,7 @@ static void on_resume(struct ev_loop *loop, ev_timer *w, int revents) {
   (void)loop;
   (void)w;
   (void)revents;
-  if (door.listener)
+  if (door.listener && !door.full)
     lws_rx_flow_control(door.listener, 1);
 }
 

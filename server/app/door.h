@@ -40,6 +40,12 @@ typedef struct pl_door_config {
 #define PL_DOOR_HEADER_TIMEOUT_DEFAULT 3
 /* Descriptors kept for the database, its journal, logs and lws itself. */
 #define PL_DOOR_FD_RESERVE 64
+/* TLS connections accepted and not yet through their first request's headers:
+ * past this many the listener pauses, and the rest wait in the kernel's
+ * backlog, where the header deadline does not run for them. In a join storm
+ * the deadline then measures each handshake, not the queue of handshakes
+ * before it (docs/PERFORMANCE.md, join storm). */
+#define PL_DOOR_HANDSHAKES_MAX 128
 
 /* Raises the soft file limit to the hard one and sizes the tables.
  * Returns 0, or -1 when out of memory. */

@@ -382,7 +382,7 @@ int pl_server_run(const pl_config *cfg) {
   if (pl_deferred_start())
     pl_log(PL_LOG_WARN, "deferred", "msg",
            "the worker thread did not start; long ops run on the service thread", NULL);
-  if (pl_fanout_start(cfg->fanout_threads, cfg->fanout_split))
+  if (pl_fanout_start(cfg->fanout_threads, cfg->fanout_split, !cfg->no_coalesce))
     pl_log(PL_LOG_WARN, "fanout", "msg",
            "fan-out threads did not start; the service thread sends alone", NULL);
   ev_signal_init(&sigint_w, on_stop_signal, SIGINT);

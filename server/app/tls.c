@@ -38,7 +38,14 @@ int pl_tls_check_pair(const char *cert, const char *key, char *why, size_t cap) 
   return rc;
 }
 
-void pl_tls_capture(void *ssl_ctx) { live_ctx = ssl_ctx; }
+void pl_tls_capture(void *ssl_ctx) {
+  live_ctx = ssl_ctx;
+  /* RELEASE_BUFFERS: an idle connection gives its 16 KiB read and write
+   * buffers back (docs/PERFORMANCE.md, TLS). ACCEPT_MOVING_WRITE_BUFFER: the
+   * fan-out writes a frame from its own buffer and, when the socket is full,
+   * lws retries from its copy (net/session.c). */
+  SSL_CTX_set_mode(live_ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+}
 
 int pl_tls_reload(const char *cert, const char *key, char *why, size_t cap) {
   if (!live_ctx)

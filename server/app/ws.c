@@ -93,8 +93,9 @@ int pl_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
     s->wsi = wsi;
     s->serial = ++pl_srv->session_serial;
     lws_get_peer_simple(wsi, s->remote, sizeof s->remote);
-    /* Plain sockets take frames straight from the fan-out; TLS goes through lws. */
-    s->fd = lws_is_ssl(wsi) ? -1 : (int)lws_get_socket_fd(wsi);
+    /* Frames go straight to the socket, or to its TLS session (fanout.c). */
+    s->ssl = lws_is_ssl(wsi) ? lws_get_ssl(wsi) : NULL;
+    s->fd = s->ssl ? -1 : (int)lws_get_socket_fd(wsi);
     if (pl_keepalive_track(s))
       return -1;
     pl_srv->metrics.connections_open++;

@@ -14,8 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <libwebsockets.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "base/clock.h"
 #include "base/server.h"
@@ -71,10 +74,25 @@ static void drop_events(pl_session *s) {
 }
 
 bool pl_session_direct(const pl_session *s) {
-  return s->fd >= 0 && !s->close_status && queued(s) == 0 && !lws_partial_buffered(s->wsi);
+  return (s->fd >= 0 || s->ssl) && !s->close_status && queued(s) == 0 &&
+         !lws_partial_buffered(s->wsi);
 }
 
-ssize_t pl_send_frame(int fd, const unsigned char *frame, size_t len) {
+/* SSL_write with the modes pl_tls_capture sets: a partial write returns what
+ * went, and a record that waits for the socket is retried by lws from its
+ * own copy of the same bytes (ACCEPT_MOVING_WRITE_BUFFER). */
+static ssize_t tls_send(struct ssl_st *ssl, const unsigned char *frame, size_t len) {
+  int n = SSL_write(ssl, frame, (int)len);
+  if (n > 0)
+    return n;
+  int e = SSL_get_error(ssl, n);
+  ERR_clear_error(); /* the queue is per thread: leave none behind on a worker */
+  return e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ ? 0 : -1;
+}
+
+ssize_t pl_send_frame(int fd, struct ssl_st *ssl, const unsigned char *frame, size_t len) {
+  if (ssl)
+    return tls_send(ssl, frame, len);
   ssize_t n;
   do
     n = send(fd, frame, len, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -84,12 +102,16 @@ ssize_t pl_send_frame(int fd, const unsigned char *frame, size_t len) {
   return n;
 }
 
+static void count_out(const pl_msg *m) {
+  pl_srv->metrics.messages_out++;
+  pl_srv->metrics.bytes_out += m->len;
+}
+
 bool pl_session_sent(pl_session *s, const pl_msg *m, ssize_t sent) {
   PL_ASSERT(pl_fanout_on_service_thread());
   size_t flen;
   const unsigned char *f = pl_msg_frame(m, &flen);
-  pl_srv->metrics.messages_out++;
-  pl_srv->metrics.bytes_out += m->len;
+  count_out(m);
   if (sent < 0)
     return false;
   if ((size_t)sent == flen)
@@ -110,15 +132,124 @@ static bool write_now(pl_session *s, pl_msg *m) {
   size_t flen;
   const unsigned char *f = pl_msg_frame(m, &flen);
   ssize_t sent = 0;
-  if (s->fd >= 0 && !lws_partial_buffered(s->wsi))
-    sent = pl_send_frame(s->fd, f, flen);
+  if ((s->fd >= 0 || s->ssl) && !lws_partial_buffered(s->wsi))
+    sent = pl_send_frame(s->fd, s->ssl, f, flen);
   return pl_session_sent(s, m, sent);
+}
+
+/* Coalescing: a queue filled this turn is written when the turn ends
+ * (pl_fanout_mark); any other waits for lws' writeable callback. */
+static void wake(pl_session *s, bool this_turn) {
+  if (this_turn)
+    pl_fanout_mark(s);
+  else
+    lws_callback_on_writable(s->wsi);
+}
+
+/* One TLS record: what SSL_write sends in one piece, whatever the modes. */
+#define GATHER_TLS 16384
+#define GATHER_IOV 64
+
+/* The frames at the head of the queue that one write takes: at most
+ * GATHER_IOV of them, and under TLS at most GATHER_TLS bytes (a single frame
+ * may be larger), copied into buf. Deterministic, so the service thread can
+ * build again the same bytes a worker wrote. Returns the count; *len their
+ * bytes. */
+static uint32_t gather(const pl_session *s, struct iovec *iov, unsigned char *buf, size_t *len) {
+  uint32_t n = 0, q = queued(s);
+  size_t total = 0;
+  for (; n < q && n < GATHER_IOV; n++) {
+    size_t flen;
+    const unsigned char *f = pl_msg_frame(s->outq[(s->out_head + n) & (s->out_cap - 1)], &flen);
+    if (buf && n > 0 && total + flen > GATHER_TLS)
+      break;
+    iov[n] = (struct iovec){(void *)f, flen};
+    if (buf && flen <= GATHER_TLS)
+      memcpy(buf + total, f, flen);
+    total += flen;
+  }
+  *len = total;
+  return n;
+}
+
+ssize_t pl_session_write_queued(const pl_session *s, size_t *tried) {
+  static _Thread_local unsigned char rec[GATHER_TLS];
+  struct iovec iov[GATHER_IOV];
+  uint32_t n = gather(s, iov, s->ssl ? rec : NULL, tried);
+  if (s->ssl) /* one frame over a record's size is written from where it is */
+    return tls_send(s->ssl, *tried > GATHER_TLS ? iov[0].iov_base : rec, *tried);
+  struct msghdr mh = {.msg_iov = iov, .msg_iovlen = n};
+  ssize_t w;
+  do
+    w = sendmsg(s->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+  while (w < 0 && errno == EINTR);
+  if (w < 0)
+    return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+  return w;
+}
+
+/* Takes the first `sent` bytes of the queue's frames out of it: frames that
+ * went whole leave it, and the one cut short leaves with its remainder handed
+ * to lws, which sends that before anything else (pl_session_sent). */
+static bool consume(pl_session *s, size_t sent, int64_t now_us) {
+  while (sent > 0) {
+    pl_msg *m = pop(s);
+    size_t flen;
+    const unsigned char *f = pl_msg_frame(m, &flen);
+    bool ok = true;
+    if (m->is_event && m->queued_us)
+      pl_fanout_hist_add(&pl_srv->metrics.fanout, now_us - m->queued_us, 1);
+    count_out(m);
+    if (sent < flen)
+      ok = lws_write(s->wsi, (unsigned char *)f + sent, flen - sent, LWS_WRITE_RAW) >= 0;
+    sent -= sent < flen ? sent : flen;
+    pl_msg_unref(m);
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+bool pl_session_flushable(const pl_session *s) {
+  return queued(s) && !s->close_status && !lws_partial_buffered(s->wsi);
+}
+
+bool pl_session_wrote_queued(pl_session *s, ssize_t sent, size_t tried, int64_t now_us) {
+  PL_ASSERT(pl_fanout_on_service_thread());
+  for (;;) {
+    if (sent < 0)
+      return false;
+    if (s->ssl && (size_t)sent < tried) {
+      /* The record waits inside OpenSSL, and only a retry with the same bytes
+       * sends it: lws takes all of them (from a copy built again here). */
+      static unsigned char rec[GATHER_TLS];
+      struct iovec iov[GATHER_IOV];
+      size_t len;
+      gather(s, iov, rec, &len);
+      if (lws_write(s->wsi, len > GATHER_TLS ? iov[0].iov_base : rec, len, LWS_WRITE_RAW) < 0)
+        return false;
+      sent = (ssize_t)len;
+    }
+    if (!consume(s, (size_t)sent, now_us))
+      return false;
+    if (!queued(s))
+      return true;
+    if ((size_t)sent < tried || !pl_session_flushable(s)) {
+      lws_callback_on_writable(s->wsi); /* the rest when the socket drains */
+      return true;
+    }
+    sent = pl_session_write_queued(s, &tried);
+  }
 }
 
 void pl_session_send(pl_session *s, pl_msg *m) {
   PL_ASSERT(pl_fanout_on_service_thread());
   if (s->close_status)
     return;
+  /* Coalescing on, and nothing waiting on the socket from an earlier turn:
+   * the frame joins this turn's write (pl_fanout_mark). */
+  bool this_turn = pl_fanout_coalescing() && !lws_partial_buffered(s->wsi) &&
+                   (queued(s) == 0 || s->flush_slot);
   /* The fast path of a broadcast: nothing is queued, so write the frame
    * here rather than arm POLLOUT and come back in a writeable callback,
    * which costs two epoll_ctl calls and a wake-up per session. If the
@@ -127,7 +258,7 @@ void pl_session_send(pl_session *s, pl_msg *m) {
    * writeable callback has drained it, so they never overtake each other
    * and a slow reader still meets the bounded queue. (lws_send_pipe_choked
    * would ask the same with a poll() per session: 6% of a broadcast.) */
-  if (queued(s) == 0 && !lws_partial_buffered(s->wsi)) {
+  if (!this_turn && queued(s) == 0 && !lws_partial_buffered(s->wsi)) {
     if (!write_now(s, m))
       pl_session_close(s, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, "write failed");
     return;
@@ -169,11 +300,11 @@ void pl_session_send(pl_session *s, pl_msg *m) {
     }
     if (!m->is_event)
       push(s, m);
-    lws_callback_on_writable(s->wsi);
+    wake(s, this_turn);
     return;
   }
   push(s, m);
-  lws_callback_on_writable(s->wsi);
+  wake(s, this_turn);
 }
 
 void pl_session_send_json(pl_session *s, json_t *o) {
@@ -225,6 +356,7 @@ int pl_session_writeable(pl_session *s) {
 }
 
 void pl_session_release(pl_session *s) {
+  pl_fanout_forget(s);
   while (queued(s))
     pl_msg_unref(pop(s));
   free(s->outq);

@@ -48,11 +48,13 @@ typedef struct pl_join {
 typedef struct pl_session {
   /* what a broadcast reads of each session, first, in one cache line */
   struct lws *wsi;
-  int fd; /* the socket, written directly; -1 under TLS, where lws writes */
+  int fd; /* the plain socket, written directly; -1 under TLS */
+  struct ssl_st *ssl; /* borrowed from lws under TLS: written directly too */
   int close_status; /* set when the session must close: sent as the close code */
   /* outbound ring of message references; owned, capacity a power of two */
   pl_msg **outq;
   uint32_t out_cap, out_head, out_tail;
+  uint32_t flush_slot; /* 1 + its index in this turn's flush list, 0 if not in it */
   bool authed;
   bool applicant; /* said hello with an application link: may only apply */
   bool screen;    /* said hello with a meeting's screen link: who.id is the meeting */
@@ -97,14 +99,32 @@ void pl_session_release(pl_session *s);
 
 /* Asks lws to close the session with `status` after what is queued. */
 void pl_session_close(pl_session *s, int status, const char *reason);
-/* True when a frame may go straight to the socket now: a plain connection
- * with nothing queued and nothing held by lws (fanout.c). */
+/* True when a frame may go straight to the connection now: nothing queued
+ * and nothing held by lws (fanout.c). */
 bool pl_session_direct(const pl_session *s);
-/* One non-blocking send() of a frame: bytes written (0 when the socket is
- * full), or -1 when the connection is gone. Safe on any thread. */
-ssize_t pl_send_frame(int fd, const unsigned char *frame, size_t len);
+/* One non-blocking write of a frame to a plain socket (fd) or, when ssl is
+ * set, through its TLS session: bytes written (0 when it must wait), or -1
+ * when the connection is gone. Safe on any thread while the service thread
+ * does not touch the session. A TLS record that could not go out stays in
+ * OpenSSL, and lws' retry with the same bytes sends it (pl_session_sent). */
+ssize_t pl_send_frame(int fd, struct ssl_st *ssl, const unsigned char *frame, size_t len);
 /* Completes a direct write that sent `sent` bytes of m's frame (-1: failed):
  * lws takes the remainder. Returns false when the session must close. */
 bool pl_session_sent(pl_session *s, const pl_msg *m, ssize_t sent);
+
+/* Coalescing (fanout.h): what a session was sent in one loop turn leaves in
+ * one write. pl_session_write_queued writes the frames at the head of the
+ * queue, as many as one sendmsg() takes (one TLS record's worth under TLS),
+ * and returns the bytes written (0: must wait; -1: gone), with the bytes it
+ * tried in *tried; safe on any thread while the service thread does not touch
+ * the session. pl_session_wrote_queued completes it on the service thread:
+ * what went leaves the queue, lws takes the remainder of a cut write, and
+ * what is left is written on, now or when the socket drains. Returns false
+ * when the session must close. */
+ssize_t pl_session_write_queued(const pl_session *s, size_t *tried);
+/* True when a flush may write: something queued, not closing, nothing held
+ * by lws (which then drains it in its writeable callback). */
+bool pl_session_flushable(const pl_session *s);
+bool pl_session_wrote_queued(pl_session *s, ssize_t sent, size_t tried, int64_t now_us);
 
 #endif

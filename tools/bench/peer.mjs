@@ -4,13 +4,18 @@
 // client. It is the baseline plenaryd is compared with, so it does nothing clever and
 // nothing extra: no persistence, no roles; setup ops get made-up ids.
 //
-// usage: node peer.mjs PORT [EVENT_BYTES]   (prints "peer: listening ... pid N")
+// usage: node peer.mjs PORT [EVENT_BYTES [CERT KEY]]   (prints "peer: listening ... pid N")
+// With CERT and KEY (PEM files) it serves wss:// through Node's https server, as a Node
+// deployment would, for the TLS parts of tools/bench/run.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
 import { WebSocketServer } from 'ws';
 
 const port = Number(process.argv[2]);
 const eventBytes = Number(process.argv[3] || 200);
-if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-  console.error('usage: node peer.mjs PORT [EVENT_BYTES]');
+const [certFile, keyFile] = process.argv.slice(4, 6);
+if (!Number.isInteger(port) || port <= 0 || port > 65535 || (certFile && !keyFile)) {
+  console.error('usage: node peer.mjs PORT [EVENT_BYTES [CERT KEY]]');
   process.exit(2);
 }
 
@@ -42,10 +47,9 @@ function reply(ws, id, rest) {
   ws.send(JSON.stringify({ re: id === undefined ? null : id, ok: true, ...rest }));
 }
 
+const tls = certFile ? createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }) : null;
 const wss = new WebSocketServer({
-  host: '127.0.0.1',
-  port,
-  backlog: 4096,
+  ...(tls ? { server: tls } : { host: '127.0.0.1', port, backlog: 4096 }),
   perMessageDeflate: false,
   clientTracking: false,
   handleProtocols: (protocols) => (protocols.has('plenary.v1') ? 'plenary.v1' : false),
@@ -91,7 +95,9 @@ wss.on('connection', (ws) => {
   ws.on('error', () => joined.delete(ws));
 });
 
-wss.on('listening', () => console.log(`peer: listening on 127.0.0.1:${port}, pid ${process.pid}`));
+const listening = () => console.log(`peer: listening on 127.0.0.1:${port}${tls ? ' (TLS)' : ''}, pid ${process.pid}`);
+if (tls) tls.listen(port, '127.0.0.1', 4096, listening);
+else wss.on('listening', listening);
 
 function stop() {
   const per = sends ? (loopMs * 1e3) / sends : 0;
