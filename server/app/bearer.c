@@ -12,8 +12,15 @@ pl_bearer_rc pl_bearer_who(struct lws *wsi, pl_participant_rec *p, pl_delegation
   char h[256];
   if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION) <= 0)
     return PL_BEARER_NONE;
-  if (lws_hdr_copy(wsi, h, sizeof h, WSI_TOKEN_HTTP_AUTHORIZATION) <= 0 ||
-      strncasecmp(h, "Bearer ", 7) != 0)
+  if (lws_hdr_copy(wsi, h, sizeof h, WSI_TOKEN_HTTP_AUTHORIZATION) <= 0)
+    return PL_BEARER_BAD;
+  return pl_bearer_of(h, p, d);
+}
+
+pl_bearer_rc pl_bearer_of(const char *h, pl_participant_rec *p, pl_delegation_rec *d) {
+  if (!h)
+    return PL_BEARER_NONE;
+  if (strncasecmp(h, "Bearer ", 7) != 0)
     return PL_BEARER_BAD;
   const char *token = h + 7;
   while (*token == ' ')

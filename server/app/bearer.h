@@ -19,5 +19,9 @@ typedef enum {
 } pl_bearer_rc;
 
 pl_bearer_rc pl_bearer_who(struct lws *wsi, pl_participant_rec *p, pl_delegation_rec *d);
+/* The same from the Authorization header's value (NULL: none), for a
+ * request the door read itself (app/early.c). */
+pl_bearer_rc pl_bearer_of(const char *authorization, pl_participant_rec *p,
+                          pl_delegation_rec *d);
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "app/hooks_http.h"
+#include "app/import_http.h"
 #include "base/server.h"
 
 #define FIRST_CAP 1024
@@ -25,6 +26,8 @@ typedef struct early {
   char *buf; /* owned; grows to PL_DOOR_HEADERS_MAX, or to a hook's whole request */
   size_t len, cap;
   size_t head_len, body_len; /* a hook's POST, once its head is read (body_len > 0) */
+  char *out; /* owned: an answer too large for one send, written as the peer reads */
+  size_t out_len, out_sent;
   struct early *prev, *next; /* every head being read, for the shutdown */
 } early;
 
@@ -154,6 +157,7 @@ static void finish(early *e) {
   if (e->next)
     e->next->prev = e->prev;
   free(e->buf);
+  free(e->out);
   free(e);
 }
 
@@ -233,10 +237,76 @@ static void request_path(const char *head, size_t len, char *out, size_t cap) {
   snprintf(out, cap, "%.*s", (int)(n < cap ? n : 0), sp ? sp + 1 : "");
 }
 
+static void close_done(early *e) {
+  pl_door_leave(e->fd);
+  shutdown(e->fd, SHUT_WR);
+  close(e->fd);
+  finish(e);
+}
+
+/* Writes what is left of the answer as the peer takes it; a peer that
+ * stops reading meets the deadline, not the service thread. */
+static void on_write(struct ev_loop *loop, ev_io *w, int revents) {
+  (void)loop;
+  (void)revents;
+  early *e = w->data;
+  while (e->out_sent < e->out_len) {
+    ssize_t n = send(e->fd, e->out + e->out_sent, e->out_len - e->out_sent,
+                     MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+      return;
+    if (n <= 0)
+      break; /* the peer is gone */
+    e->out_sent += (size_t)n;
+  }
+  close_done(e);
+}
+
+/* An answer of any size: its head and body, written as the peer reads. */
+static void respond_whole(early *e, unsigned status, const char *ctype, const char *body,
+                          size_t len) {
+  char head[256];
+  int n = snprintf(head, sizeof head,
+                   "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                   "Cache-Control: no-store, private\r\nConnection: close\r\n\r\n",
+                   status, reason_of(status), ctype, len);
+  if (!(e->out = malloc((size_t)n + len)))
+    return answer(e, 500, "out of memory");
+  memcpy(e->out, head, (size_t)n);
+  memcpy(e->out + n, body, len);
+  e->out_len = (size_t)n + len;
+  ev_io_stop(pl_srv->loop, &e->io);
+  ev_io_init(&e->io, on_write, e->fd, EV_WRITE);
+  e->io.data = e;
+  ev_io_start(pl_srv->loop, &e->io);
+  ev_timer_stop(pl_srv->loop, &e->deadline);
+  ev_timer_set(&e->deadline, BODY_TIMEOUT_S, 0.);
+  ev_timer_start(pl_srv->loop, &e->deadline);
+}
+
+/* POST /meetings/import, read whole (import_http.h): the op answers. */
+static void run_import(early *e) {
+  char auth[256], ctype[128];
+  bool has_auth = header_value(e->buf, e->head_len, "authorization", auth, sizeof auth);
+  bool has_type = header_value(e->buf, e->head_len, "content-type", ctype, sizeof ctype);
+  const char *eol = memchr(e->buf, '\r', e->head_len);
+  const char *q = memchr(e->buf, '?', eol ? (size_t)(eol - e->buf) : e->head_len);
+  const bool dry = q && (strncmp(q + 1, "dry_run=1", 9) == 0 || strncmp(q + 1, "dry_run=true", 12) == 0);
+  char *out = NULL;
+  unsigned status = pl_import_handle(has_auth ? auth : NULL, has_type ? ctype : NULL, dry,
+                                     e->buf + e->head_len, e->body_len, &out);
+  if (!out)
+    return answer(e, 500, "out of memory");
+  respond_whole(e, status, "application/json", out, strlen(out));
+  free(out);
+}
+
 /* The whole request is in: the hook decides, the door answers. */
 static void run_hook(early *e) {
   char path[80], auth[256], sig[160], reply[256];
   request_path(e->buf, e->head_len, path, sizeof path);
+  if (strcmp(path, PL_IMPORT_PATH) == 0)
+    return run_import(e);
   bool has_auth = header_value(e->buf, e->head_len, "authorization", auth, sizeof auth);
   bool has_sig = header_value(e->buf, e->head_len, "x-plenary-signature", sig, sizeof sig);
   pl_hook_in in = {path, has_auth ? auth : NULL, has_sig ? sig : NULL, e->buf + e->head_len,
@@ -256,8 +326,10 @@ static void begin_post(early *e, size_t head_len) {
     return answer(e, 411, "a hook needs Content-Length (and no Transfer-Encoding)");
   char *end;
   long long len = strtoll(cl, &end, 10);
-  if (*end || end == cl || len <= 0 || len > PL_HOOK_BODY_MAX)
-    return answer(e, 413, "a hook's body is 1 byte to 256 KB of JSON");
+  const bool import = strcmp(path, PL_IMPORT_PATH) == 0;
+  if (*end || end == cl || len <= 0 || len > (import ? PL_IMPORT_BODY_MAX : PL_HOOK_BODY_MAX))
+    return answer(e, 413, import ? "the file is 1 byte to 4 MiB"
+                                 : "a hook's body is 1 byte to 256 KB of JSON");
   size_t whole = head_len + (size_t)len;
   if (e->cap < whole) {
     char *grown = realloc(e->buf, whole);
@@ -294,7 +366,8 @@ static void hand_over(early *e, size_t head_len) {
    * nothing past it, and lws reads the body from the socket, as under TLS. */
   char path[80];
   request_path(e->buf, head_len, path, sizeof path);
-  if (strncmp(e->buf, "POST ", 5) == 0 && pl_hook_path(path))
+  if (strncmp(e->buf, "POST ", 5) == 0 &&
+      (pl_hook_path(path) || strcmp(path, PL_IMPORT_PATH) == 0))
     return begin_post(e, head_len);
   int fd = e->fd;
   finish(e);
@@ -373,8 +446,10 @@ static void on_deadline(struct ev_loop *loop, ev_timer *w, int revents) {
   (void)loop;
   (void)revents;
   early *e = w->data;
+  if (e->out)
+    return close_done(e); /* the peer stopped reading the answer */
   if (e->body_len)
-    return answer(e, 408, "the hook's body did not arrive in time");
+    return answer(e, 408, "the request's body did not arrive in time");
   pl_srv->metrics.header_timeouts++;
   answer(e, 408, "the request headers did not arrive in time");
 }

@@ -20,6 +20,14 @@
 
 #define PL_IMPORT_PATH "/meetings/import"
 
+#define PL_IMPORT_BODY_MAX (4u << 20) /* what pl_ical_import reads */
+
+/* The import of a whole request: the status, and the answer's JSON in
+ * *out (malloc'd, NULL when out of memory). For the door, which reads such
+ * a POST itself on a plain port (early.c), and for lws's body under TLS. */
+unsigned pl_import_handle(const char *authorization, const char *ctype, bool dry_run,
+                          const char *body, size_t len, char **out);
+
 /* From LWS_CALLBACK_HTTP: refuses a request without its body read
  * (returning what the callback returns), or gets ready for the body (0). */
 int pl_import_begin(struct lws *wsi, pl_http_pss *h);

@@ -32,7 +32,6 @@
 #define LEASE_MS 3000     /* a node that stops renewing loses the timers after this */
 #define RENEW_S 1.0       /* and renews this often */
 #define TIMERS "timers"   /* the lease of the node that decides what the clock decides */
-#define MAX_LINES (2 * PL_MAX_EVENTS + 64)
 
 static struct {
   pl_js *js;
@@ -94,8 +93,8 @@ typedef struct line {
 typedef struct record {
   int64_t at;
   char closing[PL_ID_LEN];
-  line lines[MAX_LINES];
-  size_t n;
+  line *lines; /* owned: a change may hold many (an import of 1,000 meetings) */
+  size_t n, cap;
 } record;
 
 /* Splits a record (pl_change_record) into its lines; -1 when it is not one. */
@@ -103,6 +102,7 @@ static int parse(const char *p, size_t len, record *r) {
   const char *end = p + len;
   long long at;
   int used = 0;
+  free(r->lines);
   memset(r, 0, sizeof *r);
   if (sscanf(p, "plenary-change 1\nat %lld\n%n", &at, &used) != 1 || used <= 0)
     return -1;
@@ -116,8 +116,13 @@ static int parse(const char *p, size_t len, record *r) {
     p = nl + 1;
   }
   while (p < end) {
-    if (r->n == MAX_LINES)
-      return -1;
+    if (r->n == r->cap) {
+      size_t cap = r->cap ? r->cap * 2 : 16;
+      line *grown = realloc(r->lines, cap * sizeof *grown);
+      if (!grown)
+        return -1;
+      r->lines = grown, r->cap = cap;
+    }
     line *l = &r->lines[r->n];
     unsigned long n = 0;
     used = 0;
@@ -234,7 +239,7 @@ static bool same_as(const pl_change *ch, const record *r, char *why, size_t len)
 
 /* Applies the change at js_seq of the log; a node that cannot stops. */
 static void apply(const char *text, size_t len, uint64_t js_seq) {
-  static record r; /* one at a time, on the service thread; too big for the stack */
+  static record r; /* one at a time, on the service thread; its lines are reused */
   pl_pevent_bufs *bufs = NULL;
   json_t **docs = NULL;
   pl_change ch;
