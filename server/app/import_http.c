@@ -71,9 +71,7 @@ unsigned pl_import_handle(const char *authorization, const char *ctype, bool dry
 /* An error as the op would give it, with the HTTP status it is. */
 static int refuse(struct lws *wsi, pl_http_pss *h, unsigned status, pl_err e,
                   const char *why) {
-  json_t *o = json_pack("{s:{s:s, s:s}}", "error", "code", pl_err_code(e), "message", why);
-  char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
-  json_decref(o);
+  char *body = error_json(e, why);
   h->close_after = true; /* a refused body may be unread */
   if (!body)
     return 1;
