@@ -200,7 +200,7 @@ describe('4. what each person needs to know', () => {
     await obs.getByTestId('confirm-yes').click();
     await until(async () => /1 of 1/.test(await obs.getByTestId('interventions-left').textContent()), 'a withdrawn request gives it back');
     await chair.locator('[data-key="open-i1"]').click();
-    await chair.getByTestId('confirm-yes').click().catch(() => {});
+    await chair.getByTestId('confirm-yes').click({ timeout: 2000 }).catch(() => {});
     for (const p of [chair, a, b, obs]) await p.context().close();
   });
 });
@@ -220,8 +220,8 @@ describe('5. the chair console on a phone', () => {
     const a = await joined(cast.delegateA.token, 'room');
     const b = await joined(cast.delegateB.token, 'remote');
     // B may still wait from the points above; make sure two are on the list.
-    await a.getByTestId('request').click().catch(() => {});
-    await b.getByTestId('request').click().catch(() => {});
+    await a.getByTestId('request').click({ timeout: 2000 }).catch(() => {});
+    await b.getByTestId('request').click({ timeout: 2000 }).catch(() => {});
     await until(async () => (await chair.locator('[data-testid="queue"] li').count()) >= 2, 'two on the list');
     await chair.getByTestId('dock-next').click();
     await chair.locator('[data-testid="dock-clock"]').waitFor();
@@ -257,7 +257,7 @@ describe('6. the projector, on a link of its own', () => {
   it('the chair issues a screen link; the room sees the floor with the State large, and no one in the header', async () => {
     const chair = await joined(cast.chair.token);
     const a = await joined(cast.delegateA.token, 'room');
-    await a.getByTestId('request').click().catch(() => {});
+    await a.getByTestId('request').click({ timeout: 2000 }).catch(() => {});
     await chair.getByTestId('screen-issue').click();
     const url = await chair.getByTestId('screen-url').inputValue();
     assert.match(url, new RegExp(`/projector\\.html\\?meeting=${cast.meeting.id}#screen=`));
@@ -276,7 +276,7 @@ describe('6. the projector, on a link of its own', () => {
     const sizes = await room.evaluate(() => ['floor-speaker', 'floor-delegation'].map((id) =>
       parseFloat(getComputedStyle(document.querySelector(`[data-testid="${id}"]`)).fontSize)));
     assert.equal(sizes[0], sizes[1], `speaker and State the same size: ${sizes}`);
-    await chair.getByTestId('chair-start').click().catch(() => {});
+    await chair.getByTestId('chair-start').click({ timeout: 2000 }).catch(() => {});
     await screenshot(room, 'p15-projector-en-1280');
     assert.equal(await attendanceRow(chair, 'Screen').count(), 0, 'the screen is no attendance');
     // ?lang= sets its language; the stored link reopens it after a restart of the browser page.
@@ -342,7 +342,7 @@ describe('the new parts, by axe-core (WCAG 2.1 AA)', () => {
   it('the phone dock, a notice, the confirmation dialog and the suspended banner', async () => {
     const chair = await joined(cast.chair.token, 'room', { viewport: { width: 390, height: 844 } });
     const a = await joined(cast.delegateA.token, 'room', { viewport: { width: 390, height: 844 } });
-    await a.getByTestId('request').click().catch(() => {});
+    await a.getByTestId('request').click({ timeout: 2000 }).catch(() => {});
     await chair.getByTestId('chair-dock').waitFor();
     assert.deepEqual(await axeViolations(chair), [], 'the chair on a phone');
     await chair.getByTestId('chair-list-toggle').click();

@@ -1,15 +1,18 @@
 // Every view as each role uses it (issue 15): the chair, a delegate in the
 // room, a remote delegate, an observer, a viewer and the secretariat, in
 // English, Arabic and Chinese, on a laptop (1280x800) and a phone (390x844).
-// Each view is screenshot to $PLENARY_BUILD/screenshots/tour-*.png for people
-// to look at, and checked for what a person would stumble on: console errors,
-// a page wider than the screen, text that overflows its card, a missing string.
+// Each view is checked for what a person would stumble on: console errors, a
+// page wider than the screen, text that overflows its card, a missing string.
+// With PLENARY_TOUR_SHOTS=1 (tools/tour) each is also screenshot to
+// $PLENARY_BUILD/screenshots/tour-*.png for people to look at; tools/check
+// leaves the 192 full-page screenshots out, which were most of its time.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, until } from './harness.mjs';
 
 const LANGS = ['en', 'ar', 'zh'];
+const SHOTS = process.env.PLENARY_TOUR_SHOTS === '1';
 const SIZES = { laptop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
 let server;
@@ -91,7 +94,7 @@ for (const lang of LANGS) {
             assert.equal(await page.evaluate(() => document.documentElement.lang), lang, `${role} ${view}: the page's language`);
             const s = await stumbles(page);
             if (s.wide > 0 || s.cards.length || s.out.length) report.push(`${role}/${view}: ${JSON.stringify(s)}`);
-            await screenshot(page, `tour-${lang}-${size}-${role}-${view}`);
+            if (SHOTS) await screenshot(page, `tour-${lang}-${size}-${role}-${view}`);
           }
           const errors = page.errors.filter((e) => !/WebSocket|net::ERR|Failed to load resource/.test(e));
           assert.deepEqual(errors, [], `${role}: console errors`);
