@@ -49,9 +49,27 @@ static bool is_tchar(unsigned char c) {
          (c && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
-static bool keeps(const char *name, size_t n) {
-  for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
-    if (strlen(kept[i]) == n && strncasecmp(kept[i], name, n) == 0)
+/* What a POST that lws reads the body of (an upload, POST /documents) keeps: only what the
+ * upload reads and lws needs. lws 4.1.6 reads the adopted head once more as
+ * the first bytes of the body (lws_http_action's buflist loop; lws_spa takes
+ * them for the preamble a form may have), and a body shorter than that head
+ * would spin that loop for ever: so the head is kept as short as can be,
+ * shorter than any form the upload takes, and a body shorter still is
+ * refused here (hand_over). */
+static const char *const kept_for_body[] = {
+    "host", "connection", "content-length", "content-type", "authorization",
+};
+
+typedef struct names {
+  const char *const *v;
+  size_t n;
+} names;
+
+#define NAMES(a) ((names){(a), sizeof(a) / sizeof((a)[0])})
+
+static bool keeps(names list, const char *name, size_t n) {
+  for (size_t i = 0; i < list.n; i++)
+    if (strlen(list.v[i]) == n && strncasecmp(list.v[i], name, n) == 0)
       return true;
   return false;
 }
@@ -100,8 +118,8 @@ static unsigned judge_request_line(const char *p, const char *eol, const char **
   return 0;
 }
 
-unsigned pl_early_judge(const char *head, size_t len, char *out, size_t cap, size_t *out_len,
-                        const char **why) {
+static unsigned judge(const char *head, size_t len, names kept_names, char *out, size_t cap,
+                      size_t *out_len, const char **why) {
   const char *end = head + len, *next, *p = head;
   const char *eol = line_end(p, end, &next);
   unsigned status;
@@ -133,7 +151,7 @@ unsigned pl_early_judge(const char *head, size_t len, char *out, size_t cap, siz
     for (const char *c = colon + 1; c < eol; c++)
       if (((unsigned char)*c < 0x20 && *c != '\t') || (unsigned char)*c == 0x7f)
         return (*why = "a header value holds a control character", 400);
-    if (keeps(p, (size_t)(colon - p))) {
+    if (keeps(kept_names, p, (size_t)(colon - p))) {
       EMIT(p, (size_t)(eol - p));
       EMIT("\r\n", 2);
     }
@@ -143,6 +161,11 @@ unsigned pl_early_judge(const char *head, size_t len, char *out, size_t cap, siz
   out[n] = '\0';
   *out_len = n;
   return 0;
+}
+
+unsigned pl_early_judge(const char *head, size_t len, char *out, size_t cap, size_t *out_len,
+                        const char **why) {
+  return judge(head, len, NAMES(kept), out, cap, out_len, why);
 }
 
 /* --- the connection ------------------------------------------------------------ */
@@ -354,21 +377,29 @@ static void begin_post(early *e, size_t head_len) {
 }
 
 static void hand_over(early *e, size_t head_len) {
-  char head[PL_DOOR_HEADERS_MAX + 8];
+  char head[PL_DOOR_HEADERS_MAX + 8], clen[24];
   size_t n;
   const char *why = NULL;
-  unsigned status = pl_early_judge(e->buf, head_len, head, sizeof head, &n, &why);
-  if (status)
-    return answer(e, status, why);
   /* lws 4.1.6 would read an adopted head again as a POST's body
    * (hooks_http.h): the door reads a hook whole and answers it itself. Any
    * other POST (an upload) goes to lws with its head alone: on_read took
    * nothing past it, and lws reads the body from the socket, as under TLS. */
   char path[80];
   request_path(e->buf, head_len, path, sizeof path);
-  if (strncmp(e->buf, "POST ", 5) == 0 &&
-      (pl_hook_path(path) || strcmp(path, PL_IMPORT_PATH) == 0))
+  const bool post = strncmp(e->buf, "POST ", 5) == 0;
+  const bool door_reads = post && (pl_hook_path(path) || strcmp(path, PL_IMPORT_PATH) == 0);
+  /* the one POST whose body lws reads for us (http.c); any other it
+   * answers from the head, and closes */
+  const bool lws_reads = post && strcmp(path, "/documents") == 0;
+  unsigned status = judge(e->buf, head_len, lws_reads ? NAMES(kept_for_body) : NAMES(kept),
+                          head, sizeof head, &n, &why);
+  if (status)
+    return answer(e, status, why);
+  if (door_reads)
     return begin_post(e, head_len);
+  if (lws_reads && header_value(head, n, "content-length", clen, sizeof clen) &&
+      strtoull(clen, NULL, 10) < n)
+    return answer(e, 400, "the body is shorter than any form the server takes");
   int fd = e->fd;
   finish(e);
   /* On failure lws has closed the socket; the door's slot goes with it. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/ustring.h>
 #include <unistd.h>
 
 #include "app/bearer.h"
@@ -164,11 +165,15 @@ static int on_file(void *data, const char *name, const char *filename, char *buf
       base = base ? base + 1 : filename;
       const char *b2 = strrchr(base, '\\');
       base = b2 ? b2 + 1 : base;
+      char kept[sizeof up->doc.filename];
       size_t n = 0;
-      for (const char *c = base; *c && n + 1 < sizeof up->doc.filename; c++)
+      for (const char *c = base; *c && n + 1 < sizeof kept; c++)
         if ((unsigned char)*c >= 0x20 && *c != '"' && *c != 0x7f)
-          up->doc.filename[n++] = *c;
-      up->doc.filename[n] = '\0';
+          kept[n++] = *c; /* no line break may reach the download's header */
+      /* and as UTF-8, whatever the client sent: what is not becomes spaces */
+      char *clean = pl_extract_clean(kept, n, sizeof up->doc.filename - 1);
+      snprintf(up->doc.filename, sizeof up->doc.filename, "%s", clean ? clean : "");
+      free(clean);
     }
     up->fd = pl_docstore_temp(up->tmp, sizeof up->tmp);
     if (up->fd < 0) {
@@ -258,6 +263,17 @@ int pl_upload_body(struct lws *wsi, pl_http_pss *h, const char *in, size_t len) 
 
 /* --- the checks and the commit ----------------------------------------------- */
 
+/* Whether s is well-formed UTF-8, by ICU's reading of it (no overlong
+ * forms, no surrogates): a field the store would keep must be, or the
+ * event's JSON could not hold it. */
+static bool is_utf8(const char *s) {
+  UErrorCode err = U_ZERO_ERROR;
+  int32_t n;
+  u_strFromUTF8(NULL, 0, &n, s, -1, &err);
+  return err == U_BUFFER_OVERFLOW_ERROR || err == U_STRING_NOT_TERMINATED_WARNING ||
+         U_SUCCESS(err);
+}
+
 static const char *field(pl_upload *up, int i) {
   const char *v = lws_spa_get_string(up->spa, i);
   return v && *v ? v : NULL;
@@ -275,6 +291,9 @@ static pl_err check_fields(pl_upload *up, char *msg, size_t msglen) {
   int v = vis ? PL_ENUM_PARSE(pl_visibility, vis) : PL_VIS_PUBLIC;
   d->pillar = pillar ? PL_ENUM_PARSE(pl_pillar, pillar) : -1;
 #define REFUSE(...) return (snprintf(msg, msglen, __VA_ARGS__), PL_ERR_BAD_REQUEST)
+  for (int i = 0; i < F__COUNT; i++)
+    if (field(up, i) && !is_utf8(field(up, i)))
+      REFUSE("field '%s' is not UTF-8", fields[i]);
   if (!title || strlen(title) >= sizeof d->title)
     REFUSE("field 'title' must be 1 to %zu bytes", sizeof d->title - 1);
   if (k < 0)
