@@ -5,7 +5,7 @@
 // page wider than the screen, text that overflows its card, a missing string.
 // With PLENARY_TOUR_SHOTS=1 (tools/tour) each is also screenshot to
 // $PLENARY_BUILD/screenshots/tour-*.png for people to look at; tools/check
-// leaves the 192 full-page screenshots out, which were most of its time.
+// makes the same checks without the 228 full-page screenshots.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,6 +37,15 @@ before(async () => {
   await b.call('floor.request', { meeting: cast.meeting.id, kind: 'question' });
   await chair.call('floor.next', { meeting: cast.meeting.id });
   for (const c of [chair, a, b]) c.close();
+  // A working paper in the portal, as a delegation uploads one.
+  const form = new FormData();
+  const fields = { title: 'Capacity-building needs of small delegations', kind: 'working_paper',
+    pillar: 'capacity_building', language: 'en', abstract: 'What small delegations ask for, and what they get.' };
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('file', new Blob(['Notes on capacity building\n'], { type: 'text/plain' }), 'needs.txt');
+  const up = await fetch(`${server.url}/documents`, { method: 'POST', body: form,
+    headers: { authorization: `Bearer ${cast.delegateA.token}` } });
+  assert.equal(up.status, 201, await up.text());
   browser = await launchBrowser();
 });
 
@@ -73,7 +82,7 @@ const roles = () => [
 for (const lang of LANGS) {
   for (const [size, viewport] of Object.entries(SIZES)) {
     describe(`every view in ${lang} on a ${size}`, () => {
-      it('as each role: home, meeting, schedule, statistics, decisions, projector', async () => {
+      it('as each role: home, meeting, schedule, statistics, decisions, portal, projector', async () => {
         const report = [];
         for (const [role, token, presence] of roles()) {
           const page = await newPage(browser, { viewport });
@@ -84,6 +93,7 @@ for (const lang of LANGS) {
             ['schedule', '/schedule.html', 'main h1'],
             ['stats', `/stats.html?meeting=${cast.meeting.id}`, 'main h1'],
             ['decisions', '/decisions.html', 'main h1'],
+            ['portal', '/portal.html', '[data-testid="results"], [data-testid="no-results"]'],
             ...(role === 'chair' ? [['projector', `/projector.html?meeting=${cast.meeting.id}`, '[data-testid="floor"]']] : []),
             ...(role === 'secretariat' ? [['console', '/console.html', 'main h1']] : []),
           ];

@@ -23,6 +23,15 @@ async function main() {
     form: { year: new Date(serverNow()).getUTCFullYear(), visibility: 'public' } };
   // A State's delegates and chairs report for it (the secretariat does so from the console's ops).
   const mayReport = () => ctx.hello.delegation?.kind === 'state' && ['delegate', 'chair'].includes(ctx.hello.participant.role);
+  // The kinds this participant may share, by the server's rule
+  // (core/portal.c, pl_portal_may_upload): offering one it refuses would
+  // make a person fill the form in for nothing.
+  const shareKinds = () => {
+    const { role } = ctx.hello.participant, kind = ctx.hello.delegation?.kind;
+    if (role === 'secretariat' || (role === 'chair' && kind === 'secretariat')) return KINDS;
+    if (kind === 'state' && ['delegate', 'chair'].includes(role)) return KINDS;
+    return role === 'observer' ? KINDS.filter((k) => k !== 'national_report') : [];
+  };
 
   async function call(op, args) {
     try {
@@ -52,7 +61,7 @@ async function main() {
     options.map(([v, label]) => h('option', { value: v, selected: v === value }, label)));
 
   function snippet(parts) {
-    return h('p', { class: 'snippet' }, (parts || []).map((p) => (p.hit ? h('mark', {}, p.text) : p.text)));
+    return h('p', { class: 'snippet', dir: 'auto' }, (parts || []).map((p) => (p.hit ? h('mark', {}, p.text) : p.text)));
   }
 
   function searchCard() {
@@ -66,11 +75,11 @@ async function main() {
         h('button', { type: 'submit', class: 'primary', 'data-testid': 'search-submit' }, t('portal.search_button'))),
       ui.docs === null ? null : ui.docs.length === 0 ? h('p', { class: 'muted', 'data-testid': 'no-results' }, t('portal.none'))
         : h('ol', { class: 'results', 'data-testid': 'results' }, ui.docs.map(({ document: d, snippet: sn }) => h('li', { 'data-testid': 'result' },
-          h('a', { href: `/documents/${encodeURIComponent(d.id)}` }, d.title),
+          h('a', { href: `/documents/${encodeURIComponent(d.id)}`, dir: 'auto' }, d.title),
           ' ', h('span', { class: 'muted' }, `${t(`doc.${d.kind}`)} · ${d.language} · ${d.delegation.name}`),
           d.withdrawn ? [' ', h('span', { class: 'badge warn' }, t('portal.withdrawn'))] : null,
           d.visibility === 'states' ? [' ', h('span', { class: 'badge' }, t('portal.states_only'))] : null,
-          sn && sn.length ? snippet(sn) : d.abstract ? h('p', {}, d.abstract) : null))));
+          sn && sn.length ? snippet(sn) : d.abstract ? h('p', { dir: 'auto' }, d.abstract) : null))));
   }
 
   // Submissions by group and year: one bar per year for the group due then.
@@ -241,7 +250,7 @@ async function main() {
       h('h2', { id: 'share-h' }, t('portal.share')),
       h('form', { class: 'proc-form', onSubmit: (e) => { e.preventDefault(); share(e.target); } },
         field('sh-title', t('portal.doc_title'), h('input', { type: 'text', id: 'sh-title', name: 'title', required: true, maxlength: '255', 'data-testid': 'sh-title' })),
-        field('sh-kind', t('portal.kind'), h('select', { id: 'sh-kind', name: 'kind', 'data-testid': 'sh-kind' }, KINDS.map((k) => opt(k, t(`doc.${k}`))))),
+        field('sh-kind', t('portal.kind'), h('select', { id: 'sh-kind', name: 'kind', 'data-testid': 'sh-kind' }, shareKinds().map((k) => opt(k, t(`doc.${k}`))))),
         field('sh-language', t('portal.language'), h('select', { id: 'sh-language', name: 'language', 'data-testid': 'sh-language' }, LANGS.map((l) => opt(l, l)))),
         field('sh-visibility', t('portal.visibility'), h('select', { id: 'sh-visibility', name: 'visibility', 'data-testid': 'sh-visibility' },
           opt('public', t('vis.public')), opt('states', t('vis.states')))),
@@ -257,7 +266,7 @@ async function main() {
       h('h1', {}, t('portal.title')),
       h('p', { class: 'error', role: 'alert', 'data-testid': 'action-error', hidden: !ui.error }, ui.error || ''),
       cycleCard(), mayReport() ? submitCard() : null, searchCard(),
-      ctx.hello.participant.role !== 'viewer' ? shareCard() : null, synthesisCard(), compareCard());
+      shareKinds().length ? shareCard() : null, synthesisCard(), compareCard());
   }
 
   onLanguage(draw);
