@@ -258,6 +258,32 @@ static unsigned bad_request(const char *path, size_t len, const char **why) {
   return 0;
 }
 
+/* Under TLS lws holds a head of up to PL_TLS_HEADERS_MAX (server.c), so
+ * that the 8 KB a request may have is judged here with a status, as the
+ * plain door judges it (early.c): from what lws kept, the target and its
+ * query (414) and every header lws knows by name (431). */
+static unsigned oversized(struct lws *wsi, const char **why) {
+  if (!lws_is_ssl(wsi))
+    return 0; /* the door has judged the head already */
+  int target = 0, headers = 0;
+  for (int t = 0; t < WSI_TOKEN_COUNT; t++) {
+    int n = lws_hdr_total_length(wsi, (enum lws_token_indexes)t);
+    if (n <= 0)
+      continue;
+    bool in_target = t == WSI_TOKEN_GET_URI || t == WSI_TOKEN_POST_URI ||
+                     t == WSI_TOKEN_HEAD_URI || t == WSI_TOKEN_OPTIONS_URI ||
+                     t == WSI_TOKEN_PUT_URI || t == WSI_TOKEN_PATCH_URI ||
+                     t == WSI_TOKEN_DELETE_URI || t == WSI_TOKEN_CONNECT ||
+                     t == WSI_TOKEN_HTTP_URI_ARGS;
+    *(in_target ? &target : &headers) += n;
+  }
+  if (target > PL_DOOR_HEADERS_MAX)
+    return (*why = "the request target is over 8 KB", HTTP_STATUS_REQ_URI_TOO_LONG);
+  if (headers > PL_DOOR_HEADERS_MAX)
+    return (*why = "the request headers are over 8 KB", 431);
+  return 0;
+}
+
 static int answer(struct lws *wsi, unsigned status, const char *why) {
   pl_srv->metrics.http_refused++;
   lws_return_http_status(wsi, status, why);
@@ -363,13 +389,17 @@ int pl_door_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
   }
   case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
     mark_parsed(wsi);
-    if ((status = bad_request(in, len, &why))) {
+    if ((status = bad_request(in, len, &why)) || (status = oversized(wsi, &why))) {
       *result = answer(wsi, status, why);
       return 1;
     }
     return 0;
   case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
     mark_parsed(wsi);
+    if ((status = oversized(wsi, &why))) {
+      *result = answer(wsi, status, why);
+      return 1;
+    }
     return 0;
   default:
     return 0;

@@ -27,6 +27,11 @@
 
 #define PL_DOOR_URI_MAX 8192     /* bytes of the request target: 414 past it */
 #define PL_DOOR_HEADERS_MAX 8192 /* bytes of all headers: 431 past it */
+/* What lws holds of a head under TLS, where the door cannot read it first:
+ * room to answer 414 or 431 past the 8 KB above, rather than close. A head
+ * past this lws still closes without a status. (The room is taken only
+ * while a head is parsed: lws lets it go once the request is read.) */
+#define PL_TLS_HEADERS_MAX 32768
 
 typedef struct pl_door_config {
   int max_conns;        /* 0: the file limit less a reserve */

@@ -300,9 +300,9 @@ int pl_server_run(const pl_config *cfg) {
   info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_LIBEV |
                  LWS_SERVER_OPTION_DISABLE_IPV6 * (strchr(cfg->listen_addr, ':') == NULL) |
                  LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-  /* The header space is the 8 KB a request may have: on a plain port the
-   * door has already answered a longer head (early.c). */
-  info.max_http_header_data = PL_DOOR_HEADERS_MAX;
+  /* On a plain port the door has answered a head over 8 KB already
+   * (early.c); under TLS lws must hold one to let the door answer it. */
+  info.max_http_header_data = cfg->plain ? PL_DOOR_HEADERS_MAX : PL_TLS_HEADERS_MAX;
   info.foreign_loops = foreign;
   srv.ctx = lws_create_context(&info);
   if (!srv.ctx) {

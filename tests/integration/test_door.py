@@ -235,6 +235,24 @@ class OverTLS(ServerTest):
             self.assertLess(took, 3)
         self.assertEqual(exchange(self.server.port, get("/healthz"), tls=True)[0], 200)
 
+    def test_a_head_over_8_kb_gets_414_or_431_as_on_a_plain_port(self):
+        upgrade = ("Upgrade: websocket", "Connection: Upgrade",
+                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13",
+                   "Sec-WebSocket-Protocol: plenary.v1")
+        cases = [
+            (get("/" + "a" * 9000), 414),
+            (get("/healthz?" + "q" * 20000), 414),
+            (get("/healthz", "User-Agent: " + "b" * 9000), 431),
+            (get("/healthz", "Referer: " + "r" * 5000, "User-Agent: " + "u" * 5000), 431),
+            (get("/ws", *upgrade, "User-Agent: " + "b" * 9000), 431),
+            (get("/healthz", "User-Agent: " + "b" * 7000), 200),
+        ]
+        for data, want in cases:
+            status, took = exchange(self.server.port, data, tls=True)
+            self.assertEqual(status, want, data[:80])
+            self.assertLess(took, 3)
+        self.assertEqual(exchange(self.server.port, get("/healthz"), tls=True)[0], 200)
+
 
 if __name__ == "__main__":
     main()
