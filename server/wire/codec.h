@@ -37,6 +37,11 @@ json_t *pl_json_participant(const pl_participant_rec *p);
 json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeting,
                       uint64_t seq, int64_t server_time);
 
+/* Decode what pl_json_entry and pl_json_floor wrote (a floor from JSON null
+ * is nobody's). Return 0, or -1 when it is not one. */
+int pl_entry_from_json(json_t *obj, pl_entry *out);
+int pl_floor_from_json(json_t *obj, pl_floor *out);
+
 /* Decodes a stored wire event. Returns 0, or -1 when it is not one. */
 int pl_event_from_json(json_t *obj, pl_event *out);
 
