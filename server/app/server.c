@@ -242,6 +242,7 @@ int pl_server_run(const pl_config *cfg) {
   srv.origins = cfg->origins;
   srv.web_dir = cfg->web;
   srv.video = &cfg->video;
+  srv.snapshot_every = cfg->snapshot_every > 0 ? (uint64_t)cfg->snapshot_every : 0;
   pl_door_config door = {.max_conns = cfg->max_conns,
                          .max_per_address = cfg->max_conns_per_address,
                          .header_timeout_s = cfg->header_timeout_s, .tls = !cfg->plain};

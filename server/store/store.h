@@ -36,7 +36,7 @@ typedef enum {
 } pl_store_rc;
 
 /* The schema this code writes (PRAGMA user_version). */
-#define PL_STORE_SCHEMA 6
+#define PL_STORE_SCHEMA 7
 
 /* Opens (creating the file and its folder if missing) and upgrades the
  * database; ":memory:" opens an empty one in memory. On failure returns

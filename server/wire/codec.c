@@ -367,6 +367,26 @@ int pl_event_from_json(json_t *o, pl_event *out) {
   return -1;
 }
 
+int pl_event_replay(pl_room *r, const char *body, size_t len, bool *room_event) {
+  json_error_t err;
+  json_t *o = json_loadb(body, len, 0, &err);
+  const char *name = json_string_value(json_object_get(o, "ev"));
+  pl_event e;
+  int rc = 0;
+  *room_event = false;
+  if (!name)
+    rc = -1;
+  else if (strcmp(name, "meeting.changed") != 0) {
+    *room_event = true;
+    /* One event at a time, as the commit path reserves per change. */
+    if (pl_event_from_json(o, &e) || pl_room_reserve(r, &e, 1) != PL_ERR_OK ||
+        pl_room_apply(r, &e) != PL_ERR_OK)
+      rc = -1;
+  }
+  json_decref(o);
+  return rc;
+}
+
 bool pl_json_take_str(json_t *obj, const char *key, char *buf, size_t len, bool required) {
   json_t *v = json_object_get(obj, key);
   buf[0] = '\0';

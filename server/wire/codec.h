@@ -45,6 +45,12 @@ int pl_floor_from_json(json_t *obj, pl_floor *out);
 /* Decodes a stored wire event. Returns 0, or -1 when it is not one. */
 int pl_event_from_json(json_t *obj, pl_event *out);
 
+/* Replays one stored event of a meeting's stream into `r`: decoded, then
+ * reserved and applied as the commit path applies it; meeting.changed
+ * changes no room (*room_event false). Returns 0, or -1 when the text is
+ * not an event that applies. */
+int pl_event_replay(pl_room *r, const char *body, size_t len, bool *room_event);
+
 /* Copies a JSON string field into a fixed buffer; "" when absent or null. */
 void pl_json_copy_str(json_t *obj, const char *key, char *buf, size_t len);
 

@@ -79,6 +79,18 @@ char *pl_snapshot_encode(const pl_room *r, size_t *len) {
   return text;
 }
 
+bool pl_snapshot_agenda_is(const pl_room *r, const pl_item_def *items, size_t n) {
+  if (r->n_items != n)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    const pl_item_def *a = &r->items[i].def, *b = &items[i];
+    if (strcmp(a->id, b->id) || strcmp(a->title, b->title) || a->kind != b->kind ||
+        a->planned_s != b->planned_s)
+      return false;
+  }
+  return true;
+}
+
 /* --- decoding --------------------------------------------------------------- */
 
 /* Each reader marks *bad when its field is missing or of the wrong type. */

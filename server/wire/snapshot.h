@@ -34,4 +34,9 @@ char *pl_snapshot_encode(const pl_room *r, size_t *len);
 pl_err pl_snapshot_decode(const char *text, size_t len, pl_room *out, char *why,
                           size_t whylen);
 
+/* True when room `r` has the agenda `items` (n of them), as a meeting's
+ * record holds it: a snapshot taken before the agenda changed is not the
+ * meeting's room any more. */
+bool pl_snapshot_agenda_is(const pl_room *r, const pl_item_def *items, size_t n);
+
 #endif

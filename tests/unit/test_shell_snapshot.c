@@ -9,7 +9,9 @@
  *   decode(snapshot at k) + replay(events after k) == replay(all).
  * room_equal.h compares every field of the room and stops the build when a
  * struct gains one it does not compare, so a field the codec misses fails
- * here. Then damaged snapshots and those of another version are refused.
+ * here; pl_room_copy, on which the commit path builds a snapshot, is checked
+ * at the same k. Then damaged snapshots and those of another version are
+ * refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -72,6 +74,10 @@ static void snapshot_check(const pl_room *live, const pl_policy *p, const pl_ite
     assert_int_equal(again_len, len[j]);
     assert_memory_equal(again, snap[j], len[j]);
     free(again);
+    pl_room_release(&got);
+    /* the copy the commit path snapshots on is as whole */
+    assert_int_equal(pl_room_copy(&got, &at), PL_ERR_OK);
+    assert_room_equal(&at, &got);
     pl_room_release(&got);
   }
   pl_room_release(&at);
