@@ -330,6 +330,13 @@ void pl_store_close(pl_store *s) {
   free(s);
 }
 
+pl_store_rc pl_store_set_bulk(pl_store *s, bool bulk) {
+  return sqlite3_exec(s->db, bulk ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", NULL,
+                      NULL, NULL) == SQLITE_OK
+             ? PL_STORE_OK
+             : pl_store__fail(s, "synchronous");
+}
+
 pl_store_rc pl_store_begin(pl_store *s) {
   return pl_store__run(s, pl_store__stmt(s, Q_BEGIN), "begin");
 }

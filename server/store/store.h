@@ -44,6 +44,11 @@ typedef enum {
 pl_store *pl_store_open(const char *path, char *err, size_t errlen);
 void pl_store_close(pl_store *s);
 
+/* synchronous=OFF (true) or FULL (false, as opened): OFF only for a tool
+ * that fills a database it can make again (tools/restart_fill.c), where a
+ * fsync per change would make a million changes take a quarter of an hour. */
+pl_store_rc pl_store_set_bulk(pl_store *s, bool bulk);
+
 pl_store_rc pl_store_begin(pl_store *s); /* BEGIN IMMEDIATE */
 pl_store_rc pl_store_commit(pl_store *s);
 void pl_store_rollback(pl_store *s);      /* a no-op outside a transaction */
