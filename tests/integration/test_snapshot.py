@@ -6,7 +6,9 @@ state it had (meeting.join before and after), from the snapshot and the
 events after it; `plenaryd replay --check` replays the whole log and finds
 every snapshot equal to the room at its seq. The same state comes back with
 the snapshots deleted (the whole stream replayed), and with the newest one
-damaged (ignored, with a log line, the one before it used)."""
+damaged (ignored, with a log line, the one before it used). A follower of a
+cluster writes the same snapshots as it rebuilds each change, and restarts
+from them."""
 
 import asyncio
 import os
@@ -16,8 +18,12 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (PLENARYD, ProgrammeTest, Server, join_programme,  # noqa: E402
-                     main, seq_events)
+import shutil
+import time
+import unittest
+
+from harness import (PLENARYD, Client, Nats, ProgrammeTest, Server,  # noqa: E402
+                     join_programme, main, metric, seq_events, setup_programme)
 
 EVERY = 7
 ARGS = ("--snapshot-every", str(EVERY))
@@ -172,6 +178,65 @@ class Snapshots(ProgrammeTest):
         self.assertEqual(durable(again), durable(before))
         self.assertGreater(self.server.read_log().count("snapshot.ignored"), 2)
         self.assertGreater(newest, older)
+
+
+@unittest.skipUnless(shutil.which("nats-server"), "nats-server is not installed")
+class Follower(unittest.IsolatedAsyncioTestCase):
+    def setUp(self):
+        self.nats = Nats().start()
+        self.a = Server(*ARGS, "--cluster", self.nats.url, "--node", "a").start()
+        self.b = Server(*ARGS, "--cluster", self.nats.url, "--node", "b").start()
+
+    def tearDown(self):
+        for s in (self.a, self.b):
+            s.stop()
+        self.nats.stop()
+
+    def snapshots(self, server):
+        with sqlite3.connect(server.db) as db:
+            return db.execute("SELECT stream, seq, room_events, body FROM snapshots"
+                              " ORDER BY stream, seq").fetchall()
+
+    async def join(self, server, token, mid):
+        c = await Client.connect(server, token)
+        return c, (await c.ok("meeting.join", meeting=mid, presence="room"))["state"]
+
+    async def test_follower_snapshots_and_restarts_from_them(self):
+        admin, meeting, tokens = await setup_programme(self.a)
+        mid = meeting["id"]
+        chair = await Client.connect(self.a, tokens["chair"])
+        kenya = await Client.connect(self.a, tokens["kenya"])
+        for c in (chair, kenya):
+            await c.ok("meeting.join", meeting=mid, presence="room")
+        for i in range(8):
+            await kenya.ok("floor.request", meeting=mid, kind="statement")
+            await chair.ok("floor.next", meeting=mid)
+            await chair.ok("floor.pause", meeting=mid)
+            await chair.ok("floor.resume", meeting=mid)
+            await chair.ok("floor.end", meeting=mid)
+            await asyncio.sleep(0.2)
+        await kenya.ok("floor.request", meeting=mid, kind="statement")
+        _, before = await self.join(self.a, tokens["chair"], mid)
+        deadline = time.time() + 10
+        while metric(self.b, "plenary_cluster_applied") != metric(self.a, "plenary_cluster_applied"):
+            self.assertLess(time.time(), deadline, "b fell behind")
+            await asyncio.sleep(0.05)
+        self.b.stop()
+        # the follower made the leader's snapshots, byte for byte, and they agree
+        self.assertEqual(self.snapshots(self.b), self.snapshots(self.a))
+        self.assertEqual(len([r for r in self.snapshots(self.b) if r[0] == mid]), 2)
+        out = subprocess.run([PLENARYD, "replay", "--db", self.b.db, "--check"],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("the snapshots agree with the log: 2,", out.stdout)
+        # started again, b loads its snapshot and holds the meeting as a does
+        self.b.start()
+        _, after = await self.join(self.b, tokens["chair"], mid)
+        self.assertNotIn("snapshot.ignored", self.b.read_log())
+        for k in ("server_time", "attendance", "presides", "ledger", "screen_link"):
+            before.pop(k, None)
+            after.pop(k, None)
+        self.assertEqual(after, before)
 
 
 if __name__ == "__main__":
