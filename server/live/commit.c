@@ -2,7 +2,10 @@
  * The commit path (commit.h). A change is built, then committed whole:
  *
  *   add      encode, frame, build, reserve        may fail: nothing changed
- *   BEGIN    append events, update views          may fail: ROLLBACK, nothing changed
+ *   snapshot every K events of a meeting, the room  out of memory: skipped, never
+ *            the change leaves, on a copy          a refusal (it only saves replay)
+ *   BEGIN    append events, update views,         may fail: ROLLBACK, nothing changed
+ *            the snapshot
  *   COMMIT                                        may fail: ROLLBACK, nothing changed
  *   install  ids, meetings, records, rooms        cannot fail
  *   publish  fan the framed events out            cannot fail
