@@ -2,8 +2,8 @@
  * The commit path (commit.h). A change is built, then committed whole:
  *
  *   add      encode, frame, build, reserve        may fail: nothing changed
- *   snapshot every K events of a meeting, the room  out of memory: skipped, never
- *            the change leaves, on a copy          a refusal (it only saves replay)
+ *   snapshot every K events: the room             out of memory: skipped,
+ *            the change leaves, on a copy         never refused (it saves replay)
  *   BEGIN    append events, update views,         may fail: ROLLBACK, nothing changed
  *            the snapshot
  *   COMMIT                                        may fail: ROLLBACK, nothing changed
