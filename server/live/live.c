@@ -154,7 +154,10 @@ static int snapshot_one(void *ctx, const pl_snapshot_row *row) {
 }
 
 /* A meeting's room at start: its newest usable snapshot, then the events
- * after it, each through the (stream, seq) index. */
+ * after it, through the (stream, seq) index. A range scan costs a random
+ * lookup per event (670 ms against 390 for one scan of the log in commit
+ * order, when 100,000 events were all replayed), but it reads only the
+ * events after each snapshot, never the rest of the log. */
 static int load_room(pl_live *m) {
   snapshot_try t = {.m = m};
   if (pl_store_stream_last(pl_srv->store, m->rec.id, &t.last) != PL_STORE_OK)
