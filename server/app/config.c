@@ -78,6 +78,7 @@ COUNT_SETTER(set_fanout_split, fanout_split, size_t, 2, 1000000)
 COUNT_SETTER(set_max_conns, max_conns, int, 16, 1 << 20)
 COUNT_SETTER(set_max_per_address, max_conns_per_address, int, 1, 1 << 20)
 COUNT_SETTER(set_header_timeout, header_timeout_s, int, 1, 60)
+COUNT_SETTER(set_snapshot_every, snapshot_every, int, 0, 100000000)
 COUNT_SETTER(set_cluster_replicas, cluster_replicas, int, 1, 5)
 
 static int set_log_level(pl_options *o, const char *v, char *why, size_t cap) {
@@ -207,6 +208,7 @@ static const option_def defs[] = {
     {"jitsi-secret-file", true, set_jitsi_secret_file, "FILE"},
     {"hook-secret-file", true, set_hook_secret_file, "FILE"},
     {"no-coalesce", false, set_no_coalesce, NULL},
+    {"snapshot-every", true, set_snapshot_every, "EVENTS"},
 };
 #define N_DEFS (sizeof defs / sizeof defs[0])
 _Static_assert(N_DEFS <= PL_CONFIG_MAX_OPTIONS, "pl_options.where holds every option");
@@ -404,6 +406,10 @@ static void set_defaults(pl_options *o) {
   c->log_format = PL_LOG_TEXT;
   c->keepalive_s = 30;
   c->fanout_split = 512;
+  /* A start replays at most this many events of a meeting after its last
+   * snapshot (a few ms), and a snapshot every thousand costs the commit path
+   * one encoding of the room per thousand changes. */
+  c->snapshot_every = 1000;
   /* One fan-out worker per core beyond the service thread's, up to 3: the
    * send() loop is what they share, and it gains little past 4 threads. */
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -3,7 +3,8 @@
  * stored text, as a restart decodes it, and applied with
  * pl_store_view_apply / pl_store_speech_insert into a fresh ":memory:"
  * database, in the order the events committed. Each stream's seq must run
- * 1, 2, 3... without a gap. Then SQLite compares the two sets of views.
+ * 1, 2, 3... without a gap. Then SQLite compares the two sets of views,
+ * and replay_snapshots.c the rooms' snapshots with the log.
  */
 #include "app/replay.h"
 
@@ -168,16 +169,22 @@ int pl_replay_check(const char *db) {
     fprintf(stderr, "plenaryd replay: cannot compare the views of %s\n", db);
     goto out;
   }
-  if (same) {
-    size_t events = 0;
-    for (size_t i = 0; i < rb.n; i++)
-      events += rb.streams[i].seq;
-    printf("the views agree with the log: %zu events on %zu streams\n", events, rb.n);
-    status = 0;
-  } else {
+  if (!same) {
     printf("%s\n", what);
     status = 1;
+    goto out;
   }
+  size_t events = 0;
+  for (size_t i = 0; i < rb.n; i++)
+    events += rb.streams[i].seq;
+  printf("the views agree with the log: %zu events on %zu streams\n", events, rb.n);
+  size_t agree, stale;
+  status = pl_replay_check_snapshots(stored, &agree, &stale, what, sizeof what);
+  if (status == 0)
+    printf("the snapshots agree with the log: %zu, and %zu from before an agenda change\n",
+           agree, stale);
+  else
+    printf("%s\n", what);
 out:
   free(rb.streams);
   pl_procs_release(&rb.procs);

@@ -28,6 +28,7 @@ typedef struct pl_config {
   int fanout_threads;      /* send() workers beside the service thread */
   size_t fanout_split;     /* audiences this large are split among them */
   bool no_coalesce;        /* write each frame at once, not once per loop turn */
+  int snapshot_every;      /* a meeting's room is kept every this many events; 0: never */
   int max_conns;           /* connections of every kind; 0: the file limit less a reserve */
   int max_conns_per_address; /* 0: the default (app/door.h) */
   int header_timeout_s;    /* a request's headers must arrive within; 0: the default */

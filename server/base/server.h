@@ -65,6 +65,9 @@ typedef struct pl_server {
   ev_timer keepalive;         /* net */
   int64_t ping_after_ms;      /* net */
   const pl_video_cfg *video;  /* app: borrowed from the configuration */
+  /* live: a meeting's room is snapshot every this many events of its
+   * stream (live/commit.c); 0: never */
+  uint64_t snapshot_every;
   struct lws_vhost *client_vh; /* app: the webhooks' client connections (net/deliver.h) */
 } pl_server;
 

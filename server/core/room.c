@@ -215,6 +215,41 @@ void pl_room_release(pl_room *r) {
   memset(r, 0, sizeof *r);
 }
 
+/* A copy of the n elements of `src`, exactly n long (NULL when n is 0);
+ * *ok becomes false when out of memory. */
+static void *copy_array(const void *src, size_t n, size_t size, size_t *cap, bool *ok) {
+  void *p = n ? malloc(n * size) : NULL;
+  if (p)
+    memcpy(p, src, n * size);
+  if (n && !p)
+    *ok = false;
+  *cap = p ? n : 0;
+  return p;
+}
+
+pl_err pl_room_copy(pl_room *dst, const pl_room *src) {
+  *dst = *src;
+  dst->items = calloc(src->n_items, sizeof *dst->items);
+  if (!dst->items) {
+    memset(dst, 0, sizeof *dst);
+    return PL_ERR_INTERNAL;
+  }
+  bool ok = true;
+  for (size_t i = 0; i < src->n_items; i++) {
+    const pl_item *s = &src->items[i];
+    pl_item *d = &dst->items[i];
+    *d = *s;
+    d->queue = copy_array(s->queue, s->n_queue, sizeof *s->queue, &d->cap_queue, &ok);
+    d->tally = copy_array(s->tally, s->n_tally, sizeof *s->tally, &d->cap_tally, &ok);
+    d->cont = copy_array(s->cont, s->n_cont, sizeof *s->cont, &d->cap_cont, &ok);
+  }
+  if (!ok) {
+    pl_room_release(dst); /* frees what was copied, and NULL for the rest */
+    return PL_ERR_INTERNAL;
+  }
+  return PL_ERR_OK;
+}
+
 /* -------------------------------------------------------------- lookups */
 
 const pl_item *pl_room_current_item(const pl_room *r) {

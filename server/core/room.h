@@ -238,6 +238,11 @@ typedef struct pl_room {
 pl_err pl_room_init(pl_room *r, const pl_policy *p, const pl_item_def *items, size_t n);
 void pl_room_release(pl_room *r);
 
+/* Makes `dst` a deep copy of `src` (the shell applies a change to a copy
+ * to snapshot the room it will leave). Returns PL_ERR_OK, or
+ * PL_ERR_INTERNAL when out of memory (then nothing needs releasing). */
+pl_err pl_room_copy(pl_room *dst, const pl_room *src);
+
 /* Makes room in `r` for what applying the `n` events `evs` will add
  * (entries to lists, ledgers), so that pl_room_apply never allocates: the
  * shell calls this before it commits the events, and applies them after.

@@ -2,7 +2,10 @@
  * The commit path (commit.h). A change is built, then committed whole:
  *
  *   add      encode, frame, build, reserve        may fail: nothing changed
- *   BEGIN    append events, update views          may fail: ROLLBACK, nothing changed
+ *   snapshot every K events: the room             out of memory: skipped,
+ *            the change leaves, on a copy         never refused (it saves replay)
+ *   BEGIN    append events, update views,         may fail: ROLLBACK, nothing changed
+ *            the snapshot
  *   COMMIT                                        may fail: ROLLBACK, nothing changed
  *   install  ids, meetings, records, rooms        cannot fail
  *   publish  fan the framed events out            cannot fail
@@ -30,6 +33,7 @@
 #include "net/fanout.h"
 #include "net/session.h"
 #include "store/applied.h"
+#include "store/snapshots.h"
 #include "store/store.h"
 #include "store/views.h"
 #include "store/webhooks.h"
@@ -37,6 +41,7 @@
 #include "wire/decision_json.h"
 #include "wire/meeting_json.h"
 #include "wire/pevent_json.h"
+#include "wire/snapshot.h"
 
 static void fail(pl_change *ch, const char *why) {
   if (ch->err == PL_ERR_OK) {
@@ -242,9 +247,59 @@ void pl_change_close_sessions(pl_change *ch, const char *participant) {
   snprintf(ch->closing, sizeof ch->closing, "%s", participant);
 }
 
+/* --- the snapshot ----------------------------------------------------------- */
+
+/* How many snapshots of a meeting the store keeps: the newest, and the one
+ * before in case the newest cannot be read. */
+#define SNAPSHOTS_KEPT 2
+
+/* When the change's events reach a multiple of snapshot_every on its
+ * meeting's stream, the room they leave, as a snapshot written in the same
+ * transaction: the room after install and publish, built on a copy, in
+ * their order (the new policy or fresh room, then each room event). Fills
+ * *row and returns its malloc'd text, or NULL for no snapshot: out of
+ * memory only costs the next start some replay, so it never refuses the
+ * change. */
+static char *snapshot_of(const pl_change *ch, pl_snapshot_row *row) {
+  const pl_live *m = ch->m;
+  uint64_t every = pl_srv->snapshot_every;
+  if (!m || !every || !ch->n_mev ||
+      (m->stream.seq + ch->n_mev) / every == m->stream.seq / every)
+    return NULL;
+  bool fresh = ch->target == m && ch->has_fresh;
+  pl_room r;
+  if (pl_room_copy(&r, fresh ? &ch->fresh : &m->room) != PL_ERR_OK)
+    goto out_oom;
+  if (ch->target == m)
+    r.policy = ch->next.policy;
+  row->room_events = m->room_events;
+  for (size_t i = 0; i < ch->n_mev; i++) {
+    if (!ch->mev[i].is_room)
+      continue;
+    if (pl_room_reserve(&r, &ch->mev[i].ev, 1) != PL_ERR_OK) {
+      pl_room_release(&r);
+      goto out_oom;
+    }
+    PL_VERIFY(pl_room_apply(&r, &ch->mev[i].ev) == PL_ERR_OK);
+    row->room_events++;
+  }
+  char *text = pl_snapshot_encode(&r, &row->len);
+  pl_room_release(&r);
+  if (!text)
+    goto out_oom;
+  row->stream = m->rec.id;
+  row->seq = m->stream.seq + ch->n_mev;
+  row->body = text;
+  return text;
+out_oom:
+  pl_log(PL_LOG_WARN, "snapshot.skipped", "meeting", m->rec.id, "msg",
+         "out of memory: no snapshot this time", NULL);
+  return NULL;
+}
+
 /* --- commit ----------------------------------------------------------------- */
 
-static pl_store_rc write_all(const pl_change *ch) {
+static pl_store_rc write_all(const pl_change *ch, const pl_snapshot_row *snap) {
   pl_store *st = pl_srv->store;
   pl_store_rc rc = PL_STORE_OK;
   for (size_t i = 0; rc == PL_STORE_OK && i < ch->n_prog; i++) {
@@ -272,6 +327,8 @@ static pl_store_rc write_all(const pl_change *ch) {
                                e->is_room ? pl_event_names[e->ev.type] : "meeting.changed",
                                pl_msg_text(e->msg), e->msg->len, ch->now);
   }
+  if (rc == PL_STORE_OK && snap)
+    rc = pl_store_snapshot_put(st, snap, SNAPSHOTS_KEPT);
   return rc;
 }
 
@@ -441,13 +498,16 @@ pl_err pl_change_commit(pl_change *ch, char *msg, size_t msglen) {
       return e;
     }
   }
+  pl_snapshot_row snap;
+  char *snap_text = snapshot_of(ch, &snap);
   pl_store *st = pl_srv->store;
   if (pl_store_begin(st) != PL_STORE_OK)
     goto out_fail;
-  if (write_all(ch) != PL_STORE_OK ||
+  if (write_all(ch, snap_text ? &snap : NULL) != PL_STORE_OK ||
       (js_seq && pl_store_applied_set(st, js_seq) != PL_STORE_OK) ||
       pl_store_commit(st) != PL_STORE_OK)
     goto out_rollback;
+  free(snap_text);
   /* Committed: from here on nothing can fail. */
   install(ch);
   publish(ch);
@@ -456,6 +516,7 @@ pl_err pl_change_commit(pl_change *ch, char *msg, size_t msglen) {
 out_rollback:
   pl_store_rollback(st);
 out_fail:
+  free(snap_text);
   if (js_seq) {
     /* The log has the change and this node's file cannot: it would serve a
      * state the log has left. It stops; started again, it applies the

@@ -162,6 +162,17 @@ const char *const pl_store__schema_steps[] = {
     "CREATE TABLE report_reminders("
     "  delegation TEXT NOT NULL, year INTEGER NOT NULL, kind TEXT NOT NULL,"
     "  at INTEGER NOT NULL, PRIMARY KEY (delegation, year, kind)) STRICT;",
+    /* 7: snapshots of each meeting's room (wire/snapshot.h), written every
+     * so many events in the transaction of the event that reaches the
+     * count, so that a start replays only what follows the last one. They
+     * are the log's state at `seq`, not a view: replay --check compares
+     * each with the room it rebuilds, and a start without them replays the
+     * whole stream. room_events counts the events up to seq that are not
+     * meeting.changed (live.h). */
+    "CREATE TABLE snapshots("
+    "  stream TEXT NOT NULL, seq INTEGER NOT NULL, room_events INTEGER NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  PRIMARY KEY (stream, seq)) STRICT, WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof pl_store__schema_steps / sizeof pl_store__schema_steps[0] ==

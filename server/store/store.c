@@ -108,6 +108,15 @@ static const char *const sql[Q__COUNT] = {
     [Q_RANK_GET] = "SELECT rank FROM ranks WHERE participant = ?",
     [Q_LANG_PUT] = "INSERT INTO languages(participant, language) VALUES (?, ?)",
     [Q_LANG_GET] = "SELECT language FROM languages WHERE participant = ?",
+    [Q_SNAP_PUT] = "INSERT OR REPLACE INTO snapshots(stream, seq, room_events, body)"
+                   " VALUES (?,?,?,?)",
+    /* all but the newest `keep` of the stream's */
+    [Q_SNAP_TRIM] = "DELETE FROM snapshots WHERE stream = ?1 AND seq <= coalesce("
+                    "(SELECT seq FROM snapshots WHERE stream = ?1 ORDER BY seq DESC"
+                    " LIMIT 1 OFFSET ?2), -1)",
+    [Q_SNAP_LAST] = "SELECT stream, seq, room_events, body FROM snapshots WHERE stream = ?"
+                    " ORDER BY seq DESC",
+    [Q_SNAP_ALL] = "SELECT stream, seq, room_events, body FROM snapshots ORDER BY stream, seq",
 };
 
 pl_store_rc pl_store__fail(pl_store *s, const char *what) {
@@ -319,6 +328,13 @@ void pl_store_close(pl_store *s) {
     sqlite3_finalize(s->q[i]);
   sqlite3_close(s->db);
   free(s);
+}
+
+pl_store_rc pl_store_set_bulk(pl_store *s, bool bulk) {
+  return sqlite3_exec(s->db, bulk ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL", NULL,
+                      NULL, NULL) == SQLITE_OK
+             ? PL_STORE_OK
+             : pl_store__fail(s, "synchronous");
 }
 
 pl_store_rc pl_store_begin(pl_store *s) {

@@ -36,13 +36,18 @@ typedef enum {
 } pl_store_rc;
 
 /* The schema this code writes (PRAGMA user_version). */
-#define PL_STORE_SCHEMA 6
+#define PL_STORE_SCHEMA 7
 
 /* Opens (creating the file and its folder if missing) and upgrades the
  * database; ":memory:" opens an empty one in memory. On failure returns
  * NULL with a message in err. */
 pl_store *pl_store_open(const char *path, char *err, size_t errlen);
 void pl_store_close(pl_store *s);
+
+/* synchronous=OFF (true) or FULL (false, as opened): OFF only for a tool
+ * that fills a database it can make again (tools/restart_fill.c), where a
+ * fsync per change would make a million changes take a quarter of an hour. */
+pl_store_rc pl_store_set_bulk(pl_store *s, bool bulk);
 
 pl_store_rc pl_store_begin(pl_store *s); /* BEGIN IMMEDIATE */
 pl_store_rc pl_store_commit(pl_store *s);

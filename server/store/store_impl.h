@@ -61,6 +61,10 @@ enum {
   Q_RANK_GET,
   Q_LANG_PUT,
   Q_LANG_GET,
+  Q_SNAP_PUT,
+  Q_SNAP_TRIM,
+  Q_SNAP_LAST,
+  Q_SNAP_ALL,
   Q__COUNT
 };
 

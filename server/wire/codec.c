@@ -101,7 +101,7 @@ static int entry_fields_from_json(json_t *o, const char *id_key, pl_entry *e) {
   return 0;
 }
 
-static int entry_from_json(json_t *o, pl_entry *e) {
+int pl_entry_from_json(json_t *o, pl_entry *e) {
   return entry_fields_from_json(o, "id", e);
 }
 
@@ -126,11 +126,11 @@ json_t *pl_json_floor(const pl_floor *f) {
   return o;
 }
 
-static int floor_from_json(json_t *o, pl_floor *f) {
+int pl_floor_from_json(json_t *o, pl_floor *f) {
   memset(f, 0, sizeof *f);
   if (json_is_null(o))
     return 0;
-  if (!json_is_object(o) || entry_from_json(json_object_get(o, "entry"), &f->entry))
+  if (!json_is_object(o) || pl_entry_from_json(json_object_get(o, "entry"), &f->entry))
     return -1;
   int phase = GET_ENUM(o, "phase", pl_floor_phase);
   if (phase < 0)
@@ -328,19 +328,19 @@ int pl_event_from_json(json_t *o, pl_event *out) {
   case PL_EV_QUEUE_ADDED:
   case PL_EV_QUEUE_UPDATED:
   case PL_EV_FLOOR_EXPIRED:
-    return entry_from_json(json_object_get(o, "entry"), &out->entry);
+    return pl_entry_from_json(json_object_get(o, "entry"), &out->entry);
   case PL_EV_QUEUE_REMOVED: {
     int reason = GET_ENUM(o, "reason", pl_remove_reason);
     if (reason < 0)
       return -1;
     out->reason = (pl_remove_reason)reason;
-    return entry_from_json(json_object_get(o, "entry"), &out->entry);
+    return pl_entry_from_json(json_object_get(o, "entry"), &out->entry);
   }
   case PL_EV_QUEUE_MOVED:
     out->position = (int32_t)get_int(o, "position");
-    return entry_from_json(json_object_get(o, "entry"), &out->entry);
+    return pl_entry_from_json(json_object_get(o, "entry"), &out->entry);
   case PL_EV_FLOOR_CHANGED:
-    return floor_from_json(json_object_get(o, "floor"), &out->floor);
+    return pl_floor_from_json(json_object_get(o, "floor"), &out->floor);
   case PL_EV_SPEECH_ENDED:
     return speech_from_json(json_object_get(o, "speech"), &out->speech);
   case PL_EV_CONTINGENT_ADDED:
@@ -365,6 +365,26 @@ int pl_event_from_json(json_t *o, pl_event *out) {
     return 0;
   }
   return -1;
+}
+
+int pl_event_replay(pl_room *r, const char *body, size_t len, bool *room_event) {
+  json_error_t err;
+  json_t *o = json_loadb(body, len, 0, &err);
+  const char *name = json_string_value(json_object_get(o, "ev"));
+  pl_event e;
+  int rc = 0;
+  *room_event = false;
+  if (!name)
+    rc = -1;
+  else if (strcmp(name, "meeting.changed") != 0) {
+    *room_event = true;
+    /* One event at a time, as the commit path reserves per change. */
+    if (pl_event_from_json(o, &e) || pl_room_reserve(r, &e, 1) != PL_ERR_OK ||
+        pl_room_apply(r, &e) != PL_ERR_OK)
+      rc = -1;
+  }
+  json_decref(o);
+  return rc;
 }
 
 bool pl_json_take_str(json_t *obj, const char *key, char *buf, size_t len, bool required) {

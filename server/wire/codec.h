@@ -37,8 +37,19 @@ json_t *pl_json_participant(const pl_participant_rec *p);
 json_t *pl_json_event(const pl_event *ev, const pl_room *room, const char *meeting,
                       uint64_t seq, int64_t server_time);
 
+/* Decode what pl_json_entry and pl_json_floor wrote (a floor from JSON null
+ * is nobody's). Return 0, or -1 when it is not one. */
+int pl_entry_from_json(json_t *obj, pl_entry *out);
+int pl_floor_from_json(json_t *obj, pl_floor *out);
+
 /* Decodes a stored wire event. Returns 0, or -1 when it is not one. */
 int pl_event_from_json(json_t *obj, pl_event *out);
+
+/* Replays one stored event of a meeting's stream into `r`: decoded, then
+ * reserved and applied as the commit path applies it; meeting.changed
+ * changes no room (*room_event false). Returns 0, or -1 when the text is
+ * not an event that applies. */
+int pl_event_replay(pl_room *r, const char *body, size_t len, bool *room_event);
 
 /* Copies a JSON string field into a fixed buffer; "" when absent or null. */
 void pl_json_copy_str(json_t *obj, const char *key, char *buf, size_t len);

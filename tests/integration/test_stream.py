@@ -249,7 +249,7 @@ class Upgrade(ServerTest):
             "SELECT hex(hash) FROM events WHERE stream = ? AND seq = 11",
             (thematic["id"],)).fetchone()[0].lower())(sqlite3.connect(self.server.db)))
         with sqlite3.connect(self.server.db) as c:
-            self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], 6)
+            self.assertEqual(c.execute("PRAGMA user_version").fetchone()[0], 7)
             upgraded = [json.loads(b) for (b,) in c.execute(
                 "SELECT body FROM events WHERE stream = 'programme' ORDER BY seq")]
         self.assertTrue(all(e.get("upgraded") for e in upgraded[:-1]))

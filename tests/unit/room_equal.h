@@ -9,6 +9,19 @@
 
 #include "core/room.h"
 
+/* Every field of the room is compared below. A field added to one of these
+ * structs changes its size and stops the build here until it is compared
+ * too; test_shell_snapshot.c then proves the snapshot codec carries it.
+ * (Sizes of x86-64, the one ABI we build for.) */
+#if defined(__x86_64__)
+_Static_assert(sizeof(pl_room) == 1160 && sizeof(pl_item) == 264 &&
+                   sizeof(pl_entry) == 944 && sizeof(pl_floor) == 1048 &&
+                   sizeof(pl_policy) == 76 && sizeof(pl_item_def) == 160 &&
+                   sizeof(pl_tally) == 32 && sizeof(pl_contingent) == 48,
+               "a field was added to the room: compare it in room_equal.h, and carry it in "
+               "wire/snapshot.c");
+#endif
+
 static void assert_entry_equal(const pl_entry *a, const pl_entry *b) {
   assert_string_equal(a->id, b->id);
   assert_string_equal(a->delegation.id, b->delegation.id);
@@ -26,6 +39,24 @@ static void assert_entry_equal(const pl_entry *a, const pl_entry *b) {
   assert_int_equal(a->n_joint, b->n_joint);
   for (size_t i = 0; i < a->n_joint && i < PL_MAX_JOINT; i++)
     assert_string_equal(a->joint[i], b->joint[i]);
+  assert_int_equal(a->by_rank, b->by_rank);
+  assert_int_equal(a->rank, b->rank);
+}
+
+static void assert_policy_equal(const pl_policy *a, const pl_policy *b) {
+  assert_int_equal(a->statement_s, b->statement_s);
+  assert_int_equal(a->group_statement_s, b->group_statement_s);
+  assert_int_equal(a->observer_statement_s, b->observer_statement_s);
+  assert_int_equal(a->point_of_order_s, b->point_of_order_s);
+  for (size_t i = 0; i < PL_MAX_REPLIES; i++)
+    assert_int_equal(a->reply_s[i], b->reply_s[i]);
+  assert_int_equal(a->n_reply, b->n_reply);
+  assert_int_equal(a->observer_items, b->observer_items);
+  assert_int_equal(a->observer_max_per_item, b->observer_max_per_item);
+  assert_int_equal(a->on_expiry, b->on_expiry);
+  assert_int_equal(a->joint_min, b->joint_min);
+  assert_int_equal(a->contingent_s, b->contingent_s);
+  assert_int_equal(a->order, b->order);
 }
 
 static void assert_room_equal(const pl_room *a, const pl_room *b) {
@@ -33,9 +64,13 @@ static void assert_room_equal(const pl_room *a, const pl_room *b) {
   assert_int_equal(a->current, b->current);
   assert_int_equal(a->next_entry, b->next_entry);
   assert_int_equal(a->sitting, b->sitting);
+  assert_policy_equal(&a->policy, &b->policy);
   for (size_t k = 0; k < a->n_items; k++) {
     const pl_item *x = &a->items[k], *y = &b->items[k];
     assert_string_equal(x->def.id, y->def.id);
+    assert_string_equal(x->def.title, y->def.title);
+    assert_int_equal(x->def.kind, y->def.kind);
+    assert_int_equal(x->def.planned_s, y->def.planned_s);
     assert_int_equal(x->list_closed, y->list_closed);
     assert_int_equal(x->deadline_at, y->deadline_at);
     assert_int_equal(x->open_since, y->open_since);

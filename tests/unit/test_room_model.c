@@ -24,6 +24,8 @@
  * statements and questions sorted by rank, time asked and id: a total order.
  *
  * PL_MODEL_SEEDS and PL_MODEL_STEPS in the environment override the size.
+ * test_shell_snapshot.c includes this file with PL_MODEL_SNAPSHOTS defined:
+ * the same walk then also checks every replay against snapshots.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1010,6 +1012,10 @@ static void replay_check(run *u) {
   }
   assert_room_equal(&u->r, &again);
   pl_room_release(&again);
+#ifdef PL_MODEL_SNAPSHOTS
+  /* test_shell_snapshot.c: the same log, loaded from snapshots at many k */
+  snapshot_check(&u->r, &u->m.p, u->items, N_ITEMS, u->log, u->n_log);
+#endif
 }
 
 /* One random command, to both sides; then compare. */
@@ -1277,9 +1283,11 @@ static void test_model(void **state) {
       assert_true(events[i] > 0);
 }
 
+#ifndef PL_MODEL_SNAPSHOTS
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_model),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
+#endif
