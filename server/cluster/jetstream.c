@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster/files.h"
+#include "cluster/jetstream_impl.h"
+
 #define STREAM "PLENARY"
 #define BUCKET "PLENARY_LEASES"
 #define SUBJECT_PREFIX "plenary.ev."
@@ -29,10 +32,16 @@ struct pl_js {
   void *wake_arg;
 };
 
-static void say(char *err, size_t errlen, const char *what, natsStatus s, jsErrCode jerr) {
+void pl_js_say(char *err, size_t errlen, const char *what, natsStatus s, jsErrCode jerr) {
   const char *detail = nats_GetLastError(NULL);
   snprintf(err, errlen, "%s: %s%s%s (JetStream error %d)", what, natsStatus_GetText(s),
            detail ? ": " : "", detail ? detail : "", (int)jerr);
+}
+
+#define say pl_js_say
+
+jsCtx *pl_js_ctx(pl_js *j) {
+  return j->js;
 }
 
 /* A malloc'd, NUL-terminated copy of a message's body. */
@@ -46,13 +55,12 @@ static char *body_of(natsMsg *msg, size_t *len) {
   return b;
 }
 
-/* The stream of every Plenary stream's changes: kept for good, never
- * deleted from, readable by direct get on any replica. */
-static natsStatus ensure_stream(pl_js *j, int replicas, char *err, size_t errlen) {
-  const char *subjects[] = {SUBJECT_PREFIX ">"};
+natsStatus pl_js_ensure_stream(pl_js *j, const char *name, const char *subject,
+                               int replicas, char *err, size_t errlen) {
+  const char *subjects[] = {subject};
   jsStreamConfig sc;
   jsStreamConfig_Init(&sc);
-  sc.Name = STREAM;
+  sc.Name = name;
   sc.Subjects = subjects;
   sc.SubjectsLen = 1;
   sc.Storage = js_FileStorage;
@@ -67,8 +75,11 @@ static natsStatus ensure_stream(pl_js *j, int replicas, char *err, size_t errlen
   if (s != NATS_OK && jerr == JSStreamNameExistErr) /* made before with other settings */
     s = js_UpdateStream(&si, j->js, &sc, NULL, &jerr);
   jsStreamInfo_Destroy(si);
-  if (s != NATS_OK)
-    say(err, errlen, "stream " STREAM, s, jerr);
+  if (s != NATS_OK) {
+    char what[64];
+    snprintf(what, sizeof what, "stream %s", name);
+    say(err, errlen, what, s, jerr);
+  }
   return s;
 }
 
@@ -116,8 +127,11 @@ pl_js *pl_js_open(const pl_js_config *cfg, char *err, size_t errlen) {
   s = natsConnection_JetStream(&j->js, j->nc, &jo);
   if (s != NATS_OK)
     say(err, errlen, "JetStream", s, 0);
+  /* The log: every Plenary stream's changes, kept for good. */
   if (s == NATS_OK)
-    s = ensure_stream(j, cfg->replicas, err, errlen);
+    s = pl_js_ensure_stream(j, STREAM, SUBJECT_PREFIX ">", cfg->replicas, err, errlen);
+  if (s == NATS_OK && pl_js_files_ensure(j, cfg->replicas, err, errlen))
+    s = NATS_ERR;
   if (s == NATS_OK)
     s = ensure_bucket(j, cfg->replicas, cfg->lease_ms, err, errlen);
   if (s != NATS_OK) {

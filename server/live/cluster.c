@@ -47,6 +47,10 @@ bool pl_cluster_on(void) {
   return the.js != NULL;
 }
 
+pl_js *pl_cluster_link(void) {
+  return the.js;
+}
+
 bool pl_cluster_leads(void) {
   return !the.js || the.leads;
 }

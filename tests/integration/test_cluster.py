@@ -6,6 +6,7 @@ order; kill -9 of the node that holds the timers hands them to another within
 5 s, and a speech's expiry then still happens; a node stopped and started
 again catches up from the log; every node's database rebuilds from its log."""
 import asyncio
+import hashlib
 import os
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (PLENARYD, Client, Nats, Server, assert_consecutive,  # noqa: E402
                      main, metric, setup_programme)
+from test_documents import get, upload  # noqa: E402
 
 NATS = shutil.which("nats-server")
 
@@ -215,6 +217,42 @@ class Cluster(unittest.IsolatedAsyncioTestCase):
             await c.close()
         await admin.close()
         self.rebuilds("c")
+
+    async def test_a_document_uploaded_on_a_is_read_on_every_node(self):
+        # three chunks and a bit of plain text, so the file travels in pieces
+        words = [("word%d" % i).encode() for i in range(5000)]
+        data = b" ".join(words[i % 5000] for i in range(90000))[:700000] + b"\n"
+        status, r = upload(self.nodes["a"], self.token,
+                           {"title": "Across the nodes", "kind": "working_paper",
+                            "language": "en"}, ("nodes.txt", data, "text/plain"))
+        self.assertEqual(status, 201, r)
+        doc = r["document"]
+        self.assertEqual(doc["sha256"], hashlib.sha256(data).hexdigest())
+        self.caught_up()
+        for n in ("a", "b", "c"):
+            status, headers, body = get(self.nodes[n], "/documents/" + doc["id"])
+            self.assertEqual(status, 200, (n, body[:200]))
+            self.assertEqual(hashlib.sha256(body).hexdigest(), doc["sha256"], n)
+            self.assertTrue(headers["content-type"].startswith("text/plain"), headers)
+        # b keeps what it fetched: its store has the file now
+        self.assertTrue(os.path.exists(os.path.join(self.nodes["b"].db + ".documents",
+                                                    doc["sha256"])))
+        # a node started later applies the log and fetches the file the same way
+        self.nodes["d"] = Server("--cluster", self.nats.url, "--node", "d").start()
+        self.caught_up()
+        status, _, body = get(self.nodes["d"], "/documents/" + doc["id"])
+        self.assertEqual(status, 200, body[:200])
+        self.assertEqual(hashlib.sha256(body).hexdigest(), doc["sha256"])
+        # the same bytes uploaded again on c: a second document, the file stored once
+        status, r2 = upload(self.nodes["c"], self.token,
+                            {"title": "Again", "kind": "working_paper", "language": "fr"},
+                            ("again.txt", data, "text/plain"))
+        self.assertEqual(status, 201, r2)
+        self.caught_up()
+        status, _, body = get(self.nodes["a"], "/documents/" + r2["document"]["id"])
+        self.assertEqual((status, hashlib.sha256(body).hexdigest()), (200, doc["sha256"]))
+        for n in ("a", "b", "c", "d"):
+            self.rebuilds(n)
 
     def caught_up(self, timeout=5):
         """Waits until every running node has applied the same place of the log."""

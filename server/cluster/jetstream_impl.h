@@ -1,0 +1,25 @@
+/*
+ * What the cluster layer's own files share of the link (jetstream.c):
+ * the JetStream context and the settings of a stream kept for good.
+ * Nothing outside server/cluster/ includes this.
+ */
+#ifndef PL_CLUSTER_JETSTREAM_IMPL_H
+#define PL_CLUSTER_JETSTREAM_IMPL_H
+
+#include <nats/nats.h>
+
+#include "cluster/jetstream.h"
+
+jsCtx *pl_js_ctx(pl_js *js);
+
+/* Adds the stream, or updates it when it was made before with other
+ * settings: file storage, `replicas`, never deleted from or purged,
+ * readable by direct get on any replica, retries within two minutes
+ * taken once. Returns NATS_OK, or a status with err. */
+natsStatus pl_js_ensure_stream(pl_js *js, const char *name, const char *subjects,
+                               int replicas, char *err, size_t errlen);
+
+/* err = what failed, with NATS's last error on this thread. */
+void pl_js_say(char *err, size_t errlen, const char *what, natsStatus s, jsErrCode jerr);
+
+#endif
