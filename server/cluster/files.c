@@ -61,13 +61,10 @@ static natsStatus put_chunk(pl_js *j, const char *subject, const char *sha, long
     s = natsMsgHeader_Set(m, "Plenary-Chunk", idx);
   if (s == NATS_OK)
     s = natsMsgHeader_Set(m, "Plenary-Chunks", count);
-  jsPubOptions po;
-  jsPubOptions_Init(&po);
-  po.MsgId = id;
   jsPubAck *ack = NULL;
   jsErrCode jerr = 0;
   if (s == NATS_OK)
-    s = js_PublishMsg(&ack, pl_js_ctx(j), m, &po, &jerr);
+    s = pl_js_publish(j, m, id, &ack, &jerr);
   if (s != NATS_OK)
     pl_js_say(err, errlen, subject, s, jerr);
   jsPubAck_Destroy(ack);
@@ -78,6 +75,8 @@ static natsStatus put_chunk(pl_js *j, const char *subject, const char *sha, long
 int pl_js_file_put(pl_js *j, const char *sha, const char *path, char *err, size_t errlen) {
   char subject[128];
   snprintf(subject, sizeof subject, FILE_PREFIX "%s", sha);
+  if (pl_js_down(j, err, errlen))
+    return -1;
   int whole = stored_whole(j, subject, err, errlen);
   if (whole != 0)
     return whole > 0 ? 0 : -1;
@@ -140,7 +139,8 @@ static int hash_is(EVP_MD_CTX *md, const char *sha) {
 int pl_js_file_get(pl_js *j, const char *sha, int fd, char *err, size_t errlen) {
   char subject[128];
   snprintf(subject, sizeof subject, FILE_PREFIX "%s", sha);
-  err[0] = '\0';
+  if (pl_js_down(j, err, errlen))
+    return -1;
   EVP_MD_CTX *md = EVP_MD_CTX_new();
   if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
     EVP_MD_CTX_free(md);
@@ -156,8 +156,10 @@ int pl_js_file_get(pl_js *j, const char *sha, int fd, char *err, size_t errlen) 
     o.NextBySubject = subject;
     natsMsg *m = NULL;
     natsStatus s = js_DirectGetMsg(&m, pl_js_ctx(j), FILES, NULL, &o);
-    if (s == NATS_NOT_FOUND)
-      break; /* no whole copy after `from` */
+    if (s == NATS_NOT_FOUND) { /* no whole copy after `from` */
+      snprintf(err, errlen, "NATS has no whole copy of %.16s...", sha);
+      break;
+    }
     if (s != NATS_OK) {
       pl_js_say(err, errlen, subject, s, 0);
       rc = -1;
@@ -190,8 +192,6 @@ int pl_js_file_get(pl_js *j, const char *sha, int fd, char *err, size_t errlen) 
       break;
     }
   }
-  if (rc == 1 && !err[0])
-    snprintf(err, errlen, "NATS has no whole copy of %.16s...", sha);
   EVP_MD_CTX_free(md);
   return rc;
 }

@@ -40,6 +40,21 @@ void pl_js_say(char *err, size_t errlen, const char *what, natsStatus s, jsErrCo
 
 #define say pl_js_say
 
+bool pl_js_down(pl_js *j, char *err, size_t errlen) {
+  if (natsConnection_Status(j->nc) == NATS_CONN_STATUS_CONNECTED)
+    return false;
+  snprintf(err, errlen, "not connected to NATS: reconnecting");
+  return true;
+}
+
+natsStatus pl_js_publish(pl_js *j, natsMsg *m, const char *id, jsPubAck **ack,
+                         jsErrCode *jerr) {
+  jsPubOptions po;
+  jsPubOptions_Init(&po);
+  po.MsgId = id;
+  return js_PublishMsg(ack, j->js, m, &po, jerr);
+}
+
 jsCtx *pl_js_ctx(pl_js *j) {
   return j->js;
 }
@@ -112,6 +127,10 @@ pl_js *pl_js_open(const pl_js_config *cfg, char *err, size_t errlen) {
     s = natsOptions_SetName(opts, cfg->node);
   if (s == NATS_OK)
     s = natsOptions_SetMaxReconnect(opts, -1); /* a NATS restart is waited out */
+  /* Tried again every quarter second, not the client's 2 s: while it is
+   * down every change is refused, so a node should be back as soon as NATS. */
+  if (s == NATS_OK)
+    s = natsOptions_SetReconnectWait(opts, 250);
   if (s == NATS_OK)
     s = natsConnection_Connect(&j->nc, opts);
   natsOptions_Destroy(opts);
@@ -171,6 +190,8 @@ pl_js_rc pl_js_append(pl_js *j, const char *stream, uint64_t first_seq, const vo
                       size_t errlen) {
   char subject[128], id[160], expect[24], seq[24];
   pl_js_subject(subject, sizeof subject, stream);
+  if (pl_js_down(j, err, errlen))
+    return PL_JS_ERROR;
   /* The node is in the id: JetStream checks ids before expected sequences,
    * so a deposed owner's change with the same seq as the new owner's must
    * not pass for a retry of it. */
@@ -189,13 +210,10 @@ pl_js_rc pl_js_append(pl_js *j, const char *stream, uint64_t first_seq, const vo
     s = natsMsgHeader_Set(msg, "Plenary-Seq", seq);
   if (s == NATS_OK)
     s = natsMsgHeader_Set(msg, "Plenary-Node", j->node);
-  jsPubOptions po;
-  jsPubOptions_Init(&po);
-  po.MsgId = id;
   jsPubAck *ack = NULL;
   jsErrCode jerr = 0;
   if (s == NATS_OK)
-    s = js_PublishMsg(&ack, j->js, msg, &po, &jerr);
+    s = pl_js_publish(j, msg, id, &ack, &jerr);
   natsMsg_Destroy(msg);
   pl_js_rc rc = PL_JS_ERROR;
   if (s == NATS_OK && ack) {
@@ -218,10 +236,12 @@ int pl_js_last(pl_js *j, const char *stream, uint64_t *js_seq, char **body, size
   pl_js_subject(subject, sizeof subject, stream);
   natsMsg *msg = NULL;
   jsErrCode jerr = 0;
-  natsStatus s = js_GetLastMsg(&msg, j->js, STREAM, subject, NULL, &jerr);
   *js_seq = 0;
   if (body)
     *body = NULL, *len = 0;
+  if (pl_js_down(j, err, errlen))
+    return -1;
+  natsStatus s = js_GetLastMsg(&msg, j->js, STREAM, subject, NULL, &jerr);
   if (s == NATS_NOT_FOUND)
     return 0;
   if (s != NATS_OK) {
@@ -240,6 +260,8 @@ int pl_js_last(pl_js *j, const char *stream, uint64_t *js_seq, char **body, size
 
 int pl_js_get(pl_js *j, uint64_t js_seq, char **body, size_t *len, char *stream,
               size_t stream_len, char *err, size_t errlen) {
+  if (pl_js_down(j, err, errlen))
+    return -1;
   natsMsg *msg = NULL;
   jsErrCode jerr = 0;
   natsStatus s = js_GetMsg(&msg, j->js, STREAM, js_seq, NULL, &jerr);
@@ -326,6 +348,10 @@ size_t pl_js_take(pl_js *j, pl_js_item **items) {
 
 pl_lease_rc pl_lease_take(pl_js *j, const char *stream, uint64_t *rev, char *holder,
                           size_t holder_len) {
+  char err[64];
+  holder[0] = 0;
+  if (pl_js_down(j, err, sizeof err))
+    return PL_LEASE_ERROR;
   /* Create succeeds only when the key is absent, deleted, or aged out. */
   natsStatus s = kvStore_CreateString(rev, j->leases, stream, j->node);
   if (s == NATS_OK) {
@@ -350,6 +376,10 @@ pl_lease_rc pl_lease_take(pl_js *j, const char *stream, uint64_t *rev, char *hol
 
 pl_lease_rc pl_lease_renew(pl_js *j, const char *stream, uint64_t *rev, char *holder,
                            size_t holder_len) {
+  char err[64];
+  holder[0] = 0;
+  if (pl_js_down(j, err, sizeof err))
+    return PL_LEASE_ERROR;
   uint64_t next = 0;
   natsStatus s = kvStore_UpdateString(&next, j->leases, stream, j->node, *rev);
   if (s == NATS_OK) {
@@ -364,5 +394,7 @@ pl_lease_rc pl_lease_renew(pl_js *j, const char *stream, uint64_t *rev, char *ho
 }
 
 void pl_lease_release(pl_js *j, const char *stream) {
-  kvStore_Delete(j->leases, stream);
+  char err[64];
+  if (!pl_js_down(j, err, sizeof err)) /* else it ages out */
+    kvStore_Delete(j->leases, stream);
 }

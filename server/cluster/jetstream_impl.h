@@ -7,10 +7,16 @@
 #define PL_CLUSTER_JETSTREAM_IMPL_H
 
 #include <nats/nats.h>
+#include <stdbool.h>
 
 #include "cluster/jetstream.h"
 
 jsCtx *pl_js_ctx(pl_js *js);
+
+/* True, with err, while the connection is down (NATS restarting or out of
+ * reach): then a request is refused at once rather than waited for up to
+ * the JetStream timeout on the service thread, which holds every client. */
+bool pl_js_down(pl_js *js, char *err, size_t errlen);
 
 /* Adds the stream, or updates it when it was made before with other
  * settings: file storage, `replicas`, never deleted from or purged,
@@ -18,6 +24,11 @@ jsCtx *pl_js_ctx(pl_js *js);
  * taken once. Returns NATS_OK, or a status with err. */
 natsStatus pl_js_ensure_stream(pl_js *js, const char *name, const char *subjects,
                                int replicas, char *err, size_t errlen);
+
+/* Publishes m to JetStream with message id `id` (stored once within the
+ * duplicate window) and waits for the ack (*ack, the caller destroys it). */
+natsStatus pl_js_publish(pl_js *js, natsMsg *m, const char *id, jsPubAck **ack,
+                         jsErrCode *jerr);
 
 /* err = what failed, with NATS's last error on this thread. */
 void pl_js_say(char *err, size_t errlen, const char *what, natsStatus s, jsErrCode jerr);

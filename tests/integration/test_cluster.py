@@ -7,6 +7,7 @@ order; kill -9 of the node that holds the timers hands them to another within
 again catches up from the log; every node's database rebuilds from its log."""
 import asyncio
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -252,6 +253,79 @@ class Cluster(unittest.IsolatedAsyncioTestCase):
         status, _, body = get(self.nodes["a"], "/documents/" + r2["document"]["id"])
         self.assertEqual((status, hashlib.sha256(body).hexdigest()), (200, doc["sha256"]))
         for n in ("a", "b", "c", "d"):
+            self.rebuilds(n)
+
+    async def test_a_nats_restart_in_the_middle_of_a_meeting(self):
+        """nats-server killed and started again on its store: what is asked
+        meanwhile is refused at once with `unavailable`, reads go on, and once
+        NATS is back every node resumes from the log with nothing acknowledged
+        lost and seq consecutive."""
+        admin, meeting, tokens = await setup_programme(self.nodes["a"])
+        p = await self.people(meeting, tokens, {"chair": "b", "kenya": "a", "japan": "c",
+                                                "viewer": "c"})
+        mid = meeting["id"]
+        await p["kenya"].ok("floor.request", meeting=mid, kind="statement")
+        await p["chair"].ok("floor.next", meeting=mid)
+        await p["viewer"].event("floor.changed")
+        self.caught_up()
+        before = metric(self.nodes["a"], "plenary_cluster_applied")
+
+        self.nats.halt()
+        for who, node in (("japan", "c"), ("chair", "b")):
+            t0 = time.monotonic()
+            rid = p[who].next_id
+            p[who].next_id += 1
+            req = {"op": "floor.pause", "id": rid, "meeting": mid}
+            if who == "japan":
+                req.update(op="floor.request", kind="statement")
+            op = req["op"]
+            await p[who].ws.send(json.dumps(req))
+            r = await p[who].wait_for(lambda c=p[who]: c.replies.pop(rid, None), timeout=15)
+            took = time.monotonic() - t0
+            self.assertFalse(r["ok"], r)
+            self.assertEqual(r["error"]["code"], "unavailable", r)
+            self.assertLess(took, 2, "%s on node %s took %.1f s to be refused" % (op, node, took))
+        # a document's file cannot reach NATS: refused, and nothing kept
+        status, r = upload(self.nodes["a"], self.token, {"title": "Offline", "kind": "other",
+                                                         "language": "en"},
+                           ("offline.txt", b"written while NATS was down\n", "text/plain"))
+        self.assertEqual((status, r["error"]["code"]), (503, "unavailable"), r)
+        self.assertEqual(os.listdir(self.nodes["a"].db + ".documents"), [])
+        # reads are answered from what each node has
+        ms = (await p["viewer"].ok("meeting.list"))["meetings"]
+        self.assertEqual([m["id"] for m in ms], [mid])
+        for s in self.nodes.values():
+            self.assertEqual(s.http_get("/healthz")[0], 200)
+
+        self.nats.start()
+        # every node takes changes again: the chair's pause on b, Japan's ask on c
+        back = time.monotonic()
+        deadline = back + 15
+        while True:
+            r = await p["chair"].call("floor.pause", meeting=mid)
+            if r["ok"] or time.monotonic() > deadline:
+                break
+            self.assertEqual(r["error"]["code"], "unavailable", r)
+            await asyncio.sleep(0.25)
+        self.assertTrue(r["ok"], "node b did not resume: %s" % r)
+        print("node b took changes again %.2f s after NATS was back" % (time.monotonic() - back))
+        await p["japan"].ok("floor.request", meeting=mid, kind="statement")
+        await p["kenya"].wait_for(lambda: any(e.get("ev") == "queue.added" and
+                                              e["entry"]["participant"] == tokens["ids"]["japan"]
+                                              for e in p["kenya"].seen), timeout=10)
+        self.caught_up(timeout=10)
+        self.assertEqual(metric(self.nodes["a"], "plenary_cluster_applied"), before + 2)
+        for who, c in p.items():
+            assert_consecutive(c, c.joined, mid)
+        late = await Client.connect(self.nodes["c"], tokens["brazil"])
+        st = (await late.ok("meeting.join", meeting=mid, presence="room"))["state"]
+        self.assertTrue(st["floor"]["paused"], st["floor"])
+        self.assertEqual([e["participant"] for e in st["queue"]], [tokens["ids"]["japan"]])
+        for c in list(p.values()) + [admin, late]:
+            await c.close()
+        if os.environ.get("PLENARY_SHOW_LOGS"):
+            print(self.nodes["b"].read_log()[-4000:])
+        for n in self.nodes:
             self.rebuilds(n)
 
     def caught_up(self, timeout=5):
