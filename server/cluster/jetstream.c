@@ -25,9 +25,7 @@ struct pl_js {
   char node[64];
   /* what the consumer delivered and the loop has not taken yet */
   natsSubscription *follow;
-  pthread_mutex_t lock;
-  pl_js_item *queued;
-  size_t n_queued, cap_queued;
+  pl_js_queue queue;
   void (*wake)(void *);
   void *wake_arg;
 };
@@ -57,6 +55,10 @@ natsStatus pl_js_publish(pl_js *j, natsMsg *m, const char *id, jsPubAck **ack,
 
 jsCtx *pl_js_ctx(pl_js *j) {
   return j->js;
+}
+
+natsConnection *pl_js_conn(pl_js *j) {
+  return j->nc;
 }
 
 /* A malloc'd, NUL-terminated copy of a message's body. */
@@ -118,7 +120,7 @@ static natsStatus ensure_bucket(pl_js *j, int replicas, int64_t lease_ms, char *
 pl_js *pl_js_open(const pl_js_config *cfg, char *err, size_t errlen) {
   pl_js *j = calloc(1, sizeof *j);
   if (j)
-    pthread_mutex_init(&j->lock, NULL);
+    pl_js_queue_init(&j->queue);
   natsOptions *opts = NULL;
   natsStatus s = j ? natsOptions_Create(&opts) : NATS_NO_MEMORY;
   if (s == NATS_OK)
@@ -167,10 +169,7 @@ void pl_js_close(pl_js *j) {
     natsSubscription_Unsubscribe(j->follow);
     natsSubscription_Destroy(j->follow);
   }
-  for (size_t i = 0; i < j->n_queued; i++)
-    free(j->queued[i].body);
-  free(j->queued);
-  pthread_mutex_destroy(&j->lock);
+  pl_js_queue_release(&j->queue);
   kvStore_Destroy(j->leases);
   jsCtx_Destroy(j->js);
   natsConnection_Destroy(j->nc);
@@ -283,7 +282,49 @@ int pl_js_get(pl_js *j, uint64_t js_seq, char **body, size_t *len, char *stream,
   return 0;
 }
 
-/* On NATS's thread: queue the message for the loop and wake it. */
+void pl_js_queue_init(pl_js_queue *q) {
+  memset(q, 0, sizeof *q);
+  pthread_mutex_init(&q->lock, NULL);
+}
+
+void pl_js_queue_release(pl_js_queue *q) {
+  for (size_t i = 0; i < q->n; i++)
+    free(q->items[i].body);
+  free(q->items);
+  pthread_mutex_destroy(&q->lock);
+}
+
+void pl_js_queue_push(pl_js_queue *q, natsMsg *msg, uint64_t js_seq) {
+  pl_js_item it = {.js_seq = js_seq};
+  it.body = body_of(msg, &it.len);
+  natsMsg_Destroy(msg);
+  pthread_mutex_lock(&q->lock);
+  if (it.body && q->n == q->cap) {
+    size_t cap = q->cap ? q->cap * 2 : 64;
+    pl_js_item *grown = realloc(q->items, cap * sizeof *grown);
+    if (grown)
+      q->items = grown, q->cap = cap;
+  }
+  if (it.body && q->n < q->cap)
+    q->items[q->n++] = it;
+  else
+    free(it.body);
+  pthread_mutex_unlock(&q->lock);
+}
+
+size_t pl_js_queue_take(pl_js_queue *q, pl_js_item **items) {
+  pthread_mutex_lock(&q->lock);
+  *items = q->items;
+  size_t n = q->n;
+  q->items = NULL;
+  q->n = q->cap = 0;
+  pthread_mutex_unlock(&q->lock);
+  return n;
+}
+
+/* On NATS's thread: queue the message for the loop and wake it. A message
+ * dropped for want of memory is fetched again by sequence: the loop sees
+ * the gap (pl_js_get). */
 static void on_message(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *arg) {
   (void)nc;
   (void)sub;
@@ -291,26 +332,11 @@ static void on_message(natsConnection *nc, natsSubscription *sub, natsMsg *msg, 
   /* a delivered message's place in the stream is in its metadata (the
    * sequence field is for messages fetched by js_GetMsg) */
   jsMsgMetaData *meta = NULL;
-  pl_js_item it = {0};
+  uint64_t seq = 0;
   if (natsMsg_GetMetaData(&meta, msg) == NATS_OK)
-    it.js_seq = meta->Sequence.Stream;
+    seq = meta->Sequence.Stream;
   jsMsgMetaData_Destroy(meta);
-  it.body = body_of(msg, &it.len);
-  natsMsg_Destroy(msg);
-  pthread_mutex_lock(&j->lock);
-  if (it.body && j->n_queued == j->cap_queued) {
-    size_t cap = j->cap_queued ? j->cap_queued * 2 : 64;
-    pl_js_item *grown = realloc(j->queued, cap * sizeof *grown);
-    if (grown)
-      j->queued = grown, j->cap_queued = cap;
-  }
-  /* A message dropped for want of memory is fetched again by sequence:
-   * the loop sees the gap (pl_js_get). */
-  if (it.body && j->n_queued < j->cap_queued)
-    j->queued[j->n_queued++] = it;
-  else
-    free(it.body);
-  pthread_mutex_unlock(&j->lock);
+  pl_js_queue_push(&j->queue, msg, seq);
   j->wake(j->wake_arg);
 }
 
@@ -335,13 +361,7 @@ int pl_js_follow(pl_js *j, uint64_t from_seq, void (*wake)(void *), void *arg, c
 }
 
 size_t pl_js_take(pl_js *j, pl_js_item **items) {
-  pthread_mutex_lock(&j->lock);
-  *items = j->queued;
-  size_t n = j->n_queued;
-  j->queued = NULL;
-  j->n_queued = j->cap_queued = 0;
-  pthread_mutex_unlock(&j->lock);
-  return n;
+  return pl_js_queue_take(&j->queue, items);
 }
 
 /* --- leases ------------------------------------------------------------------ */

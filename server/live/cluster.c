@@ -23,6 +23,7 @@
 #include "live/commit.h"
 #include "live/decisions.h"
 #include "live/live.h"
+#include "live/presence.h"
 #include "net/deliver.h"
 #include "store/applied.h"
 #include "store/store.h"
@@ -389,6 +390,10 @@ int pl_cluster_start(const pl_cluster_config *cfg, char *err, size_t errlen) {
     pl_cluster_stop();
     return -1;
   }
+  if (pl_presence_start(the.js, cfg->node, err, errlen)) {
+    pl_cluster_stop();
+    return -1;
+  }
   ev_timer_init(&the.lease, on_lease, 0., RENEW_S);
   ev_timer_start(pl_srv->loop, &the.lease);
   char at[24];
@@ -401,6 +406,7 @@ int pl_cluster_start(const pl_cluster_config *cfg, char *err, size_t errlen) {
 void pl_cluster_stop(void) {
   if (!the.js)
     return;
+  pl_presence_stop();
   ev_timer_stop(pl_srv->loop, &the.lease);
   ev_async_stop(pl_srv->loop, &the.wake);
   if (the.leads)

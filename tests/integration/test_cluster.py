@@ -328,6 +328,72 @@ class Cluster(unittest.IsolatedAsyncioTestCase):
         for n in self.nodes:
             self.rebuilds(n)
 
+    async def test_the_chair_on_a_sees_who_is_joined_on_b(self):
+        """Attendance travels on core NATS: a delegate joined on b is in the
+        attendance of the chair on a; kill -9 of b takes it out within the
+        timeout (3 s unheard, checked each second); a node that stops
+        cleanly takes its connections out at once."""
+        admin, meeting, tokens = await setup_programme(self.nodes["a"])
+        mid = meeting["id"]
+        kenya_id, japan_id = tokens["ids"]["kenya"], tokens["ids"]["japan"]
+        p = await self.people(meeting, tokens, {"chair": "a", "kenya": "b", "japan": "c"})
+        chair = p["chair"]
+
+        def presence(who, online):
+            return lambda: any(e.get("ev") == "presence" and e["participant"] == who and
+                               e["online"] is online for e in chair.seen)
+        await chair.wait_for(presence(kenya_id, True))
+        await chair.wait_for(presence(japan_id, True))
+        # a second chair console on a, joined later, gets them in its state
+        again = await Client.connect(self.nodes["a"], tokens["chair"])
+        st = (await again.ok("meeting.join", meeting=mid, presence="room"))["state"]
+        att = {r["participant"]: r for r in st["attendance"]}
+        self.assertTrue(att[kenya_id]["online"], att)
+        self.assertEqual((att[kenya_id]["presence"], att[kenya_id]["connections"]),
+                         ("room", {"room": 1, "remote": 0}))
+        self.assertEqual(att[japan_id]["presence"], "remote")  # japan joins remotely
+        # and a second connection of Kenya's, on c, counts with the first
+        k2 = await Client.connect(self.nodes["c"], tokens["kenya"])
+        await k2.ok("meeting.join", meeting=mid, presence="remote")
+        await chair.wait_for(lambda: any(
+            e.get("ev") == "presence" and e["participant"] == kenya_id and
+            e["connections"] == {"room": 1, "remote": 1} for e in chair.seen))
+
+        # a node started now is told what the others have
+        self.nodes["d"] = Server("--cluster", self.nats.url, "--node", "d").start()
+        self.caught_up()
+        late = await Client.connect(self.nodes["d"], tokens["chair"])
+
+        async def attendance_on_d():
+            st = (await late.ok("meeting.join", meeting=mid, presence="remote"))["state"]
+            return {r["participant"]: r["connections"] for r in st["attendance"]}
+        deadline = time.monotonic() + 5
+        while (await attendance_on_d()).get(kenya_id) != {"room": 1, "remote": 1}:
+            self.assertLess(time.monotonic(), deadline, await attendance_on_d())
+            await asyncio.sleep(0.2)
+        self.assertEqual((await attendance_on_d())[japan_id], {"room": 0, "remote": 1})
+        await late.close()
+
+        chair.seen.clear()
+        t0 = time.monotonic()
+        self.nodes["b"].kill9()
+        await chair.wait_for(lambda: any(
+            e.get("ev") == "presence" and e["participant"] == kenya_id and
+            e["connections"] == {"room": 0, "remote": 1} for e in chair.seen), timeout=8)
+        took = time.monotonic() - t0
+        print("node b's connections left the attendance %.1f s after its kill -9" % took)
+        self.assertLess(took, 5, "b's connections stayed %.1f s" % took)
+        self.assertGreater(took, 2, "dropped before the timeout: by what?")
+        # c stops cleanly: its connections go at once
+        chair.seen.clear()
+        t0 = time.monotonic()
+        self.nodes["c"].stop()
+        await chair.wait_for(presence(japan_id, False), timeout=3)
+        await chair.wait_for(presence(kenya_id, False), timeout=3)
+        self.assertLess(time.monotonic() - t0, 2)
+        for c in (chair, again, admin, k2):
+            await c.close()
+
     def caught_up(self, timeout=5):
         """Waits until every running node has applied the same place of the log."""
         deadline = time.time() + timeout
