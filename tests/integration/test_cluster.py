@@ -297,6 +297,14 @@ class Cluster(unittest.IsolatedAsyncioTestCase):
         for s in self.nodes.values():
             self.assertEqual(s.http_get("/healthz")[0], 200)
 
+        # long enough for every node to count the others gone (their attendance too)
+        def kenya_online(online, after=0):
+            # the place just after the event (never 0: wait_for wants it true)
+            return lambda: next((i + 1 for i, e in enumerate(p["chair"].seen)
+                                 if i >= after and e.get("ev") == "presence" and
+                                 e["participant"] == tokens["ids"]["kenya"] and
+                                 e["online"] is online), None)
+        gone = await p["chair"].wait_for(kenya_online(False), timeout=6)
         self.nats.start()
         # every node takes changes again: the chair's pause on b, Japan's ask on c
         back = time.monotonic()
@@ -315,6 +323,9 @@ class Cluster(unittest.IsolatedAsyncioTestCase):
                                               for e in p["kenya"].seen), timeout=10)
         self.caught_up(timeout=10)
         self.assertEqual(metric(self.nodes["a"], "plenary_cluster_applied"), before + 2)
+        # and the nodes told each other their connections again: Kenya, on a, is
+        # back in the attendance of the chair on b
+        await p["chair"].wait_for(kenya_online(True, gone), timeout=5)
         for who, c in p.items():
             assert_consecutive(c, c.joined, mid)
         late = await Client.connect(self.nodes["c"], tokens["brazil"])
