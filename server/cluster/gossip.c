@@ -54,8 +54,7 @@ void pl_gossip_close(pl_gossip *g) {
     /* what was just sent (a node's goodbye) goes before the connection */
     if (natsConnection_Status(g->nc) == NATS_CONN_STATUS_CONNECTED)
       natsConnection_FlushTimeout(g->nc, 500);
-    natsSubscription_Unsubscribe(g->sub);
-    natsSubscription_Destroy(g->sub);
+    pl_js_unsubscribe(g->sub);
   }
   pl_js_queue_release(&g->queue);
   free(g);

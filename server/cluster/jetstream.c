@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cluster/files.h"
 #include "cluster/jetstream_impl.h"
@@ -38,8 +39,12 @@ void pl_js_say(char *err, size_t errlen, const char *what, natsStatus s, jsErrCo
 
 #define say pl_js_say
 
+bool pl_js_connected(pl_js *j) {
+  return natsConnection_Status(j->nc) == NATS_CONN_STATUS_CONNECTED;
+}
+
 bool pl_js_down(pl_js *j, char *err, size_t errlen) {
-  if (natsConnection_Status(j->nc) == NATS_CONN_STATUS_CONNECTED)
+  if (pl_js_connected(j))
     return false;
   snprintf(err, errlen, "not connected to NATS: reconnecting");
   return true;
@@ -165,10 +170,8 @@ pl_js *pl_js_open(const pl_js_config *cfg, char *err, size_t errlen) {
 void pl_js_close(pl_js *j) {
   if (!j)
     return;
-  if (j->follow) {
-    natsSubscription_Unsubscribe(j->follow);
-    natsSubscription_Destroy(j->follow);
-  }
+  if (j->follow)
+    pl_js_unsubscribe(j->follow);
   pl_js_queue_release(&j->queue);
   kvStore_Destroy(j->leases);
   jsCtx_Destroy(j->js);
@@ -280,6 +283,48 @@ int pl_js_get(pl_js *j, uint64_t js_seq, char **body, size_t *len, char *stream,
     return -1;
   }
   return 0;
+}
+
+typedef struct closing {
+  pthread_mutex_t lock;
+  pthread_cond_t done_cv;
+  bool done;
+} closing;
+
+static void on_complete(void *arg) {
+  closing *c = arg;
+  pthread_mutex_lock(&c->lock);
+  c->done = true;
+  pthread_cond_signal(&c->done_cv);
+  pthread_mutex_unlock(&c->lock);
+}
+
+void pl_js_unsubscribe(natsSubscription *sub) {
+  closing *c = calloc(1, sizeof *c);
+  if (!c || natsSubscription_SetOnCompleteCB(sub, on_complete, c) != NATS_OK) {
+    free(c); /* not set: nothing will call it */
+    natsSubscription_Unsubscribe(sub);
+    nats_Sleep(100); /* the best left: a handler under way ends meanwhile */
+    natsSubscription_Destroy(sub);
+    return;
+  }
+  pthread_mutex_init(&c->lock, NULL);
+  pthread_cond_init(&c->done_cv, NULL);
+  natsSubscription_Unsubscribe(sub);
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += 5;
+  pthread_mutex_lock(&c->lock);
+  while (!c->done && pthread_cond_timedwait(&c->done_cv, &c->lock, &until) == 0)
+    ;
+  bool done = c->done;
+  pthread_mutex_unlock(&c->lock);
+  natsSubscription_Destroy(sub);
+  if (done) { /* else the callback may still come: c stays */
+    pthread_cond_destroy(&c->done_cv);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+  }
 }
 
 void pl_js_queue_init(pl_js_queue *q) {

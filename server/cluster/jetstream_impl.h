@@ -47,6 +47,11 @@ void pl_js_queue_push(pl_js_queue *q, natsMsg *msg, uint64_t js_seq);
 /* pl_js_take's contract, for this queue. */
 size_t pl_js_queue_take(pl_js_queue *q, pl_js_item **items);
 
+/* Unsubscribes an asynchronous subscription and destroys it once its
+ * message handler has returned for the last time (NATS's delivery thread may
+ * be in it now): only then may what the handler uses be freed. */
+void pl_js_unsubscribe(natsSubscription *sub);
+
 /* err = what failed, with NATS's last error on this thread. */
 void pl_js_say(char *err, size_t errlen, const char *what, natsStatus s, jsErrCode jerr);
 

@@ -350,6 +350,7 @@ static void on_lease(struct ev_loop *loop, ev_timer *w, int revents) {
   (void)w;
   (void)revents;
   char holder[64];
+  pl_srv->metrics.cluster_connected = pl_js_connected(the.js);
   if (the.leads) {
     if (pl_lease_renew(the.js, TIMERS, &the.lease_rev, holder, sizeof holder) ==
         PL_LEASE_OURS)

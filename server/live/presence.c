@@ -235,8 +235,8 @@ void pl_presence_stop(void) {
   if (!the.g)
     return;
   send_json(json_pack("{s:s}", "t", "bye"));
+  pl_gossip_close(the.g); /* no message is being handed over after this */
   ev_timer_stop(pl_srv->loop, &the.beat);
   ev_async_stop(pl_srv->loop, &the.wake);
-  pl_gossip_close(the.g);
   memset(&the, 0, sizeof the);
 }
