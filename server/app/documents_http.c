@@ -49,6 +49,7 @@ static int serve_file(struct lws *wsi, pl_http_pss *h, json_t *doc, bool restric
 
 typedef struct pl_doc_fetch {
   struct lws *wsi; /* NULL once the connection is gone */
+  pl_http_pss *h;  /* borrowed, while wsi is not NULL: the connection's */
   json_t *doc;     /* owned */
   bool restricted;
   char sha[PL_HASH_HEX_LEN];
@@ -87,6 +88,8 @@ static void fetch_done(void *arg, bool dropped) {
   pl_doc_fetch *f = arg;
   f->in_worker = false;
   if (dropped || !f->wsi) {
+    if (f->wsi) /* the server is stopping: the connection closes without it */
+      f->h->fetch = NULL;
     fetch_free(f);
     return;
   }
@@ -101,6 +104,7 @@ static int fetch_start(struct lws *wsi, pl_http_pss *h, json_t *doc, bool restri
   if (!f)
     return -1;
   f->wsi = wsi;
+  f->h = h;
   f->doc = json_incref(doc);
   f->restricted = restricted;
   snprintf(f->sha, sizeof f->sha, "%s", json_string_value(json_object_get(doc, "sha256")));

@@ -36,6 +36,7 @@ enum { F_TITLE, F_KIND, F_PILLAR, F_LANGUAGE, F_MEETING, F_ABSTRACT, F_VISIBILIT
 
 typedef struct pl_upload {
   struct lws *wsi;      /* NULL once the connection is gone */
+  pl_http_pss *h;       /* borrowed, while wsi is not NULL: the connection's */
   struct lws_spa *spa;  /* owned */
   pl_participant_rec who;
   pl_delegation_rec deleg;
@@ -239,6 +240,7 @@ int pl_upload_start(struct lws *wsi, pl_http_pss *h) {
     return -1;
   up->fd = -1;
   up->wsi = wsi;
+  up->h = h;
   up->who = p;
   up->deleg = d;
   up->md = EVP_MD_CTX_new();
@@ -409,6 +411,8 @@ static void extract_done(void *arg, bool dropped) {
   pl_upload *up = arg;
   up->in_worker = false;
   if (dropped || !up->wsi) {
+    if (up->wsi) /* the server is stopping: the connection must not free it again */
+      up->h->upload = NULL;
     upload_free(up); /* nobody waits: nothing is kept */
     return;
   }
