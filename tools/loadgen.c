@@ -425,6 +425,43 @@ static void measure_idle(void)
 	       g_idle_seconds, pct, g.pings - pings0);
 }
 
+/*
+ * With --ports, the same receipts split by the server each viewer is on: in a cluster
+ * the chair's node fans out what it decided, the others what their consumer brought,
+ * so the difference is the latency of the NATS hop alone, on the same run.
+ */
+static void per_port_stats(void)
+{
+	uint64_t *pool = malloc((size_t)g.m * (size_t)g.n * sizeof *pool);
+	uint64_t *firsts = calloc((size_t)g.m, sizeof *firsts);
+	if (!pool || !firsts) { perror("malloc"); exit(1); }
+	for (int j = 0; j < g.n_ports; j++) {
+		size_t np = 0, nf = 0;
+		for (int k = g.warmup; k < g.nchanges; k++) {
+			uint64_t lo = UINT64_MAX;
+			for (int i = j; i < g.n; i += g.n_ports) {
+				uint64_t rx = g.rx_ns[(size_t)k * (size_t)g.n + (size_t)i];
+				if (!rx)
+					continue;
+				pool[np++] = rx - g.t0[k];
+				lo = rx - g.t0[k] < lo ? rx - g.t0[k] : lo;
+			}
+			if (lo != UINT64_MAX)
+				firsts[nf++] = lo;
+		}
+		qsort(pool, np, sizeof *pool, cmp_u64);
+		qsort(firsts, nf, sizeof *firsts, cmp_u64);
+		printf("%s: viewers on port %d: first %.2f ms (median of per-change), p50 %.2f ms, "
+		       "p99 %.2f ms over %zu receipts\n", g.label, g.ports[j], pct_ms(firsts, nf, 0.5),
+		       pct_ms(pool, np, 0.5), pct_ms(pool, np, 0.99), np);
+		printf("RESULT_PORT label=%s-port%d n=%d first_ms=%.2f p50_ms=%.2f p99_ms=%.2f\n",
+		       g.label, j, g.n, pct_ms(firsts, nf, 0.5), pct_ms(pool, np, 0.5),
+		       pct_ms(pool, np, 0.99));
+	}
+	free(pool);
+	free(firsts);
+}
+
 static void usage(FILE *to)
 {
 	fprintf(to, "usage: loadgen [--host IP] --port PORT [-n N] [-m M] [--warmup W]\n"
@@ -432,7 +469,23 @@ static void usage(FILE *to)
 		"  [--event NAME] [--window W] [--timeout S] [--label NAME] [--check] [--tls]\n"
 		"  [--in-rate FRAMES_PER_S] [--in-seconds S] [--idle S]\n"
 		"  [--ical MEETINGS] [--events E --save FILE] [--join-time FILE]\n"
-		"  [--rush R [--rush-ms MS]] [--storm] [--meetings K [--meetings-s S]]\n");
+		"  [--rush R [--rush-ms MS]] [--storm] [--meetings K [--meetings-s S]]\n"
+		"  [--ports P1,P2,...]\n");
+}
+
+/* --ports 8001,8002,8003: the viewers spread over several servers (a cluster's nodes). */
+static void parse_ports(const char *list)
+{
+	for (const char *p = list; *p && g.n_ports < (int)(sizeof g.ports / sizeof *g.ports);) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (end == p || v <= 0 || v > 65535 || (*end && *end != ',')) {
+			fprintf(stderr, "loadgen: --ports takes ports separated by commas\n");
+			exit(2);
+		}
+		g.ports[g.n_ports++] = (int)v;
+		p = *end ? end + 1 : end;
+	}
 }
 
 static void parse_flags(int argc, char **argv)
@@ -446,7 +499,7 @@ static void parse_flags(int argc, char **argv)
 		{ "events", 1, 0, 'E' }, { "save", 1, 0, 'S' }, { "join-time", 1, 0, 'J' },
 		{ "idle", 1, 0, 'I' }, { "tls", 0, 0, 'L' }, { "rush", 1, 0, 'R' },
 		{ "rush-ms", 1, 0, 'M' }, { "storm", 0, 0, 'Y' }, { "meetings", 1, 0, 'G' },
-		{ "meetings-s", 1, 0, 'g' }, { "help", 0, 0, 'H' },
+		{ "meetings-s", 1, 0, 'g' }, { "ports", 1, 0, 'N' }, { "help", 0, 0, 'H' },
 		{ 0, 0, 0, 0 } };
 	int ch;
 	while ((ch = getopt_long(argc, argv, "n:m:", opts, NULL)) != -1) {
@@ -478,6 +531,7 @@ static void parse_flags(int argc, char **argv)
 		case 'Y': g_storm = true; break;
 		case 'G': g_meetings = atoi(optarg); break;
 		case 'g': g_meetings_s = atoi(optarg); break;
+		case 'N': parse_ports(optarg); break;
 		case 'H': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -609,6 +663,7 @@ int main(int argc, char **argv)
 	free(pool);
 	free(firsts);
 	free(lasts);
+	per_port_stats();
 	if (g_in_rate > 0 && g.pid > 0)
 		measure_incoming();
 	if (g_idle_seconds > 0 && g.pid > 0)

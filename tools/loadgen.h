@@ -37,6 +37,7 @@ struct conn {
 	uint32_t hello_id, join_id;
 	uint64_t ready_ns;            /* when the join reply came */
 	const char *meeting;          /* borrowed: the meeting a viewer joins (NULL: g.meeting) */
+	int port;                     /* the server's: g.port, or with --ports one of them */
 };
 
 struct loadgen {
@@ -72,6 +73,10 @@ struct loadgen {
 	/* --meetings: viewer i joins meetings[i % n_meetings] */
 	char **meetings;
 	int n_meetings;
+	/* --ports: viewer i connects to ports[i % n_ports] (the nodes of a cluster); the
+	 * control clients stay on g.port */
+	int ports[16];
+	int n_ports;
 };
 
 extern struct loadgen g;

@@ -513,6 +513,7 @@ void conn_open(struct conn *c, enum role role, int vi, const char *tok)
 	c->role = role; c->vi = vi; c->tok = tok; c->last_seq = -1;
 	if (role == R_VIEWER && g.n_meetings > 0)
 		c->meeting = g.meetings[vi % g.n_meetings];
+	c->port = role == R_VIEWER && g.n_ports > 0 ? g.ports[vi % g.n_ports] : g.port;
 	c->st = S_CONNECTING;
 	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) { perror("loadgen: socket"); exit(1); }
@@ -521,7 +522,7 @@ void conn_open(struct conn *c, enum role role, int vi, const char *tok)
 	setsockopt(c->fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if (bind(c->fd, (struct sockaddr *)&src, sizeof src) < 0) { perror("loadgen: bind"); exit(1); }
-	dst.sin_port = htons((uint16_t)g.port);
+	dst.sin_port = htons((uint16_t)c->port);
 	if (inet_pton(AF_INET, g.host, &dst.sin_addr) != 1) {
 		fprintf(stderr, "loadgen: --host must be an IPv4 loopback address\n");
 		exit(2);
@@ -534,7 +535,7 @@ void conn_open(struct conn *c, enum role role, int vi, const char *tok)
 		     "GET /ws HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
 		     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
 		     "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: plenary.v1\r\n\r\n",
-		     g.host, g.port);
+		     g.host, c->port);
 	out_append(c, req, (size_t)n);
 	if (g.tls) {
 		c->ssl = SSL_new(g.tls_ctx);

@@ -5,12 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/bearer.h"
 #include "app/docstore.h"
 #include "app/http_respond.h"
+#include "base/log.h"
 #include "base/server.h"
+#include "cluster/files.h"
 #include "core/portal.h"
+#include "live/cluster.h"
+#include "ops/deferred.h"
 #include "store/portal.h"
 
 /* RFC 8187's ext-value of a file name: UTF-8, percent-encoded. */
@@ -38,6 +43,117 @@ static void ascii_name(const char *name, char *out, size_t len) {
   out[n] = '\0';
 }
 
+static int serve_file(struct lws *wsi, pl_http_pss *h, json_t *doc, bool restricted);
+
+/* --- a file uploaded on another node ---------------------------------------- */
+
+typedef struct pl_doc_fetch {
+  struct lws *wsi; /* NULL once the connection is gone */
+  pl_http_pss *h;  /* borrowed, while wsi is not NULL: the connection's */
+  json_t *doc;     /* owned */
+  bool restricted;
+  char sha[PL_HASH_HEX_LEN];
+  bool in_worker, ready;
+  int rc; /* pl_js_file_get's */
+  char err[200];
+} pl_doc_fetch;
+
+static void fetch_free(pl_doc_fetch *f) {
+  json_decref(f->doc);
+  free(f);
+}
+
+/* On the worker: the chunks into a temporary file of the store, which
+ * becomes the file of its hash once it hashes right. */
+static void fetch_work(void *arg) {
+  pl_doc_fetch *f = arg;
+  char tmp[PL_DOCSTORE_PATH_MAX], part[PL_DOCSTORE_PATH_MAX];
+  int fd = pl_docstore_temp(tmp, sizeof tmp);
+  f->rc = fd < 0 ? -1 : pl_js_file_get(pl_cluster_link(), f->sha, fd, f->err, sizeof f->err);
+  if (fd < 0)
+    snprintf(f->err, sizeof f->err, "cannot make a file in the store");
+  if (fd >= 0 && f->rc == 0 && fsync(fd) != 0)
+    f->rc = -1;
+  if (fd >= 0)
+    close(fd);
+  if (f->rc != 0 && fd >= 0)
+    unlink(tmp);
+  else if (f->rc == 0 && pl_docstore_stage(tmp, f->sha, part, sizeof part) == 0)
+    pl_docstore_commit(f->sha);
+  else if (f->rc == 0)
+    f->rc = -1;
+}
+
+static void fetch_done(void *arg, bool dropped) {
+  pl_doc_fetch *f = arg;
+  f->in_worker = false;
+  if (dropped || !f->wsi) {
+    if (f->wsi) /* the server is stopping: the connection closes without it */
+      f->h->fetch = NULL;
+    fetch_free(f);
+    return;
+  }
+  f->ready = true;
+  lws_callback_on_writable(f->wsi);
+}
+
+static const pl_task_ops fetch_ops = {fetch_work, fetch_done};
+
+static int fetch_start(struct lws *wsi, pl_http_pss *h, json_t *doc, bool restricted) {
+  pl_doc_fetch *f = calloc(1, sizeof *f);
+  if (!f)
+    return -1;
+  f->wsi = wsi;
+  f->h = h;
+  f->doc = json_incref(doc);
+  f->restricted = restricted;
+  snprintf(f->sha, sizeof f->sha, "%s", json_string_value(json_object_get(doc, "sha256")));
+  f->in_worker = true;
+  if (pl_defer_task(f, &fetch_ops)) {
+    fetch_free(f);
+    return pl_http_respond_text(wsi, h, HTTP_STATUS_SERVICE_UNAVAILABLE,
+                                "the server is busy; try again shortly");
+  }
+  if (f->in_worker || f->ready) /* not already answered inline, without a worker */
+    h->fetch = f;
+  return 0;
+}
+
+bool pl_documents_fetch_ready(const pl_http_pss *h) {
+  return h && h->fetch && h->fetch->ready;
+}
+
+int pl_documents_fetch_answer(struct lws *wsi, pl_http_pss *h) {
+  pl_doc_fetch *f = h->fetch;
+  int out;
+  if (f->rc == 0) {
+    out = serve_file(wsi, h, f->doc, f->restricted);
+  } else {
+    pl_log(PL_LOG_WARN, "document.fetch", "sha256", f->sha, "error", f->err, NULL);
+    out = pl_http_respond_text(wsi, h, f->rc > 0 ? HTTP_STATUS_NOT_FOUND
+                                                 : HTTP_STATUS_SERVICE_UNAVAILABLE,
+                               f->rc > 0 ? "the file is not stored"
+                                         : "the file could not be fetched from the cluster; "
+                                           "try again shortly");
+  }
+  h->fetch = NULL;
+  fetch_free(f);
+  return out;
+}
+
+void pl_documents_fetch_release(pl_http_pss *h) {
+  pl_doc_fetch *f = h ? h->fetch : NULL;
+  if (!f)
+    return;
+  h->fetch = NULL;
+  if (f->in_worker)
+    f->wsi = NULL; /* the worker's done frees it */
+  else
+    fetch_free(f);
+}
+
+/* --- serving ------------------------------------------------------------------ */
+
 static int serve_file(struct lws *wsi, pl_http_pss *h, json_t *doc, bool restricted) {
   const char *sha = json_string_value(json_object_get(doc, "sha256"));
   const char *mime = json_string_value(json_object_get(doc, "mime"));
@@ -46,6 +162,8 @@ static int serve_file(struct lws *wsi, pl_http_pss *h, json_t *doc, bool restric
       ext[3 * PL_NAME_LEN + 1], disp[5 * PL_NAME_LEN + 64];
   struct stat st;
   pl_docstore_path(sha ? sha : "-", path, sizeof path);
+  if (sha && stat(path, &st) != 0 && pl_cluster_on() && !h->fetch)
+    return fetch_start(wsi, h, doc, restricted);
   if (!sha || stat(path, &st) != 0)
     return pl_http_respond_text(wsi, h, HTTP_STATUS_NOT_FOUND, "the file is not stored");
   snprintf(ctype, sizeof ctype, "%s%s", mime ? mime : "application/octet-stream",

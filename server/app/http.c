@@ -130,11 +130,14 @@ int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
     pl_http_pss *h = user;
     if (pl_upload_ready(h))
       return pl_upload_answer(wsi, h);
+    if (pl_documents_fetch_ready(h))
+      return pl_documents_fetch_answer(wsi, h);
     return pl_http_write_more(wsi, user);
   }
   case LWS_CALLBACK_CLOSED_HTTP:
   case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
     pl_upload_release(user);
+    pl_documents_fetch_release(user);
     pl_http_release(user);
     return 0;
   default:

@@ -24,6 +24,7 @@ typedef struct pl_http_pss {
   char in_path[64];
   bool close_after; /* the request's body was not read: close once answered */
   struct pl_upload *upload; /* POST /documents (upload.h): owned, or lent to the worker */
+  struct pl_doc_fetch *fetch; /* GET /documents/{id} of a file on another node: likewise */
 } pl_http_pss;
 
 /* Sends a complete response; takes ownership of body (malloc'd). */

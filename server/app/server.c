@@ -408,12 +408,12 @@ int pl_server_run(const pl_config *cfg) {
 out_ctx:
   srv.stopping = true;
   pl_service_stopping(loop);
+  pl_deferred_stop(); /* before the cluster's link: an upload's worker may be using it */
   pl_cluster_stop(); /* its watchers would keep the closing loop below running */
   pl_live_cancel_timers();
   pl_deliver_stop();
   pl_door_stop();
   pl_early_close_all();
-  pl_deferred_stop();
   pl_keepalive_stop(); /* the loop below runs until no watcher is left */
   pl_reports_stop();
   lws_context_destroy(srv.ctx);

@@ -15,7 +15,9 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/server.h"
+#include "cluster/files.h"
 #include "core/portal.h"
+#include "live/cluster.h"
 #include "live/commit.h"
 #include "ops/deferred.h"
 #include "store/portal.h"
@@ -35,6 +37,7 @@ enum { F_TITLE, F_KIND, F_PILLAR, F_LANGUAGE, F_MEETING, F_ABSTRACT, F_VISIBILIT
 
 typedef struct pl_upload {
   struct lws *wsi;      /* NULL once the connection is gone */
+  pl_http_pss *h;       /* borrowed, while wsi is not NULL: the connection's */
   struct lws_spa *spa;  /* owned */
   pl_participant_rec who;
   pl_delegation_rec deleg;
@@ -46,6 +49,9 @@ typedef struct pl_upload {
   pl_document_rec doc;
   pl_extract ex; /* the worker's */
   bool in_worker;
+  /* with --cluster, the worker's too: whether NATS holds the file */
+  bool shared;
+  char share_err[200];
   /* the answer, once decided */
   bool ready;
   unsigned status;
@@ -86,7 +92,8 @@ static unsigned status_of(pl_err e) {
   case PL_ERR_UNAUTHENTICATED: return HTTP_STATUS_UNAUTHORIZED;
   case PL_ERR_FORBIDDEN: return HTTP_STATUS_FORBIDDEN;
   case PL_ERR_NOT_FOUND: return HTTP_STATUS_NOT_FOUND;
-  case PL_ERR_RATE_LIMITED: return HTTP_STATUS_SERVICE_UNAVAILABLE;
+  case PL_ERR_RATE_LIMITED:
+  case PL_ERR_UNAVAILABLE: return HTTP_STATUS_SERVICE_UNAVAILABLE;
   case PL_ERR_INTERNAL: return HTTP_STATUS_INTERNAL_SERVER_ERROR;
   default: return HTTP_STATUS_BAD_REQUEST;
   }
@@ -238,6 +245,7 @@ int pl_upload_start(struct lws *wsi, pl_http_pss *h) {
     return -1;
   up->fd = -1;
   up->wsi = wsi;
+  up->h = h;
   up->who = p;
   up->deleg = d;
   up->md = EVP_MD_CTX_new();
@@ -364,6 +372,11 @@ static void commit_document(pl_upload *up) {
                up->ex.mime);
       return decide_error(up, HTTP_STATUS_UNSUPPORTED_MEDIA_TYPE, PL_ERR_BAD_REQUEST, msg);
     }
+    if (pl_cluster_on() && !up->shared) {
+      pl_log(PL_LOG_WARN, "upload.unshared", "error", up->share_err, NULL);
+      return decide_error(up, HTTP_STATUS_SERVICE_UNAVAILABLE, PL_ERR_UNAVAILABLE,
+                          "the cluster could not store the file; nothing changed, try again");
+    }
     snprintf(d->mime, sizeof d->mime, "%s", up->ex.mime);
     d->text = up->ex.text;
     up->ex.text = NULL;
@@ -401,15 +414,24 @@ static void commit_document(pl_upload *up) {
   json_decref(o);
 }
 
+/* With --cluster the file goes to NATS here too, before its event can be
+ * appended: every node that applies document.uploaded can then fetch it
+ * (documents_http.c), and a failure here refuses the upload whole. */
 static void extract_work(void *arg) {
   pl_upload *up = arg;
   pl_extract_file(up->tmp, &up->ex);
+  pl_js *js = pl_cluster_link();
+  if (js && up->ex.allowed)
+    up->shared = pl_js_file_put(js, up->doc.sha256, up->tmp, up->share_err,
+                                sizeof up->share_err) == 0;
 }
 
 static void extract_done(void *arg, bool dropped) {
   pl_upload *up = arg;
   up->in_worker = false;
   if (dropped || !up->wsi) {
+    if (up->wsi) /* the server is stopping: the connection must not free it again */
+      up->h->upload = NULL;
     upload_free(up); /* nobody waits: nothing is kept */
     return;
   }

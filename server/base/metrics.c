@@ -94,9 +94,11 @@ char *pl_metrics_render(const pl_metrics *m, size_t *len) {
           "# HELP plenary_cluster_applied The log's sequence this node has applied.\n"
           "# TYPE plenary_cluster_applied gauge\nplenary_cluster_applied %llu\n"
           "# HELP plenary_cluster_leads 1 while this node decides the timers.\n"
-          "# TYPE plenary_cluster_leads gauge\nplenary_cluster_leads %llu\n",
+          "# TYPE plenary_cluster_leads gauge\nplenary_cluster_leads %llu\n"
+          "# HELP plenary_cluster_connected 1 while the link to NATS is up (seen each second).\n"
+          "# TYPE plenary_cluster_connected gauge\nplenary_cluster_connected %llu\n",
           (unsigned long long)m->cluster_fenced, (unsigned long long)m->cluster_applied,
-          (unsigned long long)m->cluster_leads);
+          (unsigned long long)m->cluster_leads, (unsigned long long)m->cluster_connected);
   if (fclose(f)) {
     free(buf);
     return NULL;

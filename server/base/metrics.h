@@ -43,6 +43,7 @@ typedef struct pl_metrics {
   uint64_t cluster_fenced;  /* appends refused: another node's change came first */
   uint64_t cluster_applied; /* the log's sequence applied here */
   uint64_t cluster_leads;   /* 1 while this node decides the timers */
+  uint64_t cluster_connected; /* 1 while the link to NATS is up, as last seen (each second) */
 } pl_metrics;
 
 /* Records `n` deliveries of a published event, `us` after it was published. */

@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "cluster/files.h"
+#include "cluster/jetstream_impl.h"
 
 #define STREAM "PLENARY"
 #define BUCKET "PLENARY_LEASES"
@@ -22,17 +26,44 @@ struct pl_js {
   char node[64];
   /* what the consumer delivered and the loop has not taken yet */
   natsSubscription *follow;
-  pthread_mutex_t lock;
-  pl_js_item *queued;
-  size_t n_queued, cap_queued;
+  pl_js_queue queue;
   void (*wake)(void *);
   void *wake_arg;
 };
 
-static void say(char *err, size_t errlen, const char *what, natsStatus s, jsErrCode jerr) {
+void pl_js_say(char *err, size_t errlen, const char *what, natsStatus s, jsErrCode jerr) {
   const char *detail = nats_GetLastError(NULL);
   snprintf(err, errlen, "%s: %s%s%s (JetStream error %d)", what, natsStatus_GetText(s),
            detail ? ": " : "", detail ? detail : "", (int)jerr);
+}
+
+#define say pl_js_say
+
+bool pl_js_connected(pl_js *j) {
+  return natsConnection_Status(j->nc) == NATS_CONN_STATUS_CONNECTED;
+}
+
+bool pl_js_down(pl_js *j, char *err, size_t errlen) {
+  if (pl_js_connected(j))
+    return false;
+  snprintf(err, errlen, "not connected to NATS: reconnecting");
+  return true;
+}
+
+natsStatus pl_js_publish(pl_js *j, natsMsg *m, const char *id, jsPubAck **ack,
+                         jsErrCode *jerr) {
+  jsPubOptions po;
+  jsPubOptions_Init(&po);
+  po.MsgId = id;
+  return js_PublishMsg(ack, j->js, m, &po, jerr);
+}
+
+jsCtx *pl_js_ctx(pl_js *j) {
+  return j->js;
+}
+
+natsConnection *pl_js_conn(pl_js *j) {
+  return j->nc;
 }
 
 /* A malloc'd, NUL-terminated copy of a message's body. */
@@ -46,13 +77,12 @@ static char *body_of(natsMsg *msg, size_t *len) {
   return b;
 }
 
-/* The stream of every Plenary stream's changes: kept for good, never
- * deleted from, readable by direct get on any replica. */
-static natsStatus ensure_stream(pl_js *j, int replicas, char *err, size_t errlen) {
-  const char *subjects[] = {SUBJECT_PREFIX ">"};
+natsStatus pl_js_ensure_stream(pl_js *j, const char *name, const char *subject,
+                               int replicas, char *err, size_t errlen) {
+  const char *subjects[] = {subject};
   jsStreamConfig sc;
   jsStreamConfig_Init(&sc);
-  sc.Name = STREAM;
+  sc.Name = name;
   sc.Subjects = subjects;
   sc.SubjectsLen = 1;
   sc.Storage = js_FileStorage;
@@ -67,8 +97,11 @@ static natsStatus ensure_stream(pl_js *j, int replicas, char *err, size_t errlen
   if (s != NATS_OK && jerr == JSStreamNameExistErr) /* made before with other settings */
     s = js_UpdateStream(&si, j->js, &sc, NULL, &jerr);
   jsStreamInfo_Destroy(si);
-  if (s != NATS_OK)
-    say(err, errlen, "stream " STREAM, s, jerr);
+  if (s != NATS_OK) {
+    char what[64];
+    snprintf(what, sizeof what, "stream %s", name);
+    say(err, errlen, what, s, jerr);
+  }
   return s;
 }
 
@@ -92,7 +125,7 @@ static natsStatus ensure_bucket(pl_js *j, int replicas, int64_t lease_ms, char *
 pl_js *pl_js_open(const pl_js_config *cfg, char *err, size_t errlen) {
   pl_js *j = calloc(1, sizeof *j);
   if (j)
-    pthread_mutex_init(&j->lock, NULL);
+    pl_js_queue_init(&j->queue);
   natsOptions *opts = NULL;
   natsStatus s = j ? natsOptions_Create(&opts) : NATS_NO_MEMORY;
   if (s == NATS_OK)
@@ -101,6 +134,10 @@ pl_js *pl_js_open(const pl_js_config *cfg, char *err, size_t errlen) {
     s = natsOptions_SetName(opts, cfg->node);
   if (s == NATS_OK)
     s = natsOptions_SetMaxReconnect(opts, -1); /* a NATS restart is waited out */
+  /* Tried again every quarter second, not the client's 2 s: while it is
+   * down every change is refused, so a node should be back as soon as NATS. */
+  if (s == NATS_OK)
+    s = natsOptions_SetReconnectWait(opts, 250);
   if (s == NATS_OK)
     s = natsConnection_Connect(&j->nc, opts);
   natsOptions_Destroy(opts);
@@ -116,8 +153,11 @@ pl_js *pl_js_open(const pl_js_config *cfg, char *err, size_t errlen) {
   s = natsConnection_JetStream(&j->js, j->nc, &jo);
   if (s != NATS_OK)
     say(err, errlen, "JetStream", s, 0);
+  /* The log: every Plenary stream's changes, kept for good. */
   if (s == NATS_OK)
-    s = ensure_stream(j, cfg->replicas, err, errlen);
+    s = pl_js_ensure_stream(j, STREAM, SUBJECT_PREFIX ">", cfg->replicas, err, errlen);
+  if (s == NATS_OK && pl_js_files_ensure(j, cfg->replicas, err, errlen))
+    s = NATS_ERR;
   if (s == NATS_OK)
     s = ensure_bucket(j, cfg->replicas, cfg->lease_ms, err, errlen);
   if (s != NATS_OK) {
@@ -130,14 +170,9 @@ pl_js *pl_js_open(const pl_js_config *cfg, char *err, size_t errlen) {
 void pl_js_close(pl_js *j) {
   if (!j)
     return;
-  if (j->follow) {
-    natsSubscription_Unsubscribe(j->follow);
-    natsSubscription_Destroy(j->follow);
-  }
-  for (size_t i = 0; i < j->n_queued; i++)
-    free(j->queued[i].body);
-  free(j->queued);
-  pthread_mutex_destroy(&j->lock);
+  if (j->follow)
+    pl_js_unsubscribe(j->follow);
+  pl_js_queue_release(&j->queue);
   kvStore_Destroy(j->leases);
   jsCtx_Destroy(j->js);
   natsConnection_Destroy(j->nc);
@@ -157,6 +192,8 @@ pl_js_rc pl_js_append(pl_js *j, const char *stream, uint64_t first_seq, const vo
                       size_t errlen) {
   char subject[128], id[160], expect[24], seq[24];
   pl_js_subject(subject, sizeof subject, stream);
+  if (pl_js_down(j, err, errlen))
+    return PL_JS_ERROR;
   /* The node is in the id: JetStream checks ids before expected sequences,
    * so a deposed owner's change with the same seq as the new owner's must
    * not pass for a retry of it. */
@@ -175,13 +212,10 @@ pl_js_rc pl_js_append(pl_js *j, const char *stream, uint64_t first_seq, const vo
     s = natsMsgHeader_Set(msg, "Plenary-Seq", seq);
   if (s == NATS_OK)
     s = natsMsgHeader_Set(msg, "Plenary-Node", j->node);
-  jsPubOptions po;
-  jsPubOptions_Init(&po);
-  po.MsgId = id;
   jsPubAck *ack = NULL;
   jsErrCode jerr = 0;
   if (s == NATS_OK)
-    s = js_PublishMsg(&ack, j->js, msg, &po, &jerr);
+    s = pl_js_publish(j, msg, id, &ack, &jerr);
   natsMsg_Destroy(msg);
   pl_js_rc rc = PL_JS_ERROR;
   if (s == NATS_OK && ack) {
@@ -204,10 +238,12 @@ int pl_js_last(pl_js *j, const char *stream, uint64_t *js_seq, char **body, size
   pl_js_subject(subject, sizeof subject, stream);
   natsMsg *msg = NULL;
   jsErrCode jerr = 0;
-  natsStatus s = js_GetLastMsg(&msg, j->js, STREAM, subject, NULL, &jerr);
   *js_seq = 0;
   if (body)
     *body = NULL, *len = 0;
+  if (pl_js_down(j, err, errlen))
+    return -1;
+  natsStatus s = js_GetLastMsg(&msg, j->js, STREAM, subject, NULL, &jerr);
   if (s == NATS_NOT_FOUND)
     return 0;
   if (s != NATS_OK) {
@@ -226,6 +262,8 @@ int pl_js_last(pl_js *j, const char *stream, uint64_t *js_seq, char **body, size
 
 int pl_js_get(pl_js *j, uint64_t js_seq, char **body, size_t *len, char *stream,
               size_t stream_len, char *err, size_t errlen) {
+  if (pl_js_down(j, err, errlen))
+    return -1;
   natsMsg *msg = NULL;
   jsErrCode jerr = 0;
   natsStatus s = js_GetMsg(&msg, j->js, STREAM, js_seq, NULL, &jerr);
@@ -247,7 +285,91 @@ int pl_js_get(pl_js *j, uint64_t js_seq, char **body, size_t *len, char *stream,
   return 0;
 }
 
-/* On NATS's thread: queue the message for the loop and wake it. */
+typedef struct closing {
+  pthread_mutex_t lock;
+  pthread_cond_t done_cv;
+  bool done;
+} closing;
+
+static void on_complete(void *arg) {
+  closing *c = arg;
+  pthread_mutex_lock(&c->lock);
+  c->done = true;
+  pthread_cond_signal(&c->done_cv);
+  pthread_mutex_unlock(&c->lock);
+}
+
+void pl_js_unsubscribe(natsSubscription *sub) {
+  closing *c = calloc(1, sizeof *c);
+  if (!c || natsSubscription_SetOnCompleteCB(sub, on_complete, c) != NATS_OK) {
+    free(c); /* not set: nothing will call it */
+    natsSubscription_Unsubscribe(sub);
+    nats_Sleep(100); /* the best left: a handler under way ends meanwhile */
+    natsSubscription_Destroy(sub);
+    return;
+  }
+  pthread_mutex_init(&c->lock, NULL);
+  pthread_cond_init(&c->done_cv, NULL);
+  natsSubscription_Unsubscribe(sub);
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += 5;
+  pthread_mutex_lock(&c->lock);
+  while (!c->done && pthread_cond_timedwait(&c->done_cv, &c->lock, &until) == 0)
+    ;
+  bool done = c->done;
+  pthread_mutex_unlock(&c->lock);
+  natsSubscription_Destroy(sub);
+  if (done) { /* else the callback may still come: c stays */
+    pthread_cond_destroy(&c->done_cv);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+  }
+}
+
+void pl_js_queue_init(pl_js_queue *q) {
+  memset(q, 0, sizeof *q);
+  pthread_mutex_init(&q->lock, NULL);
+}
+
+void pl_js_queue_release(pl_js_queue *q) {
+  for (size_t i = 0; i < q->n; i++)
+    free(q->items[i].body);
+  free(q->items);
+  pthread_mutex_destroy(&q->lock);
+}
+
+void pl_js_queue_push(pl_js_queue *q, natsMsg *msg, uint64_t js_seq) {
+  pl_js_item it = {.js_seq = js_seq};
+  it.body = body_of(msg, &it.len);
+  natsMsg_Destroy(msg);
+  pthread_mutex_lock(&q->lock);
+  if (it.body && q->n == q->cap) {
+    size_t cap = q->cap ? q->cap * 2 : 64;
+    pl_js_item *grown = realloc(q->items, cap * sizeof *grown);
+    if (grown)
+      q->items = grown, q->cap = cap;
+  }
+  if (it.body && q->n < q->cap)
+    q->items[q->n++] = it;
+  else
+    free(it.body);
+  pthread_mutex_unlock(&q->lock);
+}
+
+size_t pl_js_queue_take(pl_js_queue *q, pl_js_item **items) {
+  pthread_mutex_lock(&q->lock);
+  *items = q->items;
+  size_t n = q->n;
+  q->items = NULL;
+  q->n = q->cap = 0;
+  pthread_mutex_unlock(&q->lock);
+  return n;
+}
+
+/* On NATS's thread: queue the message for the loop and wake it. A message
+ * dropped for want of memory is fetched again by sequence: the loop sees
+ * the gap (pl_js_get). */
 static void on_message(natsConnection *nc, natsSubscription *sub, natsMsg *msg, void *arg) {
   (void)nc;
   (void)sub;
@@ -255,26 +377,11 @@ static void on_message(natsConnection *nc, natsSubscription *sub, natsMsg *msg, 
   /* a delivered message's place in the stream is in its metadata (the
    * sequence field is for messages fetched by js_GetMsg) */
   jsMsgMetaData *meta = NULL;
-  pl_js_item it = {0};
+  uint64_t seq = 0;
   if (natsMsg_GetMetaData(&meta, msg) == NATS_OK)
-    it.js_seq = meta->Sequence.Stream;
+    seq = meta->Sequence.Stream;
   jsMsgMetaData_Destroy(meta);
-  it.body = body_of(msg, &it.len);
-  natsMsg_Destroy(msg);
-  pthread_mutex_lock(&j->lock);
-  if (it.body && j->n_queued == j->cap_queued) {
-    size_t cap = j->cap_queued ? j->cap_queued * 2 : 64;
-    pl_js_item *grown = realloc(j->queued, cap * sizeof *grown);
-    if (grown)
-      j->queued = grown, j->cap_queued = cap;
-  }
-  /* A message dropped for want of memory is fetched again by sequence:
-   * the loop sees the gap (pl_js_get). */
-  if (it.body && j->n_queued < j->cap_queued)
-    j->queued[j->n_queued++] = it;
-  else
-    free(it.body);
-  pthread_mutex_unlock(&j->lock);
+  pl_js_queue_push(&j->queue, msg, seq);
   j->wake(j->wake_arg);
 }
 
@@ -299,19 +406,17 @@ int pl_js_follow(pl_js *j, uint64_t from_seq, void (*wake)(void *), void *arg, c
 }
 
 size_t pl_js_take(pl_js *j, pl_js_item **items) {
-  pthread_mutex_lock(&j->lock);
-  *items = j->queued;
-  size_t n = j->n_queued;
-  j->queued = NULL;
-  j->n_queued = j->cap_queued = 0;
-  pthread_mutex_unlock(&j->lock);
-  return n;
+  return pl_js_queue_take(&j->queue, items);
 }
 
 /* --- leases ------------------------------------------------------------------ */
 
 pl_lease_rc pl_lease_take(pl_js *j, const char *stream, uint64_t *rev, char *holder,
                           size_t holder_len) {
+  char err[64];
+  holder[0] = 0;
+  if (pl_js_down(j, err, sizeof err))
+    return PL_LEASE_ERROR;
   /* Create succeeds only when the key is absent, deleted, or aged out. */
   natsStatus s = kvStore_CreateString(rev, j->leases, stream, j->node);
   if (s == NATS_OK) {
@@ -336,6 +441,10 @@ pl_lease_rc pl_lease_take(pl_js *j, const char *stream, uint64_t *rev, char *hol
 
 pl_lease_rc pl_lease_renew(pl_js *j, const char *stream, uint64_t *rev, char *holder,
                            size_t holder_len) {
+  char err[64];
+  holder[0] = 0;
+  if (pl_js_down(j, err, sizeof err))
+    return PL_LEASE_ERROR;
   uint64_t next = 0;
   natsStatus s = kvStore_UpdateString(&next, j->leases, stream, j->node, *rev);
   if (s == NATS_OK) {
@@ -350,5 +459,7 @@ pl_lease_rc pl_lease_renew(pl_js *j, const char *stream, uint64_t *rev, char *ho
 }
 
 void pl_lease_release(pl_js *j, const char *stream) {
-  kvStore_Delete(j->leases, stream);
+  char err[64];
+  if (!pl_js_down(j, err, sizeof err)) /* else it ages out */
+    kvStore_Delete(j->leases, stream);
 }

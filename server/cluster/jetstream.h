@@ -11,6 +11,7 @@
 #ifndef PL_CLUSTER_JETSTREAM_H
 #define PL_CLUSTER_JETSTREAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,9 @@ pl_js *pl_js_open(const pl_js_config *cfg, char *err, size_t errlen);
 void pl_js_close(pl_js *js);
 
 const char *pl_js_node(const pl_js *js);
+
+/* True while the connection to NATS is up (not reconnecting). */
+bool pl_js_connected(pl_js *js);
 
 /* The subject of a Plenary stream ("programme", "m5"): plenary.ev.<stream>. */
 void pl_js_subject(char *buf, size_t len, const char *stream);

@@ -27,6 +27,13 @@ void pl_attendance_move(pl_attendance *a, pl_presence from, pl_presence to) {
   pl_attendance_add(a, to);
 }
 
+pl_attendance pl_attendance_plus(const pl_attendance *a, int32_t room, int32_t remote) {
+  pl_attendance t = {a->room + room, a->remote + remote, a->last};
+  if (pl_attendance_online(&t))
+    t.last = pl_attendance_presence(&t);
+  return t;
+}
+
 bool pl_attendance_online(const pl_attendance *a) {
   return a->room > 0 || a->remote > 0;
 }

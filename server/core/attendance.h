@@ -28,6 +28,10 @@ void pl_attendance_remove(pl_attendance *a, pl_presence p);
 /* A connection changed its presence from `from` to `to`. */
 void pl_attendance_move(pl_attendance *a, pl_presence from, pl_presence to);
 
+/* The attendance of a, with `room` and `remote` more connections made on
+ * other nodes of a cluster: in the room if any connection anywhere is. */
+pl_attendance pl_attendance_plus(const pl_attendance *a, int32_t room, int32_t remote);
+
 /* Connected through at least one connection. */
 bool pl_attendance_online(const pl_attendance *a);
 /* In the room if any connection is; remote if all are; offline: as last seen. */

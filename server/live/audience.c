@@ -15,21 +15,32 @@
 #include "base/server.h"
 #include "core/invariant.h"
 #include "live/commit.h"
+#include "live/presence.h"
 #include "net/session.h"
 
+/* Every node's connections: this node's and those its peers tell of
+ * (live/presence.c). */
+static pl_attendance everywhere(const pl_attendee *a) {
+  int32_t room = 0, remote = 0;
+  for (int i = 0; i < PL_PEERS_MAX; i++)
+    room += a->peer_room[i], remote += a->peer_remote[i];
+  return pl_attendance_plus(&a->conns, room, remote);
+}
+
 static json_t *attendee_json(const pl_attendee *a) {
+  const pl_attendance all = everywhere(a);
   return json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:b, s:{s:i, s:i}, s:b}",
                    "participant", a->participant, "name", a->name, "delegation", "id",
                    a->delegation.id, "name", a->delegation.name, "kind",
                    PL_ENUM_NAME(pl_delegation_kind, a->delegation.kind), "presence",
-                   PL_ENUM_NAME(pl_presence, pl_attendance_presence(&a->conns)), "online",
-                   pl_attendance_online(&a->conns), "connections", "room", (int)a->conns.room,
-                   "remote", (int)a->conns.remote, "video", a->video);
+                   PL_ENUM_NAME(pl_presence, pl_attendance_presence(&all)), "online",
+                   pl_attendance_online(&all), "connections", "room", (int)all.room,
+                   "remote", (int)all.remote, "video", a->video);
 }
 
 /* Presence goes to the presiding sessions only: thousands joining must not
  * become thousands of broadcasts to thousands. */
-static void tell_presiding(pl_live *m, const pl_attendee *a) {
+void pl_live_tell_presence(pl_live *m, const pl_attendee *a) {
   json_t *o = attendee_json(a);
   if (!o)
     return;
@@ -109,8 +120,8 @@ static int att_map_grow(pl_live *m) {
   return 0;
 }
 
-static pl_attendee *attendee_of(pl_live *m, const char *participant, const char *name,
-                                const pl_delegation_ref *delegation) {
+pl_attendee *pl_live_attendee(pl_live *m, const char *participant, const char *name,
+                              const pl_delegation_ref *delegation) {
   int64_t key = pl_id_parse(participant, 'p');
   if (m->att_map_cap < 2 * (m->n_att + 1) && att_map_grow(m))
     return NULL;
@@ -131,7 +142,7 @@ static pl_attendee *attendee_of(pl_live *m, const char *participant, const char 
 }
 
 static pl_attendee *attendee(pl_live *m, const pl_session *s) {
-  return attendee_of(m, s->who.id, s->who.name, &s->delegation);
+  return pl_live_attendee(m, s->who.id, s->who.name, &s->delegation);
 }
 
 /* No one loses time to a broken line: the core pauses a remote speaker
@@ -187,8 +198,10 @@ int pl_live_join(pl_live *m, pl_session *s, pl_presence presence, bool screen) {
     pl_attendance_move(&a->conns, j->presence, presence);
   }
   j->presence = presence;
-  if (a)
-    tell_presiding(m, a);
+  if (a) {
+    pl_live_tell_presence(m, a);
+    pl_presence_share(m, a);
+  }
   return 0;
 }
 
@@ -215,7 +228,8 @@ void pl_live_leave(pl_live *m, pl_session *s) {
     if (!a)
       return;
     pl_attendance_remove(&a->conns, was);
-    tell_presiding(m, a);
+    pl_live_tell_presence(m, a);
+    pl_presence_share(m, a);
     if (!pl_attendance_online(&a->conns))
       pause_if_speaking(m, s->who.id, "dropped connection");
     return;
@@ -224,7 +238,7 @@ void pl_live_leave(pl_live *m, pl_session *s) {
 
 int pl_live_video_presence(pl_live *m, const pl_participant_rec *p,
                            const pl_delegation_ref *delegation, bool live) {
-  pl_attendee *a = attendee_of(m, p->id, p->name, delegation);
+  pl_attendee *a = pl_live_attendee(m, p->id, p->name, delegation);
   if (!a)
     return -1;
   bool was = a->video;
@@ -233,7 +247,7 @@ int pl_live_video_presence(pl_live *m, const pl_participant_rec *p,
   if (live && !pl_attendance_online(&a->conns))
     a->conns.last = PL_PRESENCE_REMOTE;
   if (was != live)
-    tell_presiding(m, a);
+    pl_live_tell_presence(m, a);
   if (!live)
     pause_if_speaking(m, p->id, "video conference left");
   return 0;
@@ -243,7 +257,7 @@ void pl_live_video_ended(pl_live *m) {
   for (size_t i = 0; i < m->n_att; i++)
     if (m->att[i].video) {
       m->att[i].video = false;
-      tell_presiding(m, &m->att[i]);
+      pl_live_tell_presence(m, &m->att[i]);
       pause_if_speaking(m, m->att[i].participant, "video conference ended");
     }
 }

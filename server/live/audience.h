@@ -30,6 +30,13 @@ int pl_live_video_presence(pl_live *m, const pl_participant_rec *p,
                            const pl_delegation_ref *delegation, bool live);
 /* The video conference ended: nobody is live in it any more. */
 void pl_live_video_ended(pl_live *m);
+/* The attendee of `participant` in m, made when new. NULL when out of
+ * memory. */
+pl_attendee *pl_live_attendee(pl_live *m, const char *participant, const char *name,
+                              const pl_delegation_ref *delegation);
+/* Tells the presiding sessions an attendee's presence, every node's
+ * connections counted. */
+void pl_live_tell_presence(pl_live *m, const pl_attendee *a);
 /* Who is in the room, remote, online, in the video conference: the chair's
  * `attendance` list. */
 json_t *pl_live_attendance(const pl_live *m);

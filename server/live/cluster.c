@@ -23,6 +23,7 @@
 #include "live/commit.h"
 #include "live/decisions.h"
 #include "live/live.h"
+#include "live/presence.h"
 #include "net/deliver.h"
 #include "store/applied.h"
 #include "store/store.h"
@@ -45,6 +46,10 @@ static struct {
 
 bool pl_cluster_on(void) {
   return the.js != NULL;
+}
+
+pl_js *pl_cluster_link(void) {
+  return the.js;
 }
 
 bool pl_cluster_leads(void) {
@@ -345,6 +350,7 @@ static void on_lease(struct ev_loop *loop, ev_timer *w, int revents) {
   (void)w;
   (void)revents;
   char holder[64];
+  pl_srv->metrics.cluster_connected = pl_js_connected(the.js);
   if (the.leads) {
     if (pl_lease_renew(the.js, TIMERS, &the.lease_rev, holder, sizeof holder) ==
         PL_LEASE_OURS)
@@ -385,6 +391,10 @@ int pl_cluster_start(const pl_cluster_config *cfg, char *err, size_t errlen) {
     pl_cluster_stop();
     return -1;
   }
+  if (pl_presence_start(the.js, cfg->node, err, errlen)) {
+    pl_cluster_stop();
+    return -1;
+  }
   ev_timer_init(&the.lease, on_lease, 0., RENEW_S);
   ev_timer_start(pl_srv->loop, &the.lease);
   char at[24];
@@ -397,6 +407,7 @@ int pl_cluster_start(const pl_cluster_config *cfg, char *err, size_t errlen) {
 void pl_cluster_stop(void) {
   if (!the.js)
     return;
+  pl_presence_stop();
   ev_timer_stop(pl_srv->loop, &the.lease);
   ev_async_stop(pl_srv->loop, &the.wake);
   if (the.leads)

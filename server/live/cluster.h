@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cluster/jetstream.h"
 #include "core/err.h"
 
 typedef struct pl_cluster_config {
@@ -41,6 +42,9 @@ int pl_cluster_start(const pl_cluster_config *cfg, char *err, size_t errlen);
 void pl_cluster_stop(void);
 
 bool pl_cluster_on(void);
+/* The link to NATS, for what travels beside the log (the documents'
+ * files, cluster/files.h); NULL without --cluster. */
+pl_js *pl_cluster_link(void);
 /* True when this node decides what the clock decides: always without
  * --cluster; with it, while it holds the lease "timers". */
 bool pl_cluster_leads(void);

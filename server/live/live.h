@@ -24,12 +24,17 @@
 
 typedef struct pl_live pl_live;
 
+#define PL_PEERS_MAX 8 /* other nodes of a cluster whose attendance a node shows */
+
 /* Who is connected to a live meeting, for the chair's attendance. */
 typedef struct pl_attendee {
   char participant[PL_ID_LEN];
   char name[PL_NAME_LEN];
   pl_delegation_ref delegation;
   pl_attendance conns; /* joined sessions by presence; screens are not counted */
+  /* With --cluster: this participant's connections on each other node, by
+   * the node's place in live/presence.c's table of peers */
+  int32_t peer_room[PL_PEERS_MAX], peer_remote[PL_PEERS_MAX];
   bool video; /* live in the meeting's video conference (its hooks say so) */
 } pl_attendee;
 

@@ -327,11 +327,16 @@ class Nats:
                 time.sleep(0.05)
         raise RuntimeError("nats-server did not come up")
 
-    def stop(self):
+    def halt(self, sig=signal.SIGKILL):
+        """Stops the server and keeps its store: start() brings it back on
+        the same port with the same streams."""
         if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
+            self.proc.send_signal(sig)
             self.proc.wait(10)
         self.log.close()
+
+    def stop(self):
+        self.halt(signal.SIGTERM)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

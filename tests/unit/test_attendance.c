@@ -106,6 +106,28 @@ static void test_order_does_not_matter(void **state) {
   }
 }
 
+/* Other nodes' connections count as this node's would: in the room if any
+ * is anywhere, and the local counts are left as they are. */
+static void test_plus_other_nodes(void **state) {
+  (void)state;
+  pl_attendance a = {0};
+  pl_attendance_add(&a, PL_PRESENCE_REMOTE);
+  pl_attendance t = pl_attendance_plus(&a, 1, 0);
+  assert_int_equal(t.room, 1);
+  assert_int_equal(t.remote, 1);
+  assert_int_equal(pl_attendance_presence(&t), PL_PRESENCE_ROOM);
+  assert_int_equal(pl_attendance_presence(&a), PL_PRESENCE_REMOTE);
+  /* none here, one remote elsewhere: online, remote */
+  pl_attendance_remove(&a, PL_PRESENCE_REMOTE);
+  t = pl_attendance_plus(&a, 0, 1);
+  assert_true(pl_attendance_online(&t));
+  assert_int_equal(pl_attendance_presence(&t), PL_PRESENCE_REMOTE);
+  /* none anywhere: offline, as last seen here */
+  t = pl_attendance_plus(&a, 0, 0);
+  assert_false(pl_attendance_online(&t));
+  assert_int_equal(pl_attendance_presence(&t), PL_PRESENCE_REMOTE);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_one_connection),
@@ -114,6 +136,7 @@ int main(void) {
       cmocka_unit_test(test_offline_shows_last_seen),
       cmocka_unit_test(test_never_below_zero),
       cmocka_unit_test(test_order_does_not_matter),
+      cmocka_unit_test(test_plus_other_nodes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,9 @@
  *    the subject's is refused, so a deposed owner cannot write; its own
  *    retry is stored once; another node's change with the same seq is not
  *    mistaken for that retry.
+ *  - a document's file, put in chunks, is got back whole, also after an
+ *    earlier put was cut short (its first chunks are on the subject) and
+ *    after a run that does not hash to the name.
  * Skipped (not passed) when nats-server is not installed.
  */
 #include <setjmp.h>
@@ -23,9 +26,14 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <fcntl.h>
+#include <nats/nats.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include "cluster/files.h"
 #include "cluster/jetstream.h"
 
 #define LEASE_MS 1000
@@ -222,11 +230,93 @@ static void test_follow_delivers_in_order(void **state) {
   pl_js_close(b);
 }
 
+/* A chunk as a put that was cut short left it: no message id, so that the
+ * put after it stores every chunk again, as one outside the duplicate
+ * window does. */
+static void publish_bare_chunk(const char *sha, int i, int n, const char *data, size_t len) {
+  natsConnection *nc = NULL;
+  jsCtx *js = NULL;
+  natsMsg *m = NULL;
+  char subject[128], idx[8], count[8];
+  snprintf(subject, sizeof subject, "plenary.file.%s", sha);
+  snprintf(idx, sizeof idx, "%d", i);
+  snprintf(count, sizeof count, "%d", n);
+  assert_int_equal(natsConnection_ConnectTo(&nc, url), NATS_OK);
+  assert_int_equal(natsConnection_JetStream(&js, nc, NULL), NATS_OK);
+  assert_int_equal(natsMsg_Create(&m, subject, NULL, data, (int)len), NATS_OK);
+  natsMsgHeader_Set(m, "Plenary-Chunk", idx);
+  natsMsgHeader_Set(m, "Plenary-Chunks", count);
+  assert_int_equal(js_PublishMsg(NULL, js, m, NULL, NULL), NATS_OK);
+  natsMsg_Destroy(m);
+  jsCtx_Destroy(js);
+  natsConnection_Destroy(nc);
+}
+
+static void sha_hex(const unsigned char *p, size_t len, char out[65]) {
+  unsigned char h[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  EVP_Digest(p, len, h, &n, EVP_sha256(), NULL);
+  for (unsigned i = 0; i < n; i++)
+    snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+static void test_a_file_comes_back_whole(void **state) {
+  (void)state;
+  needs_server();
+  pl_js *a = node("a"), *b = node("b");
+  char err[256], sha[65], path[96], got_path[96];
+  /* two chunks and a part of a third, bytes that are not text */
+  const size_t len = 2 * PL_JS_CHUNK + 1000;
+  unsigned char *data = malloc(len);
+  assert_non_null(data);
+  for (size_t i = 0; i < len; i++)
+    data[i] = (unsigned char)((i * 2654435761u) >> 13);
+  sha_hex(data, len, sha);
+  snprintf(path, sizeof path, "%s/file", dir);
+  snprintf(got_path, sizeof got_path, "%s/got", dir);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(data, 1, len, f), len);
+  fclose(f);
+
+  int fd = open(got_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+  assert_int_equal(pl_js_file_get(b, sha, fd, err, sizeof err), 1); /* nothing yet */
+  /* a whole run of other bytes (no upload makes one: passed over), then an
+   * earlier put that got two chunks of three in */
+  publish_bare_chunk(sha, 0, 1, "other bytes", 11);
+  publish_bare_chunk(sha, 0, 3, (const char *)data, PL_JS_CHUNK);
+  publish_bare_chunk(sha, 1, 3, (const char *)data + PL_JS_CHUNK, PL_JS_CHUNK);
+  assert_int_equal(ftruncate(fd, 0), 0);
+  assert_int_equal(pl_js_file_get(b, sha, fd, err, sizeof err), 1); /* still no whole copy */
+  if (pl_js_file_put(a, sha, path, err, sizeof err))
+    fail_msg("%s", err);
+  assert_int_equal(ftruncate(fd, 0), 0);
+  assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+  if (pl_js_file_get(b, sha, fd, err, sizeof err))
+    fail_msg("%s", err);
+  struct stat st;
+  assert_int_equal(fstat(fd, &st), 0);
+  assert_int_equal((size_t)st.st_size, len);
+  unsigned char *back = malloc(len);
+  assert_non_null(back);
+  assert_int_equal(pread(fd, back, len, 0), (ssize_t)len);
+  assert_memory_equal(back, data, len);
+  /* stored whole now: a second put sends nothing and succeeds */
+  if (pl_js_file_put(b, sha, path, err, sizeof err))
+    fail_msg("%s", err);
+  close(fd);
+  free(back);
+  free(data);
+  pl_js_close(a);
+  pl_js_close(b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_lease_is_one_nodes_and_ages_out),
       cmocka_unit_test(test_append_is_fenced),
       cmocka_unit_test(test_follow_delivers_in_order),
+      cmocka_unit_test(test_a_file_comes_back_whole),
   };
   return cmocka_run_group_tests(tests, start_server, stop_server);
 }
