@@ -79,10 +79,12 @@ const roles = () => [
   ['secretariat', secretariat.token, 'room'],
 ];
 
-for (const lang of LANGS) {
-  for (const [size, viewport] of Object.entries(SIZES)) {
-    describe(`every view in ${lang} on a ${size}`, () => {
-      it('as each role: home, meeting, schedule, statistics, decisions, portal, projector', async () => {
+// Three of the six at a time: a view is mostly waiting (a page load, the
+// state over the WebSocket), and the tour was the longest test of all.
+describe('every view as each role', { concurrency: 3 }, () => {
+  for (const lang of LANGS) {
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      it(`in ${lang} on a ${size}: home, meeting, schedule, statistics, decisions, portal, projector`, async () => {
         const report = [];
         for (const [role, token, presence] of roles()) {
           const page = await newPage(browser, { viewport });
@@ -112,6 +114,6 @@ for (const lang of LANGS) {
         }
         assert.deepEqual(report, [], 'nothing wider than the screen or its card');
       });
-    });
+    }
   }
-}
+});
