@@ -49,13 +49,13 @@ static bool is_tchar(unsigned char c) {
          (c && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
-/* What a POST that lws reads the body of (an upload, POST /documents) keeps: only what the
- * upload reads and lws needs. lws 4.1.6 reads the adopted head once more as
- * the first bytes of the body (lws_http_action's buflist loop; lws_spa takes
- * them for the preamble a form may have), and a body shorter than that head
- * would spin that loop for ever: so the head is kept as short as can be,
- * shorter than any form the upload takes, and a body shorter still is
- * refused here (hand_over). */
+/* What a POST that lws reads the body of (an upload, POST /documents)
+ * keeps: only what the upload reads and lws needs. lws 4.1.6 reads the
+ * adopted head once more as the first bytes of the body (lws_http_action's
+ * buflist loop; lws_spa takes them for the preamble a form may have), and a
+ * body shorter than that head would spin that loop for ever: so the head is
+ * kept as short as can be, shorter than any form the upload takes, and a
+ * body shorter still is refused here (hand_over). */
 static const char *const kept_for_body[] = {
     "host", "connection", "content-length", "content-type", "authorization",
 };
