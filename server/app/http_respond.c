@@ -1,6 +1,7 @@
 /* Writing an HTTP response from memory (http_respond.h). */
 #include "app/http_respond.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,5 +77,29 @@ void pl_http_release(void *user) {
     free(h->in);
     h->in = NULL;
     h->in_len = h->in_cap = 0;
+  }
+}
+
+char *pl_http_error_body(pl_err e, const char *message) {
+  json_t *o = json_pack("{s:{s:s, s:s}}", "error", "code", pl_err_code(e), "message", message);
+  char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  json_decref(o);
+  return body;
+}
+
+unsigned pl_http_status_of(pl_err e) {
+  switch (e) {
+  case PL_ERR_OK: return HTTP_STATUS_OK;
+  case PL_ERR_BAD_JSON:
+  case PL_ERR_BAD_REQUEST:
+  case PL_ERR_UNKNOWN_OP: return HTTP_STATUS_BAD_REQUEST;
+  case PL_ERR_UNAUTHENTICATED: return HTTP_STATUS_UNAUTHORIZED;
+  case PL_ERR_FORBIDDEN: return HTTP_STATUS_FORBIDDEN;
+  case PL_ERR_NOT_FOUND: return HTTP_STATUS_NOT_FOUND;
+  case PL_ERR_CONFLICT:
+  case PL_ERR_LIMIT: return HTTP_STATUS_CONFLICT;
+  case PL_ERR_RATE_LIMITED:
+  case PL_ERR_UNAVAILABLE: return HTTP_STATUS_SERVICE_UNAVAILABLE;
+  default: return HTTP_STATUS_INTERNAL_SERVER_ERROR;
   }
 }

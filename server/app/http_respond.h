@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/err.h"
+
 /* The per-connection data of the "http" protocol. */
 typedef struct pl_http_pss {
   char *body; /* owned */
@@ -34,6 +36,11 @@ int pl_http_respond(struct lws *wsi, void *user, unsigned status, const char *ct
 int pl_http_respond_text(struct lws *wsi, void *user, unsigned status, const char *text);
 /* The next chunk, from HTTP_WRITEABLE; returns what the callback returns. */
 int pl_http_write_more(struct lws *wsi, void *user);
+/* The body of an error answer, {"error": {"code", "message"}} as an op's
+ * error reads on the WebSocket (malloc'd, or NULL when out of memory). */
+char *pl_http_error_body(pl_err e, const char *message);
+/* The HTTP status an op's error is. */
+unsigned pl_http_status_of(pl_err e);
 /* Frees what a closed connection still held. */
 void pl_http_release(void *user);
 

@@ -10,29 +10,6 @@
 #include "app/bearer.h"
 #include "ops/dispatch.h"
 
-
-static char *error_json(pl_err e, const char *why) {
-  json_t *o = json_pack("{s:{s:s, s:s}}", "error", "code", pl_err_code(e), "message", why);
-  char *body = o ? json_dumps(o, JSON_COMPACT) : NULL;
-  json_decref(o);
-  return body;
-}
-
-static unsigned status_of(pl_err e) {
-  switch (e) {
-  case PL_ERR_OK: return HTTP_STATUS_OK;
-  case PL_ERR_BAD_JSON:
-  case PL_ERR_BAD_REQUEST: return HTTP_STATUS_BAD_REQUEST;
-  case PL_ERR_UNAUTHENTICATED: return HTTP_STATUS_UNAUTHORIZED;
-  case PL_ERR_FORBIDDEN: return HTTP_STATUS_FORBIDDEN;
-  case PL_ERR_NOT_FOUND: return HTTP_STATUS_NOT_FOUND;
-  case PL_ERR_CONFLICT:
-  case PL_ERR_LIMIT: return HTTP_STATUS_CONFLICT;
-  case PL_ERR_UNAVAILABLE: return HTTP_STATUS_SERVICE_UNAVAILABLE;
-  default: return HTTP_STATUS_INTERNAL_SERVER_ERROR;
-  }
-}
-
 unsigned pl_import_handle(const char *authorization, const char *ctype, bool dry_run,
                           const char *body, size_t len, char **out) {
   pl_participant_rec p;
@@ -41,15 +18,15 @@ unsigned pl_import_handle(const char *authorization, const char *ctype, bool dry
   case PL_BEARER_OK:
     break;
   case PL_BEARER_FAIL:
-    *out = error_json(PL_ERR_INTERNAL, "the store failed");
+    *out = pl_http_error_body(PL_ERR_INTERNAL, "the store failed");
     return HTTP_STATUS_INTERNAL_SERVER_ERROR;
   default:
-    *out = error_json(PL_ERR_UNAUTHENTICATED,
+    *out = pl_http_error_body(PL_ERR_UNAUTHENTICATED,
                       "send Authorization: Bearer <a secretariat participant's token>");
     return HTTP_STATUS_UNAUTHORIZED;
   }
   if (!ctype || strncasecmp(ctype, "text/calendar", 13) != 0) {
-    *out = error_json(PL_ERR_BAD_REQUEST,
+    *out = pl_http_error_body(PL_ERR_BAD_REQUEST,
                       "the body is an iCalendar file: Content-Type: text/calendar");
     return HTTP_STATUS_UNSUPPORTED_MEDIA_TYPE;
   }
@@ -60,8 +37,8 @@ unsigned pl_import_handle(const char *authorization, const char *ctype, bool dry
                   : PL_ERR_INTERNAL;
   json_decref(args);
   if (e != PL_ERR_OK) {
-    *out = error_json(e, args ? msg : "out of memory");
-    return status_of(e);
+    *out = pl_http_error_body(e, args ? msg : "out of memory");
+    return pl_http_status_of(e);
   }
   *out = json_dumps(result, JSON_COMPACT);
   json_decref(result);
@@ -71,7 +48,7 @@ unsigned pl_import_handle(const char *authorization, const char *ctype, bool dry
 /* An error as the op would give it, with the HTTP status it is. */
 static int refuse(struct lws *wsi, pl_http_pss *h, unsigned status, pl_err e,
                   const char *why) {
-  char *body = error_json(e, why);
+  char *body = pl_http_error_body(e, why);
   h->close_after = true; /* a refused body may be unread */
   if (!body)
     return 1;

@@ -80,29 +80,10 @@ static void upload_free(pl_upload *up) {
 
 /* --- answers ------------------------------------------------------------------- */
 
-static char *error_json(pl_err e, const char *msg) {
-  json_t *o = json_pack("{s:{s:s, s:s}}", "error", "code", pl_err_code(e), "message", msg);
-  char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-  json_decref(o);
-  return s;
-}
-
-static unsigned status_of(pl_err e) {
-  switch (e) {
-  case PL_ERR_UNAUTHENTICATED: return HTTP_STATUS_UNAUTHORIZED;
-  case PL_ERR_FORBIDDEN: return HTTP_STATUS_FORBIDDEN;
-  case PL_ERR_NOT_FOUND: return HTTP_STATUS_NOT_FOUND;
-  case PL_ERR_RATE_LIMITED:
-  case PL_ERR_UNAVAILABLE: return HTTP_STATUS_SERVICE_UNAVAILABLE;
-  case PL_ERR_INTERNAL: return HTTP_STATUS_INTERNAL_SERVER_ERROR;
-  default: return HTTP_STATUS_BAD_REQUEST;
-  }
-}
-
 /* Answers at once, from inside one of this connection's callbacks. */
 static int refuse_now(struct lws *wsi, pl_http_pss *h, unsigned status, pl_err e,
                       const char *msg, bool unread_body) {
-  char *body = error_json(e, msg);
+  char *body = pl_http_error_body(e, msg);
   pl_log(PL_LOG_NOTICE, "upload.refused", "code", pl_err_code(e), "msg", msg, NULL);
   h->close_after = unread_body;
   return body ? pl_http_respond(wsi, h, status, "application/json", body, strlen(body), NULL,
@@ -124,7 +105,7 @@ static void decide_error(pl_upload *up, unsigned status, pl_err e, const char *m
   pl_log(PL_LOG_NOTICE, "upload.refused", "code", pl_err_code(e), "msg", msg, "participant",
          up->who.id, NULL);
   discard_file(up);
-  decide(up, status, error_json(e, msg));
+  decide(up, status, pl_http_error_body(e, msg));
 }
 
 bool pl_upload_ready(const pl_http_pss *h) {
@@ -402,7 +383,7 @@ static void commit_document(pl_upload *up) {
   pl_err e = pl_change_commit(&ch, msg, sizeof msg);
   pl_change_release(&ch);
   if (e != PL_ERR_OK)
-    return decide_error(up, status_of(e), e, msg);
+    return decide_error(up, pl_http_status_of(e), e, msg);
   if (up->has_file) {
     up->tmp[0] = '\0'; /* committed: it is the document's now */
     pl_docstore_commit(d->sha256);
@@ -457,7 +438,7 @@ int pl_upload_complete(struct lws *wsi, pl_http_pss *h) {
   }
   pl_err e = check_fields(up, msg, sizeof msg);
   if (e != PL_ERR_OK) {
-    decide_error(up, status_of(e), e, msg);
+    decide_error(up, pl_http_status_of(e), e, msg);
     return 0;
   }
   if (!up->has_file) {
