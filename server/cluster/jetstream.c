@@ -424,7 +424,6 @@ pl_lease_rc pl_lease_take(pl_js *j, const char *stream, uint64_t *rev, char *hol
     return PL_LEASE_OURS;
   }
   kvEntry *e = NULL;
-  holder[0] = 0;
   uint64_t held = 0;
   if (kvStore_Get(&e, j->leases, stream) == NATS_OK && e) {
     snprintf(holder, holder_len, "%.*s", kvEntry_ValueLen(e), (const char *)kvEntry_Value(e));
