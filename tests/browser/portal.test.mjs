@@ -114,6 +114,9 @@ describe('the portal', () => {
     await page.locator('[data-testid="sh-file"]').setInputFiles({ name: 'brief.md', mimeType: 'text/markdown',
       buffer: Buffer.from('# Brief\n\nOn the pangolin trade in routers.\n') });
     await page.locator('[data-testid="sh-submit"]').click();
+    // The form is cleared when the upload is taken: typing before then would
+    // be typing into a form about to be emptied.
+    await until(async () => (await page.locator('[data-testid="sh-title"]').inputValue()) === '', 'the form emptied by the upload');
     await page.locator('[data-testid="q"]').fill('pangolin');
     await page.locator('[data-testid="search-submit"]').click();
     await page.locator('[data-testid="result"]', { hasText: 'Observer brief' }).waitFor();
@@ -121,6 +124,12 @@ describe('the portal', () => {
     await page.locator('[data-testid="sh-title"]').fill('Not a PDF');
     await page.selectOption('[data-testid="sh-kind"]', 'working_paper');
     await page.locator('[data-testid="sh-file"]').setInputFiles('/bin/true');
+    // a redraw (here a change of language) keeps the title, the kind and the file
+    await page.selectOption('#lang', 'ar');
+    await page.locator('html[dir="rtl"]').waitFor({ state: 'attached' });
+    await page.selectOption('#lang', 'en');
+    assert.equal(await page.locator('[data-testid="sh-title"]').inputValue(), 'Not a PDF');
+    assert.equal(await page.locator('[data-testid="sh-kind"]').inputValue(), 'working_paper');
     await page.locator('[data-testid="sh-submit"]').click();
     await page.locator('[data-testid="action-error"]', { hasText: 'PDF, ODT, DOCX' }).waitFor();
     page.errors.length = 0; // the browser logs the 415

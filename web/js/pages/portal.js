@@ -20,7 +20,11 @@ async function main() {
   const { client } = ctx;
   const ui = { q: '', kind: '', language: '', docs: null, status: null, synthesis: null,
     cycle: new Date(serverNow()).getUTCFullYear(), picks: ['', '', ''], compare: null, error: null,
-    form: { year: new Date(serverNow()).getUTCFullYear(), visibility: 'public' } };
+    form: { year: new Date(serverNow()).getUTCFullYear(), visibility: 'public' }, share: {} };
+  // Every answer redraws the page, so the share form keeps what was typed in
+  // ui.share, and its file input is one element kept across redraws: a chosen
+  // file cannot be put back into a new one.
+  const shareFile = h('input', { type: 'file', id: 'sh-file', name: 'file', 'data-testid': 'sh-file', accept: '.pdf,.odt,.docx,.txt,.md' });
   // A State's delegates and chairs report for it (the secretariat does so from the console's ops).
   const mayReport = () => ctx.hello.delegation?.kind === 'state' && ['delegate', 'chair'].includes(ctx.hello.participant.role);
   // The kinds this participant may share, by the server's rule
@@ -233,31 +237,34 @@ async function main() {
       if (!res.ok) throw new Error(reply.error?.message || String(res.status));
       ui.error = null;
       announce(t('portal.uploaded', { title: reply.document.title }));
-      form.reset();
+      ui.share = {};
+      shareFile.value = '';
       await search();
     } catch (err) {
-      // Said without redrawing: the form keeps what was typed in it.
       ui.error = err.message;
       announce(ui.error, true);
-      const el = $('[data-testid="action-error"]');
-      if (el) { el.textContent = ui.error; el.hidden = false; }
+      draw();
     }
   }
 
   function shareCard() {
-    const opt = (v, label) => h('option', { value: v }, label);
+    const f = ui.share;
+    const opt = (v, label, cur) => h('option', { value: v, selected: v === cur }, label);
+    const text = (id, key, attrs) => h('input', { id, name: key, 'data-key': id, 'data-testid': id, value: f[key] || '', ...attrs,
+      onInput: (e) => { f[key] = e.target.value; } });
+    const pick = (id, key, options) => h('select', { id, name: key, 'data-key': id, 'data-testid': id, onChange: (e) => { f[key] = e.target.value; } },
+      options.map(([v, label]) => opt(v, label, f[key])));
     return h('section', { class: 'card', 'aria-labelledby': 'share-h', 'data-testid': 'share' },
       h('h2', { id: 'share-h' }, t('portal.share')),
       h('form', { class: 'proc-form', onSubmit: (e) => { e.preventDefault(); share(e.target); } },
-        field('sh-title', t('portal.doc_title'), h('input', { type: 'text', id: 'sh-title', name: 'title', required: true, maxlength: '255', 'data-testid': 'sh-title' })),
-        field('sh-kind', t('portal.kind'), h('select', { id: 'sh-kind', name: 'kind', 'data-testid': 'sh-kind' }, shareKinds().map((k) => opt(k, t(`doc.${k}`))))),
-        field('sh-language', t('portal.language'), h('select', { id: 'sh-language', name: 'language', 'data-testid': 'sh-language' }, LANGS.map((l) => opt(l, l)))),
-        field('sh-visibility', t('portal.visibility'), h('select', { id: 'sh-visibility', name: 'visibility', 'data-testid': 'sh-visibility' },
-          opt('public', t('vis.public')), opt('states', t('vis.states')))),
-        field('sh-abstract', t('portal.abstract'), h('textarea', { id: 'sh-abstract', name: 'abstract', rows: 2, maxlength: '4000' })),
-        field('sh-file', t('portal.file'), h('input', { type: 'file', id: 'sh-file', name: 'file', 'data-testid': 'sh-file',
-          accept: '.pdf,.odt,.docx,.txt,.md' })),
-        field('sh-url', t('portal.url'), h('input', { type: 'url', id: 'sh-url', name: 'url', 'data-testid': 'sh-url' })),
+        field('sh-title', t('portal.doc_title'), text('sh-title', 'title', { type: 'text', required: true, maxlength: '255' })),
+        field('sh-kind', t('portal.kind'), pick('sh-kind', 'kind', shareKinds().map((k) => [k, t(`doc.${k}`)]))),
+        field('sh-language', t('portal.language'), pick('sh-language', 'language', LANGS.map((l) => [l, l]))),
+        field('sh-visibility', t('portal.visibility'), pick('sh-visibility', 'visibility', [['public', t('vis.public')], ['states', t('vis.states')]])),
+        field('sh-abstract', t('portal.abstract'), h('textarea', { id: 'sh-abstract', name: 'abstract', 'data-key': 'sh-abstract', rows: 2, maxlength: '4000',
+          onInput: (e) => { f.abstract = e.target.value; } }, f.abstract || '')),
+        field('sh-file', t('portal.file'), shareFile),
+        field('sh-url', t('portal.url'), text('sh-url', 'url', { type: 'url' })),
         h('button', { type: 'submit', class: 'primary', 'data-testid': 'sh-submit' }, t('portal.upload'))));
   }
 
