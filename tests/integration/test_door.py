@@ -4,6 +4,7 @@ and in all, below the file limit, with a clear refusal; a connection that
 sends no request is let go. Raw sockets, so that what is sent is exactly
 what a careless or hostile client would send."""
 
+import asyncio
 import os
 import resource
 import socket
@@ -252,6 +253,26 @@ class OverTLS(ServerTest):
             self.assertEqual(status, want, data[:80])
             self.assertLess(took, 3)
         self.assertEqual(exchange(self.server.port, get("/healthz"), tls=True)[0], 200)
+
+    async def test_a_crowd_of_handshakes_at_once_is_served_in_turns(self):
+        # 300 at once: more than the door accepts in one turn of the loop (16)
+        # and more than it lets handshake together (128). The rest wait in the
+        # backlog, and the listener must take them up again, every one.
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+
+        async def one(i):
+            r, w = await asyncio.wait_for(asyncio.open_connection(
+                "127.0.0.1", self.server.port, ssl=ctx,
+                local_addr=("127.0.0.%d" % (2 + i % 8), 0)), 20)
+            w.write(get("/healthz"))
+            line = await asyncio.wait_for(r.readline(), 20)
+            w.close()
+            return line.split()[1] if line.startswith(b"HTTP/") else line
+
+        got = await asyncio.gather(*(one(i) for i in range(300)))
+        self.assertEqual(got, [b"200"] * 300)
 
 
 if __name__ == "__main__":
