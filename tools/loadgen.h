@@ -36,6 +36,7 @@ struct conn {
 	uint32_t got;                 /* measured events received so far */
 	uint32_t hello_id, join_id;
 	uint64_t ready_ns;            /* when the join reply came */
+	uint64_t arrival_ns;          /* with --arrival: the kernel's stamp of the last read */
 	const char *meeting;          /* borrowed: the meeting a viewer joins (NULL: g.meeting) */
 	int port;                     /* the server's: g.port, or with --ports one of them */
 };
@@ -47,6 +48,7 @@ struct loadgen {
 	double timeout_s;
 	bool check;
 	bool tls;                     /* --tls: every client speaks TLS (wss://) */
+	bool arrival;                 /* --arrival: receipts timed when they reach the socket */
 	/* run state */
 	int ep;
 	SSL_CTX *tls_ctx;             /* owned: with --tls */
@@ -77,6 +79,11 @@ struct loadgen {
 	 * control clients stay on g.port */
 	int ports[16];
 	int n_ports;
+	/* --arrival: CLOCK_REALTIME - CLOCK_MONOTONIC, and how long after its arrival
+	 * each viewer's read was made (the generator's own lag; owned) */
+	int64_t real_minus_mono;
+	uint64_t *lag_ns;
+	size_t nlag, caplag;
 };
 
 extern struct loadgen g;
@@ -85,6 +92,9 @@ uint64_t now_ns(void);
 /* Makes g.tls_ctx, the client context every --tls connection is made from. */
 void tls_client_init(void);
 void say_error(struct conn *c, const char *what);
+/* With --arrival: the clock offset taken, and the generator's lag printed. */
+void arrival_init(void);
+void arrival_report(void);
 /* Starts connecting c (the struct is reset); hello and, for viewers, join follow. */
 void conn_open(struct conn *c, enum role role, int vi, const char *tok);
 /* Closes a control client without counting it as a failure. */
