@@ -37,6 +37,9 @@ struct conn {
 	uint32_t hello_id, join_id;
 	uint64_t ready_ns;            /* when the join reply came */
 	uint64_t arrival_ns;          /* with --arrival: the kernel's stamp of the last read */
+	uint8_t rec_hdr[5];           /* with --arrival and --tls: where reads are in the */
+	uint8_t rec_hdr_got;          /* stream of TLS records, so that none reads past */
+	uint32_t rec_left;            /* the end of one (the header, then its body) */
 	const char *meeting;          /* borrowed: the meeting a viewer joins (NULL: g.meeting) */
 	int port;                     /* the server's: g.port, or with --ports one of them */
 };

@@ -218,7 +218,8 @@ void storm_run(void)
 		for (; next < g.n && (uint64_t)next < due; next++, g.inflight++)
 			conn_open(&g.v[next], R_VIEWER, next, g.tokens[next % g.participants]);
 		if (now >= next_change && storm.sent < STORM_MAX_CHANGES) {
-			storm.t0[storm.sent] = now;
+			/* From the send itself: the connects just made took their time */
+			storm.t0[storm.sent] = now_ns();
 			storm.id[storm.sent] = send_req(chair, json_pack("{s:s, s:s}", "op",
 				storm.sent % 2 ? "floor.resume" : "floor.pause", "meeting", g.meeting));
 			storm.sent++;

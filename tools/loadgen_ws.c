@@ -202,14 +202,30 @@ static ssize_t recv_stamped(struct conn *c, void *buf, size_t len)
 }
 
 /* Under TLS with --arrival, OpenSSL reads through this BIO, so that the stamp of
- * each segment it takes is kept; it writes through a plain socket BIO. */
+ * each segment it takes is kept; it writes through a plain socket BIO. A read never
+ * goes past the end of a record: the kernel stamps a read with its newest segment,
+ * and a read that took the next change's record too would date this one by it. */
 static int stamped_read(BIO *b, char *out, int len)
 {
 	struct conn *c = BIO_get_data(b);
 	BIO_clear_retry_flags(b);
-	ssize_t r = recv_stamped(c, out, (size_t)len);
+	bool in_hdr = c->rec_left == 0;
+	size_t want = in_hdr ? sizeof c->rec_hdr - c->rec_hdr_got : c->rec_left;
+	ssize_t r = recv_stamped(c, out, (size_t)len < want ? (size_t)len : want);
 	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		BIO_set_retry_read(b);
+	if (r <= 0)
+		return (int)r;
+	if (!in_hdr) {
+		c->rec_left -= (uint32_t)r;
+	} else {
+		memcpy(c->rec_hdr + c->rec_hdr_got, out, (size_t)r);
+		c->rec_hdr_got += (uint8_t)r;
+		if (c->rec_hdr_got == sizeof c->rec_hdr) { /* type, version, length */
+			c->rec_left = (uint32_t)c->rec_hdr[3] << 8 | c->rec_hdr[4];
+			c->rec_hdr_got = 0;
+		}
+	}
 	return (int)r;
 }
 

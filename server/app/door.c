@@ -46,11 +46,6 @@ static struct {
   ev_timer resume;      /* lets the listener accept again */
   int handshaking;      /* TLS slots used and not parsed (PL_DOOR_HANDSHAKES_MAX) */
   bool full;            /* the listener is paused for them */
-  ev_prepare turn;      /* lets the listener accept again when the turn ends */
-  unsigned turn_iter;   /* the loop turn turn_accepts counts in */
-  int turn_accepts;     /* TLS connections accepted in it (PL_DOOR_ACCEPTS_PER_TURN) */
-  bool turn_full;       /* the listener is paused for the rest of the turn */
-  bool paused;          /* what the listener was last told */
   int64_t logged_ms;    /* accept errors: the last line said, and since then */
   uint64_t unlogged;
 } door;
@@ -159,18 +154,8 @@ static int refuse(int fd, uint64_t *counter) {
   return 1;
 }
 
-/* The listener accepts while none of its three reasons to wait holds: too
- * many handshakes, this turn's share taken, an accept error just now. */
-static void listen_update(void) {
-  bool pause = door.full || door.turn_full || ev_is_active(&door.resume);
-  if (door.listener && pause != door.paused) {
-    door.paused = pause;
-    lws_rx_flow_control(door.listener, !pause);
-  }
-}
-
 /* One TLS connection fewer in its handshake: the listener accepts again once
- * there is room. */
+ * there is room, unless an accept error paused it (on_resume then does). */
 static void handshake_done(slot *s) {
   if (s->parsed)
     return;
@@ -180,38 +165,9 @@ static void handshake_done(slot *s) {
   door.handshaking--;
   if (door.full && door.handshaking < PL_DOOR_HANDSHAKES_MAX / 2) {
     door.full = false;
-    listen_update();
+    if (door.listener && !ev_is_active(&door.resume))
+      lws_rx_flow_control(door.listener, 1);
   }
-}
-
-/* A TLS connection accepted: its first handshake step is the costly one
- * (key share and signature), and lws takes it in the next turn. Past this
- * turn's share the rest wait in the backlog, so that what is already joined
- * (a chair's change and its broadcast) waits behind a few handshakes, not
- * a hundred. */
-static void count_tls_accept(void) {
-  unsigned iter = ev_iteration(pl_srv->loop);
-  if (iter != door.turn_iter) {
-    door.turn_iter = iter;
-    door.turn_accepts = 0;
-  }
-  if (++door.handshaking >= PL_DOOR_HANDSHAKES_MAX)
-    door.full = true;
-  if (++door.turn_accepts >= PL_DOOR_ACCEPTS_PER_TURN && !door.turn_full) {
-    door.turn_full = true;
-    ev_prepare_start(pl_srv->loop, &door.turn);
-  }
-  /* An accept while paused: lws listened again on its own (its accept loop
-   * runs on until the backlog is empty), so the pause is said again. */
-  door.paused = false;
-  listen_update();
-}
-
-static void on_turn_end(struct ev_loop *loop, ev_prepare *w, int revents) {
-  (void)revents;
-  ev_prepare_stop(loop, w);
-  door.turn_full = false;
-  listen_update();
 }
 
 static int admit(struct lws *listener, const struct lws_filter_network_conn_args *a) {
@@ -238,7 +194,10 @@ static int admit(struct lws *listener, const struct lws_filter_network_conn_args
     door.max_fd = fd;
   pl_srv->metrics.sockets_open = (uint64_t)door.open;
   if (door.cfg.tls) {
-    count_tls_accept();
+    if (++door.handshaking >= PL_DOOR_HANDSHAKES_MAX && !door.full) {
+      door.full = true;
+      lws_rx_flow_control(listener, 0);
+    }
     return 0;
   }
   /* Plain: the door reads the head first (early.c) on a duplicate of the
@@ -358,7 +317,8 @@ static void on_resume(struct ev_loop *loop, ev_timer *w, int revents) {
   (void)loop;
   (void)w;
   (void)revents;
-  listen_update();
+  if (door.listener && !door.full)
+    lws_rx_flow_control(door.listener, 1);
 }
 
 bool pl_door_accept_failed(const char *line) {
@@ -372,9 +332,9 @@ bool pl_door_accept_failed(const char *line) {
   /* lws tries again on every loop pass while the listener is readable:
    * stop listening for a tenth of a second, so the others are served. */
   if (door.listener && !ev_is_active(&door.resume)) {
+    lws_rx_flow_control(door.listener, 0);
     ev_timer_set(&door.resume, 0.1, 0.);
     ev_timer_start(pl_srv->loop, &door.resume);
-    listen_update();
   }
   int64_t now = pl_mono_us() / 1000;
   door.unlogged++;
@@ -395,13 +355,11 @@ void pl_door_start(void) {
   ev_timer_init(&door.sweep, on_sweep, 1., 1.);
   ev_timer_start(pl_srv->loop, &door.sweep);
   ev_timer_init(&door.resume, on_resume, 0.1, 0.);
-  ev_prepare_init(&door.turn, on_turn_end);
 }
 
 void pl_door_stop(void) {
   ev_timer_stop(pl_srv->loop, &door.sweep);
   ev_timer_stop(pl_srv->loop, &door.resume);
-  ev_prepare_stop(pl_srv->loop, &door.turn);
 }
 
 /* --- the callback ------------------------------------------------------------- */

@@ -51,10 +51,6 @@ typedef struct pl_door_config {
  * the deadline then measures each handshake, not the queue of handshakes
  * before it (docs/PERFORMANCE.md, join storm). */
 #define PL_DOOR_HANDSHAKES_MAX 128
-/* TLS connections accepted in one turn of the loop, at most: the costly
- * step of each handshake then comes a few at a time between the turns that
- * serve those already in (docs/PERFORMANCE.md, join storm). */
-#define PL_DOOR_ACCEPTS_PER_TURN 16
 
 /* Raises the soft file limit to the hard one and sizes the tables.
  * Returns 0, or -1 when out of memory. */
