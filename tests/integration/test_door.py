@@ -255,9 +255,9 @@ class OverTLS(ServerTest):
         self.assertEqual(exchange(self.server.port, get("/healthz"), tls=True)[0], 200)
 
     async def test_a_crowd_of_handshakes_at_once_is_served_in_turns(self):
-        # 300 at once: more than the door accepts in one turn of the loop (16)
-        # and more than it lets handshake together (128). The rest wait in the
-        # backlog, and the listener must take them up again, every one.
+        # 300 at once: more than the door lets handshake together (128). The
+        # rest wait in the backlog, and the listener must take them up again,
+        # every one.
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
