@@ -603,7 +603,11 @@ static void conn_read(struct conn *c, uint64_t now)
 			}
 		}
 		/* With --arrival: the stamp of the newest segment read so far, which
-		 * brought these bytes or came after them. */
+		 * brought these bytes or came after them. Under TLS a read is one
+		 * record; a plain read takes what the socket holds, so frames that
+		 * waited together are dated by the newest (the fan-out sends one
+		 * change at a time; the rush's and the meetings' figures may be late
+		 * by that much, never early). */
 		uint64_t at = now;
 		if (g.arrival && c->arrival_ns && c->arrival_ns <= now) {
 			at = c->arrival_ns;

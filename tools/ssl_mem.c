@@ -54,10 +54,13 @@ static double per_session(const char *cert, const char *key, int n, int max_vers
 	pid_t child = fork();
 	if (child == 0)
 		_exit(run_clients(n, fds, max_version));
+	double kib = -1;
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
 	if (!ctx || SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
-	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
-		return -1;
+	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
+		ERR_print_errors_fp(stderr);
+		goto out;
+	}
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	struct mallinfo2 before = mallinfo2();
 	for (int i = 0; i < n; i++) {
@@ -67,12 +70,14 @@ static double per_session(const char *cert, const char *key, int n, int max_vers
 		if (!ss[i] || !SSL_set_fd(ss[i], fds[i][0]) || SSL_accept(ss[i]) != 1 ||
 		    SSL_read(ss[i], b, sizeof b) <= 0 || SSL_write(ss[i], "a frame", 7) != 7) {
 			ERR_print_errors_fp(stderr);
-			return -1;
+			goto out;
 		}
 	}
 	struct mallinfo2 after = mallinfo2();
 	*version = SSL_get_version(ss[0]);
-	kill(child, SIGKILL);
+	kib = (double)(after.uordblks - before.uordblks) / n / 1024;
+out:
+	kill(child, SIGKILL); /* it waits in pause() */
 	waitpid(child, NULL, 0);
 	for (int i = 0; i < n; i++) {
 		SSL_free(ss[i]);
@@ -81,7 +86,7 @@ static double per_session(const char *cert, const char *key, int n, int max_vers
 	SSL_CTX_free(ctx);
 	free(ss);
 	free(fds);
-	return (double)(after.uordblks - before.uordblks) / n / 1024;
+	return kib;
 }
 
 int main(int argc, char **argv)
