@@ -56,20 +56,13 @@ static natsStatus put_chunk(pl_js *j, const char *subject, const char *sha, long
   snprintf(idx, sizeof idx, "%ld", i);
   snprintf(count, sizeof count, "%ld", n);
   snprintf(id, sizeof id, "%s:%ld", sha, i); /* a retry within the window is stored once */
-  natsMsg *m = NULL;
-  natsStatus s = natsMsg_Create(&m, subject, NULL, buf, (int)len);
-  if (s == NATS_OK)
-    s = natsMsgHeader_Set(m, "Plenary-Chunk", idx);
-  if (s == NATS_OK)
-    s = natsMsgHeader_Set(m, "Plenary-Chunks", count);
+  const char *hdr[] = {"Plenary-Chunk", idx, "Plenary-Chunks", count, NULL};
   jsPubAck *ack = NULL;
   jsErrCode jerr = 0;
-  if (s == NATS_OK)
-    s = pl_js_publish(j, m, id, &ack, &jerr);
+  natsStatus s = pl_js_publish(j, subject, buf, len, hdr, id, &ack, &jerr);
   if (s != NATS_OK)
     pl_js_say(err, errlen, subject, s, jerr);
   jsPubAck_Destroy(ack);
-  natsMsg_Destroy(m);
   return s;
 }
 

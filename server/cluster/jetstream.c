@@ -50,12 +50,21 @@ bool pl_js_down(pl_js *j, char *err, size_t errlen) {
   return true;
 }
 
-natsStatus pl_js_publish(pl_js *j, natsMsg *m, const char *id, jsPubAck **ack,
+natsStatus pl_js_publish(pl_js *j, const char *subject, const void *body, size_t len,
+                         const char *const *hdr, const char *id, jsPubAck **ack,
                          jsErrCode *jerr) {
-  jsPubOptions po;
-  jsPubOptions_Init(&po);
-  po.MsgId = id;
-  return js_PublishMsg(ack, j->js, m, &po, jerr);
+  natsMsg *m = NULL;
+  natsStatus s = natsMsg_Create(&m, subject, NULL, body, (int)len);
+  for (; s == NATS_OK && hdr[0]; hdr += 2)
+    s = natsMsgHeader_Set(m, hdr[0], hdr[1]);
+  if (s == NATS_OK) {
+    jsPubOptions po;
+    jsPubOptions_Init(&po);
+    po.MsgId = id;
+    s = js_PublishMsg(ack, j->js, m, &po, jerr);
+  }
+  natsMsg_Destroy(m);
+  return s;
 }
 
 jsCtx *pl_js_ctx(pl_js *j) {
@@ -200,23 +209,14 @@ pl_js_rc pl_js_append(pl_js *j, const char *stream, uint64_t first_seq, const vo
   snprintf(id, sizeof id, "%s:%llu@%s", stream, (unsigned long long)first_seq, j->node);
   snprintf(seq, sizeof seq, "%llu", (unsigned long long)first_seq);
   snprintf(expect, sizeof expect, "%llu", (unsigned long long)expect_last);
-  natsMsg *msg = NULL;
-  natsStatus s = natsMsg_Create(&msg, subject, NULL, body, (int)len);
-  /* Set by hand: the client leaves out an expected sequence of 0, which is
-   * how the first writer of a subject says "no one has written here". */
-  if (s == NATS_OK)
-    s = natsMsgHeader_Set(msg, "Nats-Expected-Last-Subject-Sequence", expect);
-  if (s == NATS_OK)
-    s = natsMsgHeader_Set(msg, "Plenary-Stream", stream);
-  if (s == NATS_OK)
-    s = natsMsgHeader_Set(msg, "Plenary-Seq", seq);
-  if (s == NATS_OK)
-    s = natsMsgHeader_Set(msg, "Plenary-Node", j->node);
+  /* The expected sequence is a header set by hand: the client leaves out an
+   * expected sequence of 0, which is how the first writer of a subject says
+   * "no one has written here". */
+  const char *hdr[] = {"Nats-Expected-Last-Subject-Sequence", expect, "Plenary-Stream", stream,
+                       "Plenary-Seq", seq, "Plenary-Node", j->node, NULL};
   jsPubAck *ack = NULL;
   jsErrCode jerr = 0;
-  if (s == NATS_OK)
-    s = pl_js_publish(j, msg, id, &ack, &jerr);
-  natsMsg_Destroy(msg);
+  natsStatus s = pl_js_publish(j, subject, body, len, hdr, id, &ack, &jerr);
   pl_js_rc rc = PL_JS_ERROR;
   if (s == NATS_OK && ack) {
     *js_seq = ack->Sequence;

@@ -27,9 +27,11 @@ bool pl_js_down(pl_js *js, char *err, size_t errlen);
 natsStatus pl_js_ensure_stream(pl_js *js, const char *name, const char *subjects,
                                int replicas, char *err, size_t errlen);
 
-/* Publishes m to JetStream with message id `id` (stored once within the
- * duplicate window) and waits for the ack (*ack, the caller destroys it). */
-natsStatus pl_js_publish(pl_js *js, natsMsg *m, const char *id, jsPubAck **ack,
+/* Publishes `body` on `subject` with the headers `hdr` (name, value, ...,
+ * NULL) and message id `id` (stored once within the duplicate window), and
+ * waits for the ack (*ack, the caller destroys it). */
+natsStatus pl_js_publish(pl_js *js, const char *subject, const void *body, size_t len,
+                         const char *const *hdr, const char *id, jsPubAck **ack,
                          jsErrCode *jerr);
 
 /* Messages handed from NATS's thread to the loop's, oldest first. */
