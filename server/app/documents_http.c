@@ -2,6 +2,7 @@
 #include "app/documents_http.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -69,19 +70,25 @@ static void fetch_work(void *arg) {
   pl_doc_fetch *f = arg;
   char tmp[PL_DOCSTORE_PATH_MAX], part[PL_DOCSTORE_PATH_MAX];
   int fd = pl_docstore_temp(tmp, sizeof tmp);
-  f->rc = fd < 0 ? -1 : pl_js_file_get(pl_cluster_link(), f->sha, fd, f->err, sizeof f->err);
-  if (fd < 0)
+  if (fd < 0) {
+    f->rc = -1;
     snprintf(f->err, sizeof f->err, "cannot make a file in the store");
-  if (fd >= 0 && f->rc == 0 && fsync(fd) != 0)
+    return;
+  }
+  f->rc = pl_js_file_get(pl_cluster_link(), f->sha, fd, f->err, sizeof f->err);
+  if (f->rc == 0 && fsync(fd) != 0) {
     f->rc = -1;
-  if (fd >= 0)
-    close(fd);
-  if (f->rc != 0 && fd >= 0)
+    snprintf(f->err, sizeof f->err, "cannot write the file: %s", strerror(errno));
+  }
+  close(fd);
+  if (f->rc != 0) {
     unlink(tmp);
-  else if (f->rc == 0 && pl_docstore_stage(tmp, f->sha, part, sizeof part) == 0)
-    pl_docstore_commit(f->sha);
-  else if (f->rc == 0)
+  } else if (pl_docstore_stage(tmp, f->sha, part, sizeof part) != 0) { /* tmp is gone */
     f->rc = -1;
+    snprintf(f->err, sizeof f->err, "cannot keep the file in the store");
+  } else {
+    pl_docstore_commit(f->sha);
+  }
 }
 
 static void fetch_done(void *arg, bool dropped) {
@@ -162,9 +169,10 @@ static int serve_file(struct lws *wsi, pl_http_pss *h, json_t *doc, bool restric
       ext[3 * PL_NAME_LEN + 1], disp[5 * PL_NAME_LEN + 64];
   struct stat st;
   pl_docstore_path(sha ? sha : "-", path, sizeof path);
-  if (sha && stat(path, &st) != 0 && pl_cluster_on() && !h->fetch)
+  bool stored = sha && stat(path, &st) == 0;
+  if (!stored && sha && pl_cluster_on() && !h->fetch)
     return fetch_start(wsi, h, doc, restricted);
-  if (!sha || stat(path, &st) != 0)
+  if (!stored)
     return pl_http_respond_text(wsi, h, HTTP_STATUS_NOT_FOUND, "the file is not stored");
   snprintf(ctype, sizeof ctype, "%s%s", mime ? mime : "application/octet-stream",
            mime && strncmp(mime, "text/", 5) == 0 ? "; charset=utf-8" : "");

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/token.h"
 #include "cluster/jetstream_impl.h"
 
 #define FILES "PLENARY_FILES"
@@ -118,21 +119,22 @@ static int write_all(int fd, const void *p, size_t len) {
   return 0;
 }
 
-/* The hex of the hash so far, compared with the name. */
-static int hash_is(EVP_MD_CTX *md, const char *sha) {
+/* Whether the hash so far is the one the file is named by. */
+static int hash_is(EVP_MD_CTX *md, const uint8_t want[PL_HASH_LEN]) {
   unsigned char h[EVP_MAX_MD_SIZE];
   unsigned len = 0;
-  char hex[2 * EVP_MAX_MD_SIZE + 1];
-  if (!EVP_DigestFinal_ex(md, h, &len))
-    return 0;
-  for (unsigned i = 0; i < len; i++)
-    snprintf(hex + 2 * i, 3, "%02x", h[i]);
-  return strcmp(hex, sha) == 0;
+  return EVP_DigestFinal_ex(md, h, &len) && len == PL_HASH_LEN &&
+         memcmp(h, want, PL_HASH_LEN) == 0;
 }
 
 int pl_js_file_get(pl_js *j, const char *sha, int fd, char *err, size_t errlen) {
   char subject[128];
   snprintf(subject, sizeof subject, FILE_PREFIX "%s", sha);
+  uint8_t want_hash[PL_HASH_LEN];
+  if (pl_token_hash_from_hex(sha, want_hash)) {
+    snprintf(err, errlen, "not a SHA-256: %.80s", sha);
+    return -1;
+  }
   if (pl_js_down(j, err, errlen))
     return -1;
   EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -179,7 +181,7 @@ int pl_js_file_get(pl_js *j, const char *sha, int fd, char *err, size_t errlen) 
       want++;
     }
     natsMsg_Destroy(m);
-    if (!bad && want == n && hash_is(md, sha)) {
+    if (!bad && want == n && hash_is(md, want_hash)) {
       rc = 0;
       break;
     } /* a whole run that hashes wrong is passed over: a later one may not */
