@@ -413,9 +413,8 @@ size_t pl_js_take(pl_js *j, pl_js_item **items) {
 
 pl_lease_rc pl_lease_take(pl_js *j, const char *stream, uint64_t *rev, char *holder,
                           size_t holder_len) {
-  char err[64];
   holder[0] = 0;
-  if (pl_js_down(j, err, sizeof err))
+  if (!pl_js_connected(j))
     return PL_LEASE_ERROR;
   /* Create succeeds only when the key is absent, deleted, or aged out. */
   natsStatus s = kvStore_CreateString(rev, j->leases, stream, j->node);
@@ -440,9 +439,8 @@ pl_lease_rc pl_lease_take(pl_js *j, const char *stream, uint64_t *rev, char *hol
 
 pl_lease_rc pl_lease_renew(pl_js *j, const char *stream, uint64_t *rev, char *holder,
                            size_t holder_len) {
-  char err[64];
   holder[0] = 0;
-  if (pl_js_down(j, err, sizeof err))
+  if (!pl_js_connected(j))
     return PL_LEASE_ERROR;
   uint64_t next = 0;
   natsStatus s = kvStore_UpdateString(&next, j->leases, stream, j->node, *rev);
@@ -458,7 +456,6 @@ pl_lease_rc pl_lease_renew(pl_js *j, const char *stream, uint64_t *rev, char *ho
 }
 
 void pl_lease_release(pl_js *j, const char *stream) {
-  char err[64];
-  if (!pl_js_down(j, err, sizeof err)) /* else it ages out */
+  if (pl_js_connected(j)) /* else it ages out */
     kvStore_Delete(j->leases, stream);
 }
