@@ -8,21 +8,16 @@
  * is sent only when every viewer has the previous one, so each change's receipts are
  * timed alone: latency = receipt at a viewer - the chair's send, one CLOCK_MONOTONIC.
  *
- * The server's RSS and CPU come from /proc/PID (--pid): RSS before and after the viewers
- * connect, utime+stime over the measured changes. --check makes it a test: every viewer
+ * The server's RSS and CPU come from /proc/PID (--pid, loadgen_server.c): RSS before and
+ * after the viewers connect, CPU over the measured changes. --check makes it a test: every viewer
  * must get every event in order exactly once (consecutive seq), and no time is asserted.
  *
  * The bench peer (tools/bench/peer.mjs) and the send() floor (tools/floor.c) answer the
  * same setup ops with made-up ids, so one code path drives all three servers.
  */
-#include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,80 +30,6 @@
 struct loadgen g = { .host = "127.0.0.1", .op = "pause", .ev_name = "floor.changed",
 	.label = "server", .port = 8443, .n = 1000, .m = 20, .warmup = 2, .window = 256,
 	.timeout_s = 300 };
-
-static long proc_rss_kib(void)
-{
-	char path[64], line[256];
-	long kib = -1;
-	FILE *f;
-	if (g.pid <= 0)
-		return -1;
-	snprintf(path, sizeof path, "/proc/%d/status", g.pid);
-	if (!(f = fopen(path, "r")))
-		return -1;
-	while (fgets(line, sizeof line, f))
-		if (strncmp(line, "VmRSS:", 6) == 0)
-			kib = strtol(line + 6, NULL, 10);
-	fclose(f);
-	return kib;
-}
-
-/*
- * The server's CPU time, in microseconds: the sum over its threads of the scheduler's
- * run time (/proc/PID/task/TID/schedstat, nanoseconds), because utime + stime in
- * /proc/PID/stat counts 10 ms ticks, too coarse for 1,000 frames a second. Falls back
- * to utime + stime where schedstat is missing.
- */
-double proc_cpu_us(void)
-{
-	char path[300], buf[2048];
-	double total = 0;
-	unsigned long ut = 0, st = 0;
-	bool any = false;
-	FILE *f;
-	DIR *d;
-	size_t n;
-	if (g.pid <= 0)
-		return -1;
-	snprintf(path, sizeof path, "/proc/%d/task", g.pid);
-	if ((d = opendir(path)) != NULL) {
-		for (struct dirent *e; (e = readdir(d)) != NULL;) {
-			unsigned long long ns;
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof path, "/proc/%d/task/%.32s/schedstat", g.pid, e->d_name);
-			if ((f = fopen(path, "r")) != NULL) {
-				if (fscanf(f, "%llu", &ns) == 1) {
-					total += (double)ns / 1e3;
-					any = true;
-				}
-				fclose(f);
-			}
-		}
-		closedir(d);
-		if (any)
-			return total;
-	}
-	snprintf(path, sizeof path, "/proc/%d/stat", g.pid);
-	if (!(f = fopen(path, "r")))
-		return -1;
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* The command name may hold spaces: fields are counted from the last ')'. */
-	char *p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) * 1e6 / (double)sysconf(_SC_CLK_TCK);
-}
-
-static double self_cpu_us(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
-	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-}
 
 static void raise_nofile(void)
 {
@@ -292,138 +213,12 @@ static double pct_ms(const uint64_t *s, size_t n, double p)
 	return n ? (double)s[i] / 1e6 : -1;
 }
 
-/*
- * The server's own view of the fan-out: plenary_fanout_seconds from GET /metrics,
- * read before and after the measured changes so the two can be compared (issue 6 asks
- * that they agree). Only plenaryd has it; elsewhere the scrape finds nothing.
- */
-#define HIST_MAX 40
-
-struct hist {
-	double le[HIST_MAX], cum[HIST_MAX], sum, count;
-	int n;
-};
-
-static bool scrape(struct hist *h)
-{
-	static char buf[1 << 18];
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)g.port) };
-	struct timeval tv = { 2, 0 };
-	size_t len = 0;
-	ssize_t r;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	memset(h, 0, sizeof *h);
-	if (g.tls) /* /metrics is served over the same TLS port: not read here */
-		return false;
-	inet_pton(AF_INET, g.host, &a.sin_addr);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	static const char req[] = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-	if (send(fd, req, sizeof req - 1, MSG_NOSIGNAL) < 0) {
-		close(fd);
-		return false;
-	}
-	while (len < sizeof buf - 1 && (r = recv(fd, buf + len, sizeof buf - 1 - len, 0)) > 0)
-		len += (size_t)r;
-	close(fd);
-	buf[len] = '\0';
-	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-		const char *b = "plenary_fanout_seconds_bucket{le=\"";
-		if (strncmp(line, b, strlen(b)) == 0 && h->n < HIST_MAX) {
-			char *q = line + strlen(b), *e = strchr(q, '}');
-			h->le[h->n] = strncmp(q, "+Inf", 4) == 0 ? 1e9 : strtod(q, NULL);
-			h->cum[h->n++] = e ? strtod(e + 1, NULL) : 0;
-		} else if (strncmp(line, "plenary_fanout_seconds_sum ", 27) == 0) {
-			h->sum = strtod(line + 27, NULL);
-		} else if (strncmp(line, "plenary_fanout_seconds_count ", 29) == 0) {
-			h->count = strtod(line + 29, NULL);
-		}
-	}
-	return h->n > 0;
-}
-
-/* Prints the histogram of what happened between two scrapes: mean and bucket bounds. */
-static void print_hist_delta(const struct hist *a, const struct hist *b)
-{
-	double cnt = b->count - a->count, q50 = -1, q99 = -1;
-	if (a->n != b->n || cnt <= 0)
-		return;
-	for (int i = 0; i < b->n; i++) {
-		double c = b->cum[i] - a->cum[i];
-		if (q50 < 0 && c >= 0.5 * cnt)
-			q50 = b->le[i];
-		if (q99 < 0 && c >= 0.99 * cnt)
-			q99 = b->le[i];
-	}
-	printf("%s: server /metrics plenary_fanout_seconds over the measured changes: %.0f writes, "
-	       "mean %.2f ms, p50 <= %g ms, p99 <= %g ms (bucket bounds)\n", g.label, cnt,
-	       (b->sum - a->sum) * 1e3 / cnt, q50 * 1e3, q99 * 1e3);
-}
-
-/*
- * Incoming load (issue 6: "at 19,000 clients, 1,000 incoming frames a second take under
- * 5% of a core"): the server's CPU while idle for S seconds, then while the viewers,
- * round-robin, send g_in_rate requests a second for S seconds. The request is an unknown
- * op: a frame in, a JSON parse and an error reply out, no database, and it does not
- * count against anyone's rate limit more than once every N/rate seconds.
- */
+/* The flags of the parts other than the fan-out (parse_flags). */
 static int g_in_rate, g_in_seconds = 5, g_ical, g_idle_seconds, g_rush, g_rush_ms = 1000;
 static long g_events;
 static const char *g_save, *g_join_file;
 static bool g_storm;
 static int g_meetings, g_meetings_s = 10;
-
-static double server_cpu_pct(int rate)
-{
-	static const char req[] = "{\"op\":\"bench.noop\",\"id\":0}";
-	uint64_t start = now_ns(), end = start + (uint64_t)g_in_seconds * 1000000000u;
-	double c0 = proc_cpu_us(), sent = 0;
-	int next = 0;
-	while (now_ns() < end) {
-		/* Catch up to rate * elapsed, so a slow pass does not lower the rate. */
-		double due = (double)rate * (double)(now_ns() - start) / 1e9;
-		for (int tries = 0; sent < due && tries < g.n; tries++) {
-			struct conn *c = &g.v[next];
-			next = (next + 1) % g.n;
-			if (c->st != S_READY)
-				continue;
-			ws_send_text(c, req, sizeof req - 1);
-			sent++;
-		}
-		pump(1);
-	}
-	return (proc_cpu_us() - c0) / ((double)(now_ns() - start) / 1e4);
-}
-
-static void measure_incoming(void)
-{
-	double idle = server_cpu_pct(0), busy = server_cpu_pct(g_in_rate);
-	printf("%s: incoming %d frames/s to %d clients for %d s: server %.2f%% of a core "
-	       "(idle %.2f%%)\n", g.label, g_in_rate, g.ready, g_in_seconds, busy, idle);
-	printf("RESULT_IN label=%s n=%d in_rate=%d cpu_pct=%.2f idle_pct=%.2f\n", g.label,
-	       g.ready, g_in_rate, busy, idle);
-}
-
-/*
- * Keepalive cost: the server's CPU over S seconds with every client joined and silent
- * but for answering the server's pings. Over 30 s or more it covers a whole ping round.
- */
-static void measure_idle(void)
-{
-	int saved = g_in_seconds;
-	g_in_seconds = g_idle_seconds;
-	uint32_t pings0 = g.pings;
-	double pct = server_cpu_pct(0);
-	g_in_seconds = saved;
-	printf("%s: idle %d clients for %d s: server %.3f%% of a core, %u pings answered\n",
-	       g.label, g.ready, g_idle_seconds, pct, g.pings - pings0);
-	printf("RESULT_IDLE label=%s n=%d seconds=%d cpu_pct=%.3f pings=%u\n", g.label, g.ready,
-	       g_idle_seconds, pct, g.pings - pings0);
-}
 
 /*
  * With --ports, the same receipts split by the server each viewer is on: in a cluster
@@ -671,9 +466,9 @@ int main(int argc, char **argv)
 	free(lasts);
 	per_port_stats();
 	if (g_in_rate > 0 && g.pid > 0)
-		measure_incoming();
+		measure_incoming(g_in_rate, g_in_seconds);
 	if (g_idle_seconds > 0 && g.pid > 0)
-		measure_idle();
+		measure_idle(g_idle_seconds);
 	return finish_check();
 }
 

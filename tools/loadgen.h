@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 typedef struct ssl_st SSL;
 typedef struct ssl_ctx_st SSL_CTX;
@@ -95,9 +96,6 @@ uint64_t now_ns(void);
 /* Makes g.tls_ctx, the client context every --tls connection is made from. */
 void tls_client_init(void);
 void say_error(struct conn *c, const char *what);
-/* With --arrival: the clock offset taken, and the generator's lag printed. */
-void arrival_init(void);
-void arrival_report(void);
 /* Starts connecting c (the struct is reset); hello and, for viewers, join follow. */
 void conn_open(struct conn *c, enum role role, int vi, const char *tok);
 /* Closes a control client without counting it as a failure. */
@@ -116,9 +114,28 @@ json_t *rpc(struct conn *c, json_t *req, const char *what);
 char *take_str(json_t *r, const char *obj, const char *key);
 void wait_ctl_ready(struct conn *c);
 
-/* loadgen.c */
+/* loadgen_server.c */
 /* The server's CPU time in microseconds (all threads), or -1 without --pid. */
 double proc_cpu_us(void);
+/* The server's VmRSS in KiB, or -1 without --pid. */
+long proc_rss_kib(void);
+/* The generator's own CPU time in microseconds. */
+double self_cpu_us(void);
+/* plenaryd's plenary_fanout_seconds from GET /metrics (plain ports only). */
+#define HIST_MAX 40
+struct hist {
+	double le[HIST_MAX], cum[HIST_MAX], sum, count;
+	int n;
+};
+bool scrape(struct hist *h);
+/* Prints what happened between two scrapes: mean and bucket bounds. */
+void print_hist_delta(const struct hist *a, const struct hist *b);
+/* The server's CPU idle, then with `rate` incoming frames a second, `seconds` each. */
+void measure_incoming(int rate, int seconds);
+/* The server's CPU over `seconds` with every client joined and silent. */
+void measure_idle(int seconds);
+
+/* loadgen.c */
 /* Pumps until every live viewer's seq has caught up with the chair's, or 5 s pass. */
 void settle(void);
 
@@ -133,6 +150,17 @@ void storm_run(void);
 void meetings_setup(int k);
 /* Each chair makes two changes a second for `seconds`; RESULT_MEETINGS. */
 void meetings_run(int seconds);
+
+/* loadgen_arrival.c: with --arrival */
+/* Takes the offset between the kernel's stamps and CLOCK_MONOTONIC. */
+void arrival_init(void);
+/* recv() that keeps the stamp of what it read in c->arrival_ns. */
+ssize_t recv_stamped(struct conn *c, void *buf, size_t len);
+/* Gives c->ssl its socket: with --arrival through the stamping BIO. */
+bool tls_attach(struct conn *c);
+/* How long after its arrival a viewer's read was made; printed by arrival_report. */
+void lag_add(uint64_t lag);
+void arrival_report(void);
 
 /* loadgen_extra.c */
 /*
