@@ -28,6 +28,7 @@
 #include "app/dblock.h"
 #include "app/http.h"
 #include "app/http_respond.h"
+#include "app/read_on.h"
 #include "app/redact.h"
 #include "app/service.h"
 #include "app/tls.h"
@@ -391,6 +392,8 @@ int pl_server_run(const pl_config *cfg) {
   if (pl_fanout_start(cfg->fanout_threads, cfg->fanout_split, !cfg->no_coalesce))
     pl_log(PL_LOG_WARN, "fanout", "msg",
            "fan-out threads did not start; the service thread sends alone", NULL);
+  if (!cfg->plain)
+    pl_read_on_start();
   ev_signal_init(&sigint_w, on_stop_signal, SIGINT);
   ev_signal_init(&sigterm_w, on_stop_signal, SIGTERM);
   ev_signal_init(&sighup_w, on_reload_signal, SIGHUP);
@@ -422,6 +425,7 @@ out_ctx:
 out_live:
   pl_cluster_stop();
   pl_fanout_stop();
+  pl_read_on_stop();
   free(srv.sessions); /* emptied by the closes above */
   pl_live_free_all();
   pl_store_close(srv.store);

@@ -6,6 +6,8 @@
  */
 #include "app/ws.h"
 
+#include "app/read_on.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,11 +112,15 @@ int pl_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
     pl_keepalive_heard(s, pl_mono_us() / 1000);
     if (s->close_status)
       return 0; /* closing: ignore what is still in flight */
-    return on_receive(wsi, s, in, len);
+    if (on_receive(wsi, s, in, len))
+      return -1;
+    pl_read_on_mark(s); /* under TLS, the next frame is read this turn too */
+    return 0;
   case LWS_CALLBACK_SERVER_WRITEABLE:
     return pl_session_writeable(s);
   case LWS_CALLBACK_CLOSED:
     ev_timer_stop(pl_srv->loop, &s->hello_timer);
+    pl_read_on_forget(s);
     pl_keepalive_untrack(s);
     leave_all(s);
     pl_session_release(s);

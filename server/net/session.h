@@ -73,6 +73,7 @@ typedef struct pl_session {
   pl_join joins[PL_MAX_JOINS];
   int n_joins;
   uint32_t reply_bytes; /* payload bytes of the replies queued */
+  uint32_t read_slot;   /* 1 + its index in this turn's read-on list (app/read_on.c) */
   /* request rate: a token bucket (ops/dispatch.c) */
   double rate_tokens;
   int64_t rate_at;
