@@ -148,6 +148,7 @@ static struct {
 	uint64_t t0[STORM_MAX_CHANGES];
 	uint32_t id[STORM_MAX_CHANGES];
 	int64_t seq[STORM_MAX_CHANGES];
+	uint64_t heard_at[STORM_MAX_CHANGES];
 	int sent, heard;
 	struct storm_rx *rx; /* owned */
 	size_t nrx, rxcap;
@@ -167,8 +168,10 @@ static void storm_viewer(struct conn *c, int64_t seq, uint64_t now)
 
 static void storm_chair(int64_t seq)
 {
-	if (storm.heard < STORM_MAX_CHANGES)
+	if (storm.heard < STORM_MAX_CHANGES) {
+		storm.heard_at[storm.heard] = now_ns();
 		storm.seq[storm.heard++] = seq;
+	}
 }
 
 /* The change a seq belongs to (the chair heard them in order), or -1. */
@@ -253,6 +256,10 @@ void storm_run(void)
 					(double)lat[nl - 1] / 1e6);
 		}
 	}
+	if (getenv("LOADGEN_PER_CHANGE"))
+		for (int k = 0; k < storm.heard; k++)
+			fprintf(stderr, "the chair heard change %d after %.1f ms\n", k,
+				(double)(storm.heard_at[k] - storm.t0[k]) / 1e6);
 	/* What should have arrived: each change to every viewer joined before it was sent. */
 	for (int k = 0; k < storm.heard; k++)
 		for (int i = 0; i < g.n; i++)
