@@ -9,6 +9,11 @@
  * context is made as plenaryd's is (server/app/tls.c), once
  * for TLS 1.3 and once for TLS 1.2.
  *
+ * It also prints the CPU of one full handshake on each side: this process's for the
+ * server's half, the child's (from wait4) for an OpenSSL client's. The join storm's
+ * generator is such a client on the same cores as the server, so its half bounds the
+ * rate at which any server can be seen to take connections (docs/PERFORMANCE.md).
+ *
  * usage: ssl_mem CERT KEY [N]   (N sessions, default 1000)
  */
 #define _GNU_SOURCE
@@ -18,6 +23,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -40,21 +46,34 @@ static int run_clients(int n, int (*fds)[2], int max_version)
 	return 0;
 }
 
-/* KiB per server session for clients of at most max_version, or -1. */
-static double per_session(const char *cert, const char *key, int n, int max_version,
-			  const char **version)
+struct cost {
+	double kib;       /* OpenSSL's heap per server session */
+	double server_us; /* CPU per handshake (and one record each way), server side */
+	double client_us; /* the same, client side */
+	const char *version;
+};
+
+static double cpu_us(void)
 {
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+/* The costs of n server sessions for clients of at most max_version; kib -1 on failure. */
+static struct cost per_session(const char *cert, const char *key, int n, int max_version)
+{
+	struct cost c = { .kib = -1, .version = "?" };
 	int (*fds)[2] = calloc((size_t)n, sizeof *fds);
 	SSL **ss = calloc((size_t)n, sizeof *ss);
 	if (!fds || !ss)
-		return -1;
+		return c;
 	for (int i = 0; i < n; i++)
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds[i]) < 0)
-			return -1;
+			return c;
 	pid_t child = fork();
 	if (child == 0)
 		_exit(run_clients(n, fds, max_version));
-	double kib = -1;
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
 	if (!ctx || SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
@@ -63,6 +82,7 @@ static double per_session(const char *cert, const char *key, int n, int max_vers
 	}
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	struct mallinfo2 before = mallinfo2();
+	double cpu0 = cpu_us();
 	for (int i = 0; i < n; i++) {
 		char b[64];
 		close(fds[i][1]);
@@ -73,12 +93,16 @@ static double per_session(const char *cert, const char *key, int n, int max_vers
 			goto out;
 		}
 	}
+	c.server_us = (cpu_us() - cpu0) / n;
 	struct mallinfo2 after = mallinfo2();
-	*version = SSL_get_version(ss[0]);
-	kib = (double)(after.uordblks - before.uordblks) / n / 1024;
+	c.version = SSL_get_version(ss[0]);
+	c.kib = (double)(after.uordblks - before.uordblks) / n / 1024;
 out:
-	kill(child, SIGKILL); /* it waits in pause() */
-	waitpid(child, NULL, 0);
+	kill(child, SIGKILL); /* it waits in pause(), its handshakes done */
+	struct rusage ru;
+	if (wait4(child, NULL, 0, &ru) == child)
+		c.client_us = ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec) * 1e6 / n +
+			      ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / n;
 	for (int i = 0; i < n; i++) {
 		SSL_free(ss[i]);
 		close(fds[i][0]);
@@ -86,7 +110,7 @@ out:
 	SSL_CTX_free(ctx);
 	free(ss);
 	free(fds);
-	return kib;
+	return c;
 }
 
 int main(int argc, char **argv)
@@ -108,16 +132,19 @@ int main(int argc, char **argv)
 			(long)(rl.rlim_cur - 16) / 2);
 		return 2;
 	}
-	const char *v13 = "?", *v12 = "?";
-	double k13 = per_session(argv[1], argv[2], n, TLS1_3_VERSION, &v13);
-	double k12 = per_session(argv[1], argv[2], n, TLS1_2_VERSION, &v12);
-	if (k13 < 0 || k12 < 0) {
+	struct cost c13 = per_session(argv[1], argv[2], n, TLS1_3_VERSION);
+	struct cost c12 = per_session(argv[1], argv[2], n, TLS1_2_VERSION);
+	if (c13.kib < 0 || c12.kib < 0) {
 		fprintf(stderr, "ssl_mem: a session failed\n");
 		return 1;
 	}
 	printf("ssl_mem: %s, OpenSSL's own heap per server session after the handshake: "
-	       "%.2f KiB (%s %.2f KiB), %d sessions, %s\n", v13, k13, v12, k12, n,
-	       OpenSSL_version(OPENSSL_VERSION));
-	printf("RESULT_SSL_MEM n=%d tls13_kib=%.2f tls12_kib=%.2f\n", n, k13, k12);
+	       "%.2f KiB (%s %.2f KiB), %d sessions, %s\n", c13.version, c13.kib, c12.version,
+	       c12.kib, n, OpenSSL_version(OPENSSL_VERSION));
+	printf("ssl_mem: CPU of one full %s handshake: the server %.0f us, an OpenSSL client "
+	       "%.0f us (%s: %.0f / %.0f us)\n", c13.version, c13.server_us, c13.client_us,
+	       c12.version, c12.server_us, c12.client_us);
+	printf("RESULT_SSL_MEM n=%d tls13_kib=%.2f tls12_kib=%.2f tls13_server_us=%.0f "
+	       "tls13_client_us=%.0f\n", n, c13.kib, c12.kib, c13.server_us, c13.client_us);
 	return 0;
 }

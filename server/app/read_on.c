@@ -24,6 +24,7 @@
 #include <ev.h>
 #include <libwebsockets.h>
 #include <openssl/ssl.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 
 #include "base/mem.h"
