@@ -7,7 +7,7 @@
 // Environment (set by ctest): PLENARYD (server binary), PLENARY_WEB (web
 // dir), PLENARY_BUILD (build dir: screenshots go to $PLENARY_BUILD/screenshots).
 
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -51,20 +51,36 @@ export function freePort() {
   });
 }
 
-/** Start plenaryd (opts.args: more flags); resolves with {url, port, dir, adminToken, stop(), restart(), kill(), log()}. */
+/** A throwaway self-signed P-256 pair for 127.0.0.1 in dir, as the integration tests make one. */
+function makeCert(dir) {
+  const cert = join(dir, 't.crt'), key = join(dir, 't.key');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+    '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  return ['--cert', cert, '--key', key];
+}
+
+/**
+ * Start plenaryd (opts.args: more flags; opts.tls: serve https and wss, as every
+ * deployment does, on a self-signed pair that this process then trusts for its own
+ * fetch and ws: browsers need newPage's `context: { ignoreHTTPSErrors: true }`);
+ * resolves with {url, port, dir, adminToken, stop(), restart(), kill(), log()}.
+ */
 export async function startServer(opts = {}) {
   if (!existsSync(PLENARYD)) throw new Error(`PLENARYD not found: ${PLENARYD}`);
   const dir = mkdtempSync(join(tmpdir(), 'plenary-browser-'));
   const port = await freePort();
   const db = join(dir, 'p.db');
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const security = opts.tls ? makeCert(dir) : ['--plain'];
+  if (opts.tls) process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'; // the test's own pair, on loopback
   let output = '';
   let child = null;
   let exited = null;
 
   async function spawnIt() {
     exited = null;
-    child = spawn(PLENARYD, ['--plain', '--listen', `127.0.0.1:${port}`, '--db', db, '--web', WEB, ...(opts.args || [])],
+    child = spawn(PLENARYD, [...security, '--listen', `127.0.0.1:${port}`, '--db', db, '--web', WEB, ...(opts.args || [])],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     const me = child;
     child.stdout.on('data', (d) => { output += d; });
