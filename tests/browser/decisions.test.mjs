@@ -9,7 +9,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, until } from './harness.mjs';
+import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, until, tearDown } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 // The live region is written a tick after the change it announces (shell.js,
@@ -69,11 +69,7 @@ describe('decisions by non-objection', () => {
     browser = await launchBrowser();
   });
 
-  after(async () => {
-    for (const p of pages) if (p.errors?.length) console.log(`console errors on ${p.url()}:\n  ${p.errors.join('\n  ')}`);
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => tearDown({ pages, browser, server }));
 
   it('secretariat starts a written procedure; Kenya objects with an amendment; it fails on every page', async () => {
     const sec = await open(server.adminToken, '/decisions.html');

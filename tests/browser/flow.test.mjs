@@ -4,7 +4,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, until } from './harness.mjs';
+import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, until, tearDown } from './harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -27,17 +27,7 @@ describe('browser client', () => {
     browser = await launchBrowser();
   });
 
-  after(async () => {
-    for (const p of Object.values(pages)) {
-      if (p.errors?.length) console.log(`console errors on ${p.url()}:\n  ${p.errors.join('\n  ')}`);
-    }
-    await browser?.close();
-    if (server?.exited()) console.log(`plenaryd exited by itself ${JSON.stringify(server.exited())}; its log:\n${server.log().slice(-4000)}`);
-    if (server) {
-      if (process.env.PLENARY_VERBOSE) console.log(server.log());
-      await server.stop();
-    }
-  });
+  after(() => tearDown({ pages, browser, server }));
 
   it('takes the token out of the address bar and lists the meetings', async () => {
     const page = pages.chair = await newPage(browser);

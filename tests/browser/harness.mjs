@@ -209,6 +209,22 @@ export async function setupMeeting(server, opts = {}) {
   };
 }
 
+/**
+ * A test's end: what each page logged as an error (the assertions say which
+ * matter), the browser closed, the server's log when it exited by itself (or
+ * always, with PLENARY_VERBOSE), and the server stopped. pages: an array or an
+ * object of pages.
+ */
+export async function tearDown({ pages = [], browser, server }) {
+  for (const p of Object.values(pages)) {
+    if (p.errors?.length) console.log(`console errors on ${p.url()}:\n  ${p.errors.join('\n  ')}`);
+  }
+  await browser?.close();
+  if (server?.exited()) console.log(`plenaryd exited by itself ${JSON.stringify(server.exited())}; its log:\n${server.log().slice(-4000)}`);
+  else if (server && process.env.PLENARY_VERBOSE) console.log(server.log());
+  await server?.stop();
+}
+
 export async function launchBrowser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
 }

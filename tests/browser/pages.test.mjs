@@ -4,7 +4,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, until, axeViolations } from './harness.mjs';
+import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, until, axeViolations, tearDown } from './harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -19,12 +19,7 @@ before(async () => {
   browser = await launchBrowser();
 });
 
-after(async () => {
-  for (const p of opened) if (p.errors?.length) console.log(`console errors on ${p.url()}:\n  ${p.errors.join('\n  ')}`);
-  await browser?.close();
-  if (server?.exited()) console.log(`plenaryd exited by itself; its log:\n${server.log().slice(-4000)}`);
-  await server?.stop();
-});
+after(() => tearDown({ pages: opened, browser, server }));
 
 async function open(opts) {
   const page = await newPage(browser, opts);

@@ -8,7 +8,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, until } from './harness.mjs';
+import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, until, tearDown } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -62,11 +62,7 @@ describe('the portal', () => {
     browser = await launchBrowser();
   });
 
-  after(async () => {
-    for (const p of pages) if (p.errors?.length) console.log(`console errors on ${p.url()}:\n  ${p.errors.join('\n  ')}`);
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => tearDown({ pages, browser, server }));
 
   it('a delegate sees the cycle, searches, reads the synthesis and compares three States', async () => {
     const page = await open(cast.delegateA.token);

@@ -9,7 +9,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, sleep, until } from './harness.mjs';
+import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, sleep, until, tearDown } from './harness.mjs';
 
 describe('list of speakers: groups and contingents', () => {
   let server;
@@ -44,12 +44,8 @@ describe('list of speakers: groups and contingents', () => {
   });
 
   after(async () => {
-    for (const p of Object.values(pages)) {
-      if (p.errors?.length) console.log(`console errors on ${p.url()}:\n  ${p.errors.join('\n  ')}`);
-    }
     chair?.close();
-    await browser?.close();
-    if (server) await server.stop();
+    await tearDown({ pages, browser, server });
   });
 
   it('offers a State only its own groups, and asks on behalf of one', async () => {

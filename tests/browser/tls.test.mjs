@@ -8,7 +8,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, setupMeeting, launchBrowser, newPage, until } from './harness.mjs';
+import { startServer, setupMeeting, launchBrowser, newPage, until, tearDown } from './harness.mjs';
 
 describe('the browser client over TLS', () => {
   let server;
@@ -23,14 +23,7 @@ describe('the browser client over TLS', () => {
     browser = await launchBrowser();
   });
 
-  after(async () => {
-    for (const p of Object.values(pages)) {
-      if (p.errors?.length) console.log(`console errors on ${p.url()}:\n  ${p.errors.join('\n  ')}`);
-    }
-    await browser?.close();
-    if (server?.exited()) console.log(`plenaryd exited by itself; its log:\n${server.log().slice(-4000)}`);
-    await server?.stop();
-  });
+  after(() => tearDown({ pages, browser, server }));
 
   const open = async (name, token, how) => {
     const page = pages[name] = await newPage(browser, { context: { ignoreHTTPSErrors: true } });

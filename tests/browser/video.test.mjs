@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc } from './harness.mjs';
+import { startServer, setupMeeting, launchBrowser, newPage, screenshot, Rpc, tearDown } from './harness.mjs';
 
 const JITSI_SECRET = 'a jitsi secret for the browser test';
 const HOOK_SECRET = 'a hook secret for the browser test';
@@ -34,11 +34,7 @@ describe('video conference', () => {
     browser = await launchBrowser();
   });
 
-  after(async () => {
-    for (const p of pages) if (p.errors.length) console.log(`console errors on ${p.url()}:\n  ${p.errors.join('\n  ')}`);
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => tearDown({ pages, browser, server }));
 
   const open = async (who, presence) => {
     const page = await newPage(browser);
