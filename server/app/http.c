@@ -13,6 +13,7 @@
 #include "app/import_http.h"
 #include "app/documents_http.h"
 #include "app/http_respond.h"
+#include "app/read_on.h"
 #include "app/tls.h"
 #include "app/upload.h"
 #include "base/server.h"
@@ -112,17 +113,25 @@ int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
       return pl_http_respond_text(wsi, user, HTTP_STATUS_NOT_FOUND, "not found");
     return route(wsi, user, path);
   }
-  case LWS_CALLBACK_HTTP_BODY:
+  case LWS_CALLBACK_HTTP_BODY: {
+    pl_http_pss *h = user;
+    int rc;
+    if (h && h->upload)
+      rc = pl_upload_body(wsi, h, in, len);
+    else if (h && h->close_after)
+      rc = 0; /* answered already; the connection closes after it */
+    else
+      rc = pl_hooks_body(wsi, user, in, len); /* a hook's or an import's, read whole */
+    if (rc == 0 && h)
+      pl_read_on_mark(wsi, &h->read_slot); /* under TLS, the next piece this turn too */
+    return rc;
+  }
   case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
     pl_http_pss *h = user;
     if (h && h->upload)
-      return reason == LWS_CALLBACK_HTTP_BODY ? pl_upload_body(wsi, h, in, len)
-                                              : pl_upload_complete(wsi, h);
+      return pl_upload_complete(wsi, h);
     if (h && h->close_after)
-      return 0; /* answered already; the connection closes after it */
-    /* a hook's or an import's body, read whole into h->in */
-    if (reason == LWS_CALLBACK_HTTP_BODY)
-      return pl_hooks_body(wsi, user, in, len);
+      return 0;
     return h && strcmp(h->in_path, PL_IMPORT_PATH) == 0 ? pl_import_complete(wsi, h)
                                                         : pl_hooks_complete(wsi, user);
   }
@@ -136,6 +145,8 @@ int pl_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
   }
   case LWS_CALLBACK_CLOSED_HTTP:
   case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+    if (user)
+      pl_read_on_forget(&((pl_http_pss *)user)->read_slot);
     pl_upload_release(user);
     pl_documents_fetch_release(user);
     pl_http_release(user);

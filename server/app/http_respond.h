@@ -9,6 +9,7 @@
 #include <libwebsockets.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/err.h"
 
@@ -27,6 +28,7 @@ typedef struct pl_http_pss {
   bool close_after; /* the request's body was not read: close once answered */
   struct pl_upload *upload; /* POST /documents (upload.h): owned, or lent to the worker */
   struct pl_doc_fetch *fetch; /* GET /documents/{id} of a file on another node: likewise */
+  uint32_t read_slot; /* its place in this turn's read-on list (read_on.h), or 0 */
 } pl_http_pss;
 
 /* Sends a complete response; takes ownership of body (malloc'd). */

@@ -10,7 +10,7 @@
  * turn behind another, and their wait grows without end: 0.9 s by the end of
  * a storm of 5,000 on 2 vCPU (docs/PERFORMANCE.md, "Reading on").
  *
- * So each TLS session that received a frame this turn is marked, and as the
+ * So each TLS connection that received a frame this turn is marked, and as the
  * turn ends (a prepare watcher at the highest priority, ahead of the
  * fan-out's flush, which then writes what these reads produced), the marked
  * ones that have bytes waiting get a readable event fed to their watcher, as
@@ -18,6 +18,9 @@
  * event. Their reads mark them again, and another round follows, up to
  * READ_ON_ROUNDS a turn, which bounds what one client that never stops
  * sending takes of a turn; what remains waits for the next, as before.
+ *
+ * A request's body under TLS is the same, 16 KiB a record: a 4 MiB upload is
+ * 256 turns, seconds when turns are long. Its pieces mark the connection too.
  */
 #include "app/read_on.h"
 
@@ -30,12 +33,18 @@
 #include "base/mem.h"
 #include "base/server.h"
 
+/* One connection marked this turn, with its state's slot (NULL: forgotten). */
+typedef struct mark {
+  struct lws *wsi;
+  uint32_t *slot;
+} mark;
+
 /* Frames a client's burst holds (hello, join, a request or two) with room:
  * every one of them in the turn it came, a flood not much more. */
 #define READ_ON_ROUNDS 8
 
 static struct {
-  pl_session **marked; /* owned; NULL: forgotten */
+  mark *marked; /* owned */
   size_t n, cap;
   ev_prepare turn_end;
   unsigned int round_iter; /* the loop iteration the rounds below belong to */
@@ -43,10 +52,12 @@ static struct {
   bool started;
 } ro;
 
-/* Bytes of this session's that lws has not read yet: in OpenSSL, or in the kernel. */
-static bool waiting(const pl_session *s) {
-  int fd = (int)lws_get_socket_fd(s->wsi), avail = 0;
-  return SSL_has_pending(s->ssl) || (fd >= 0 && ioctl(fd, FIONREAD, &avail) == 0 && avail > 0);
+/* Bytes of this connection's that lws has not read yet: in OpenSSL, or in the kernel. */
+static bool waiting(struct lws *wsi, int fd) {
+  SSL *ssl = lws_get_ssl(wsi);
+  int avail = 0;
+  return (ssl && SSL_has_pending(ssl)) ||
+         (fd >= 0 && ioctl(fd, FIONREAD, &avail) == 0 && avail > 0);
 }
 
 static void on_turn_end(struct ev_loop *loop, ev_prepare *w, int revents) {
@@ -61,26 +72,27 @@ static void on_turn_end(struct ev_loop *loop, ev_prepare *w, int revents) {
   ro.n = 0;
   /* Feeding runs no callback now: nothing below can forget or mark. */
   for (size_t i = 0; i < n; i++) {
-    pl_session *s = ro.marked[i];
-    if (!s)
+    mark *m = &ro.marked[i];
+    if (!m->slot)
       continue;
-    s->read_slot = 0;
-    if (!s->close_status && waiting(s))
-      ev_feed_fd_event(loop, (int)lws_get_socket_fd(s->wsi), EV_READ);
+    *m->slot = 0;
+    int fd = (int)lws_get_socket_fd(m->wsi);
+    if (waiting(m->wsi, fd))
+      ev_feed_fd_event(loop, fd, EV_READ);
   }
 }
 
-void pl_read_on_mark(pl_session *s) {
-  if (!ro.started || !s->ssl || s->read_slot)
+void pl_read_on_mark(struct lws *wsi, uint32_t *slot) {
+  if (!ro.started || *slot || !lws_is_ssl(wsi))
     return;
   if (ro.n == ro.cap) {
-    pl_session **m = pl_reserve(ro.marked, &ro.cap, ro.n, sizeof *m, 64);
+    mark *m = pl_reserve(ro.marked, &ro.cap, ro.n, sizeof *m, 64);
     if (!m)
       return; /* out of memory: the next turn reads it, as before */
     ro.marked = m;
   }
-  ro.marked[ro.n++] = s;
-  s->read_slot = (uint32_t)ro.n;
+  ro.marked[ro.n++] = (mark){wsi, slot};
+  *slot = (uint32_t)ro.n;
   /* Marked by a read the turn's end fed: one more round, in this turn. The
    * prepare watcher fed now runs before the fan-out's, which is still
    * pending at a lower priority (libev invokes the highest first). */
@@ -88,10 +100,10 @@ void pl_read_on_mark(pl_session *s) {
     ev_feed_event(pl_srv->loop, &ro.turn_end, EV_PREPARE);
 }
 
-void pl_read_on_forget(pl_session *s) {
-  if (s->read_slot)
-    ro.marked[s->read_slot - 1] = NULL;
-  s->read_slot = 0;
+void pl_read_on_forget(uint32_t *slot) {
+  if (*slot)
+    ro.marked[*slot - 1].slot = NULL;
+  *slot = 0;
 }
 
 void pl_read_on_start(void) {

@@ -114,13 +114,14 @@ int pl_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user
       return 0; /* closing: ignore what is still in flight */
     if (on_receive(wsi, s, in, len))
       return -1;
-    pl_read_on_mark(s); /* under TLS, the next frame is read this turn too */
+    if (!s->close_status)
+      pl_read_on_mark(wsi, &s->read_slot); /* under TLS, the next frame this turn too */
     return 0;
   case LWS_CALLBACK_SERVER_WRITEABLE:
     return pl_session_writeable(s);
   case LWS_CALLBACK_CLOSED:
     ev_timer_stop(pl_srv->loop, &s->hello_timer);
-    pl_read_on_forget(s);
+    pl_read_on_forget(&s->read_slot);
     pl_keepalive_untrack(s);
     leave_all(s);
     pl_session_release(s);

@@ -339,6 +339,17 @@ class DocumentsOverTls(ProgrammeTest):
         self.assertEqual((st, body), (200, data))
         self.assertEqual(len(store_files(self.server)), 1)
 
+    async def test_a_large_upload_under_tls(self):
+        # 3 MiB: about 190 TLS records, read on several to a loop turn
+        # (server/app/read_on.c), in order and whole
+        data = b"".join(b"Line %07d of the notes on capacity building for small delegations.\n" % i
+                        for i in range(48000))
+        st, r = upload(self.server, self.tokens["kenya"], BASE, ("notes.txt", data, "text/plain"))
+        self.assertEqual(st, 201, r)
+        st, _, body = get(self.server, "/documents/" + r["document"]["id"])
+        self.assertEqual((st, len(body)), (200, len(data)))
+        self.assertEqual(body, data)
+
 
 if __name__ == "__main__":
     main()
