@@ -201,13 +201,19 @@ static void one_change(int k)
 	settle();
 }
 
-static int cmp_u64(const void *a, const void *b)
+int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
 }
 
-static double pct_ms(const uint64_t *s, size_t n, double p)
+int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+double pct_ms(const uint64_t *s, size_t n, double p)
 {
 	size_t i = (size_t)(p * (double)(n - 1) + 0.5);
 	return n ? (double)s[i] / 1e6 : -1;

@@ -138,6 +138,11 @@ void measure_idle(int seconds);
 /* loadgen.c */
 /* Pumps until every live viewer's seq has caught up with the chair's, or 5 s pass. */
 void settle(void);
+/* qsort's comparisons of uint64_t and of double. */
+int cmp_u64(const void *a, const void *b);
+int cmp_dbl(const void *a, const void *b);
+/* The p-quantile (0..1) of n sorted nanosecond figures, in ms; -1 for none. */
+double pct_ms(const uint64_t *sorted, size_t n, double p);
 
 /* loadgen_moments.c */
 /* R States and a delegate of each, joined to the meeting (before the viewers open). */

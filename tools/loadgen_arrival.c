@@ -134,19 +134,12 @@ void lag_add(uint64_t lag)
 	g.lag_ns[g.nlag++] = lag;
 }
 
-static int cmp_lag(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 void arrival_report(void)
 {
 	if (!g.arrival || !g.nlag)
 		return;
-	qsort(g.lag_ns, g.nlag, sizeof *g.lag_ns, cmp_lag);
-	double p50 = (double)g.lag_ns[g.nlag / 2] / 1e6;
-	double p99 = (double)g.lag_ns[(size_t)(0.99 * (double)(g.nlag - 1))] / 1e6;
+	qsort(g.lag_ns, g.nlag, sizeof *g.lag_ns, cmp_u64);
+	double p50 = pct_ms(g.lag_ns, g.nlag, 0.5), p99 = pct_ms(g.lag_ns, g.nlag, 0.99);
 	printf("%s: receipts timed at their arrival; the generator read them p50 %.2f ms, "
 	       "p99 %.2f ms later (%zu reads)\n", g.label, p50, p99, g.nlag);
 	printf("RESULT_LAG label=%s n=%d lag_p50_ms=%.2f lag_p99_ms=%.2f\n", g.label, g.n, p50, p99);

@@ -128,12 +128,6 @@ static long http_get(const char *path, int *status)
 	return body ? (long)(len - (size_t)(body - buf)) : -1;
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 void extra_ical(int k)
 {
 	int retries = 0, status = 0;

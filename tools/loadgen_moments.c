@@ -190,18 +190,6 @@ static int change_of(int64_t seq)
 	return -1;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 void storm_run(void)
 {
 	struct conn *chair = &g.ctl[1];
@@ -235,7 +223,8 @@ void storm_run(void)
 		pump(1);
 	}
 	uint64_t t_done = now_ns();
-	double srv_cpu = proc_cpu_us() - srv_cpu0, gen_cpu = self_cpu_us() - gen_cpu0;
+	double srv_cpu_s = srv_cpu0 >= 0 ? (proc_cpu_us() - srv_cpu0) / 1e6 : -1;
+	double gen_cpu = self_cpu_us() - gen_cpu0;
 	for (uint64_t end = now_ns() + 500000000u; now_ns() < end;)
 		pump(5); /* the last change reaches everyone */
 	for (int k = 0; k < storm.sent; k++) {
@@ -272,18 +261,18 @@ void storm_run(void)
 	missing = missing > nl ? missing - nl : 0;
 	qsort(lat, nl, sizeof *lat, cmp_u64);
 	double storm_s = (double)(t_done - t_start) / 1e9;
-	double p99 = nl ? (double)lat[(size_t)(0.99 * (double)(nl - 1) + 0.5)] / 1e6 : -1;
+	double p99 = pct_ms(lat, nl, 0.99);
 	double mx = nl ? (double)lat[nl - 1] / 1e6 : -1;
 	printf("%s: join storm of %d clients (%d failed): all joined in %.2f s (%.0f/s); %d chair "
 	       "changes meanwhile, to the already joined: p99 %.1f ms, max %.1f ms over %zu "
 	       "receipts (%zu missing)\n", g.label, g.n, g.dead, storm_s, g.ready / storm_s,
 	       storm.sent, p99, mx, nl, missing);
 	printf("%s: CPU over the storm: the server %.2f s, the generator %.2f s (%.0f us a client)\n",
-	       g.label, srv_cpu0 >= 0 ? srv_cpu / 1e6 : -1, gen_cpu / 1e6, gen_cpu / g.n);
+	       g.label, srv_cpu_s, gen_cpu / 1e6, gen_cpu / g.n);
 	printf("RESULT_STORM label=%s n=%d held=%d storm_s=%.2f open_per_s=%.0f chair_p99_ms=%.1f "
 	       "chair_max_ms=%.1f changes=%d receipts=%zu missing=%zu server_cpu_s=%.2f "
 	       "gen_cpu_s=%.2f\n", g.label, g.n, g.ready, storm_s, g.ready / storm_s, p99, mx,
-	       storm.sent, nl, missing, srv_cpu0 >= 0 ? srv_cpu / 1e6 : -1, gen_cpu / 1e6);
+	       storm.sent, nl, missing, srv_cpu_s, gen_cpu / 1e6);
 	g.errors += (long)missing;
 	free(lat);
 }
@@ -392,7 +381,7 @@ void meetings_run(int seconds)
 				lat[nl++] = rx - mm.t0[(size_t)m * (size_t)nc + (size_t)j];
 			}
 		qsort(lat, nl, sizeof *lat, cmp_u64);
-		p99[m] = nl ? (double)lat[(size_t)(0.99 * (double)(nl - 1) + 0.5)] / 1e6 : -1;
+		p99[m] = pct_ms(lat, nl, 0.99);
 		all += nl;
 	}
 	qsort(p99, (size_t)k, sizeof *p99, cmp_dbl);
