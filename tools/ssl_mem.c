@@ -60,6 +60,11 @@ static double cpu_us(void)
 	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
 }
 
+static double tv_us(struct timeval t)
+{
+	return (double)t.tv_sec * 1e6 + (double)t.tv_usec;
+}
+
 /* The costs of n server sessions for clients of at most max_version; kib -1 on failure. */
 static struct cost per_session(const char *cert, const char *key, int n, int max_version)
 {
@@ -101,8 +106,7 @@ out:
 	kill(child, SIGKILL); /* it waits in pause(), its handshakes done */
 	struct rusage ru;
 	if (wait4(child, NULL, 0, &ru) == child)
-		c.client_us = ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec) * 1e6 / n +
-			      ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / n;
+		c.client_us = (tv_us(ru.ru_utime) + tv_us(ru.ru_stime)) / n;
 	for (int i = 0; i < n; i++) {
 		SSL_free(ss[i]);
 		close(fds[i][0]);

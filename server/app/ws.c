@@ -6,11 +6,10 @@
  */
 #include "app/ws.h"
 
-#include "app/read_on.h"
-
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/read_on.h"
 #include "base/clock.h"
 #include "base/server.h"
 #include "live/audience.h"
