@@ -258,9 +258,7 @@ class OverTLS(ServerTest):
         # 300 at once: more than the door lets handshake together (128). The
         # rest wait in the backlog, and the listener must take them up again,
         # every one.
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
+        ctx = self.server.ssl_context()
 
         async def one(i):
             r, w = await asyncio.wait_for(asyncio.open_connection(
